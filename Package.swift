@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "yeard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "yeard", targets: ["yeard"]),
+        .executable(name: "yearctl", targets: ["yearctl"]),
+        .executable(name: "yeard-bench", targets: ["yeard-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "YearCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "YearStore",
+            dependencies: ["YearCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "YearProtocol",
+            dependencies: [
+                "YearCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(
+            name: "YearDaemon",
+            dependencies: [
+                "YearCore", "YearStore", "YearProtocol", "CSystemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "yeard",
+            dependencies: [
+                "YearDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "yearctl",
+            dependencies: [
+                "YearCore", "YearProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "yeard-bench",
+            dependencies: [
+                "YearProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "YearCoreTests", dependencies: ["YearCore"]),
+        .testTarget(name: "YearStoreTests", dependencies: ["YearStore", "YearCore"]),
+        .testTarget(name: "YearProtocolTests", dependencies: ["YearProtocol", "YearCore"]),
+        .testTarget(name: "YearDaemonTests", dependencies: ["YearDaemon", "YearProtocol", "YearStore", "YearCore"]),
+    ]
+)

@@ -1,0 +1,172 @@
+import Foundation
+
+/// A calendar date without a time of day, as a school's calendar uses it (`2026-09-01`).
+public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The year, month (1-12) and day (1-31).
+    public let year: Int, month: Int, day: Int
+
+    /// A date that exists in the proleptic Gregorian calendar, or nil.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+            day <= CalendarDate.daysIn(month: month, year: year)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`; nil for anything else, including dates that do not exist (`2027-02-29`).
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// 1 = Monday ... 7 = Sunday (ISO 8601), by Zeller-free arithmetic on days since 0001-01-01.
+    public var isoWeekday: Int {
+        ((daysSinceEpoch % 7) + 7) % 7 + 1
+    }
+
+    /// Days since 0001-01-01 (a Monday) in the proleptic Gregorian calendar.
+    var daysSinceEpoch: Int {
+        let y = year - 1
+        var days = y * 365 + y / 4 - y / 100 + y / 400
+        for m in 1..<month { days += CalendarDate.daysIn(month: m, year: year) }
+        return days + day - 1
+    }
+
+    /// Orders dates chronologically.
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// Encodes as `YYYY-MM-DD`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Decodes `YYYY-MM-DD`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CalendarDate(iso: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a date as YYYY-MM-DD, got \(text)")
+        }
+        self = date
+    }
+
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// A month and day without a year (`09-01`), as a school's default year dates are configured.
+public struct MonthDay: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The month (1-12) and day (1-31).
+    public let month: Int, day: Int
+
+    /// Parses `MM-DD`; the day must exist in a leap year.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            let month = Int(parts[0]), let day = Int(parts[1]),
+            CalendarDate(year: 2028, month: month, day: day) != nil
+        else { return nil }
+        self.month = month
+        self.day = day
+    }
+
+    /// `MM-DD`.
+    public var description: String { String(format: "%02d-%02d", month, day) }
+
+    /// This month and day in `year`; 29 February falls back to the 28th in a common year.
+    public func date(in year: Int) -> CalendarDate? {
+        CalendarDate(year: year, month: month, day: day)
+            ?? CalendarDate(year: year, month: month, day: CalendarDate.daysIn(month: month, year: year))
+    }
+}
+
+/// The label of an academic year: `2026/2027`, two consecutive calendar years.
+public struct YearLabel: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The calendar year in which the academic year starts.
+    public let startYear: Int
+
+    /// Parses `YYYY/YYYY` where the second year follows the first.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 4,
+            let first = Int(parts[0]), let second = Int(parts[1]),
+            (1900...9998).contains(first), second == first + 1
+        else { return nil }
+        startYear = first
+    }
+
+    /// The label of the year that starts in `startYear`.
+    public init(startYear: Int) { self.startYear = startYear }
+
+    /// `2026/2027`.
+    public var description: String { "\(startYear)/\(startYear + 1)" }
+
+    /// Encodes as `2026/2027`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Decodes `2026/2027`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let label = YearLabel(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a label like 2026/2027, got \(text)")
+        }
+        self = label
+    }
+}
+
+/// One school's academic year as stored.
+public struct AcademicYear: Sendable, Hashable, Codable {
+    /// The year's id, unique across schools.
+    public var id: Int64
+    /// The school it belongs to.
+    public var school: String
+    /// `2026/2027`.
+    public var label: YearLabel
+    /// The first and the last day of the year.
+    public var startDate: CalendarDate, endDate: CalendarDate
+    /// Where the year stands.
+    public var state: YearState
+    /// Incremented by every change, so that an approval can tell whether the year moved since it was requested.
+    public var version: Int64
+
+    /// A year as stored.
+    public init(
+        id: Int64, school: String, label: YearLabel, startDate: CalendarDate, endDate: CalendarDate,
+        state: YearState, version: Int64
+    ) {
+        self.id = id
+        self.school = school
+        self.label = label
+        self.startDate = startDate
+        self.endDate = endDate
+        self.state = state
+        self.version = version
+    }
+}

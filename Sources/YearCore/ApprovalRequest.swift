@@ -1,0 +1,113 @@
+import Crypto
+import Foundation
+
+/// Where an approval request stands. Only `pending` requests can be approved, rejected or cancelled.
+public enum RequestStatus: String, Sendable, Codable, CaseIterable, Hashable {
+    case pending
+    /// Approved and executed in the same transaction.
+    case approved
+    case rejected
+    case cancelled
+    case expired
+}
+
+/// Exactly what an admin asked for: the approval is bound to this payload through its hash.
+public struct TransitionPayload: Sendable, Hashable, Codable {
+    /// The school, the year and its label.
+    public var school: String, yearID: Int64, yearLabel: String
+    /// The event and the states it moves between.
+    public var event: YearEvent, from: YearState, to: YearState
+    /// The requester's reason (may be empty where the row needs none).
+    public var reason: String
+
+    /// A payload with every field given.
+    public init(
+        school: String, yearID: Int64, yearLabel: String, event: YearEvent, from: YearState, to: YearState,
+        reason: String
+    ) {
+        self.school = school
+        self.yearID = yearID
+        self.yearLabel = yearLabel
+        self.event = event
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
+
+    /// The canonical JSON form that is hashed and stored.
+    public var canonical: JSONValue {
+        .object([
+            "kind": "transition", "school": .string(school), "year": .int(yearID), "label": .string(yearLabel),
+            "event": .string(event.rawValue), "from": .string(from.rawValue), "to": .string(to.rawValue),
+            "reason": .string(reason),
+        ])
+    }
+
+    /// Reads a payload back from its canonical form.
+    public init?(canonical value: JSONValue) {
+        guard case .string(let school)? = value["school"], case .int(let yearID)? = value["year"],
+            case .string(let label)? = value["label"],
+            case .string(let eventText)? = value["event"], let event = YearEvent(rawValue: eventText),
+            case .string(let fromText)? = value["from"], let from = YearState(rawValue: fromText),
+            case .string(let toText)? = value["to"], let to = YearState(rawValue: toText),
+            case .string(let reason)? = value["reason"]
+        else { return nil }
+        self.init(school: school, yearID: yearID, yearLabel: label, event: event, from: from, to: to, reason: reason)
+    }
+}
+
+/// A two-person approval request as stored.
+public struct ApprovalRequest: Sendable, Hashable, Codable {
+    /// The request's id.
+    public var id: Int64
+    /// What was requested, its canonical text and the SHA-256 of that text (hex).
+    public var payload: TransitionPayload, payloadText: String, payloadHash: String
+    /// The year's version when the request was filed.
+    public var yearVersion: Int64
+    /// Who filed it.
+    public var requesterUID: UInt32, requesterName: String
+    /// When it was filed and when it expires.
+    public var createdAt: Date, expiresAt: Date
+    /// Where it stands.
+    public var status: RequestStatus
+    /// Who decided it, when and why (nil while pending).
+    public var deciderUID: UInt32?, deciderName: String?, decidedAt: Date?, decisionReason: String?
+
+    /// A request with every field given.
+    public init(
+        id: Int64, payload: TransitionPayload, payloadText: String, payloadHash: String, yearVersion: Int64,
+        requesterUID: UInt32, requesterName: String, createdAt: Date, expiresAt: Date, status: RequestStatus,
+        deciderUID: UInt32? = nil, deciderName: String? = nil, decidedAt: Date? = nil, decisionReason: String? = nil
+    ) {
+        self.id = id
+        self.payload = payload
+        self.payloadText = payloadText
+        self.payloadHash = payloadHash
+        self.yearVersion = yearVersion
+        self.requesterUID = requesterUID
+        self.requesterName = requesterName
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.status = status
+        self.deciderUID = deciderUID
+        self.deciderName = deciderName
+        self.decidedAt = decidedAt
+        self.decisionReason = decisionReason
+    }
+
+    /// The status a reader should see at `now`: a pending request past its expiry is expired.
+    public func effectiveStatus(at now: Date) -> RequestStatus {
+        status == .pending && now >= expiresAt ? .expired : status
+    }
+}
+
+/// SHA-256 as lowercase hex.
+public enum Digest {
+    /// The SHA-256 of the UTF-8 bytes of `text`, as 64 lowercase hex digits.
+    public static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// One row of the audit log. `hash` = SHA-256(`previousHash` + `canonicalText`).
+public struct AuditEntry: Sendable, Hashable, Codable {
+    /// The row's position in the chain, from 1.
+    public var sequence: Int64
+    /// When it was written, as stored (ISO 8601, UTC, milliseconds).
+    public var at: String
+    /// Who acted: uid, user name and the role they acted in ("none" when they held none).
+    public var uid: Int64, userName: String, role: String
+    /// The school concerned, if any.
+    public var school: String?
+    /// What happened (`year.create`, `request.approve`, `refused:io.yeard.Year.Create`, ...).
+    public var action: String
+    /// What it happened to (`year:3`, `request:7`).
+    public var target: String
+    /// Details as canonical JSON text.
+    public var details: String
+    /// The hash of the previous row (64 zeros for the first) and of this one.
+    public var previousHash: String, hash: String
+
+    /// A row with every field given.
+    public init(
+        sequence: Int64, at: String, uid: Int64, userName: String, role: String, school: String?, action: String,
+        target: String, details: String, previousHash: String, hash: String
+    ) {
+        self.sequence = sequence
+        self.at = at
+        self.uid = uid
+        self.userName = userName
+        self.role = role
+        self.school = school
+        self.action = action
+        self.target = target
+        self.details = details
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The canonical form of every field but the hashes.
+    public var canonicalText: String {
+        JSONValue.object([
+            "seq": .int(sequence), "at": .string(at), "uid": .int(uid), "user": .string(userName),
+            "role": .string(role), "school": school.map(JSONValue.string) ?? .null, "action": .string(action),
+            "target": .string(target), "details": .string(details),
+        ]).canonicalText
+    }
+
+    /// The hash this row must carry after `previousHash`.
+    public func computedHash() -> String {
+        Digest.sha256Hex(previousHash + canonicalText)
+    }
+}
+
+/// Builds and verifies the audit chain.
+public enum AuditChain {
+    /// The previous hash of the first row.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// What verification found.
+    public enum Verdict: Sendable, Equatable {
+        /// Every row links to the one before and carries its own hash; `head` is the last hash.
+        case intact(rows: Int64, head: String)
+        /// The first row that does not hold, and why.
+        case broken(sequence: Int64, reason: String)
+    }
+
+    /// Verifies `rows` (ordered by sequence as stored). `highestIssued` is the highest sequence the database ever
+    /// handed out, so that rows deleted from the end are noticed too.
+    public static func verify(_ rows: [AuditEntry], highestIssued: Int64? = nil) -> Verdict {
+        var previous = genesis
+        var expected: Int64 = 1
+        for row in rows {
+            if row.sequence != expected {
+                return .broken(
+                    sequence: row.sequence,
+                    reason: row.sequence > expected
+                        ? "rows \(expected)...\(row.sequence - 1) are missing"
+                        : "row is out of order (expected sequence \(expected))")
+            }
+            if row.previousHash != previous {
+                return .broken(sequence: row.sequence, reason: "its previous hash does not match row \(expected - 1)")
+            }
+            if row.computedHash() != row.hash {
+                return .broken(sequence: row.sequence, reason: "its content does not match its hash (edited)")
+            }
+            previous = row.hash
+            expected += 1
+        }
+        if let highestIssued, highestIssued > expected - 1 {
+            return .broken(
+                sequence: expected, reason: "rows \(expected)...\(highestIssued) were deleted from the end")
+        }
+        return .intact(rows: expected - 1, head: previous)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import YearCore
+
+/// Why a client could not talk to the daemon at all (as opposed to the daemon refusing a call).
+public enum VarlinkClientError: Error, Sendable, CustomStringConvertible {
+    /// Connecting to the socket failed.
+    case cannotConnect(path: String, reason: String)
+    /// The daemon closed the connection before replying.
+    case connectionClosed
+    /// The reply was not valid Varlink JSON.
+    case malformedReply(String)
+
+    /// One sentence for people.
+    public var description: String {
+        switch self {
+        case .cannotConnect(let path, let reason):
+            "cannot connect to yeard at \(path): \(reason); is the daemon running, and is the socket path right "
+                + "(--socket or YEARD_SOCKET)?"
+        case .connectionClosed: "yeard closed the connection without replying; see the daemon's log"
+        case .malformedReply(let reason): "yeard sent a reply this client cannot read: \(reason)"
+        }
+    }
+}
+
+/// A Varlink client over a Unix socket, on NIO: one connection, calls one after another.
+public final class VarlinkSession {
+    private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+    private init(
+        inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) {
+        self.inbound = inbound
+        self.outbound = outbound
+    }
+
+    /// Connects to `path`, runs `body` with the session and closes the connection.
+    public static func withConnection<T>(
+        path: String, maximumReplySize: Int = 16 << 20, _ body: (VarlinkSession) async throws -> T
+    ) async throws -> T {
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(VarlinkFrameDecoder(maximumSize: maximumReplySize)))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch let error as IOError {
+            throw VarlinkClientError.cannotConnect(path: path, reason: String(cString: strerror(error.errnoCode)))
+        } catch {
+            throw VarlinkClientError.cannotConnect(path: path, reason: "\(error)")
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await body(VarlinkSession(inbound: inbound.makeAsyncIterator(), outbound: outbound))
+        }
+    }
+
+    /// Sends one message (already encoded JSON) and returns the reply's bytes.
+    public func roundTrip(_ message: Data) async throws -> Data {
+        var buffer = ByteBuffer(bytes: message)
+        buffer.writeInteger(UInt8(0))
+        try await outbound.write(buffer)
+        guard let reply = try await inbound.next() else { throw VarlinkClientError.connectionClosed }
+        return Data(reply.readableBytesView)
+    }
+
+    /// Calls `method` with `parameters` and decodes the reply as `R`; a Varlink error reply is thrown as
+    /// `VarlinkError`.
+    public func call<P: Encodable, R: Decodable>(_ method: String, _ parameters: P, as: R.Type) async throws -> R {
+        let data = try await roundTrip(VarlinkJSON.encode(CallEnvelope(method: method, parameters: parameters)))
+        let envelope: VarlinkReplyEnvelope
+        do {
+            envelope = try VarlinkJSON.decode(VarlinkReplyEnvelope.self, from: data)
+        } catch {
+            throw VarlinkClientError.malformedReply("\(error)")
+        }
+        if let name = envelope.error {
+            throw VarlinkError(name: name, parameters: envelope.parameters ?? .object([:]))
+        }
+        do {
+            return try VarlinkJSON.decode(VarlinkTypedReply<R>.self, from: data).parameters
+        } catch {
+            throw VarlinkClientError.malformedReply("\(error)")
+        }
+    }
+
+    private struct CallEnvelope<P: Encodable>: Encodable {
+        var method: String
+        var parameters: P
+    }
+}

@@ -1,0 +1,276 @@
+import YearCore
+
+/// The whole protocol surface of yeard: every interface and every method, in one place.
+public enum YeardAPI {
+    /// Every role: reading methods are open to anyone holding any role at the school.
+    public static let anyRole = Set(Role.allCases)
+    /// The roles that may read the audit log.
+    public static let auditReaders: Set<Role> = [.auditor, .coordinator, .admin]
+
+    /// `org.varlink.service`, which every Varlink service provides.
+    public static let service = VarlinkInterface(
+        name: "org.varlink.service",
+        doc: """
+            The Varlink Service Interface is provided by every varlink service. It
+            describes the service and the interfaces it implements.
+            """,
+        types: "",
+        methods: [
+            MethodSpec(
+                "org.varlink.service", "GetInfo", parameters: "()",
+                reply: "(vendor: string, product: string, version: string, url: string, interfaces: []string)",
+                doc: "Get a list of all the interfaces a service provides and information\nabout the implementation.",
+                roles: [], mutating: false, scope: .service),
+            MethodSpec(
+                "org.varlink.service", "GetInterfaceDescription", parameters: "(interface: string)",
+                reply: "(description: string)", doc: "Get the description of an interface that is implemented by this service.",
+                roles: [], mutating: false, scope: .service),
+        ],
+        errors: """
+            # The requested interface was not found.
+            error InterfaceNotFound (interface: string)
+
+            # The requested method was not found
+            error MethodNotFound (method: string)
+
+            # The interface defines the requested method, but the service does not
+            # implement it.
+            error MethodNotImplemented (method: string)
+
+            # One of the passed parameters is invalid.
+            error InvalidParameter (parameter: string)
+
+            # Client is denied access
+            error PermissionDenied ()
+
+            # Method is expected to be called with 'more' set to true, but wasn't
+            error ExpectedMore ()
+            """)
+
+    static let yearType = """
+        # An academic year of one school. state is one of open, in_progress, closing, closed;
+        # version grows with every change, and an approval is bound to it.
+        type Year (
+          id: int,
+          school: string,
+          label: string,
+          startDate: string,
+          endDate: string,
+          state: string,
+          version: int
+        )
+        """
+
+    /// `io.yeard.Year`: schools, their years and the daemon's status.
+    public static let year = VarlinkInterface(
+        name: "io.yeard.Year",
+        doc: "The schools a yeard instance serves and their academic years.",
+        types: yearType + "\n\n" + """
+            # A configured school and the roles the caller holds there.
+            type School (
+              id: string,
+              name: string,
+              timeZone: string,
+              firstGrade: int,
+              lastGrade: int,
+              graduatingGrades: []int,
+              yourRoles: []string
+            )
+
+            # One school's line of the status.
+            type SchoolStatus (
+              id: string,
+              name: string,
+              activeYear: ?Year,
+              openYears: []Year,
+              pendingRequests: int
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Year", "Status", parameters: "()",
+                reply: "(version: string, uptimeSeconds: int, auditHead: ?string, schools: []SchoolStatus)",
+                doc: "Each visible school's active year, the years being prepared and the requests waiting.",
+                roles: anyRole, mutating: false, scope: .allVisible),
+            MethodSpec(
+                "io.yeard.Year", "ListSchools", parameters: "()", reply: "(schools: []School)",
+                doc: "The configured schools where the caller holds a role.",
+                roles: anyRole, mutating: false, scope: .allVisible),
+            MethodSpec(
+                "io.yeard.Year", "List", parameters: "(school: ?string)", reply: "(years: []Year)",
+                doc: "The years of one school, or of every visible school, newest first.",
+                roles: anyRole, mutating: false, scope: .school(required: false)),
+            MethodSpec(
+                "io.yeard.Year", "Get", parameters: "(id: int)", reply: "(year: Year)",
+                doc: "One year.", roles: anyRole, mutating: false, scope: .year(field: "id")),
+            MethodSpec(
+                "io.yeard.Year", "Create",
+                parameters: "(school: ?string, label: string, startDate: ?string, endDate: ?string)",
+                reply: "(year: Year)",
+                doc: """
+                    Create the year label (2026/2027) in state open. Dates are YYYY-MM-DD and default to the
+                    school's configured ones; school may be omitted when the instance serves one school.
+                    """,
+                roles: [.admin], mutating: true, scope: .school(required: true)),
+        ],
+        errors: """
+            # The caller lacks the role the method needs (message says which and where).
+            error PermissionDenied (method: string, required: []string, school: ?string, message: string)
+
+            # No school with this id is configured.
+            error SchoolNotFound (school: string, message: string)
+
+            # No year with this id.
+            error YearNotFound (id: int, message: string)
+
+            # The school already has a year with this label.
+            error YearExists (school: string, label: string, message: string)
+
+            # No row of the transition table leads from the year's state by this event.
+            error TransitionNotAllowed (year: string, state: string, event: string, allowed: []string, message: string)
+
+            # Only the year rollover executes this event.
+            error RolloverOnly (event: string, message: string)
+
+            # A guard of the transition refused; violations say why.
+            error GuardFailed (event: string, violations: []string, message: string)
+
+            # The daemon could not complete the call; nothing was changed.
+            error InternalFailure (reason: string, message: string)
+            """)
+
+    /// `io.yeard.Approval`: the two-person approval of transitions.
+    public static let approval = VarlinkInterface(
+        name: "io.yeard.Approval",
+        doc: """
+            Two-person approval: an admin files a request, a different person with the coordinator role
+            approves it exactly as filed, once, before it expires.
+            """,
+        types: yearType + "\n\n" + """
+            # A request. status is one of pending, approved, rejected, cancelled, expired.
+            # payloadHash is the SHA-256 of the canonical payload the approval is bound to.
+            type Request (
+              id: int,
+              school: string,
+              year: int,
+              yearLabel: string,
+              event: string,
+              from: string,
+              to: string,
+              reason: string,
+              payloadHash: string,
+              yearVersion: int,
+              requesterUid: int,
+              requester: string,
+              createdAt: string,
+              expiresAt: string,
+              status: string,
+              deciderUid: ?int,
+              decider: ?string,
+              decidedAt: ?string,
+              decisionReason: ?string
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Approval", "List", parameters: "(school: ?string, status: ?string)",
+                reply: "(requests: []Request)", doc: "Requests, newest first, optionally of one school and status.",
+                roles: anyRole, mutating: false, scope: .school(required: false)),
+            MethodSpec(
+                "io.yeard.Approval", "Get", parameters: "(id: int)", reply: "(request: Request)",
+                doc: "One request, with the payload hash an approver should check.",
+                roles: anyRole, mutating: false, scope: .request(field: "id")),
+            MethodSpec(
+                "io.yeard.Approval", "File", parameters: "(year: int, event: string, reason: ?string)",
+                reply: "(request: Request)",
+                doc: "Request a transition of a year: event is start, begin-closing or reopen (reopen needs a reason).",
+                roles: [.admin], mutating: true, scope: .year(field: "year")),
+            MethodSpec(
+                "io.yeard.Approval", "Approve", parameters: "(id: int, reason: ?string, payloadHash: ?string)",
+                reply: "(request: Request, year: Year)",
+                doc: """
+                    Approve a pending request and execute its transition in the same transaction. Give payloadHash
+                    (from Get) to be sure that what runs is exactly what you reviewed.
+                    """,
+                roles: [.coordinator], mutating: true, scope: .request(field: "id")),
+            MethodSpec(
+                "io.yeard.Approval", "Reject", parameters: "(id: int, reason: ?string)", reply: "(request: Request)",
+                doc: "Reject a pending request (a reason is required).",
+                roles: [.coordinator], mutating: true, scope: .request(field: "id")),
+            MethodSpec(
+                "io.yeard.Approval", "Cancel", parameters: "(id: int, reason: ?string)", reply: "(request: Request)",
+                doc: "Cancel your own pending request.",
+                roles: [.admin], mutating: true, scope: .request(field: "id")),
+        ],
+        errors: """
+            # No request with this id.
+            error RequestNotFound (id: int, message: string)
+
+            # The request was already approved, rejected, cancelled, or has expired.
+            error RequestNotPending (id: int, status: string, message: string)
+
+            # The year already has a pending request.
+            error RequestPending (year: string, request: int, message: string)
+
+            # The approver filed the request: a different person must approve it.
+            error SelfApproval (id: int, message: string)
+
+            # The year changed since the request was filed.
+            error YearChanged (id: int, requestedVersion: int, currentVersion: int, message: string)
+
+            # The stored request is not what the approver reviewed.
+            error PayloadMismatch (id: int, expected: string, actual: string, message: string)
+
+            # Only the requester may cancel a request.
+            error NotRequester (id: int, requesterUid: int, message: string)
+            """)
+
+    /// `io.yeard.Audit`: the tamper-evident log of every change and refusal.
+    public static let audit = VarlinkInterface(
+        name: "io.yeard.Audit",
+        doc: """
+            The audit log: every change and every refused change, each row chained to the one before by
+            hash = SHA-256(prevHash + canonical row).
+            """,
+        types: """
+            # One row of the audit log. details is canonical JSON text.
+            type Entry (
+              seq: int,
+              at: string,
+              uid: int,
+              user: string,
+              role: string,
+              school: ?string,
+              action: string,
+              target: string,
+              details: string,
+              prevHash: string,
+              hash: string
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Audit", "List", parameters: "(after: ?int, limit: ?int, school: ?string)",
+                reply: "(entries: []Entry)",
+                doc: "Rows after the sequence after (default 0), oldest first, at most limit (default 100, at most 1000).",
+                roles: auditReaders, mutating: false, scope: .school(required: false)),
+            MethodSpec(
+                "io.yeard.Audit", "Verify", parameters: "()",
+                reply: "(intact: bool, rows: int, head: ?string, brokenAt: ?int, reason: ?string)",
+                doc: "Recompute the whole chain; name the first row that does not hold.",
+                roles: auditReaders, mutating: false, scope: .allVisible),
+        ],
+        errors: "")
+
+    /// Every interface the daemon serves.
+    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit]
+
+    /// Every method, by fully qualified name.
+    public static let methods: [String: MethodSpec] = Dictionary(
+        uniqueKeysWithValues: interfaces.flatMap(\.methods).map { ($0.fullName, $0) })
+
+    /// The interface named `name`, if the daemon serves it.
+    public static func interface(named name: String) -> VarlinkInterface? {
+        interfaces.first { $0.name == name }
+    }
+}

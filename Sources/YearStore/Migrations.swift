@@ -1,0 +1,104 @@
+import GRDB
+
+/// The schema, as named migrations in plain SQL. A landed migration is never edited: add a new one.
+///
+/// The schema carries the invariants itself: a school has at most one active year (partial unique index), a closed
+/// year cannot change (trigger), a request is decided once and never approved by its requester (trigger, CHECK),
+/// the audit log is append-only (triggers).
+enum Migrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29-schools-years-requests-audit") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE school (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        name TEXT NOT NULL,
+                        time_zone TEXT NOT NULL,
+                        first_grade INTEGER NOT NULL CHECK (first_grade BETWEEN 0 AND 12),
+                        last_grade INTEGER NOT NULL CHECK (last_grade BETWEEN first_grade AND 12),
+                        graduating_grades TEXT NOT NULL CHECK (json_valid(graduating_grades)),
+                        default_start TEXT NOT NULL,
+                        default_end TEXT NOT NULL,
+                        start_skips_sunday INTEGER NOT NULL CHECK (start_skips_sunday IN (0, 1)),
+                        configured INTEGER NOT NULL DEFAULT 1 CHECK (configured IN (0, 1))
+                    ) STRICT;
+
+                    CREATE TABLE academic_year (
+                        id INTEGER PRIMARY KEY,
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        label TEXT NOT NULL CHECK (label GLOB '[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]'),
+                        start_date TEXT NOT NULL CHECK (date(start_date) IS start_date),
+                        end_date TEXT NOT NULL CHECK (date(end_date) IS end_date AND end_date > start_date),
+                        state TEXT NOT NULL CHECK (state IN ('open', 'in_progress', 'closing', 'closed')),
+                        version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (school_id, label)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX academic_year_one_active_per_school
+                        ON academic_year(school_id) WHERE state IN ('in_progress', 'closing');
+                    CREATE TRIGGER academic_year_closed_is_read_only
+                        BEFORE UPDATE ON academic_year WHEN OLD.state = 'closed'
+                        BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END;
+                    CREATE TRIGGER academic_year_closed_is_kept
+                        BEFORE DELETE ON academic_year WHEN OLD.state = 'closed'
+                        BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END;
+                    CREATE TRIGGER academic_year_version_moves
+                        BEFORE UPDATE ON academic_year WHEN NEW.version <= OLD.version
+                        BEGIN SELECT RAISE(ABORT, 'every change to a year must increment its version'); END;
+
+                    CREATE TABLE approval_request (
+                        id INTEGER PRIMARY KEY,
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        event TEXT NOT NULL,
+                        payload TEXT NOT NULL CHECK (json_valid(payload)),
+                        payload_hash TEXT NOT NULL CHECK (length(payload_hash) = 64),
+                        year_version INTEGER NOT NULL,
+                        requester_uid INTEGER NOT NULL,
+                        requester_name TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL CHECK (expires_at > created_at),
+                        status TEXT NOT NULL
+                            CHECK (status IN ('pending', 'approved', 'rejected', 'cancelled', 'expired')),
+                        decider_uid INTEGER,
+                        decider_name TEXT,
+                        decided_at TEXT,
+                        decision_reason TEXT,
+                        CHECK ((status = 'pending') = (decided_at IS NULL)),
+                        CHECK (status NOT IN ('approved', 'rejected') OR decider_uid IS NOT requester_uid)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX approval_request_one_pending_per_year
+                        ON approval_request(year_id) WHERE status = 'pending';
+                    CREATE INDEX approval_request_by_school ON approval_request(school_id, status);
+                    CREATE TRIGGER approval_request_decided_once
+                        BEFORE UPDATE ON approval_request WHEN OLD.status <> 'pending'
+                        BEGIN SELECT RAISE(ABORT, 'the request was already decided'); END;
+                    CREATE TRIGGER approval_request_payload_is_fixed
+                        BEFORE UPDATE OF payload, payload_hash, year_version, requester_uid ON approval_request
+                        BEGIN SELECT RAISE(ABORT, 'a request is bound to what was requested'); END;
+
+                    CREATE TABLE audit_log (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        uid INTEGER NOT NULL,
+                        user_name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        school_id TEXT,
+                        action TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        details TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+                        hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+                    );
+                    CREATE INDEX audit_log_by_school ON audit_log(school_id, seq);
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// What one audit row records, before the store places it in the chain.
+public struct AuditEvent: Sendable {
+    /// Who acted and in what role ("none" when they held none).
+    public var caller: Caller, role: String
+    /// The school concerned, if any.
+    public var school: String?
+    /// What happened and to what.
+    public var action: String, target: String
+    /// Details, stored as canonical JSON.
+    public var details: JSONValue
+
+    /// An event with every field given.
+    public init(caller: Caller, role: String, school: String?, action: String, target: String, details: JSONValue) {
+        self.caller = caller
+        self.role = role
+        self.school = school
+        self.action = action
+        self.target = target
+        self.details = details
+    }
+}
+
+extension YearDatabase {
+    /// Appends `event` to the chain inside the caller's transaction.
+    @discardableResult
+    static func appendAudit(_ event: AuditEvent, at now: Date, in db: Database) throws -> AuditEntry {
+        let last = try Row.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        let issued =
+            try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0
+        var entry = AuditEntry(
+            sequence: issued + 1, at: StoredTime.text(now), uid: Int64(event.caller.uid),
+            userName: event.caller.userName, role: event.role, school: event.school, action: event.action,
+            target: event.target, details: event.details.canonicalText,
+            previousHash: last?["hash"] ?? AuditChain.genesis, hash: "")
+        entry.hash = entry.computedHash()
+        try db.execute(
+            sql: """
+                INSERT INTO audit_log (\(Records.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.sequence, entry.at, entry.uid, entry.userName, entry.role, entry.school, entry.action,
+                entry.target, entry.details, entry.previousHash, entry.hash,
+            ])
+        return entry
+    }
+
+    /// Records a refused mutating call: the only trace a refusal leaves.
+    public func recordRefusal(
+        method: String, error: YearError, caller: Caller, role: String, school: String?, parameters: JSONValue,
+        now: Date = Date()
+    ) async throws {
+        let event = AuditEvent(
+            caller: caller, role: role, school: school, action: "refused:\(method)", target: method,
+            details: .object(["error": .string(error.description), "parameters": parameters]))
+        try await pool.write { db in try Self.appendAudit(event, at: now, in: db) }
+    }
+
+    /// Audit rows after `sequence` (oldest first), at most `limit`, optionally only those of `schools`.
+    public func auditEntries(after sequence: Int64, limit: Int, schools: [String]?) async throws -> [AuditEntry] {
+        try await pool.read { db in
+            var sql = "SELECT \(Records.auditColumns) FROM audit_log WHERE seq > ?"
+            var arguments: StatementArguments = [sequence]
+            if let schools {
+                sql += " AND school_id IN (SELECT value FROM json_each(?))"
+                arguments += [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
+            }
+            sql += " ORDER BY seq LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Records.audit)
+        }
+    }
+
+    /// Recomputes the whole chain and names the first row that does not hold.
+    public func verifyAudit() async throws -> AuditChain.Verdict {
+        try await pool.read { db in
+            let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT \(Records.auditColumns) FROM audit_log ORDER BY seq")
+            var entries: [AuditEntry] = []
+            while let row = try rows.next() { entries.append(Records.audit(row)) }
+            return AuditChain.verify(entries, highestIssued: issued)
+        }
+    }
+
+    /// The last row's sequence and hash (nil for an empty log).
+    public func auditHead() async throws -> (sequence: Int64, hash: String)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").map {
+                ($0["seq"], $0["hash"])
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// The outcome of an approval: the request as decided and the year as it now stands.
+public struct ApprovalOutcome: Sendable {
+    /// The request, now `approved`.
+    public var request: ApprovalRequest
+    /// The year after the transition.
+    public var year: AcademicYear
+    /// The audit chain's head after the transition.
+    public var auditHead: String
+}
+
+extension YearDatabase {
+    /// Files a request to move year `yearID` by `event`. The caller must hold the row's requesting role at the
+    /// year's school; the row and its guards are checked now and again at approval.
+    public func fileTransitionRequest(
+        year yearID: Int64, event: YearEvent, reason: String, caller: Caller, policy: AccessPolicy,
+        lifetime: TimeInterval, now: Date = Date()
+    ) async throws -> ApprovalRequest {
+        try await pool.write { db in
+            try Self.expireRequests(now: now, in: db)
+            guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
+            let context = TransitionContext(
+                year: year, otherYears: try Self.fetchOtherYears(of: year, in: db), reason: reason)
+            let row = try self.table.decide(event, in: context).get()
+            guard policy.roles(of: caller, at: year.school).contains(row.requestedBy) else {
+                throw YearError.permissionDenied(
+                    method: "request \(event.rawValue)", required: [row.requestedBy], school: year.school)
+            }
+            if let pending = try Int64.fetchOne(
+                db, sql: "SELECT id FROM approval_request WHERE year_id = ? AND status = 'pending'",
+                arguments: [yearID])
+            {
+                throw YearError.requestPending(year: year.label.description, request: pending)
+            }
+            let payload = TransitionPayload(
+                school: year.school, yearID: year.id, yearLabel: year.label.description, event: event,
+                from: year.state, to: row.to, reason: reason)
+            let text = payload.canonical.canonicalText
+            let hash = Digest.sha256Hex(text)
+            let expires = now.addingTimeInterval(lifetime)
+            try db.execute(
+                sql: """
+                    INSERT INTO approval_request (school_id, year_id, event, payload, payload_hash, year_version,
+                        requester_uid, requester_name, created_at, expires_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+                    """,
+                arguments: [
+                    year.school, year.id, event.rawValue, text, hash, year.version, Int64(caller.uid),
+                    caller.userName, StoredTime.text(now), StoredTime.text(expires),
+                ])
+            let request = ApprovalRequest(
+                id: db.lastInsertedRowID, payload: payload, payloadText: text, payloadHash: hash,
+                yearVersion: year.version, requesterUID: caller.uid, requesterName: caller.userName,
+                createdAt: now, expiresAt: expires, status: .pending)
+            try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: row.requestedBy.rawValue, school: year.school, action: "request.file",
+                    target: "request:\(request.id)",
+                    details: .object([
+                        "payload": payload.canonical, "payloadHash": .string(hash), "yearVersion": .int(year.version),
+                        "expiresAt": .string(StoredTime.text(expires)),
+                    ])),
+                at: now, in: db)
+            return request
+        }
+    }
+
+    /// Approves request `id` and executes its transition in the same transaction. `shownHash`, when given, is
+    /// the payload hash the approver reviewed: the approval is refused if the stored request differs.
+    public func approveRequest(
+        id: Int64, reason: String, shownHash: String?, caller: Caller, policy: AccessPolicy, now: Date = Date()
+    ) async throws -> ApprovalOutcome {
+        try await pool.write { db in
+            let request = try Self.fetchRequest(id: id, in: db)
+            guard let year = try Self.fetchYear(id: request.payload.yearID, in: db) else {
+                throw YearError.yearNotFound(id: request.payload.yearID)
+            }
+            let roles = policy.roles(of: caller, at: request.payload.school)
+            let row = try ApprovalPolicy.decideApproval(
+                of: request, by: caller.uid, approverRoles: roles, shownHash: shownHash, year: year,
+                otherYears: try Self.fetchOtherYears(of: year, in: db), now: now, table: self.table
+            ).get()
+            let stamp = StoredTime.text(now)
+            try db.execute(
+                sql: """
+                    UPDATE approval_request SET status = 'approved', decider_uid = ?, decider_name = ?,
+                        decided_at = ?, decision_reason = ?
+                    WHERE id = ? AND status = 'pending'
+                    """, arguments: [Int64(caller.uid), caller.userName, stamp, reason, id])
+            try db.execute(
+                sql: """
+                    UPDATE academic_year SET state = ?, version = version + 1, updated_at = ?
+                    WHERE id = ? AND version = ?
+                    """, arguments: [row.to.rawValue, stamp, year.id, year.version])
+            guard db.changesCount == 1, let moved = try Self.fetchYear(id: year.id, in: db) else {
+                throw YearError.yearChanged(
+                    id: id, requestedVersion: request.yearVersion, currentVersion: year.version + 1)
+            }
+            try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: "request.approve",
+                    target: "request:\(id)",
+                    details: .object(["reason": .string(reason), "payloadHash": .string(request.payloadHash)])),
+                at: now, in: db)
+            let entry = try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: "year.transition",
+                    target: "year:\(year.id)",
+                    details: .object([
+                        "event": .string(row.event.rawValue), "from": .string(row.from.rawValue),
+                        "to": .string(row.to.rawValue), "request": .int(id),
+                        "requester": .string(request.requesterName), "version": .int(moved.version),
+                    ])),
+                at: now, in: db)
+            var decided = request
+            decided.status = .approved
+            decided.deciderUID = caller.uid
+            decided.deciderName = caller.userName
+            decided.decidedAt = now
+            decided.decisionReason = reason
+            return ApprovalOutcome(request: decided, year: moved, auditHead: entry.hash)
+        }
+    }
+
+    /// Rejects request `id` with a reason.
+    public func rejectRequest(id: Int64, reason: String, caller: Caller, policy: AccessPolicy, now: Date = Date())
+        async throws -> ApprovalRequest
+    {
+        try await decide(id: id, as: .rejected, reason: reason, caller: caller, now: now) { request in
+            ApprovalPolicy.decideRejection(
+                of: request, by: caller.uid, deciderRoles: policy.roles(of: caller, at: request.payload.school),
+                now: now, table: self.table)
+        }
+    }
+
+    /// Cancels request `id`: only its requester may.
+    public func cancelRequest(id: Int64, reason: String, caller: Caller, now: Date = Date()) async throws
+        -> ApprovalRequest
+    {
+        try await decide(id: id, as: .cancelled, reason: reason, caller: caller, now: now) { request in
+            ApprovalPolicy.decideCancellation(of: request, by: caller.uid, now: now)
+        }
+    }
+
+    private func decide(
+        id: Int64, as status: RequestStatus, reason: String, caller: Caller, now: Date,
+        check: @escaping @Sendable (ApprovalRequest) -> YearError?
+    ) async throws -> ApprovalRequest {
+        try await pool.write { db in
+            var request = try Self.fetchRequest(id: id, in: db)
+            if let refusal = check(request) { throw refusal }
+            let stamp = StoredTime.text(now)
+            try db.execute(
+                sql: """
+                    UPDATE approval_request SET status = ?, decider_uid = ?, decider_name = ?, decided_at = ?,
+                        decision_reason = ?
+                    WHERE id = ? AND status = 'pending'
+                    """, arguments: [status.rawValue, Int64(caller.uid), caller.userName, stamp, reason, id])
+            let role = status == .cancelled ? Role.admin : Role.coordinator
+            try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: role.rawValue, school: request.payload.school,
+                    action: status == .cancelled ? "request.cancel" : "request.reject", target: "request:\(id)",
+                    details: .object(["reason": .string(reason)])),
+                at: now, in: db)
+            request.status = status
+            request.deciderUID = caller.uid
+            request.deciderName = caller.userName
+            request.decidedAt = now
+            request.decisionReason = reason
+            return request
+        }
+    }
+
+    /// Marks every pending request past its expiry as expired, each with an audit row. Returns how many.
+    @discardableResult
+    public func expireRequests(now: Date = Date()) async throws -> Int {
+        try await pool.write { db in try Self.expireRequests(now: now, in: db) }
+    }
+
+    @discardableResult
+    static func expireRequests(now: Date, in db: Database) throws -> Int {
+        let stamp = StoredTime.text(now)
+        let expired = try Row.fetchAll(
+            db, sql: "SELECT id, school_id FROM approval_request WHERE status = 'pending' AND expires_at <= ?",
+            arguments: [stamp])
+        guard !expired.isEmpty else { return 0 }
+        try db.execute(
+            sql: """
+                UPDATE approval_request SET status = 'expired', decided_at = ?
+                WHERE status = 'pending' AND expires_at <= ?
+                """, arguments: [stamp, stamp])
+        for row in expired {
+            let id: Int64 = row["id"]
+            try appendAudit(
+                AuditEvent(
+                    caller: .daemon, role: "daemon", school: row["school_id"], action: "request.expire",
+                    target: "request:\(id)", details: .object([:])),
+                at: now, in: db)
+        }
+        return expired.count
+    }
+
+    /// The requests of `schools`, newest first, optionally only those with `status`.
+    public func requests(of schools: [String], status: RequestStatus?, limit: Int = 200) async throws
+        -> [ApprovalRequest]
+    {
+        try await pool.read { db in
+            var sql = """
+                SELECT \(Records.requestColumns) FROM approval_request
+                WHERE school_id IN (SELECT value FROM json_each(?))
+                """
+            var arguments: StatementArguments = [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status.rawValue]
+            }
+            sql += " ORDER BY id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Records.request)
+        }
+    }
+
+    /// The request with this id, or nil.
+    public func request(id: Int64) async throws -> ApprovalRequest? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Records.requestColumns) FROM approval_request WHERE id = ?", arguments: [id]
+            ).map(Records.request)
+        }
+    }
+
+    static func fetchRequest(id: Int64, in db: Database) throws -> ApprovalRequest {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Records.requestColumns) FROM approval_request WHERE id = ?", arguments: [id])
+        else { throw YearError.requestNotFound(id: id) }
+        return try Records.request(row)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import YearCore
+
+extension YearDatabase {
+    /// Makes the stored schools match the configuration: new schools are added, changed ones updated, and schools
+    /// no longer configured are kept (their records still belong to them) but marked as not configured.
+    /// Each change leaves an audit row; an unchanged configuration writes nothing.
+    public func applyConfiguredSchools(_ schools: [School], caller: Caller = .daemon, now: Date = Date())
+        async throws
+    {
+        try await pool.write { db in
+            let stored = try Row.fetchAll(db, sql: "SELECT * FROM school")
+            var storedByID: [String: (School?, Bool)] = [:]
+            for row in stored {
+                storedByID[row["id"]] = (Records.school(row), row["configured"] as Bool)
+            }
+            for school in schools {
+                let grades = JSONValue.array(school.graduatingGrades.map { .int(Int64($0)) }).canonicalText
+                let arguments: StatementArguments = [
+                    school.id, school.name, school.timeZone, school.firstGrade, school.lastGrade, grades,
+                    school.defaultStart.description, school.defaultEnd.description, school.startSkipsSunday,
+                ]
+                if let (current, configured) = storedByID[school.id] {
+                    if current == school && configured { continue }
+                    try db.execute(
+                        sql: """
+                            UPDATE school SET name = ?2, time_zone = ?3, first_grade = ?4, last_grade = ?5,
+                                graduating_grades = ?6, default_start = ?7, default_end = ?8,
+                                start_skips_sunday = ?9, configured = 1
+                            WHERE id = ?1
+                            """, arguments: arguments)
+                    try Self.appendAudit(
+                        AuditEvent(
+                            caller: caller, role: "daemon", school: school.id, action: "school.update",
+                            target: "school:\(school.id)", details: .object(["name": .string(school.name)])),
+                        at: now, in: db)
+                } else {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO school (id, name, time_zone, first_grade, last_grade, graduating_grades,
+                                default_start, default_end, start_skips_sunday)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: arguments)
+                    try Self.appendAudit(
+                        AuditEvent(
+                            caller: caller, role: "daemon", school: school.id, action: "school.add",
+                            target: "school:\(school.id)", details: .object(["name": .string(school.name)])),
+                        at: now, in: db)
+                }
+            }
+            let configuredIDs = Set(schools.map(\.id))
+            for (id, (_, configured)) in storedByID where configured && !configuredIDs.contains(id) {
+                try db.execute(sql: "UPDATE school SET configured = 0 WHERE id = ?", arguments: [id])
+                try Self.appendAudit(
+                    AuditEvent(
+                        caller: caller, role: "daemon", school: id, action: "school.unconfigure",
+                        target: "school:\(id)", details: .object([:])),
+                    at: now, in: db)
+            }
+        }
+    }
+
+    /// The configured schools, by id.
+    public func configuredSchools() async throws -> [School] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM school WHERE configured = 1 ORDER BY id").compactMap(
+                Records.school)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import YearCore
+
+extension YearDatabase {
+    /// Creates the year `label` at `school` in state `open`. Dates default to the school's configured ones.
+    public func createYear(
+        school schoolID: String, label: YearLabel, startDate: CalendarDate?, endDate: CalendarDate?,
+        caller: Caller, now: Date = Date()
+    ) async throws -> AcademicYear {
+        try await pool.write { db in
+            guard
+                let schoolRow = try Row.fetchOne(
+                    db, sql: "SELECT * FROM school WHERE id = ? AND configured = 1", arguments: [schoolID]),
+                let school = Records.school(schoolRow)
+            else { throw YearError.schoolNotFound(school: schoolID) }
+            guard let defaults = school.defaultDates(for: label) else {
+                throw YearError.invalidParameter(field: "label", reason: "the school's default dates do not fit \(label)")
+            }
+            let start = startDate ?? defaults.start
+            let end = endDate ?? defaults.end
+            guard start.year == label.startYear else {
+                throw YearError.invalidParameter(
+                    field: "startDate", reason: "\(start) is not in \(label.startYear), the first year of \(label)")
+            }
+            guard end.year == label.startYear + 1 else {
+                throw YearError.invalidParameter(
+                    field: "endDate", reason: "\(end) is not in \(label.startYear + 1), the second year of \(label)")
+            }
+            guard start < end else {
+                throw YearError.invalidParameter(field: "endDate", reason: "\(end) is not after the start \(start)")
+            }
+            let exists = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM academic_year WHERE school_id = ? AND label = ?",
+                arguments: [schoolID, label.description])
+            if exists == true { throw YearError.yearExists(school: schoolID, label: label.description) }
+            let stamp = StoredTime.text(now)
+            try db.execute(
+                sql: """
+                    INSERT INTO academic_year (school_id, label, start_date, end_date, state, version, created_at,
+                        updated_at)
+                    VALUES (?, ?, ?, ?, 'open', 1, ?, ?)
+                    """,
+                arguments: [schoolID, label.description, start.description, end.description, stamp, stamp])
+            let year = AcademicYear(
+                id: db.lastInsertedRowID, school: schoolID, label: label, startDate: start, endDate: end, state: .open,
+                version: 1)
+            try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: Role.admin.rawValue, school: schoolID, action: "year.create",
+                    target: "year:\(year.id)",
+                    details: .object([
+                        "label": .string(label.description), "startDate": .string(start.description),
+                        "endDate": .string(end.description),
+                    ])),
+                at: now, in: db)
+            return year
+        }
+    }
+
+    /// The years of `schools`, newest label first.
+    public func years(of schools: [String]) async throws -> [AcademicYear] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Records.yearColumns) FROM academic_year
+                    WHERE school_id IN (SELECT value FROM json_each(?))
+                    ORDER BY school_id, label DESC
+                    """,
+                arguments: [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
+            ).map(Records.year)
+        }
+    }
+
+    /// The year with this id, or nil.
+    public func year(id: Int64) async throws -> AcademicYear? {
+        try await pool.read { db in try Self.fetchYear(id: id, in: db) }
+    }
+
+    static func fetchYear(id: Int64, in db: Database) throws -> AcademicYear? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE id = ?", arguments: [id]
+        ).map(Records.year)
+    }
+
+    static func fetchOtherYears(of year: AcademicYear, in db: Database) throws -> [AcademicYear] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND id <> ?",
+            arguments: [year.school, year.id]
+        ).map(Records.year)
+    }
+}
