@@ -137,6 +137,9 @@ public enum YeardAPI {
 
             # The daemon could not complete the call; nothing was changed.
             error InternalFailure (reason: string, message: string)
+
+            # The connection was refused: too many connections in total or for this user.
+            error TooManyConnections (message: string)
             """)
 
     /// `io.yeard.Approval`: the two-person approval of transitions.

@@ -50,12 +50,14 @@ extension YearDatabase {
 
     /// Records a refused mutating call: the only trace a refusal leaves.
     public func recordRefusal(
-        method: String, error: YearError, caller: Caller, role: String, school: String?, parameters: JSONValue,
-        now: Date = Date()
+        method: String, error: String, message: String, caller: Caller, role: String, school: String?,
+        parameters: JSONValue, now: Date = Date()
     ) async throws {
         let event = AuditEvent(
             caller: caller, role: role, school: school, action: "refused:\(method)", target: method,
-            details: .object(["error": .string(error.description), "parameters": parameters]))
+            details: .object([
+                "error": .string(error), "message": .string(message), "parameters": parameters,
+            ]))
         try await pool.write { db in try Self.appendAudit(event, at: now, in: db) }
     }
 
@@ -65,7 +67,7 @@ extension YearDatabase {
             var sql = "SELECT \(Records.auditColumns) FROM audit_log WHERE seq > ?"
             var arguments: StatementArguments = [sequence]
             if let schools {
-                sql += " AND school_id IN (SELECT value FROM json_each(?))"
+                sql += " AND (school_id IN (SELECT value FROM json_each(?)) OR school_id IS NULL)"
                 arguments += [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
             }
             sql += " ORDER BY seq LIMIT ?"

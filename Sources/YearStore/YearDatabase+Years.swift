@@ -91,3 +91,50 @@ extension YearDatabase {
         ).map(Records.year)
     }
 }
+
+/// One school's years and waiting requests, read in one transaction for `Status`.
+public struct SchoolSnapshot: Sendable {
+    /// The school's id.
+    public var school: String
+    /// Its years.
+    public var years: [AcademicYear]
+    /// How many requests wait for a decision (not yet expired).
+    public var pendingRequests: Int
+}
+
+extension YearDatabase {
+    /// The years and pending-request counts of `schools`, and the audit head, from one read transaction.
+    public func statusSnapshot(of schools: [String], now: Date = Date()) async throws -> (
+        schools: [SchoolSnapshot], auditHead: String?
+    ) {
+        try await pool.read { db in
+            let list = JSONValue.array(schools.map(JSONValue.string)).canonicalText
+            let years = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Records.yearColumns) FROM academic_year
+                    WHERE school_id IN (SELECT value FROM json_each(?)) AND state <> 'closed'
+                    ORDER BY school_id, label
+                    """, arguments: [list]
+            ).map(Records.year)
+            var pending: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT school_id, count(*) AS n FROM approval_request
+                    WHERE status = 'pending' AND expires_at > ? AND school_id IN (SELECT value FROM json_each(?))
+                    GROUP BY school_id
+                    """, arguments: [StoredTime.text(now), list])
+            {
+                pending[row["school_id"]] = row["n"]
+            }
+            let head = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            let byschool = Dictionary(grouping: years, by: \.school)
+            return (
+                schools.map {
+                    SchoolSnapshot(school: $0, years: byschool[$0] ?? [], pendingRequests: pending[$0] ?? 0)
+                }, head
+            )
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import YearStore
+
+/// Pings the systemd watchdog at half its interval, after checking that the database still answers.
+struct WatchdogService: Service {
+    let interval: Duration
+    let database: YearDatabase
+    let logger: Logger
+
+    func run() async throws {
+        logger.info("watchdog enabled", metadata: ["interval": "\(interval)"])
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await database.auditHead()
+                Systemd.notify("WATCHDOG=1")
+            } catch {
+                logger.error("database does not answer; withholding the watchdog ping", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval / 2) }
+        }
+    }
+}
+
+/// Writes the audit chain's head to the log every interval and expires requests past their time.
+struct HousekeepingService: Service {
+    let state: DaemonState
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await tick()
+            let interval = state.configuration.auditHeadInterval
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(interval * 1000))) }
+        }
+    }
+
+    func tick() async {
+        do {
+            let expired = try await state.database.expireRequests()
+            if expired > 0 { logger.notice("requests expired", metadata: ["count": "\(expired)"]) }
+            if let head = try await state.database.auditHead() {
+                logger.info(
+                    "audit head", metadata: ["audit_seq": "\(head.sequence)", "audit_head": "\(head.hash)"])
+            }
+        } catch {
+            logger.error("housekeeping failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Reloads the configuration on SIGHUP: a bad file is refused and the configuration in force stays.
+struct ReloadService: Service {
+    let configurationPath: String?
+    let overrides: ConfigurationOverrides
+    let state: DaemonState
+    let logger: Logger
+    let statusLine: @Sendable () async -> String
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            await reload()
+        }
+    }
+
+    func reload() async {
+        Systemd.notifyReloading()
+        defer { Systemd.notify("READY=1") }
+        guard let path = configurationPath else {
+            logger.notice("SIGHUP: no configuration file to reload (the daemon runs on its defaults)")
+            return
+        }
+        do {
+            var configuration = try DaemonConfiguration.load(path: path)
+            overrides.apply(to: &configuration)
+            let current = state.configuration
+            if configuration.stateDirectory != current.stateDirectory || configuration.socketPath != current.socketPath
+            {
+                logger.warning("state_dir and socket changes take effect at the next restart")
+                configuration.stateDirectory = current.stateDirectory
+                configuration.socketPath = current.socketPath
+            }
+            try await state.database.applyConfiguredSchools(configuration.schools)
+            state.replace(configuration)
+            logger.notice(
+                "configuration reloaded",
+                metadata: ["schools": "\(configuration.schools.count)", "grants": "\(configuration.policy.grants.count)"])
+            Systemd.notify("STATUS=\(await statusLine())")
+        } catch {
+            logger.error("configuration refused, the one in force stays: \(error)")
+            Systemd.notify("STATUS=reload refused: configuration has errors; \(await statusLine())")
+        }
+    }
+}

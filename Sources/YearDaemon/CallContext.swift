@@ -1,0 +1,14 @@
+import Foundation
+import YearCore
+
+/// What a handler knows about the call it serves, after authorization.
+struct CallContext: Sendable {
+    /// Who is calling.
+    var caller: Caller
+    /// The school the call concerns, when its scope names one.
+    var school: String?
+    /// The schools whose data the caller may see through this method.
+    var visibleSchools: [String]
+    /// The time of the call (handlers take it from here so tests can drive time).
+    var now: Date
+}

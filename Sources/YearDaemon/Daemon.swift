@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import YearCore
+import YearStore
+
+/// Command-line values that override the configuration file (`--state-dir`, `--socket`).
+public struct ConfigurationOverrides: Sendable {
+    /// The state directory and the socket path, when given on the command line.
+    public var stateDirectory: String?, socketPath: String?
+
+    /// Overrides with every field given.
+    public init(stateDirectory: String?, socketPath: String?) {
+        self.stateDirectory = stateDirectory
+        self.socketPath = socketPath
+    }
+
+    /// Applies the overrides.
+    public func apply(to configuration: inout DaemonConfiguration) {
+        if let stateDirectory { configuration.stateDirectory = Self.absolute(stateDirectory) }
+        if let socketPath { configuration.socketPath = Self.absolute(socketPath) }
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// The daemon: opens the database, binds the socket, tells systemd it is ready and runs its services until SIGTERM.
+public enum Daemon {
+    /// The version the daemon reports.
+    public static let version = "0.1.0"
+
+    /// Sets up logging: the journal when stderr is connected to it, else stderr.
+    public static func bootstrapLogging(level: Logger.Level) {
+        let journal = Systemd.stderrIsJournal()
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// Runs the daemon with `configuration` until a graceful shutdown.
+    public static func run(
+        configuration: DaemonConfiguration, configurationPath: String?, overrides: ConfigurationOverrides,
+        demoYear: Bool = false
+    ) async throws {
+        let logger = Logger(label: "yeard")
+        try FileManager.default.createDirectory(
+            atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750])
+        let database = try YearDatabase(path: configuration.databasePath)
+        try await database.applyConfiguredSchools(configuration.schools)
+        if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
+        let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database) }
+        let state = DaemonState(
+            database: database, configuration: configuration, version: version,
+            onTransition: { outcome in
+                logger.notice(
+                    "year moved",
+                    metadata: [
+                        "school": "\(outcome.year.school)", "year": "\(outcome.year.label)",
+                        "state": "\(outcome.year.state.rawValue)", "request": "\(outcome.request.id)",
+                        "audit_head": "\(outcome.auditHead)",
+                    ])
+                Task { Systemd.notify("STATUS=\(await statusLine())") }
+            })
+        let dispatcher = Dispatcher(state: state, logger: logger)
+        let server = try await ControlServer.bind(
+            state: state, dispatcher: dispatcher, logger: logger, inherited: Systemd.listeningSocket())
+        var services: [any Service] = [
+            server,
+            HousekeepingService(state: state, logger: logger),
+            ReloadService(
+                configurationPath: configurationPath, overrides: overrides, state: state, logger: logger,
+                statusLine: statusLine),
+        ]
+        if let interval = Systemd.watchdogInterval() {
+            services.append(WatchdogService(interval: interval, database: database, logger: logger))
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        Systemd.notify("READY=1\nSTATUS=\(await statusLine())")
+        logger.notice(
+            "yeard ready",
+            metadata: [
+                "version": "\(version)", "database": "\(configuration.databasePath)",
+                "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",
+            ])
+        try await group.run()
+        Systemd.notify("STOPPING=1")
+        try database.close()
+        logger.notice("yeard stopped")
+    }
+
+    /// `school-1: 2026/2027 in_progress; school-2: no active year` for systemd's STATUS=.
+    static func statusLine(database: YearDatabase) async -> String {
+        do {
+            let schools = try await database.configuredSchools().map(\.id)
+            let snapshot = try await database.statusSnapshot(of: schools)
+            return snapshot.schools.map { school in
+                let active = school.years.first { $0.state.isActive }
+                let open = school.years.filter { $0.state == .open }.map { "\($0.label) open" }
+                let parts = (active.map { ["\($0.label) \($0.state.rawValue)"] } ?? ["no active year"]) + open
+                return "\(school.school): \(parts.joined(separator: ", "))"
+            }.joined(separator: "; ")
+        } catch {
+            return "status unavailable: \(error)"
+        }
+    }
+}

@@ -1,0 +1,346 @@
+import Foundation
+import Logging
+import TOMLKit
+import YearCore
+
+/// One problem found in a configuration file, with the line it is on when that is known.
+public struct ConfigurationIssue: Sendable, Equatable, CustomStringConvertible {
+    /// The 1-based line, or nil when the problem is the file as a whole.
+    public var line: Int?
+    /// What is wrong and what is expected.
+    public var message: String
+
+    /// `line 12: ...`.
+    public var description: String { line.map { "line \($0): \(message)" } ?? message }
+}
+
+/// Every problem of a configuration file (the daemon refuses the file when there is any).
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The file's name, as given.
+    public var source: String
+    /// The problems, in file order.
+    public var issues: [ConfigurationIssue]
+
+    /// One line per problem, each prefixed by the file's name.
+    public var description: String {
+        issues.map { "\(source): \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// The daemon's configuration, read from `yeard.toml`. `config/yeard.toml` documents every key and its default.
+public struct DaemonConfiguration: Sendable {
+    /// Where the database lives.
+    public var stateDirectory = "/var/lib/yeard"
+    /// The control socket's path (unused when systemd passes a socket).
+    public var socketPath = "/run/yeard/control.sock"
+    /// The group that owns the socket (nil: the daemon's group) and the socket's mode.
+    public var socketGroup: String?
+    public var socketMode: UInt32 = 0o660
+    /// How long a request waits for its approval.
+    public var requestLifetime: TimeInterval = 72 * 3600
+    /// The largest message a client may send, in bytes.
+    public var maxMessageBytes = 1 << 20
+    /// A connection idle this long is closed.
+    public var idleTimeout: TimeInterval = 300
+    /// Connections open at once, in total and per uid.
+    public var maxConnections = 512
+    public var maxConnectionsPerUID = 64
+    /// How often the audit chain's head is written to the log.
+    public var auditHeadInterval: TimeInterval = 3600
+    /// The log level.
+    public var logLevel: Logger.Level = .info
+    /// The schools this instance serves.
+    public var schools: [School] = []
+    /// Who holds which role.
+    public var policy = AccessPolicy(grants: [])
+
+    /// The database file inside the state directory.
+    public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("yeard.sqlite") }
+
+    /// Defaults everywhere and no schools.
+    public init() {}
+
+    /// Reads and validates the file at `path`.
+    public static func load(path: String) throws -> DaemonConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                source: path, issues: [ConfigurationIssue(line: nil, message: "cannot read the file: \(error)")])
+        }
+        return try parse(text, source: path)
+    }
+
+    /// Parses and validates TOML text; every problem is reported, not just the first.
+    public static func parse(_ text: String, source: String) throws -> DaemonConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                source: source,
+                issues: [ConfigurationIssue(line: error.source.begin.line, message: error.description)])
+        }
+        var reader = ConfigurationReader(locator: SourceLocator(text: text))
+        let configuration = reader.read(root)
+        if !reader.issues.isEmpty {
+            throw ConfigurationError(
+                source: source, issues: reader.issues.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        }
+        return configuration
+    }
+}
+
+/// Finds the line of a key in TOML text: TOMLKit parses the document but does not expose where values are, so
+/// the line numbers of semantic errors come from this scan of headers and `key =` lines.
+struct SourceLocator {
+    private var lines: [String: Int] = [:]
+
+    init(text: String) {
+        var section = ""
+        var counts: [String: Int] = [:]
+        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let number = offset + 1
+            if line.hasPrefix("[[") {
+                let name = line.dropFirst(2).prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                let index = counts[name, default: 0]
+                counts[name] = index + 1
+                section = "\(name)[\(index)]"
+                lines[section] = number
+            } else if line.hasPrefix("[") {
+                section = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                lines[section] = number
+            } else if let equals = line.firstIndex(of: "="), !line.hasPrefix("#") {
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\"'"))
+                lines[section.isEmpty ? key : "\(section).\(key)"] = number
+            }
+        }
+    }
+
+    /// The line of `path` (`school[1].id`), else of its section, else nil.
+    func line(_ path: String) -> Int? {
+        if let line = lines[path] { return line }
+        guard let dot = path.lastIndex(of: ".") else { return nil }
+        return line(String(path[..<dot]))
+    }
+}
+
+/// Walks the parsed document, collecting values and problems.
+struct ConfigurationReader {
+    let locator: SourceLocator
+    var issues: [ConfigurationIssue] = []
+
+    mutating func issue(_ path: String, _ message: String) {
+        issues.append(ConfigurationIssue(line: locator.line(path), message: message))
+    }
+
+    mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
+        var configuration = DaemonConfiguration()
+        checkKeys(root, allowed: ["daemon", "school", "grant"], path: "")
+        if let value = root["daemon"] {
+            if let daemon = value.table {
+                readDaemon(daemon, into: &configuration)
+            } else {
+                issue("daemon", "[daemon] must be a table")
+            }
+        }
+        for (index, table) in tables(root, "school").enumerated() {
+            if let school = readSchool(table, path: "school[\(index)]") {
+                if configuration.schools.contains(where: { $0.id == school.id }) {
+                    issue("school[\(index)].id", "the school id '\(school.id)' is used twice")
+                } else {
+                    configuration.schools.append(school)
+                }
+            }
+        }
+        if configuration.schools.isEmpty {
+            issues.append(ConfigurationIssue(line: nil, message: "no [[school]] is configured; add at least one"))
+        }
+        let schoolIDs = Set(configuration.schools.map(\.id))
+        for (index, table) in tables(root, "grant").enumerated() {
+            if let grant = readGrant(table, path: "grant[\(index)]", schools: schoolIDs) {
+                configuration.policy.grants.append(grant)
+            }
+        }
+        return configuration
+    }
+
+    mutating func tables(_ root: TOMLTable, _ key: String) -> [TOMLTable] {
+        guard let value = root[key] else { return [] }
+        guard let array = value.array else {
+            issue(key, "'\(key)' must be an array of tables, written [[\(key)]]")
+            return []
+        }
+        return array.enumerated().compactMap { index, element in
+            guard let table = element.table else {
+                issue("\(key)[\(index)]", "each [[\(key)]] must be a table")
+                return nil
+            }
+            return table
+        }
+    }
+
+    mutating func checkKeys(_ table: TOMLTable, allowed: Set<String>, path: String) {
+        for key in table.keys where !allowed.contains(key) {
+            let full = path.isEmpty ? key : "\(path).\(key)"
+            issue(full, "unknown key '\(key)'\(path.isEmpty ? "" : " in [\(path)]"); known keys: "
+                + allowed.sorted().joined(separator: ", "))
+        }
+    }
+
+    mutating func string(_ table: TOMLTable, _ key: String, _ path: String) -> String? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string else {
+            issue("\(path).\(key)", "'\(key)' must be a string")
+            return nil
+        }
+        return text
+    }
+
+    mutating func int(_ table: TOMLTable, _ key: String, _ path: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let number = value.int else {
+            issue("\(path).\(key)", "'\(key)' must be an integer")
+            return nil
+        }
+        guard range.contains(number) else {
+            issue("\(path).\(key)", "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func bool(_ table: TOMLTable, _ key: String, _ path: String) -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else {
+            issue("\(path).\(key)", "'\(key)' must be true or false")
+            return nil
+        }
+        return flag
+    }
+
+    mutating func readDaemon(_ table: TOMLTable, into configuration: inout DaemonConfiguration) {
+        let path = "daemon"
+        checkKeys(
+            table,
+            allowed: [
+                "state_dir", "socket", "socket_group", "socket_mode", "request_lifetime_hours", "max_message_bytes",
+                "idle_timeout_seconds", "max_connections", "max_connections_per_uid", "audit_head_interval_seconds",
+                "log_level",
+            ], path: path)
+        if let value = string(table, "state_dir", path) {
+            if value.hasPrefix("/") { configuration.stateDirectory = value } else {
+                issue("daemon.state_dir", "'state_dir' must be an absolute path")
+            }
+        }
+        if let value = string(table, "socket", path) {
+            if value.hasPrefix("/") && value.utf8.count < 108 { configuration.socketPath = value } else {
+                issue("daemon.socket", "'socket' must be an absolute path shorter than 108 bytes")
+            }
+        }
+        if let value = string(table, "socket_group", path) { configuration.socketGroup = value.isEmpty ? nil : value }
+        if let value = string(table, "socket_mode", path) {
+            if let mode = UInt32(value, radix: 8), mode <= 0o777 { configuration.socketMode = mode } else {
+                issue("daemon.socket_mode", "'socket_mode' must be an octal mode such as \"0660\"")
+            }
+        }
+        if let hours = int(table, "request_lifetime_hours", path, in: 1...(24 * 90)) {
+            configuration.requestLifetime = TimeInterval(hours) * 3600
+        }
+        if let bytes = int(table, "max_message_bytes", path, in: 1024...(64 << 20)) {
+            configuration.maxMessageBytes = bytes
+        }
+        if let seconds = int(table, "idle_timeout_seconds", path, in: 1...86400) {
+            configuration.idleTimeout = TimeInterval(seconds)
+        }
+        if let count = int(table, "max_connections", path, in: 1...65536) { configuration.maxConnections = count }
+        if let count = int(table, "max_connections_per_uid", path, in: 1...65536) {
+            configuration.maxConnectionsPerUID = count
+        }
+        if let seconds = int(table, "audit_head_interval_seconds", path, in: 1...604800) {
+            configuration.auditHeadInterval = TimeInterval(seconds)
+        }
+        if let level = string(table, "log_level", path) {
+            if let parsed = Logger.Level(rawValue: level) { configuration.logLevel = parsed } else {
+                issue("daemon.log_level", "'log_level' must be one of trace, debug, info, notice, warning, error, critical")
+            }
+        }
+    }
+
+    mutating func readSchool(_ table: TOMLTable, path: String) -> School? {
+        checkKeys(
+            table,
+            allowed: [
+                "id", "name", "time_zone", "first_grade", "last_grade", "graduating_grades", "default_start",
+                "default_end", "start_skips_sunday",
+            ], path: path)
+        let before = issues.count
+        let id = string(table, "id", path)
+        if id == nil && table["id"] == nil { issue(path, "a [[school]] needs an 'id'") }
+        if let id, !School.isValidID(id) {
+            issue("\(path).id", "a school id is 1-64 letters, digits, '-' or '_', got '\(id)'")
+        }
+        let name = string(table, "name", path) ?? id ?? ""
+        let zone = string(table, "time_zone", path) ?? "UTC"
+        if TimeZone(identifier: zone) == nil { issue("\(path).time_zone", "unknown time zone '\(zone)'") }
+        let first = int(table, "first_grade", path, in: 0...12) ?? 1
+        let last = int(table, "last_grade", path, in: 0...12) ?? 11
+        if first > last { issue("\(path).last_grade", "'last_grade' (\(last)) is below 'first_grade' (\(first))") }
+        var graduating = [9, 11].filter { (first...max(first, last)).contains($0) }
+        if let value = table["graduating_grades"] {
+            if let array = value.array, array.allSatisfy({ $0.int != nil }) {
+                graduating = array.compactMap(\.int)
+                for grade in graduating where !(first...max(first, last)).contains(grade) {
+                    issue("\(path).graduating_grades", "graduating grade \(grade) is outside \(first)...\(last)")
+                }
+            } else {
+                issue("\(path).graduating_grades", "'graduating_grades' must be an array of integers")
+            }
+        }
+        let start = monthDay(table, "default_start", path) ?? MonthDay("09-01")
+        let end = monthDay(table, "default_end", path) ?? MonthDay("05-31")
+        let skips = bool(table, "start_skips_sunday", path) ?? true
+        guard issues.count == before, let id, let start, let end else { return nil }
+        return School(
+            id: id, name: name, timeZone: zone, firstGrade: first, lastGrade: last, graduatingGrades: graduating,
+            defaultStart: start, defaultEnd: end, startSkipsSunday: skips)
+    }
+
+    mutating func monthDay(_ table: TOMLTable, _ key: String, _ path: String) -> MonthDay? {
+        guard let text = string(table, key, path) else { return nil }
+        guard let value = MonthDay(text) else {
+            issue("\(path).\(key)", "'\(key)' must be a month and day as MM-DD, got '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    mutating func readGrant(_ table: TOMLTable, path: String, schools: Set<String>) -> RoleGrant? {
+        checkKeys(table, allowed: ["role", "user", "uid", "group", "gid", "school"], path: path)
+        let before = issues.count
+        let roleText = string(table, "role", path)
+        let role = roleText.flatMap(Role.init(rawValue:))
+        if role == nil {
+            issue(
+                "\(path).role",
+                "a [[grant]] needs a 'role': one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var subjects: [RoleGrant.Subject] = []
+        if let user = string(table, "user", path) { subjects.append(.user(user)) }
+        if let uid = int(table, "uid", path, in: 0...Int(UInt32.max - 1)) { subjects.append(.uid(UInt32(uid))) }
+        if let group = string(table, "group", path) { subjects.append(.group(group)) }
+        if let gid = int(table, "gid", path, in: 0...Int(UInt32.max - 1)) { subjects.append(.gid(UInt32(gid))) }
+        if subjects.count != 1 {
+            issue(path, "a [[grant]] names exactly one of 'user', 'uid', 'group' or 'gid'")
+        }
+        let school = string(table, "school", path)
+        if let school, !schools.contains(school) {
+            issue("\(path).school", "no [[school]] has the id '\(school)'")
+        }
+        guard issues.count == before, let role, let subject = subjects.first else { return nil }
+        return RoleGrant(role: role, subject: subject, school: school)
+    }
+}

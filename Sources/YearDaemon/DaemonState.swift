@@ -1,0 +1,95 @@
+import Foundation
+import NIOConcurrencyHelpers
+import YearCore
+import YearProtocol
+import YearStore
+
+/// What every request shares: the database, the configuration in force (replaced whole on reload), the start time.
+final class DaemonState: Sendable {
+    let database: YearDatabase
+    let started: Date
+    let version: String
+    private let current: NIOLockedValueBox<DaemonConfiguration>
+    private let onTransition: @Sendable (ApprovalOutcome) -> Void
+
+    init(
+        database: YearDatabase, configuration: DaemonConfiguration, version: String, started: Date = Date(),
+        onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in }
+    ) {
+        self.database = database
+        self.started = started
+        self.version = version
+        self.onTransition = onTransition
+        current = NIOLockedValueBox(configuration)
+    }
+
+    /// Called after a transition was executed and committed.
+    func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
+
+    /// The configuration in force.
+    var configuration: DaemonConfiguration { current.withLockedValue { $0 } }
+
+    /// The grants in force.
+    var policy: AccessPolicy { configuration.policy }
+
+    /// Puts a new, already validated configuration in force.
+    func replace(_ configuration: DaemonConfiguration) {
+        current.withLockedValue { $0 = configuration }
+    }
+
+    /// Resolves the school a call concerns and checks that `caller` holds one of the method's roles there.
+    ///
+    /// Roles come only from the grants: uid 0 holds nothing it was not granted.
+    func authorize(_ spec: MethodSpec, parameters: JSONValue, caller: Caller) async throws -> CallContext {
+        let configuration = self.configuration
+        let policy = configuration.policy
+        let all = configuration.schools.map(\.id)
+        var context = CallContext(caller: caller, school: nil, visibleSchools: [], now: Date())
+        func require(_ school: String) throws {
+            context.school = school
+            guard !policy.roles(of: caller, at: school).isDisjoint(with: spec.roles) else {
+                throw YearError.permissionDenied(method: spec.fullName, required: spec.roles.sorted(), school: school)
+            }
+            context.visibleSchools = [school]
+        }
+        func requireAnywhere() throws {
+            context.visibleSchools = policy.schools(of: caller, holding: spec.roles, among: all)
+            if context.visibleSchools.isEmpty {
+                throw YearError.permissionDenied(method: spec.fullName, required: spec.roles.sorted(), school: nil)
+            }
+        }
+        switch spec.scope {
+        case .service:
+            return context
+        case .allVisible:
+            try requireAnywhere()
+        case .school(let required):
+            if case .string(let school)? = parameters["school"] {
+                guard all.contains(school) else { throw YearError.schoolNotFound(school: school) }
+                try require(school)
+            } else if required {
+                guard all.count == 1, let only = all.first else {
+                    throw YearError.invalidParameter(
+                        field: "school",
+                        reason: "this instance serves \(all.count) schools (\(all.joined(separator: ", "))): name one")
+                }
+                try require(only)
+            } else {
+                try requireAnywhere()
+            }
+        case .year(let field):
+            guard case .int(let id)? = parameters[field] else {
+                throw YearError.invalidParameter(field: field, reason: "a year id (integer) is required")
+            }
+            guard let year = try await database.year(id: id) else { throw YearError.yearNotFound(id: id) }
+            try require(year.school)
+        case .request(let field):
+            guard case .int(let id)? = parameters[field] else {
+                throw YearError.invalidParameter(field: field, reason: "a request id (integer) is required")
+            }
+            guard let request = try await database.request(id: id) else { throw YearError.requestNotFound(id: id) }
+            try require(request.payload.school)
+        }
+        return context
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import YearCore
+import YearProtocol
+import YearStore
+
+/// Turns one Varlink message into one reply: decode -> authorize -> handler -> encode.
+///
+/// Routes are built from `YeardAPI.methods`, the single method table: a method without a route, or a route without
+/// a method, fails the daemon's tests. Refusals of mutating calls and every permission denial are audited.
+final class Dispatcher: Sendable {
+    /// What the connection should do after a message.
+    enum Outcome: Sendable {
+        /// Send these bytes (one reply, without its NUL).
+        case reply(Data)
+        /// Send nothing (a oneway call).
+        case none
+        /// The message was not Varlink: close the connection.
+        case close(reason: String)
+    }
+
+    /// How one method is served: its parameters' fields, how to decode them, and the handler.
+    struct Route: Sendable {
+        let fields: Set<String>
+        let decode: @Sendable (Data) throws -> any Sendable
+        let run: @Sendable (any Sendable, CallContext) async throws -> Data
+    }
+
+    let state: DaemonState
+    let logger: Logger
+    let routes: [String: Route]
+
+    init(state: DaemonState, logger: Logger) {
+        self.state = state
+        self.logger = logger
+        routes = Handlers(state: state).routes()
+    }
+
+    /// Serves one message from `caller`.
+    func handle(_ message: Data, from caller: Caller) async -> Outcome {
+        let call: VarlinkCall
+        do {
+            call = try VarlinkJSON.decode(VarlinkCall.self, from: message)
+        } catch {
+            return .close(reason: "the message is not a Varlink call: \(Self.describe(error))")
+        }
+        let reply: Data
+        do {
+            reply = try await dispatch(call, message: message, caller: caller)
+        } catch let error as VarlinkError {
+            reply = Self.encodeError(error)
+        } catch {
+            logger.error("call failed", metadata: ["method": "\(call.method)", "error": "\(error)"])
+            reply = Self.encodeError(VarlinkError(.internalFailure(reason: "\(error)")))
+        }
+        return call.oneway == true ? .none : .reply(reply)
+    }
+
+    private func dispatch(_ call: VarlinkCall, message: Data, caller: Caller) async throws -> Data {
+        guard let route = routes[call.method] else {
+            let interface = call.method.split(separator: ".").dropLast().joined(separator: ".")
+            if YeardAPI.interface(named: interface) == nil { throw VarlinkError.interfaceNotFound(interface) }
+            throw VarlinkError.methodNotFound(call.method)
+        }
+        guard let spec = YeardAPI.methods[call.method] else { throw VarlinkError.methodNotFound(call.method) }
+        var context = CallContext(caller: caller, school: nil, visibleSchools: [], now: Date())
+        do {
+            if call.upgrade == true {
+                throw VarlinkError.invalidParameter("upgrade", "no method of yeard upgrades the connection")
+            }
+            let parameters = call.parameters == .null ? JSONValue.object([:]) : call.parameters ?? .object([:])
+            guard case .object(let fields) = parameters else {
+                throw VarlinkError.invalidParameter("parameters", "must be an object")
+            }
+            if let unknown = fields.keys.sorted().first(where: { !route.fields.contains($0) }) {
+                let known = route.fields.isEmpty ? "none" : route.fields.sorted().joined(separator: ", ")
+                throw VarlinkError.invalidParameter(unknown, "\(spec.fullName) has no such parameter (it takes: \(known))")
+            }
+            let decoded = try route.decode(message)
+            context = try await state.authorize(spec, parameters: parameters, caller: caller)
+            return try await route.run(decoded, context)
+        } catch let error as YearError {
+            let mapped = VarlinkError(error)
+            await refused(spec, call: call, context: context, error: mapped, denial: Self.isDenial(error))
+            throw mapped
+        } catch let error as VarlinkError {
+            await refused(spec, call: call, context: context, error: error, denial: false)
+            throw error
+        }
+    }
+
+    private static func isDenial(_ error: YearError) -> Bool {
+        if case .permissionDenied = error { return true }
+        return false
+    }
+
+    private func refused(_ spec: MethodSpec, call: VarlinkCall, context: CallContext, error: VarlinkError, denial: Bool)
+        async
+    {
+        guard spec.mutating || denial else { return }
+        let school = context.school
+        let roles = school.map { state.policy.roles(of: context.caller, at: $0) } ?? []
+        do {
+            try await state.database.recordRefusal(
+                method: spec.fullName, error: error.name, message: error.message, caller: context.caller,
+                role: roles.min()?.rawValue ?? "none", school: school, parameters: call.parameters ?? .object([:]))
+        } catch {
+            logger.error("could not audit a refusal", metadata: ["method": "\(spec.fullName)", "error": "\(error)"])
+        }
+    }
+
+    static func encodeError(_ error: VarlinkError) -> Data {
+        (try? VarlinkJSON.encode(VarlinkReply(parameters: error.parameters, error: error.name)))
+            ?? Data(#"{"error":"io.yeard.Year.InternalFailure"}"#.utf8)
+    }
+
+    /// The field a decoding error is about, and why, in words.
+    static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        switch decoding {
+        case .typeMismatch(let type, let context): return "expected \(type) at \(path(context.codingPath))"
+        case .valueNotFound(let type, let context): return "expected \(type) at \(path(context.codingPath))"
+        case .keyNotFound(let key, _): return "missing '\(key.stringValue)'"
+        case .dataCorrupted(let context): return context.debugDescription
+        @unknown default: return "\(error)"
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.map(\.stringValue).filter { $0 != "parameters" }.joined(separator: ".")
+    }
+
+    /// The parameter a decoding error names (the first field below `parameters`).
+    static func field(of error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return path(context.codingPath).split(separator: ".").first.map(String.init) ?? "parameters"
+        case .keyNotFound(let key, _): return key.stringValue
+        @unknown default: return "parameters"
+        }
+    }
+}
+
+extension Dispatcher {
+    /// A route whose parameters decode as `P` and whose reply encodes `R`.
+    static func route<P: MethodParameters, R: Encodable>(
+        _ name: String, _ body: @escaping @Sendable (P, CallContext) async throws -> R
+    ) -> (String, Route) {
+        let decode: @Sendable (Data) throws -> any Sendable = { message in
+            do {
+                if let value = try VarlinkJSON.decode(VarlinkCallParameters<P>.self, from: message).parameters {
+                    return value
+                }
+                return try VarlinkJSON.decode(P.self, from: Data("{}".utf8))
+            } catch let error as DecodingError {
+                throw VarlinkError.invalidParameter(field(of: error), describe(error))
+            }
+        }
+        let run: @Sendable (any Sendable, CallContext) async throws -> Data = { value, context in
+            guard let parameters = value as? P else {
+                throw YearError.internalFailure(reason: "parameters of \(name) decoded as the wrong type")
+            }
+            return try VarlinkJSON.encode(VarlinkReply(parameters: try await body(parameters, context)))
+        }
+        return (name, Route(fields: P.fieldNames, decode: decode, run: run))
+    }
+}

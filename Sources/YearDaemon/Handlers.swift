@@ -1,0 +1,202 @@
+import Foundation
+import YearCore
+import YearProtocol
+import YearStore
+
+/// The handlers of every method of the table; each runs after its call was decoded and authorized.
+struct Handlers: Sendable {
+    let state: DaemonState
+
+    /// Every route, by method name.
+    func routes() -> [String: Dispatcher.Route] {
+        Dictionary(
+            uniqueKeysWithValues: [
+                Dispatcher.route("org.varlink.service.GetInfo", getInfo),
+                Dispatcher.route("org.varlink.service.GetInterfaceDescription", getInterfaceDescription),
+                Dispatcher.route("io.yeard.Year.Status", status),
+                Dispatcher.route("io.yeard.Year.ListSchools", listSchools),
+                Dispatcher.route("io.yeard.Year.List", listYears),
+                Dispatcher.route("io.yeard.Year.Get", getYear),
+                Dispatcher.route("io.yeard.Year.Create", createYear),
+                Dispatcher.route("io.yeard.Approval.List", listRequests),
+                Dispatcher.route("io.yeard.Approval.Get", getRequest),
+                Dispatcher.route("io.yeard.Approval.File", fileRequest),
+                Dispatcher.route("io.yeard.Approval.Approve", approve),
+                Dispatcher.route("io.yeard.Approval.Reject", reject),
+                Dispatcher.route("io.yeard.Approval.Cancel", cancel),
+                Dispatcher.route("io.yeard.Audit.List", listAudit),
+                Dispatcher.route("io.yeard.Audit.Verify", verifyAudit),
+            ])
+    }
+
+    func getInfo(_: NoParameters, _: CallContext) async throws -> ServiceInfoReply {
+        ServiceInfoReply(
+            vendor: "yeard", product: "yeard", version: state.version, url: "https://github.com/yeard/yeard",
+            interfaces: YeardAPI.interfaces.map(\.name))
+    }
+
+    func getInterfaceDescription(_ parameters: InterfaceDescriptionParameters, _: CallContext) async throws
+        -> InterfaceDescriptionReply
+    {
+        guard let interface = YeardAPI.interface(named: parameters.interface) else {
+            throw VarlinkError.interfaceNotFound(parameters.interface)
+        }
+        return InterfaceDescriptionReply(description: interface.description)
+    }
+
+    func status(_: NoParameters, _ context: CallContext) async throws -> StatusReply {
+        let names = Dictionary(uniqueKeysWithValues: state.configuration.schools.map { ($0.id, $0.name) })
+        let snapshot = try await state.database.statusSnapshot(of: context.visibleSchools, now: context.now)
+        return StatusReply(
+            version: state.version, uptimeSeconds: Int64(context.now.timeIntervalSince(state.started)),
+            auditHead: snapshot.auditHead,
+            schools: snapshot.schools.map { school in
+                SchoolStatus(
+                    id: school.school, name: names[school.school] ?? school.school,
+                    activeYear: school.years.first { $0.state.isActive }.map(YearInfo.init),
+                    openYears: school.years.filter { $0.state == .open }.map(YearInfo.init),
+                    pendingRequests: school.pendingRequests)
+            })
+    }
+
+    func listSchools(_: NoParameters, _ context: CallContext) async throws -> SchoolListReply {
+        let policy = state.policy
+        return SchoolListReply(
+            schools: state.configuration.schools.filter { context.visibleSchools.contains($0.id) }.map {
+                SchoolInfo($0, roles: policy.roles(of: context.caller, at: $0.id))
+            })
+    }
+
+    func listYears(_: SchoolFilterParameters, _ context: CallContext) async throws -> YearListReply {
+        YearListReply(years: try await state.database.years(of: context.visibleSchools).map(YearInfo.init))
+    }
+
+    func getYear(_ parameters: IDParameters, _: CallContext) async throws -> YearReply {
+        guard let year = try await state.database.year(id: parameters.id) else {
+            throw YearError.yearNotFound(id: parameters.id)
+        }
+        return YearReply(year: YearInfo(year))
+    }
+
+    func createYear(_ parameters: YearCreateParameters, _ context: CallContext) async throws -> YearReply {
+        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        guard let label = YearLabel(parameters.label) else {
+            throw YearError.invalidParameter(
+                field: "label", reason: "expected two consecutive years like 2026/2027, got '\(parameters.label)'")
+        }
+        let start = try parameters.startDate.map { try Self.date($0, field: "startDate") }
+        let end = try parameters.endDate.map { try Self.date($0, field: "endDate") }
+        let year = try await state.database.createYear(
+            school: school, label: label, startDate: start, endDate: end, caller: context.caller, now: context.now)
+        return YearReply(year: YearInfo(year))
+    }
+
+    static func date(_ text: String, field: String) throws -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else {
+            throw YearError.invalidParameter(field: field, reason: "expected a date as YYYY-MM-DD, got '\(text)'")
+        }
+        return date
+    }
+
+    func listRequests(_ parameters: RequestListParameters, _ context: CallContext) async throws -> RequestListReply {
+        var status: RequestStatus?
+        if let text = parameters.status {
+            guard let parsed = RequestStatus(rawValue: text) else {
+                throw YearError.invalidParameter(
+                    field: "status",
+                    reason: "expected one of \(RequestStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = parsed
+        }
+        let requests = try await state.database.requests(
+            of: context.visibleSchools, status: status == .expired ? .pending : status)
+        let now = context.now
+        let shown = requests.filter { status == nil || $0.effectiveStatus(at: now) == status }
+        return RequestListReply(requests: shown.map { RequestInfo($0, now: now) })
+    }
+
+    func getRequest(_ parameters: IDParameters, _ context: CallContext) async throws -> RequestReply {
+        guard let request = try await state.database.request(id: parameters.id) else {
+            throw YearError.requestNotFound(id: parameters.id)
+        }
+        return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    func fileRequest(_ parameters: FileRequestParameters, _ context: CallContext) async throws -> RequestReply {
+        guard let event = YearEvent(rawValue: parameters.event) else {
+            throw YearError.invalidParameter(
+                field: "event",
+                reason: "expected one of \(YearEvent.allCases.map(\.rawValue).joined(separator: ", ")), "
+                    + "got '\(parameters.event)'")
+        }
+        let reason = try Self.text(parameters.reason, field: "reason", required: false)
+        let request = try await state.database.fileTransitionRequest(
+            year: parameters.year, event: event, reason: reason, caller: context.caller, policy: state.policy,
+            lifetime: state.configuration.requestLifetime, now: context.now)
+        return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    func approve(_ parameters: ApproveParameters, _ context: CallContext) async throws -> ApproveReply {
+        let reason = try Self.text(parameters.reason, field: "reason", required: false)
+        if let hash = parameters.payloadHash,
+            hash.count != 64 || !hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        {
+            throw YearError.invalidParameter(field: "payloadHash", reason: "expected 64 lowercase hex digits")
+        }
+        let outcome = try await state.database.approveRequest(
+            id: parameters.id, reason: reason, shownHash: parameters.payloadHash, caller: context.caller,
+            policy: state.policy, now: context.now)
+        state.transitioned(outcome)
+        return ApproveReply(request: RequestInfo(outcome.request, now: context.now), year: YearInfo(outcome.year))
+    }
+
+    func reject(_ parameters: DecisionParameters, _ context: CallContext) async throws -> RequestReply {
+        let reason = try Self.text(parameters.reason, field: "reason", required: true)
+        let request = try await state.database.rejectRequest(
+            id: parameters.id, reason: reason, caller: context.caller, policy: state.policy, now: context.now)
+        return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    func cancel(_ parameters: DecisionParameters, _ context: CallContext) async throws -> RequestReply {
+        let reason = try Self.text(parameters.reason, field: "reason", required: false)
+        let request = try await state.database.cancelRequest(
+            id: parameters.id, reason: reason, caller: context.caller, now: context.now)
+        return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    /// A free-text field: trimmed, at most 2000 characters, no control characters but newlines.
+    static func text(_ value: String?, field: String, required: Bool) throws -> String {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if required && text.isEmpty {
+            throw YearError.invalidParameter(field: field, reason: "a non-empty \(field) is required")
+        }
+        guard text.count <= 2000 else {
+            throw YearError.invalidParameter(field: field, reason: "at most 2000 characters")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+            throw YearError.invalidParameter(field: field, reason: "control characters are not allowed")
+        }
+        return text
+    }
+
+    func listAudit(_ parameters: AuditListParameters, _ context: CallContext) async throws -> AuditListReply {
+        let limit = parameters.limit ?? 100
+        guard (1...1000).contains(limit) else {
+            throw YearError.invalidParameter(field: "limit", reason: "must be between 1 and 1000")
+        }
+        let all = state.configuration.schools.map(\.id)
+        let seesAll = Set(context.visibleSchools) == Set(all) && parameters.school == nil
+        let entries = try await state.database.auditEntries(
+            after: max(parameters.after ?? 0, 0), limit: limit, schools: seesAll ? nil : context.visibleSchools)
+        return AuditListReply(entries: entries.map(AuditEntryInfo.init))
+    }
+
+    func verifyAudit(_: NoParameters, _: CallContext) async throws -> AuditVerifyReply {
+        switch try await state.database.verifyAudit() {
+        case .intact(let rows, let head):
+            return AuditVerifyReply(intact: true, rows: rows, head: rows > 0 ? head : nil, brokenAt: nil, reason: nil)
+        case .broken(let sequence, let reason):
+            return AuditVerifyReply(intact: false, rows: 0, head: nil, brokenAt: sequence, reason: reason)
+        }
+    }
+}
