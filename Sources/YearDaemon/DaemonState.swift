@@ -40,11 +40,12 @@ final class DaemonState: Sendable {
     /// Resolves the school a call concerns and checks that `caller` holds one of the method's roles there.
     ///
     /// Roles come only from the grants: uid 0 holds nothing it was not granted.
-    func authorize(_ spec: MethodSpec, parameters: JSONValue, caller: Caller) async throws -> CallContext {
+    /// `context.school` is set as soon as the school is known, so that a refusal is audited against it.
+    func authorize(_ spec: MethodSpec, parameters: JSONValue, context: inout CallContext) async throws {
         let configuration = self.configuration
         let policy = configuration.policy
         let all = configuration.schools.map(\.id)
-        var context = CallContext(caller: caller, school: nil, visibleSchools: [], now: Date())
+        let caller = context.caller
         func require(_ school: String) throws {
             context.school = school
             guard !policy.roles(of: caller, at: school).isDisjoint(with: spec.roles) else {
@@ -60,7 +61,7 @@ final class DaemonState: Sendable {
         }
         switch spec.scope {
         case .service:
-            return context
+            return
         case .allVisible:
             try requireAnywhere()
         case .school(let required):
@@ -90,6 +91,5 @@ final class DaemonState: Sendable {
             guard let request = try await database.request(id: id) else { throw YearError.requestNotFound(id: id) }
             try require(request.payload.school)
         }
-        return context
     }
 }

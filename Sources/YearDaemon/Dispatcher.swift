@@ -77,7 +77,7 @@ final class Dispatcher: Sendable {
                 throw VarlinkError.invalidParameter(unknown, "\(spec.fullName) has no such parameter (it takes: \(known))")
             }
             let decoded = try route.decode(message)
-            context = try await state.authorize(spec, parameters: parameters, caller: caller)
+            try await state.authorize(spec, parameters: parameters, context: &context)
             return try await route.run(decoded, context)
         } catch let error as YearError {
             let mapped = VarlinkError(error)

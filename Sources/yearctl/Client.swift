@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import YearProtocol
+
+/// The exit codes yearctl documents in its help.
+enum ExitStatus: Int32 {
+    case refused = 1
+    case usage = 2
+    case permissionDenied = 3
+    case cannotConnect = 4
+}
+
+/// Calls the daemon and turns every failure into one sentence on stderr (or JSON on stdout) and an exit code.
+struct Client {
+    let options: GlobalOptions
+
+    /// Calls `method` and returns its reply; on failure prints the reason and exits with the documented code.
+    func call<P: Encodable, R: Codable>(_ method: String, _ parameters: P, as type: R.Type) async throws -> R {
+        do {
+            return try await VarlinkSession.withConnection(path: options.socketPath) { session in
+                try await session.call(method, parameters, as: type)
+            }
+        } catch let error as VarlinkError {
+            if options.json {
+                printJSON(ErrorOutput(error: error.name, parameters: error.parameters))
+            } else {
+                FileHandle.standardError.write(Data("yearctl: \(error.message)\n".utf8))
+            }
+            throw ExitCode(Self.exitStatus(for: error).rawValue)
+        } catch let error as VarlinkClientError {
+            FileHandle.standardError.write(Data("yearctl: \(error)\n".utf8))
+            if case .cannotConnect = error { throw ExitCode(ExitStatus.cannotConnect.rawValue) }
+            throw ExitCode(ExitStatus.refused.rawValue)
+        }
+    }
+
+    /// Prints `value` as JSON when `--json` is given, else runs `human`.
+    func output<R: Encodable>(_ value: R, human: (R) -> Void) {
+        if options.json { printJSON(value) } else { human(value) }
+    }
+
+    static func exitStatus(for error: VarlinkError) -> ExitStatus {
+        switch error.name {
+        case "io.yeard.Year.PermissionDenied", "org.varlink.service.PermissionDenied": .permissionDenied
+        case "org.varlink.service.InvalidParameter": .usage
+        default: .refused
+        }
+    }
+
+    private struct ErrorOutput<P: Encodable>: Encodable {
+        var error: String
+        var parameters: P
+    }
+}
+
+/// Prints a value as pretty JSON with sorted keys.
+func printJSON<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) { print(text) }
+}
+
+/// Renders rows as an aligned table under a header.
+func printTable(_ header: [String], _ rows: [[String]], empty: String) {
+    guard !rows.isEmpty else {
+        print(empty)
+        return
+    }
+    var widths = header.map(\.count)
+    for row in rows {
+        for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { index, cell in
+            index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ")
+    }
+    print(line(header))
+    for row in rows { print(line(row)) }
+}

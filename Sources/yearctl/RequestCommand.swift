@@ -1,0 +1,120 @@
+import ArgumentParser
+import YearProtocol
+
+/// `yearctl request ...`.
+struct RequestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "request", abstract: "Two-person approval requests: list, show, approve, reject, cancel.",
+        subcommands: [List.self, Show.self, Approve.self, Reject.self, Cancel.self])
+
+    /// `yearctl request list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Requests, newest first.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only requests with this status: pending, approved, rejected, cancelled, expired.")
+        var status: String?
+
+        func run() async throws {
+            let reply = try await Client(options: options).call(
+                "io.yeard.Approval.List", RequestListParameters(school: options.school, status: status),
+                as: RequestListReply.self)
+            Client(options: options).output(reply) { reply in
+                printTable(
+                    ["ID", "SCHOOL", "YEAR", "EVENT", "FROM -> TO", "STATUS", "REQUESTER", "EXPIRES"],
+                    reply.requests.map {
+                        [
+                            String($0.id), $0.school, $0.yearLabel, $0.event, "\($0.from) -> \($0.to)", $0.status,
+                            $0.requester, $0.expiresAt,
+                        ]
+                    }, empty: "no requests")
+            }
+        }
+    }
+
+    /// `yearctl request show`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One request, with the hash an approval binds to.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The request's id.") var id: Int64
+
+        func run() async throws {
+            let reply = try await Client(options: options).call(
+                "io.yeard.Approval.Get", IDParameters(id: id), as: RequestReply.self)
+            Client(options: options).output(reply) { reply in describe(reply.request) }
+        }
+    }
+
+    /// `yearctl request approve`.
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a request and execute it (coordinator, not the requester).",
+            discussion: """
+                yearctl shows the request and approves exactly what it showed: the daemon refuses if the request
+                differs from the payload hash. Pass --hash to bind the approval to a hash you reviewed earlier.
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The request's id.") var id: Int64
+        @Option(help: "Why you approve (recorded).") var reason: String?
+        @Option(help: "The payload hash you reviewed (from 'yearctl request show').") var hash: String?
+
+        func run() async throws {
+            let client = Client(options: options)
+            var shownHash = hash
+            if shownHash == nil {
+                let shown = try await client.call("io.yeard.Approval.Get", IDParameters(id: id), as: RequestReply.self)
+                if !options.json { describe(shown.request) }
+                shownHash = shown.request.payloadHash
+            }
+            let reply = try await client.call(
+                "io.yeard.Approval.Approve", ApproveParameters(id: id, reason: reason, payloadHash: shownHash),
+                as: ApproveReply.self)
+            client.output(reply) { reply in
+                print(
+                    "Approved request \(reply.request.id): year \(reply.year.label) of \(reply.year.school) is now "
+                        + "\(reply.year.state) (version \(reply.year.version)).")
+            }
+        }
+    }
+
+    /// `yearctl request reject`.
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a request (coordinator, reason required).")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The request's id.") var id: Int64
+        @Option(help: "Why (required).") var reason: String
+
+        func run() async throws {
+            let reply = try await Client(options: options).call(
+                "io.yeard.Approval.Reject", DecisionParameters(id: id, reason: reason), as: RequestReply.self)
+            Client(options: options).output(reply) { reply in print("Rejected request \(reply.request.id).") }
+        }
+    }
+
+    /// `yearctl request cancel`.
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel your own pending request.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The request's id.") var id: Int64
+        @Option(help: "Why.") var reason: String?
+
+        func run() async throws {
+            let reply = try await Client(options: options).call(
+                "io.yeard.Approval.Cancel", DecisionParameters(id: id, reason: reason), as: RequestReply.self)
+            Client(options: options).output(reply) { reply in print("Cancelled request \(reply.request.id).") }
+        }
+    }
+}
+
+func describe(_ request: RequestInfo) {
+    print("Request \(request.id) (\(request.status))")
+    print("  school:        \(request.school)")
+    print("  year:          \(request.yearLabel) (id \(request.year), version \(request.yearVersion))")
+    print("  transition:    \(request.event): \(request.from) -> \(request.to)")
+    print("  reason:        \(request.reason.ifEmpty("-"))")
+    print("  requested by:  \(request.requester) (uid \(request.requesterUid)) at \(request.createdAt)")
+    print("  expires:       \(request.expiresAt)")
+    print("  payload hash:  \(request.payloadHash)")
+    if let decider = request.decider {
+        print("  decided by:    \(decider) at \(request.decidedAt ?? "-"): \(request.decisionReason ?? "")")
+    }
+}

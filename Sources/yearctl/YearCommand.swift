@@ -1,0 +1,129 @@
+import ArgumentParser
+import YearProtocol
+
+/// `yearctl year ...`.
+struct YearCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "year", abstract: "Academic years: list, show, create, and request their transitions.",
+        subcommands: [List.self, Show.self, Create.self, Start.self, BeginClosing.self, Reopen.self])
+
+    /// `yearctl year list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The years of your schools, newest first.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let reply = try await Client(options: options).call(
+                "io.yeard.Year.List", SchoolFilterParameters(school: options.school), as: YearListReply.self)
+            Client(options: options).output(reply) { reply in printYears(reply.years) }
+        }
+    }
+
+    /// `yearctl year show`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One year.")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The year's id or label (2026/2027).") var year: String
+
+        func run() async throws {
+            let id = try await resolveYear(year, options)
+            let reply = try await Client(options: options).call(
+                "io.yeard.Year.Get", IDParameters(id: id), as: YearReply.self)
+            Client(options: options).output(reply) { reply in printYears([reply.year]) }
+        }
+    }
+
+    /// `yearctl year create`.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a year in state open (admin).",
+            discussion: "Dates default to the school's configured ones (1 September, 2 September after a Sunday).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The label: two consecutive years, 2026/2027.") var label: String
+        @Option(help: "The first day, YYYY-MM-DD.") var start: String?
+        @Option(help: "The last day, YYYY-MM-DD.") var end: String?
+
+        func run() async throws {
+            let reply = try await Client(options: options).call(
+                "io.yeard.Year.Create",
+                YearCreateParameters(school: options.school, label: label, startDate: start, endDate: end),
+                as: YearReply.self)
+            Client(options: options).output(reply) { reply in
+                print("Created year \(reply.year.label) (id \(reply.year.id)) at \(reply.year.school), state open.")
+                print("Next: yearctl year start \(reply.year.id) --reason \"...\" files the request to start it.")
+            }
+        }
+    }
+
+    /// `yearctl year start`.
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Request open -> in_progress (admin); a coordinator approves it.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The year's id or label.") var year: String
+        @Option(help: "Why (recorded in the request and the audit log).") var reason: String?
+
+        func run() async throws { try await fileRequest(year, "start", reason, options) }
+    }
+
+    /// `yearctl year begin-closing`.
+    struct BeginClosing: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "begin-closing", abstract: "Request in_progress -> closing (admin); a coordinator approves it.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The year's id or label.") var year: String
+        @Option(help: "Why.") var reason: String?
+
+        func run() async throws { try await fileRequest(year, "begin-closing", reason, options) }
+    }
+
+    /// `yearctl year reopen`.
+    struct Reopen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Request closing -> in_progress (admin, reason required); a coordinator approves it.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The year's id or label.") var year: String
+        @Option(help: "Why the year must reopen (required).") var reason: String
+
+        func run() async throws { try await fileRequest(year, "reopen", reason, options) }
+    }
+}
+
+/// The id of the year given as an id or as a label of the school in `--school` (or of the only school).
+func resolveYear(_ text: String, _ options: GlobalOptions) async throws -> Int64 {
+    if let id = Int64(text) { return id }
+    let years = try await Client(options: options).call(
+        "io.yeard.Year.List", SchoolFilterParameters(school: options.school), as: YearListReply.self
+    ).years.filter { $0.label == text }
+    guard years.count == 1, let year = years.first else {
+        let why =
+            years.isEmpty
+            ? "no year labelled \(text) is visible to you"
+            : "\(years.count) schools have a year \(text): name one with --school"
+        throw ValidationError("\(why); see 'yearctl year list'")
+    }
+    return year.id
+}
+
+func fileRequest(_ year: String, _ event: String, _ reason: String?, _ options: GlobalOptions) async throws {
+    let id = try await resolveYear(year, options)
+    let reply = try await Client(options: options).call(
+        "io.yeard.Approval.File", FileRequestParameters(year: id, event: event, reason: reason), as: RequestReply.self)
+    Client(options: options).output(reply) { reply in
+        let request = reply.request
+        print(
+            "Filed request \(request.id): \(request.event) year \(request.yearLabel) of \(request.school) "
+                + "(\(request.from) -> \(request.to)); it expires \(request.expiresAt).")
+        print("A coordinator other than you approves it with: yearctl request approve \(request.id)")
+    }
+}
+
+func printYears(_ years: [YearInfo]) {
+    printTable(
+        ["ID", "SCHOOL", "LABEL", "STATE", "START", "END", "VERSION"],
+        years.map { [String($0.id), $0.school, $0.label, $0.state, $0.startDate, $0.endDate, String($0.version)] },
+        empty: "no years yet; create one with: yearctl year create 2026/2027")
+}
