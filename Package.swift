@@ -77,7 +77,10 @@ let package = Package(
         ),
         .testTarget(name: "YearCoreTests", dependencies: ["YearCore"]),
         .testTarget(name: "YearStoreTests", dependencies: ["YearStore", "YearCore"]),
-        .testTarget(name: "YearProtocolTests", dependencies: ["YearProtocol", "YearCore"]),
+        .testTarget(
+            name: "YearProtocolTests",
+            dependencies: ["YearProtocol", "YearCore", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "YearDaemonTests", dependencies: ["YearDaemon", "YearProtocol", "YearStore", "YearCore"]),
     ]
 )

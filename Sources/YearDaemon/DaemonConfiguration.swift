@@ -147,14 +147,13 @@ struct ConfigurationReader {
                 issue("daemon", "[daemon] must be a table")
             }
         }
+        var seen: Set<String> = []
         for (index, table) in tables(root, "school").enumerated() {
-            if let school = readSchool(table, path: "school[\(index)]") {
-                if configuration.schools.contains(where: { $0.id == school.id }) {
-                    issue("school[\(index)].id", "the school id '\(school.id)' is used twice")
-                } else {
-                    configuration.schools.append(school)
-                }
+            if let id = table["id"]?.string, !seen.insert(id).inserted {
+                issue("school[\(index)].id", "the school id '\(id)' is used twice")
+                continue
             }
+            if let school = readSchool(table, path: "school[\(index)]") { configuration.schools.append(school) }
         }
         if configuration.schools.isEmpty {
             issues.append(ConfigurationIssue(line: nil, message: "no [[school]] is configured; add at least one"))

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import YearCore
+import YearProtocol
+import YearStore
+
+@testable import YearDaemon
+
+/// A daemon's state and dispatcher over a real database file, without a socket: one caller per role.
+struct DaemonFixture {
+    let directory: URL
+    let state: DaemonState
+    let dispatcher: Dispatcher
+
+    /// uid 1000 + index of the role in `Role.allCases`; uid 999 holds nothing.
+    static func caller(_ role: Role?) -> Caller {
+        let uid = role.map { UInt32(1000 + (Role.allCases.firstIndex(of: $0) ?? 0)) } ?? 999
+        return Caller(uid: uid, gid: 100, userName: role?.rawValue ?? "nobody")
+    }
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-daemon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let text = """
+            [daemon]
+            state_dir = "\(directory.path)"
+            [[school]]
+            id = "school-a"
+            [[school]]
+            id = "school-b"
+            """
+            + Role.allCases.map { "\n[[grant]]\nrole = \"\($0.rawValue)\"\nuid = \(Self.caller($0).uid)\n" }.joined()
+        let configuration = try DaemonConfiguration.parse(text, source: "test.toml")
+        let database = try YearDatabase(path: configuration.databasePath)
+        try await database.applyConfiguredSchools(configuration.schools)
+        state = DaemonState(database: database, configuration: configuration, version: "test")
+        dispatcher = Dispatcher(state: state, logger: Logger(label: "test"))
+    }
+
+    /// Sends `json` as `caller` and returns the reply as a value (nil for no reply; `.string("closed")` when the
+    /// daemon would close the connection).
+    func send(raw json: String, as caller: Caller) async -> JSONValue? {
+        switch await dispatcher.handle(Data(json.utf8), from: caller) {
+        case .reply(let data): return JSONValue.parseCanonical(String(decoding: data, as: UTF8.self))
+        case .none: return nil
+        case .close: return .string("closed")
+        }
+    }
+
+    /// Calls `method` with `parameters` as `caller`.
+    func call(_ method: String, _ parameters: JSONValue = .object([:]), as caller: Caller) async -> JSONValue? {
+        await send(raw: JSONValue.object(["method": .string(method), "parameters": parameters]).canonicalText, as: caller)
+    }
+}
+
+extension JSONValue {
+    /// The `error` field of a reply.
+    var errorName: String? {
+        if case .string(let name)? = self["error"] { return name }
+        return nil
+    }
+}

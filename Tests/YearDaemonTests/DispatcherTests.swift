@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import YearCore
+import YearProtocol
+
+@testable import YearDaemon
+
+@Suite("Dispatch and permissions")
+struct DispatcherTests {
+    /// Parameters that pass decoding for each method, so that authorization decides.
+    static let parameters: [String: JSONValue] = [
+        "org.varlink.service.GetInterfaceDescription": .object(["interface": "io.yeard.Year"]),
+        "io.yeard.Year.Get": .object(["id": 1]),
+        "io.yeard.Year.Create": .object(["school": "school-a", "label": "2030/2031"]),
+        "io.yeard.Approval.Get": .object(["id": 1]),
+        "io.yeard.Approval.File": .object(["year": 1, "event": "start"]),
+        "io.yeard.Approval.Approve": .object(["id": 1]),
+        "io.yeard.Approval.Reject": .object(["id": 1, "reason": "no"]),
+        "io.yeard.Approval.Cancel": .object(["id": 1]),
+    ]
+
+    @Test("every method of the table has a route and every route a method")
+    func routesMatchTable() async throws {
+        let fixture = try await DaemonFixture()
+        #expect(Set(fixture.dispatcher.routes.keys) == Set(YeardAPI.methods.keys))
+    }
+
+    @Test("every method x role pair: PermissionDenied exactly when the role is not in the method's set",
+          arguments: Role.allCases.map(Optional.some) + [nil])
+    func permissionTable(role: Role?) async throws {
+        let fixture = try await DaemonFixture()
+        let admin = DaemonFixture.caller(.admin)
+        _ = await fixture.call("io.yeard.Year.Create", .object(["school": "school-a", "label": "2026/2027"]), as: admin)
+        _ = await fixture.call("io.yeard.Approval.File", .object(["year": 1, "event": "start"]), as: admin)
+        let caller = DaemonFixture.caller(role)
+        for spec in YeardAPI.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
+            let reply = await fixture.call(spec.fullName, Self.parameters[spec.fullName] ?? .object([:]), as: caller)
+            let denied = reply?.errorName == "io.yeard.Year.PermissionDenied"
+            let allowed = spec.roles.isEmpty || role.map(spec.roles.contains) == true
+            #expect(denied == !allowed, "\(spec.fullName) as \(role?.rawValue ?? "no role"): \(String(describing: reply))")
+            if denied, case .array(let required)? = reply?["parameters"]?["required"] {
+                #expect(Set(required) == Set(spec.roles.map { JSONValue.string($0.rawValue) }))
+            }
+        }
+    }
+
+    @Test("a denial is audited, and so is every refused mutating call; refused reads are not")
+    func refusalsAudited() async throws {
+        let fixture = try await DaemonFixture()
+        let before = try await fixture.state.database.auditEntries(after: 0, limit: 1000, schools: nil).count
+        _ = await fixture.call("io.yeard.Year.Status", as: DaemonFixture.caller(nil))
+        _ = await fixture.call("io.yeard.Year.Create", .object(["label": "2026/2028", "school": "school-a"]), as: DaemonFixture.caller(.admin))
+        _ = await fixture.call("io.yeard.Year.Get", .object(["id": 42]), as: DaemonFixture.caller(.auditor))
+        let rows = try await fixture.state.database.auditEntries(after: 0, limit: 1000, schools: nil).dropFirst(before)
+        #expect(rows.map(\.action) == ["refused:io.yeard.Year.Status", "refused:io.yeard.Year.Create"])
+        #expect(rows.last?.school == "school-a" && rows.last?.role == "admin")
+        #expect(rows.first?.uid == 999)
+    }
+
+    @Test("bad input gets a named error and the daemon keeps serving")
+    func badInput() async throws {
+        let fixture = try await DaemonFixture()
+        let admin = DaemonFixture.caller(.admin)
+        #expect(await fixture.send(raw: "{not json", as: admin) == .string("closed"))
+        #expect(await fixture.send(raw: "[1,2]", as: admin) == .string("closed"))
+        let wrongType = await fixture.call("io.yeard.Year.Get", .object(["id": "x"]), as: admin)
+        #expect(wrongType?.errorName == "org.varlink.service.InvalidParameter")
+        #expect(wrongType?["parameters"]?["parameter"] == "id")
+        let missing = await fixture.call("io.yeard.Year.Create", .object(["school": "school-a"]), as: admin)
+        #expect(missing?["parameters"]?["parameter"] == "label")
+        let unknown = await fixture.call("io.yeard.Year.List", .object(["colour": "red"]), as: admin)
+        #expect(unknown?["parameters"]?["parameter"] == "colour")
+        let notObject = await fixture.call("io.yeard.Year.List", .array([]), as: admin)
+        #expect(notObject?["parameters"]?["parameter"] == "parameters")
+        #expect(await fixture.call("io.yeard.Year.Fly", as: admin)?.errorName == "org.varlink.service.MethodNotFound")
+        #expect(await fixture.call("io.other.X.Y", as: admin)?.errorName == "org.varlink.service.InterfaceNotFound")
+        let badLabel = await fixture.call("io.yeard.Year.Create", .object(["school": "school-a", "label": 5]), as: admin)
+        #expect(badLabel?["parameters"]?["parameter"] == "label")
+        let noSchool = await fixture.call("io.yeard.Year.Create", .object(["label": "2026/2027"]), as: admin)
+        #expect(noSchool?["parameters"]?["parameter"] == "school")
+        #expect(await fixture.send(raw: #"{"method":"io.yeard.Year.Status","oneway":true}"#, as: admin) == nil)
+        let status = await fixture.call("io.yeard.Year.Status", as: admin)
+        #expect(status?.errorName == nil && status?["parameters"]?["schools"] != nil)
+    }
+
+    @Test("the whole story: create, file, self-approval refused, approve, verify")
+    func story() async throws {
+        let fixture = try await DaemonFixture()
+        let admin = DaemonFixture.caller(.admin)
+        let coordinator = DaemonFixture.caller(.coordinator)
+        let created = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-b", "label": "2026/2027"]), as: admin)
+        #expect(created?["parameters"]?["year"]?["state"] == "open")
+        let filed = await fixture.call(
+            "io.yeard.Approval.File", .object(["year": 1, "event": "start", "reason": "September"]), as: admin)
+        let hash = filed?["parameters"]?["request"]?["payloadHash"] ?? .null
+        let approved = await fixture.call(
+            "io.yeard.Approval.Approve", .object(["id": 1, "payloadHash": hash]), as: coordinator)
+        #expect(approved?["parameters"]?["year"]?["state"] == "in_progress")
+        let again = await fixture.call("io.yeard.Approval.Approve", .object(["id": 1]), as: coordinator)
+        #expect(again?.errorName == "io.yeard.Approval.RequestNotPending")
+        let verify = await fixture.call("io.yeard.Audit.Verify", as: DaemonFixture.caller(.auditor))
+        #expect(verify?["parameters"]?["intact"] == true)
+    }
+}

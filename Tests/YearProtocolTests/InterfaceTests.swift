@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import YearCore
+
+@testable import YearProtocol
+
+@Suite("The protocol surface")
+struct InterfaceTests {
+    /// The declared fields of `error Name (...)` in an interface description.
+    static func declaredErrors(_ interface: VarlinkInterface) -> [String: Set<String>] {
+        var errors: [String: Set<String>] = [:]
+        for line in interface.description.split(separator: "\n") where line.hasPrefix("error ") {
+            let name = String(line.dropFirst(6).prefix { $0 != " " && $0 != "(" })
+            let inside = line.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
+            errors[name] = Set(
+                inside.split(separator: ",").compactMap {
+                    $0.split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) }
+                }.filter { !$0.isEmpty })
+        }
+        return errors
+    }
+
+    @Test("every interface description names itself, each of its methods and its errors")
+    func descriptions() {
+        for interface in YeardAPI.interfaces {
+            let text = interface.description
+            #expect(text.contains("\ninterface \(interface.name)\n"))
+            for method in interface.methods {
+                #expect(text.contains("\nmethod \(method.name)\(method.parameters) -> \(method.reply)\n"))
+            }
+            #expect(!text.contains("\n\n\n"))
+        }
+        #expect(YeardAPI.methods.count == YeardAPI.interfaces.map(\.methods.count).reduce(0, +))
+    }
+
+    @Test("reading methods are open to every role; mutating ones need the admin or coordinator role")
+    func roleTable() {
+        for spec in YeardAPI.methods.values where spec.interface != "org.varlink.service" {
+            #expect(!spec.roles.isEmpty, "\(spec.fullName) must need a role")
+            if spec.mutating {
+                #expect(spec.roles.isSubset(of: [.admin, .coordinator]), "\(spec.fullName)")
+            }
+        }
+        #expect(YeardAPI.methods["io.yeard.Approval.Approve"]?.roles == [.coordinator])
+        #expect(YeardAPI.methods["io.yeard.Approval.File"]?.roles == [.admin])
+    }
+
+    static let samples: [YearError] = [
+        .invalidParameter(field: "label", reason: "r"),
+        .permissionDenied(method: "m", required: [.admin], school: "s"),
+        .schoolNotFound(school: "s"), .yearNotFound(id: 1), .yearExists(school: "s", label: "l"),
+        .transitionNotAllowed(year: "y", state: .open, event: .reopen, allowed: [.start]),
+        .rolloverOnly(event: .close), .guardFailed(event: .start, violations: ["v"]), .requestNotFound(id: 1),
+        .requestNotPending(id: 1, status: .approved), .requestPending(year: "y", request: 2), .selfApproval(id: 1),
+        .yearChanged(id: 1, requestedVersion: 1, currentVersion: 2),
+        .payloadMismatch(id: 1, expected: "e", actual: "a"), .notRequester(id: 1, requesterUID: 5),
+        .internalFailure(reason: "r"),
+    ]
+
+    @Test("every domain error maps to an error its interface declares, with exactly the declared fields",
+          arguments: samples)
+    func errorMapping(error: YearError) throws {
+        let mapped = VarlinkError(error)
+        let interfaceName = mapped.name.split(separator: ".").dropLast().joined(separator: ".")
+        let interface = try #require(YeardAPI.interface(named: interfaceName), "\(mapped.name)")
+        let declared = try #require(Self.declaredErrors(interface)[String(mapped.name.split(separator: ".").last!)])
+        guard case .object(let fields) = mapped.parameters else {
+            Issue.record("parameters must be an object")
+            return
+        }
+        let extra: Set<String> = interfaceName == "org.varlink.service" ? ["message"] : []
+        #expect(Set(fields.keys) == declared.union(extra), "\(mapped.name)")
+        #expect(mapped.message == error.description)
+    }
+}
