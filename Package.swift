@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "yeard",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "yeard", targets: ["yeard"]),
         .executable(name: "yearctl", targets: ["yearctl"]),
@@ -69,9 +69,7 @@ let package = Package(
         .executableTarget(
             name: "yeard-bench",
             dependencies: [
-                "YearProtocol",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,7 @@
 #ifndef YEARD_CSYSTEMD_SHIM_H
 #define YEARD_CSYSTEMD_SHIM_H
+/* The Swift call site passes its own CODE_FILE/CODE_LINE/CODE_FUNC fields. */
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 #include <sys/uio.h>

@@ -58,7 +58,7 @@ extension YearDatabase {
             details: .object([
                 "error": .string(error), "message": .string(message), "parameters": parameters,
             ]))
-        try await pool.write { db in try Self.appendAudit(event, at: now, in: db) }
+        try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }
 
     /// Audit rows after `sequence` (oldest first), at most `limit`, optionally only those of `schools`.

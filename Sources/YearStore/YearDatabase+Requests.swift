@@ -19,7 +19,7 @@ extension YearDatabase {
         year yearID: Int64, event: YearEvent, reason: String, caller: Caller, policy: AccessPolicy,
         lifetime: TimeInterval, now: Date = Date()
     ) async throws -> ApprovalRequest {
-        try await pool.write { db in
+        try await write { db in
             try Self.expireRequests(now: now, in: db)
             guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
             let context = TransitionContext(
@@ -73,7 +73,7 @@ extension YearDatabase {
     public func approveRequest(
         id: Int64, reason: String, shownHash: String?, caller: Caller, policy: AccessPolicy, now: Date = Date()
     ) async throws -> ApprovalOutcome {
-        try await pool.write { db in
+        try await write { db in
             let request = try Self.fetchRequest(id: id, in: db)
             guard let year = try Self.fetchYear(id: request.payload.yearID, in: db) else {
                 throw YearError.yearNotFound(id: request.payload.yearID)
@@ -149,7 +149,7 @@ extension YearDatabase {
         id: Int64, as status: RequestStatus, reason: String, caller: Caller, now: Date,
         check: @escaping @Sendable (ApprovalRequest) -> YearError?
     ) async throws -> ApprovalRequest {
-        try await pool.write { db in
+        try await write { db in
             var request = try Self.fetchRequest(id: id, in: db)
             if let refusal = check(request) { throw refusal }
             let stamp = StoredTime.text(now)
@@ -178,7 +178,7 @@ extension YearDatabase {
     /// Marks every pending request past its expiry as expired, each with an audit row. Returns how many.
     @discardableResult
     public func expireRequests(now: Date = Date()) async throws -> Int {
-        try await pool.write { db in try Self.expireRequests(now: now, in: db) }
+        try await write { db in try Self.expireRequests(now: now, in: db) }
     }
 
     @discardableResult

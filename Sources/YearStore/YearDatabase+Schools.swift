@@ -9,7 +9,7 @@ extension YearDatabase {
     public func applyConfiguredSchools(_ schools: [School], caller: Caller = .daemon, now: Date = Date())
         async throws
     {
-        try await pool.write { db in
+        try await write { db in
             let stored = try Row.fetchAll(db, sql: "SELECT * FROM school")
             var storedByID: [String: (School?, Bool)] = [:]
             for row in stored {

@@ -8,7 +8,7 @@ extension YearDatabase {
         school schoolID: String, label: YearLabel, startDate: CalendarDate?, endDate: CalendarDate?,
         caller: Caller, now: Date = Date()
     ) async throws -> AcademicYear {
-        try await pool.write { db in
+        try await write { db in
             guard
                 let schoolRow = try Row.fetchOne(
                     db, sql: "SELECT * FROM school WHERE id = ? AND configured = 1", arguments: [schoolID]),
@@ -96,45 +96,72 @@ extension YearDatabase {
 public struct SchoolSnapshot: Sendable {
     /// The school's id.
     public var school: String
-    /// Its years.
+    /// Its years that are not closed.
     public var years: [AcademicYear]
     /// How many requests wait for a decision (not yet expired).
     public var pendingRequests: Int
 }
 
+/// A status snapshot kept in memory until a write or the next expiry makes it stale.
+struct CachedStatus: Sendable {
+    var generation: UInt64
+    var validUntil: Date
+    var schools: [SchoolSnapshot]
+    var auditHead: String?
+}
+
 extension YearDatabase {
-    /// The years and pending-request counts of `schools`, and the audit head, from one read transaction.
+    /// The years and pending-request counts of `schools`, and the audit head, read in one transaction.
+    ///
+    /// Status is the call monitoring polls, so the snapshot is served from memory until the store's next write
+    /// (every write goes through `write`, which moves the generation) or the next pending request's expiry.
     public func statusSnapshot(of schools: [String], now: Date = Date()) async throws -> (
         schools: [SchoolSnapshot], auditHead: String?
     ) {
-        try await pool.read { db in
-            let list = JSONValue.array(schools.map(JSONValue.string)).canonicalText
-            let years = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Records.yearColumns) FROM academic_year
-                    WHERE school_id IN (SELECT value FROM json_each(?)) AND state <> 'closed'
-                    ORDER BY school_id, label
-                    """, arguments: [list]
-            ).map(Records.year)
-            var pending: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT school_id, count(*) AS n FROM approval_request
-                    WHERE status = 'pending' AND expires_at > ? AND school_id IN (SELECT value FROM json_each(?))
-                    GROUP BY school_id
-                    """, arguments: [StoredTime.text(now), list])
-            {
-                pending[row["school_id"]] = row["n"]
-            }
-            let head = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            let byschool = Dictionary(grouping: years, by: \.school)
-            return (
-                schools.map {
-                    SchoolSnapshot(school: $0, years: byschool[$0] ?? [], pendingRequests: pending[$0] ?? 0)
-                }, head
-            )
+        let key = schools.joined(separator: "\u{0}")
+        let current = generation.load(ordering: .acquiring)
+        if let cached = statusCache.withLock({ $0[key] }), cached.generation == current, now < cached.validUntil {
+            return (cached.schools, cached.auditHead)
         }
+        let fresh = try await pool.read { db in try Self.readStatus(of: schools, now: now, in: db) }
+        statusCache.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[key] = CachedStatus(
+                generation: current, validUntil: fresh.validUntil, schools: fresh.schools, auditHead: fresh.auditHead)
+        }
+        return (fresh.schools, fresh.auditHead)
+    }
+
+    static func readStatus(of schools: [String], now: Date, in db: Database) throws -> (
+        schools: [SchoolSnapshot], auditHead: String?, validUntil: Date
+    ) {
+        let list = JSONValue.array(schools.map(JSONValue.string)).canonicalText
+        let years = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Records.yearColumns) FROM academic_year
+                WHERE school_id IN (SELECT value FROM json_each(?)) AND state <> 'closed'
+                ORDER BY school_id, label
+                """, arguments: [list]
+        ).map(Records.year)
+        var pending: [String: Int] = [:]
+        var firstExpiry = Date.distantFuture
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT school_id, count(*) AS n, min(expires_at) AS first FROM approval_request
+                WHERE status = 'pending' AND expires_at > ? AND school_id IN (SELECT value FROM json_each(?))
+                GROUP BY school_id
+                """, arguments: [StoredTime.text(now), list])
+        {
+            pending[row["school_id"]] = row["n"]
+            firstExpiry = min(firstExpiry, StoredTime.date(row["first"]))
+        }
+        let head = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        let bySchool = Dictionary(grouping: years, by: \.school)
+        return (
+            schools.map { SchoolSnapshot(school: $0, years: bySchool[$0] ?? [], pendingRequests: pending[$0] ?? 0) },
+            head, firstExpiry
+        )
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import YearCore
 
 /// The one SQLite database of a yeard instance, with writes named for their intent.
@@ -11,6 +12,10 @@ public final class YearDatabase: Sendable {
     let pool: DatabasePool
     /// The state machine the store executes.
     public let table: TransitionTable
+    /// Counts write transactions, so that cached reads know when they went stale.
+    let generation = Atomic<UInt64>(0)
+    /// The last status snapshots, by the schools they cover (see `statusSnapshot`).
+    let statusCache = Mutex<[String: CachedStatus]>([:])
 
     /// Opens (creating if needed) and migrates the database at `path`.
     ///
@@ -27,6 +32,12 @@ public final class YearDatabase: Sendable {
         }
         try Migrations.migrator().migrate(pool)
         self.table = table
+    }
+
+    /// Runs `body` in a write transaction; every write of the store goes through here.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        defer { generation.add(1, ordering: .releasing) }
+        return try await pool.write(body)
     }
 
     /// The value of a PRAGMA as the writer connection sees it (`synchronous`, `journal_mode`, `foreign_keys`).
