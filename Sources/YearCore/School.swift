@@ -47,7 +47,10 @@ public struct School: Sendable, Hashable, Codable {
     /// Whether `id` is usable as a school id: 1-64 characters of ASCII letters, digits, `-` and `_`.
     public static func isValidID(_ id: String) -> Bool {
         (1...64).contains(id.count)
-            && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
-                || $0 == "-" || $0 == "_") }
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+                        || $0 == "-" || $0 == "_")
+            }
     }
 }

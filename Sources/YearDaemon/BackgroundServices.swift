@@ -86,7 +86,9 @@ struct ReloadService: Service {
             state.replace(configuration)
             logger.notice(
                 "configuration reloaded",
-                metadata: ["schools": "\(configuration.schools.count)", "grants": "\(configuration.policy.grants.count)"])
+                metadata: [
+                    "schools": "\(configuration.schools.count)", "grants": "\(configuration.policy.grants.count)",
+                ])
             Systemd.notify("STATUS=\(await statusLine())")
         } catch {
             logger.error("configuration refused, the one in force stays: \(error)")

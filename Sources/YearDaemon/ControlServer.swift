@@ -29,7 +29,8 @@ final class ControlServer: Service {
         var pid: Int32 = 0, uid: UInt32 = 0, gid: UInt32 = 0
     }
 
-    private init(state: DaemonState, dispatcher: Dispatcher, logger: Logger, listener: NIOAsyncChannel<Accepted, Never>) {
+    private init(state: DaemonState, dispatcher: Dispatcher, logger: Logger, listener: NIOAsyncChannel<Accepted, Never>)
+    {
         self.state = state
         self.dispatcher = dispatcher
         self.logger = logger
@@ -53,7 +54,8 @@ final class ControlServer: Service {
             let credentials: EventLoopFuture<Credentials> = provider.unsafeGetSocketOption(
                 level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
             return credentials.flatMapThrowing { credentials in
-                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(maximumSize: maxMessage)))
+                try channel.pipeline.syncOperations.addHandler(
+                    ByteToMessageHandler(VarlinkFrameDecoder(maximumSize: maxMessage)))
                 try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                 try channel.pipeline.syncOperations.addHandler(IdleCloseHandler())
                 let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
@@ -156,7 +158,8 @@ final class ControlServer: Service {
                     case .none:
                         break
                     case .close(let reason):
-                        logger.notice("closing a connection", metadata: ["uid": "\(caller.uid)", "reason": "\(reason)"])
+                        logger.notice(
+                            "closing a connection", metadata: ["uid": "\(caller.uid)", "reason": "\(reason)"])
                         return
                     }
                     if registry.setBusy(channel, false) { return }

@@ -33,8 +33,9 @@ public struct DaemonConfiguration: Sendable {
     public var stateDirectory = "/var/lib/yeard"
     /// The control socket's path (unused when systemd passes a socket).
     public var socketPath = "/run/yeard/control.sock"
-    /// The group that owns the socket (nil: the daemon's group) and the socket's mode.
+    /// The group that owns the socket (nil: the daemon's group).
     public var socketGroup: String?
+    /// The socket's mode.
     public var socketMode: UInt32 = 0o660
     /// How long a request waits for its approval.
     public var requestLifetime: TimeInterval = 72 * 3600
@@ -42,8 +43,9 @@ public struct DaemonConfiguration: Sendable {
     public var maxMessageBytes = 1 << 20
     /// A connection idle this long is closed.
     public var idleTimeout: TimeInterval = 300
-    /// Connections open at once, in total and per uid.
+    /// Connections open at once, in total.
     public var maxConnections = 512
+    /// Connections open at once from one uid.
     public var maxConnectionsPerUID = 64
     /// How often the audit chain's head is written to the log.
     public var auditHeadInterval: TimeInterval = 3600
@@ -185,8 +187,10 @@ struct ConfigurationReader {
     mutating func checkKeys(_ table: TOMLTable, allowed: Set<String>, path: String) {
         for key in table.keys where !allowed.contains(key) {
             let full = path.isEmpty ? key : "\(path).\(key)"
-            issue(full, "unknown key '\(key)'\(path.isEmpty ? "" : " in [\(path)]"); known keys: "
-                + allowed.sorted().joined(separator: ", "))
+            issue(
+                full,
+                "unknown key '\(key)'\(path.isEmpty ? "" : " in [\(path)]"); known keys: "
+                    + allowed.sorted().joined(separator: ", "))
         }
     }
 
@@ -206,7 +210,8 @@ struct ConfigurationReader {
             return nil
         }
         guard range.contains(number) else {
-            issue("\(path).\(key)", "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
+            issue(
+                "\(path).\(key)", "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
             return nil
         }
         return number
@@ -231,18 +236,24 @@ struct ConfigurationReader {
                 "log_level",
             ], path: path)
         if let value = string(table, "state_dir", path) {
-            if value.hasPrefix("/") { configuration.stateDirectory = value } else {
+            if value.hasPrefix("/") {
+                configuration.stateDirectory = value
+            } else {
                 issue("daemon.state_dir", "'state_dir' must be an absolute path")
             }
         }
         if let value = string(table, "socket", path) {
-            if value.hasPrefix("/") && value.utf8.count < 108 { configuration.socketPath = value } else {
+            if value.hasPrefix("/") && value.utf8.count < 108 {
+                configuration.socketPath = value
+            } else {
                 issue("daemon.socket", "'socket' must be an absolute path shorter than 108 bytes")
             }
         }
         if let value = string(table, "socket_group", path) { configuration.socketGroup = value.isEmpty ? nil : value }
         if let value = string(table, "socket_mode", path) {
-            if let mode = UInt32(value, radix: 8), mode <= 0o777 { configuration.socketMode = mode } else {
+            if let mode = UInt32(value, radix: 8), mode <= 0o777 {
+                configuration.socketMode = mode
+            } else {
                 issue("daemon.socket_mode", "'socket_mode' must be an octal mode such as \"0660\"")
             }
         }
@@ -263,8 +274,12 @@ struct ConfigurationReader {
             configuration.auditHeadInterval = TimeInterval(seconds)
         }
         if let level = string(table, "log_level", path) {
-            if let parsed = Logger.Level(rawValue: level) { configuration.logLevel = parsed } else {
-                issue("daemon.log_level", "'log_level' must be one of trace, debug, info, notice, warning, error, critical")
+            if let parsed = Logger.Level(rawValue: level) {
+                configuration.logLevel = parsed
+            } else {
+                issue(
+                    "daemon.log_level",
+                    "'log_level' must be one of trace, debug, info, notice, warning, error, critical")
             }
         }
     }

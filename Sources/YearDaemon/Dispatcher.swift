@@ -74,7 +74,8 @@ final class Dispatcher: Sendable {
             }
             if let unknown = fields.keys.sorted().first(where: { !route.fields.contains($0) }) {
                 let known = route.fields.isEmpty ? "none" : route.fields.sorted().joined(separator: ", ")
-                throw VarlinkError.invalidParameter(unknown, "\(spec.fullName) has no such parameter (it takes: \(known))")
+                throw VarlinkError.invalidParameter(
+                    unknown, "\(spec.fullName) has no such parameter (it takes: \(known))")
             }
             let decoded = try route.decode(message)
             try await state.authorize(spec, parameters: parameters, context: &context)

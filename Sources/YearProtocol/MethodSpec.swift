@@ -71,7 +71,8 @@ public struct VarlinkInterface: Sendable {
             text += "\n"
             text += method.doc.split(separator: "\n").map { "# \($0)" }.joined(separator: "\n")
             if method.interface != "org.varlink.service" {
-                let who = method.roles.isEmpty ? "anyone" : method.roles.sorted().map(\.rawValue).joined(separator: ", ")
+                let who =
+                    method.roles.isEmpty ? "anyone" : method.roles.sorted().map(\.rawValue).joined(separator: ", ")
                 text += "\n# Roles: \(who)\(method.mutating ? " (changes state)" : "")."
             }
             text += "\nmethod \(method.name)\(method.parameters) -> \(method.reply)\n"

@@ -65,7 +65,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
                 ]))
         case .schoolNotFound(let school):
             self.init(
-                name: "io.yeard.Year.SchoolNotFound", parameters: .object(["school": .string(school), "message": message]))
+                name: "io.yeard.Year.SchoolNotFound",
+                parameters: .object(["school": .string(school), "message": message]))
         case .yearNotFound(let id):
             self.init(name: "io.yeard.Year.YearNotFound", parameters: .object(["id": .int(id), "message": message]))
         case .yearExists(let school, let label):
@@ -81,7 +82,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
                 ]))
         case .rolloverOnly(let event):
             self.init(
-                name: "io.yeard.Year.RolloverOnly", parameters: .object(["event": .string(event.rawValue), "message": message]))
+                name: "io.yeard.Year.RolloverOnly",
+                parameters: .object(["event": .string(event.rawValue), "message": message]))
         case .guardFailed(let event, let violations):
             self.init(
                 name: "io.yeard.Year.GuardFailed",
@@ -100,7 +102,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
                 name: "io.yeard.Approval.RequestPending",
                 parameters: .object(["year": .string(year), "request": .int(request), "message": message]))
         case .selfApproval(let id):
-            self.init(name: "io.yeard.Approval.SelfApproval", parameters: .object(["id": .int(id), "message": message]))
+            self.init(
+                name: "io.yeard.Approval.SelfApproval", parameters: .object(["id": .int(id), "message": message]))
         case .yearChanged(let id, let requested, let current):
             self.init(
                 name: "io.yeard.Approval.YearChanged",

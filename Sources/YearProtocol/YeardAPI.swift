@@ -23,7 +23,8 @@ public enum YeardAPI {
                 roles: [], mutating: false, scope: .service),
             MethodSpec(
                 "org.varlink.service", "GetInterfaceDescription", parameters: "(interface: string)",
-                reply: "(description: string)", doc: "Get the description of an interface that is implemented by this service.",
+                reply: "(description: string)",
+                doc: "Get the description of an interface that is implemented by this service.",
                 roles: [], mutating: false, scope: .service),
         ],
         errors: """
@@ -255,7 +256,8 @@ public enum YeardAPI {
             MethodSpec(
                 "io.yeard.Audit", "List", parameters: "(after: ?int, limit: ?int, school: ?string)",
                 reply: "(entries: []Entry)",
-                doc: "Rows after the sequence after (default 0), oldest first, at most limit (default 100, at most 1000).",
+                doc:
+                    "Rows after the sequence after (default 0), oldest first, at most limit (default 100, at most 1000).",
                 roles: auditReaders, mutating: false, scope: .school(required: false)),
             MethodSpec(
                 "io.yeard.Audit", "Verify", parameters: "()",

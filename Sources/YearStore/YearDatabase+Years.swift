@@ -15,7 +15,8 @@ extension YearDatabase {
                 let school = Records.school(schoolRow)
             else { throw YearError.schoolNotFound(school: schoolID) }
             guard let defaults = school.defaultDates(for: label) else {
-                throw YearError.invalidParameter(field: "label", reason: "the school's default dates do not fit \(label)")
+                throw YearError.invalidParameter(
+                    field: "label", reason: "the school's default dates do not fit \(label)")
             }
             let start = startDate ?? defaults.start
             let end = endDate ?? defaults.end

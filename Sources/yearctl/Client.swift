@@ -68,7 +68,9 @@ func printTable(_ header: [String], _ rows: [[String]], empty: String) {
     }
     var widths = header.map(\.count)
     for row in rows {
-        for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        for (index, cell) in row.enumerated() where index < widths.count {
+            widths[index] = max(widths[index], cell.count)
+        }
     }
     func line(_ cells: [String]) -> String {
         cells.enumerated().map { index, cell in

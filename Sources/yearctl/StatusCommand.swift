@@ -9,7 +9,8 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let reply = try await Client(options: options).call("io.yeard.Year.Status", NoParameters(), as: StatusReply.self)
+        let reply = try await Client(options: options).call(
+            "io.yeard.Year.Status", NoParameters(), as: StatusReply.self)
         Client(options: options).output(reply) { reply in
             print("yeard \(reply.version), up \(reply.uptimeSeconds) s; audit head \(reply.auditHead ?? "(empty)")")
             let shown = reply.schools.filter { options.school == nil || $0.id == options.school }

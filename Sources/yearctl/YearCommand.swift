@@ -72,7 +72,8 @@ struct YearCommand: AsyncParsableCommand {
     /// `yearctl year begin-closing`.
     struct BeginClosing: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "begin-closing", abstract: "Request in_progress -> closing (admin); a coordinator approves it.")
+            commandName: "begin-closing", abstract: "Request in_progress -> closing (admin); a coordinator approves it."
+        )
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why.") var reason: String?

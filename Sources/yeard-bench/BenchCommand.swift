@@ -40,16 +40,24 @@ struct SocketBench: ParsableCommand {
         let measured = try Load.run(path: daemon.socket, message: call, clients: clients, seconds: seconds)
         let peak = daemon.memory()
 
-        print("yeard-bench socket: \(clients) clients, \(seconds) s each, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "yeard-bench socket: \(clients) clients, \(seconds) s each, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
         print(
             "  \("".padding(toLength: 26, withPad: " ", startingAt: 0))  requests/s   p50 ms   p99 ms   errors")
-        for (name, result) in [("raw unix socket (floor)", floor), ("yeard \(method.split(separator: ".").suffix(2).joined(separator: "."))", measured)] {
+        for (name, result) in [
+            ("raw unix socket (floor)", floor),
+            ("yeard \(method.split(separator: ".").suffix(2).joined(separator: "."))", measured),
+        ] {
             print(
                 "  \(name.padding(toLength: 26, withPad: " ", startingAt: 0))  "
-                    + String(format: "%10.0f  %7.3f  %7.3f  %7d", result.perSecond, result.p50, result.p99, result.errors))
+                    + String(
+                        format: "%10.0f  %7.3f  %7.3f  %7d", result.perSecond, result.p50, result.p99, result.errors))
         }
         print(String(format: "  yeard RSS: idle %.1f MB, peak %.1f MB (VmHWM)", idle.rss, peak.peak))
-        print(String(format: "  yeard reaches %.0f%% of the floor's throughput", 100 * measured.perSecond / floor.perSecond))
+        print(
+            String(
+                format: "  yeard reaches %.0f%% of the floor's throughput", 100 * measured.perSecond / floor.perSecond))
         print("  targets: >= 20000 requests/s, p99 < 5 ms, idle RSS < 40 MB")
     }
 }
@@ -78,7 +86,11 @@ final class DaemonProcess {
         process.arguments = ["--config", config]
         try process.run()
         for _ in 0..<200 {
-            if (try? Load.roundTrip(path: socket, message: Array(#"{"method":"org.varlink.service.GetInfo"}"#.utf8) + [0])) != nil { return }
+            if (try? Load.roundTrip(
+                path: socket, message: Array(#"{"method":"org.varlink.service.GetInfo"}"#.utf8) + [0])) != nil
+            {
+                return
+            }
             usleep(50_000)
         }
         throw ValidationError("yeard did not answer on \(socket) within 10 s")

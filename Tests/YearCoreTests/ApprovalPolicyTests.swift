@@ -35,7 +35,8 @@ struct ApprovalPolicyTests {
     func needsCoordinator() {
         let request = Fixtures.request(for: year)
         for (uid, roles) in [(UInt32(2002), Set<Role>([.admin, .auditor])), (0, [])] {
-            #expect(throws: YearError.permissionDenied(method: "approve", required: [.coordinator], school: "school-a")) {
+            #expect(throws: YearError.permissionDenied(method: "approve", required: [.coordinator], school: "school-a"))
+            {
                 try approve(request, by: uid, roles: roles).get()
             }
         }
@@ -48,8 +49,9 @@ struct ApprovalPolicyTests {
         #expect(throws: YearError.requestNotPending(id: 7, status: .expired)) { try approve(request, now: now).get() }
     }
 
-    @Test("cancelled, rejected, expired or already used requests are refused",
-          arguments: [RequestStatus.cancelled, .rejected, .approved, .expired])
+    @Test(
+        "cancelled, rejected, expired or already used requests are refused",
+        arguments: [RequestStatus.cancelled, .rejected, .approved, .expired])
     func decidedRefused(status: RequestStatus) {
         let request = Fixtures.request(for: year, status: status)
         #expect(throws: YearError.requestNotPending(id: 7, status: status)) { try approve(request).get() }
@@ -120,7 +122,9 @@ struct ApprovalPolicyTests {
     @Test("rejection needs a different coordinator; cancellation only the requester")
     func rejectAndCancel() {
         let request = Fixtures.request(for: year)
-        #expect(ApprovalPolicy.decideRejection(of: request, by: 2002, deciderRoles: [.coordinator], now: Fixtures.t0) == nil)
+        #expect(
+            ApprovalPolicy.decideRejection(of: request, by: 2002, deciderRoles: [.coordinator], now: Fixtures.t0) == nil
+        )
         #expect(
             ApprovalPolicy.decideRejection(of: request, by: 1001, deciderRoles: [.coordinator], now: Fixtures.t0)
                 == .selfApproval(id: 7))

@@ -31,7 +31,9 @@ struct AuditChainTests {
     func edited(index: Int) {
         var rows = Self.chain(5)
         rows[index].details = #"{"label":"2027/2028"}"#
-        #expect(AuditChain.verify(rows, highestIssued: 5) == .broken(sequence: Int64(index + 1), reason: "its content does not match its hash (edited)"))
+        #expect(
+            AuditChain.verify(rows, highestIssued: 5)
+                == .broken(sequence: Int64(index + 1), reason: "its content does not match its hash (edited)"))
     }
 
     @Test("an edited row whose hash was recomputed breaks the next link")

@@ -38,7 +38,9 @@ struct TransitionTableTests {
     @Test("a refusal lists the events that do apply, without the rollover's")
     func refusalListsAllowedEvents() {
         let context = TransitionContext(year: Fixtures.year(state: .closing), otherYears: [], reason: nil)
-        guard case .failure(.transitionNotAllowed(_, _, _, let allowed)) = TransitionTable.standard.decide(.start, in: context)
+        guard
+            case .failure(.transitionNotAllowed(_, _, _, let allowed)) = TransitionTable.standard.decide(
+                .start, in: context)
         else {
             Issue.record("start from closing must be refused")
             return
@@ -49,7 +51,9 @@ struct TransitionTableTests {
     @Test("closing -> closed is reached only by the rollover")
     func closeNeedsTheRollover() {
         let context = TransitionContext(year: Fixtures.year(state: .closing), otherYears: [], reason: nil)
-        #expect(throws: YearError.rolloverOnly(event: .close)) { try TransitionTable.standard.decide(.close, in: context).get() }
+        #expect(throws: YearError.rolloverOnly(event: .close)) {
+            try TransitionTable.standard.decide(.close, in: context).get()
+        }
     }
 
     @Test("a school has at most one year in progress or closing")
@@ -58,11 +62,13 @@ struct TransitionTableTests {
             let context = TransitionContext(
                 year: Fixtures.year(id: 2, state: .open, startYear: 2027),
                 otherYears: [Fixtures.year(id: 1, state: other)], reason: nil)
-            guard case .failure(.guardFailed(.start, let violations)) = TransitionTable.standard.decide(.start, in: context)
+            guard
+                case .failure(.guardFailed(.start, let violations)) = TransitionTable.standard.decide(
+                    .start, in: context)
             else {
-            Issue.record("start beside an active year must be refused")
-            return
-        }
+                Issue.record("start beside an active year must be refused")
+                return
+            }
             #expect(violations.first?.contains("2026/2027") == true)
         }
         let closedBeside = TransitionContext(
@@ -78,7 +84,7 @@ struct TransitionTableTests {
             let context = TransitionContext(year: Fixtures.year(state: .closing), otherYears: [], reason: reason)
             guard case .failure(.guardFailed(.reopen, _)) = TransitionTable.standard.decide(.reopen, in: context) else {
                 Issue.record("reopen with reason \(String(describing: reason)) must be refused")
-            return
+                return
             }
         }
     }

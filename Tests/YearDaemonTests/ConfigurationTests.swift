@@ -87,10 +87,11 @@ struct ConfigurationTests {
             role = "auditor"
             gid = 700
             """, source: "t.toml")
-        #expect(configuration.policy.grants == [
-            RoleGrant(role: .coordinator, subject: .group("deputies"), school: "a"),
-            RoleGrant(role: .auditor, subject: .gid(700), school: nil),
-        ])
+        #expect(
+            configuration.policy.grants == [
+                RoleGrant(role: .coordinator, subject: .group("deputies"), school: "a"),
+                RoleGrant(role: .auditor, subject: .gid(700), school: nil),
+            ])
         #expect(configuration.schools.first?.graduatingGrades == [9])
     }
 }

@@ -49,7 +49,8 @@ struct DaemonFixture {
 
     /// Calls `method` with `parameters` as `caller`.
     func call(_ method: String, _ parameters: JSONValue = .object([:]), as caller: Caller) async -> JSONValue? {
-        await send(raw: JSONValue.object(["method": .string(method), "parameters": parameters]).canonicalText, as: caller)
+        await send(
+            raw: JSONValue.object(["method": .string(method), "parameters": parameters]).canonicalText, as: caller)
     }
 }
 

@@ -25,19 +25,22 @@ struct DispatcherTests {
         #expect(Set(fixture.dispatcher.routes.keys) == Set(YeardAPI.methods.keys))
     }
 
-    @Test("every method x role pair: PermissionDenied exactly when the role is not in the method's set",
-          arguments: Role.allCases.map(Optional.some) + [nil])
+    @Test(
+        "every method x role pair: PermissionDenied exactly when the role is not in the method's set",
+        arguments: Role.allCases.map(Optional.some) + [nil])
     func permissionTable(role: Role?) async throws {
         let fixture = try await DaemonFixture()
         let admin = DaemonFixture.caller(.admin)
-        _ = await fixture.call("io.yeard.Year.Create", .object(["school": "school-a", "label": "2026/2027"]), as: admin)
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-a", "label": "2026/2027"]), as: admin)
         _ = await fixture.call("io.yeard.Approval.File", .object(["year": 1, "event": "start"]), as: admin)
         let caller = DaemonFixture.caller(role)
         for spec in YeardAPI.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
             let reply = await fixture.call(spec.fullName, Self.parameters[spec.fullName] ?? .object([:]), as: caller)
             let denied = reply?.errorName == "io.yeard.Year.PermissionDenied"
             let allowed = spec.roles.isEmpty || role.map(spec.roles.contains) == true
-            #expect(denied == !allowed, "\(spec.fullName) as \(role?.rawValue ?? "no role"): \(String(describing: reply))")
+            #expect(
+                denied == !allowed, "\(spec.fullName) as \(role?.rawValue ?? "no role"): \(String(describing: reply))")
             if denied, case .array(let required)? = reply?["parameters"]?["required"] {
                 #expect(Set(required) == Set(spec.roles.map { JSONValue.string($0.rawValue) }))
             }
@@ -49,7 +52,9 @@ struct DispatcherTests {
         let fixture = try await DaemonFixture()
         let before = try await fixture.state.database.auditEntries(after: 0, limit: 1000, schools: nil).count
         _ = await fixture.call("io.yeard.Year.Status", as: DaemonFixture.caller(nil))
-        _ = await fixture.call("io.yeard.Year.Create", .object(["label": "2026/2028", "school": "school-a"]), as: DaemonFixture.caller(.admin))
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["label": "2026/2028", "school": "school-a"]),
+            as: DaemonFixture.caller(.admin))
         _ = await fixture.call("io.yeard.Year.Get", .object(["id": 42]), as: DaemonFixture.caller(.auditor))
         let rows = try await fixture.state.database.auditEntries(after: 0, limit: 1000, schools: nil).dropFirst(before)
         #expect(rows.map(\.action) == ["refused:io.yeard.Year.Status", "refused:io.yeard.Year.Create"])
@@ -74,7 +79,8 @@ struct DispatcherTests {
         #expect(notObject?["parameters"]?["parameter"] == "parameters")
         #expect(await fixture.call("io.yeard.Year.Fly", as: admin)?.errorName == "org.varlink.service.MethodNotFound")
         #expect(await fixture.call("io.other.X.Y", as: admin)?.errorName == "org.varlink.service.InterfaceNotFound")
-        let badLabel = await fixture.call("io.yeard.Year.Create", .object(["school": "school-a", "label": 5]), as: admin)
+        let badLabel = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-a", "label": 5]), as: admin)
         #expect(badLabel?["parameters"]?["parameter"] == "label")
         let noSchool = await fixture.call("io.yeard.Year.Create", .object(["label": "2026/2027"]), as: admin)
         #expect(noSchool?["parameters"]?["parameter"] == "school")

@@ -57,8 +57,9 @@ struct InterfaceTests {
         .internalFailure(reason: "r"),
     ]
 
-    @Test("every domain error maps to an error its interface declares, with exactly the declared fields",
-          arguments: samples)
+    @Test(
+        "every domain error maps to an error its interface declares, with exactly the declared fields",
+        arguments: samples)
     func errorMapping(error: YearError) throws {
         let mapped = VarlinkError(error)
         let interfaceName = mapped.name.split(separator: ".").dropLast().joined(separator: ".")

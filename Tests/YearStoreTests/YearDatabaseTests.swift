@@ -91,7 +91,8 @@ struct YearDatabaseTests {
         await #expect(throws: YearError.selfApproval(id: request.id)) {
             try await store.database.approveRequest(
                 id: request.id, reason: "", shownHash: nil, caller: store.admin,
-                policy: AccessPolicy(grants: store.policy.grants + [RoleGrant(role: .coordinator, subject: .uid(1001), school: nil)]),
+                policy: AccessPolicy(
+                    grants: store.policy.grants + [RoleGrant(role: .coordinator, subject: .uid(1001), school: nil)]),
                 now: StoreFixture.t0)
         }
         #expect(try await store.auditCount() == before)
@@ -114,7 +115,9 @@ struct YearDatabaseTests {
     func otherSchool() async throws {
         let store = try await StoreFixture()
         let request = try await store.file(try await store.createYear())
-        await #expect(throws: YearError.permissionDenied(method: "approve", required: [.coordinator], school: "school-a")) {
+        await #expect(
+            throws: YearError.permissionDenied(method: "approve", required: [.coordinator], school: "school-a")
+        ) {
             try await store.approve(request, by: store.coordinatorB)
         }
     }
@@ -181,7 +184,9 @@ struct YearDatabaseTests {
         #expect(throws: DatabaseError.self) { try store.raw("UPDATE audit_log SET action = 'x' WHERE seq = 1") }
         #expect(throws: DatabaseError.self) { try store.raw("DELETE FROM audit_log WHERE seq = 1") }
         #expect(throws: DatabaseError.self) {
-            try store.raw("INSERT INTO academic_year (school_id, label, start_date, end_date, state, created_at, updated_at) VALUES ('ghost', '2026/2027', '2026-09-01', '2027-05-31', 'open', '', '')")
+            try store.raw(
+                "INSERT INTO academic_year (school_id, label, start_date, end_date, state, created_at, updated_at) VALUES ('ghost', '2026/2027', '2026-09-01', '2027-05-31', 'open', '', '')"
+            )
         }
     }
 
@@ -212,7 +217,9 @@ struct YearDatabaseTests {
     func schoolsFollowConfiguration() async throws {
         let store = try await StoreFixture()
         let before = try await store.auditCount()
-        try await store.database.applyConfiguredSchools([StoreFixture.school("school-a"), StoreFixture.school("school-b")])
+        try await store.database.applyConfiguredSchools([
+            StoreFixture.school("school-a"), StoreFixture.school("school-b"),
+        ])
         #expect(try await store.auditCount() == before)
         var renamed = StoreFixture.school("school-a")
         renamed.name = "Gymnasium"
