@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "yeard",
             dependencies: [
-                "YearDaemon",
+                "YearDaemon", "YearProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,7 +8,8 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// `yearctl audit list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Audit rows, oldest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Audit rows, oldest first.", discussion: YeardAPI.help(for: "io.yeard.Audit.List"))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only rows after this sequence number.") var after: Int64?
         @Option(help: "At most this many rows (1-1000).") var limit: Int = 100
@@ -33,7 +34,8 @@ struct AuditCommand: AsyncParsableCommand {
     /// `yearctl audit verify`.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain; name the first broken row (exit 1 if broken).")
+            abstract: "Recompute the hash chain; name the first broken row (exit 1 if broken).",
+            discussion: YeardAPI.help(for: "io.yeard.Audit.Verify"))
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

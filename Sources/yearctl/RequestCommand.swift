@@ -9,7 +9,8 @@ struct RequestCommand: AsyncParsableCommand {
 
     /// `yearctl request list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Requests, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Requests, newest first.", discussion: YeardAPI.help(for: "io.yeard.Approval.List"))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only requests with this status: pending, approved, rejected, cancelled, expired.")
         var status: String?
@@ -33,7 +34,9 @@ struct RequestCommand: AsyncParsableCommand {
 
     /// `yearctl request show`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One request, with the hash an approval binds to.")
+        static let configuration = CommandConfiguration(
+            abstract: "One request, with the hash an approval binds to.",
+            discussion: YeardAPI.help(for: "io.yeard.Approval.Get"))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
 
@@ -49,8 +52,9 @@ struct RequestCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve a request and execute it (coordinator, not the requester).",
             discussion: """
-                yearctl shows the request and approves exactly what it showed: the daemon refuses if the request
-                differs from the payload hash. Pass --hash to bind the approval to a hash you reviewed earlier.
+                yearctl shows the request and approves exactly what it showed: the daemon refuses if the request \
+                differs from the payload hash. Pass --hash to bind the approval to a hash you reviewed earlier. \
+                \(YeardAPI.help(for: "io.yeard.Approval.Approve"))
                 """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
@@ -78,7 +82,9 @@ struct RequestCommand: AsyncParsableCommand {
 
     /// `yearctl request reject`.
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a request (coordinator, reason required).")
+        static let configuration = CommandConfiguration(
+            abstract: "Reject a request (coordinator, reason required).",
+            discussion: YeardAPI.help(for: "io.yeard.Approval.Reject"))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
         @Option(help: "Why (required).") var reason: String
@@ -92,7 +98,8 @@ struct RequestCommand: AsyncParsableCommand {
 
     /// `yearctl request cancel`.
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel your own pending request.")
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel your own pending request.", discussion: YeardAPI.help(for: "io.yeard.Approval.Cancel"))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
         @Option(help: "Why.") var reason: String?

@@ -8,7 +8,8 @@ struct SchoolCommand: AsyncParsableCommand {
 
     /// `yearctl school list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The schools where you hold a role.")
+        static let configuration = CommandConfiguration(
+            abstract: "The schools where you hold a role.", discussion: YeardAPI.help(for: "io.yeard.Year.ListSchools"))
 
         @OptionGroup var options: GlobalOptions
 

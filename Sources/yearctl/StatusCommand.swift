@@ -4,7 +4,8 @@ import YearProtocol
 /// `yearctl status`.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Each school's active year, the years being prepared, requests waiting.")
+        commandName: "status", abstract: "Each school's active year, the years being prepared, requests waiting.",
+        discussion: YeardAPI.help(for: "io.yeard.Year.Status"))
 
     @OptionGroup var options: GlobalOptions
 

@@ -9,7 +9,8 @@ struct YearCommand: AsyncParsableCommand {
 
     /// `yearctl year list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The years of your schools, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "The years of your schools, newest first.", discussion: YeardAPI.help(for: "io.yeard.Year.List"))
 
         @OptionGroup var options: GlobalOptions
 
@@ -22,7 +23,8 @@ struct YearCommand: AsyncParsableCommand {
 
     /// `yearctl year show`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One year.")
+        static let configuration = CommandConfiguration(
+            abstract: "One year.", discussion: YeardAPI.help(for: "io.yeard.Year.Get"))
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label (2026/2027).") var year: String
@@ -39,7 +41,8 @@ struct YearCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a year in state open (admin).",
-            discussion: "Dates default to the school's configured ones (1 September, 2 September after a Sunday).")
+            discussion: "Dates default to the school's configured ones (1 September, 2 September after a Sunday). "
+                + YeardAPI.help(for: "io.yeard.Year.Create"))
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The label: two consecutive years, 2026/2027.") var label: String
@@ -61,7 +64,8 @@ struct YearCommand: AsyncParsableCommand {
     /// `yearctl year start`.
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Request open -> in_progress (admin); a coordinator approves it.")
+            abstract: "Request open -> in_progress (admin); a coordinator approves it.",
+            discussion: YeardAPI.help(for: "io.yeard.Approval.File"))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why (recorded in the request and the audit log).") var reason: String?
@@ -72,7 +76,9 @@ struct YearCommand: AsyncParsableCommand {
     /// `yearctl year begin-closing`.
     struct BeginClosing: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "begin-closing", abstract: "Request in_progress -> closing (admin); a coordinator approves it."
+            commandName: "begin-closing",
+            abstract: "Request in_progress -> closing (admin); a coordinator approves it.",
+            discussion: YeardAPI.help(for: "io.yeard.Approval.File")
         )
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
@@ -84,7 +90,8 @@ struct YearCommand: AsyncParsableCommand {
     /// `yearctl year reopen`.
     struct Reopen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Request closing -> in_progress (admin, reason required); a coordinator approves it.")
+            abstract: "Request closing -> in_progress (admin, reason required); a coordinator approves it.",
+            discussion: YeardAPI.help(for: "io.yeard.Approval.File"))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why the year must reopen (required).") var reason: String

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import YearDaemon
+import YearProtocol
 
 /// `yeard`: the academic-year lifecycle daemon.
 @main
@@ -31,7 +32,14 @@ struct YeardCommand: AsyncParsableCommand {
         help: "Create DIR with a demo configuration, school and year where missing, and run there.")
     var demo: String?
 
+    @Flag(name: .customLong("print-protocol"), help: "Print the protocol reference (docs/protocol.md) and exit.")
+    var printProtocol = false
+
     func run() async throws {
+        if printProtocol {
+            print(YeardAPI.markdownReference(), terminator: "")
+            return
+        }
         if let checkConfig {
             do {
                 let parsed = try DaemonConfiguration.load(path: checkConfig)

@@ -74,3 +74,19 @@ struct InterfaceTests {
         #expect(mapped.message == error.description)
     }
 }
+
+@Suite("The protocol reference")
+struct ReferenceTests {
+    @Test("docs/protocol.md is what the method table generates")
+    func docsInStep() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/protocol.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == YeardAPI.markdownReference(), "regenerate it: yeard --print-protocol > docs/protocol.md")
+    }
+
+    @Test("the client's help names each method's roles")
+    func help() {
+        #expect(YeardAPI.help(for: "io.yeard.Approval.Approve") == "Calls io.yeard.Approval.Approve (changes state; role: coordinator).")
+    }
+}

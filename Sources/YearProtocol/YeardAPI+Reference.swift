@@ -1,0 +1,41 @@
+import YearCore
+
+extension YeardAPI {
+    /// One line for the client's help: what the method does and who may call it, from the method table.
+    public static func help(for method: String) -> String {
+        guard let spec = methods[method] else { return "" }
+        let who = spec.roles.isEmpty ? "anyone who can connect" : spec.roles.sorted().map(\.rawValue).joined(
+            separator: " or ")
+        return "Calls \(spec.fullName) (\(spec.mutating ? "changes state; " : "")role: \(who))."
+    }
+
+    /// docs/protocol.md, generated from the method table and the interface descriptions (a test keeps the file
+    /// in step with the code: regenerate it with `yeard --print-protocol > docs/protocol.md`).
+    public static func markdownReference() -> String {
+        var text = """
+            # The yeard control protocol
+
+            Generated from the method table in `Sources/YearProtocol/YeardAPI.swift` by `yeard --print-protocol`;
+            do not edit by hand.
+
+            yeard speaks [Varlink](https://varlink.org): JSON messages, each terminated by a NUL byte, over a Unix
+            stream socket. The caller is identified by the kernel (SO_PEERCRED); what it may call depends only on the
+            roles `yeard.toml` grants it. Every error carries a `message` for people beside its named fields.
+            A refused call that would have changed state, and every permission denial, leaves one audit row.
+
+            | method | roles | changes state |
+            |---|---|---|
+
+            """
+        for interface in interfaces {
+            for spec in interface.methods {
+                let who = spec.roles.isEmpty ? "anyone" : spec.roles.sorted().map(\.rawValue).joined(separator: ", ")
+                text += "| `\(spec.fullName)` | \(who) | \(spec.mutating ? "yes" : "no") |\n"
+            }
+        }
+        for interface in interfaces {
+            text += "\n## \(interface.name)\n\n```\n\(interface.description)```\n"
+        }
+        return text
+    }
+}
