@@ -4,8 +4,11 @@ extension YeardAPI {
     /// One line for the client's help: what the method does and who may call it, from the method table.
     public static func help(for method: String) -> String {
         guard let spec = methods[method] else { return "" }
-        let who = spec.roles.isEmpty ? "anyone who can connect" : spec.roles.sorted().map(\.rawValue).joined(
-            separator: " or ")
+        let who =
+            spec.roles.isEmpty
+            ? "anyone who can connect"
+            : spec.roles.sorted().map(\.rawValue).joined(
+                separator: " or ")
         return "Calls \(spec.fullName) (\(spec.mutating ? "changes state; " : "")role: \(who))."
     }
 

@@ -87,6 +87,8 @@ struct ReferenceTests {
 
     @Test("the client's help names each method's roles")
     func help() {
-        #expect(YeardAPI.help(for: "io.yeard.Approval.Approve") == "Calls io.yeard.Approval.Approve (changes state; role: coordinator).")
+        #expect(
+            YeardAPI.help(for: "io.yeard.Approval.Approve")
+                == "Calls io.yeard.Approval.Approve (changes state; role: coordinator).")
     }
 }
