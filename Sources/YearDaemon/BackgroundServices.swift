@@ -51,8 +51,28 @@ struct HousekeepingService: Service {
     }
 }
 
+/// Tells systemd the daemon is ready once the service group runs (so that its signal handlers are in place), and
+/// that it is stopping as soon as a graceful shutdown begins.
+struct ReadinessService: Service {
+    let logger: Logger
+    let statusLine: @Sendable () async -> String
+    let metadata: Logger.Metadata
+
+    func run() async throws {
+        Systemd.notify("READY=1\nSTATUS=\(await statusLine())")
+        logger.notice("yeard ready", metadata: metadata)
+        try? await gracefulShutdown()
+        Systemd.notify("STOPPING=1\nSTATUS=stopping: finishing calls in flight")
+        logger.notice("yeard stopping")
+    }
+}
+
 /// Reloads the configuration on SIGHUP: a bad file is refused and the configuration in force stays.
+///
+/// The signal is trapped before READY=1 (`hangups` is created then), so a SIGHUP that arrives early is queued for
+/// this service rather than killing the daemon.
 struct ReloadService: Service {
+    let hangups: UnixSignalsSequence
     let configurationPath: String?
     let overrides: ConfigurationOverrides
     let state: DaemonState
@@ -60,7 +80,7 @@ struct ReloadService: Service {
     let statusLine: @Sendable () async -> String
 
     func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+        for await _ in hangups.cancelOnGracefulShutdown() {
             await reload()
         }
     }

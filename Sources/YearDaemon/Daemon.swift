@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 import YearCore
 import YearStore
 
@@ -72,29 +73,30 @@ public enum Daemon {
         let dispatcher = Dispatcher(state: state, logger: logger)
         let server = try await ControlServer.bind(
             state: state, dispatcher: dispatcher, logger: logger, inherited: Systemd.listeningSocket())
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        // Graceful shutdown visits services in reverse order: readiness first (STOPPING=1), the socket last.
         var services: [any Service] = [
             server,
             HousekeepingService(state: state, logger: logger),
             ReloadService(
-                configurationPath: configurationPath, overrides: overrides, state: state, logger: logger,
-                statusLine: statusLine),
+                hangups: hangups, configurationPath: configurationPath, overrides: overrides, state: state,
+                logger: logger, statusLine: statusLine),
         ]
         if let interval = Systemd.watchdogInterval() {
             services.append(WatchdogService(interval: interval, database: database, logger: logger))
         }
+        services.append(
+            ReadinessService(
+                logger: logger, statusLine: statusLine,
+                metadata: [
+                    "version": "\(version)", "database": "\(configuration.databasePath)",
+                    "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",
+                ]))
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        Systemd.notify("READY=1\nSTATUS=\(await statusLine())")
-        logger.notice(
-            "yeard ready",
-            metadata: [
-                "version": "\(version)", "database": "\(configuration.databasePath)",
-                "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",
-            ])
         try await group.run()
-        Systemd.notify("STOPPING=1")
         try database.close()
         logger.notice("yeard stopped")
     }

@@ -24,6 +24,9 @@ struct SocketBench: ParsableCommand {
     func run() throws {
         let call = Array(#"{"method":"\#(method)"}"#.utf8) + [0]
         let binary = yeard ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/yeard"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no yeard at \(binary): build it first with 'swift build -c release' or give --yeard")
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
