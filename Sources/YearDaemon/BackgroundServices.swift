@@ -76,6 +76,9 @@ struct ReloadService: Service {
     let configurationPath: String?
     let overrides: ConfigurationOverrides
     let state: DaemonState
+    let logLevel: LogLevelSetting
+    /// Whether the daemon bound the socket itself (else systemd owns its mode and group).
+    let ownsSocket: Bool
     let logger: Logger
     let statusLine: @Sendable () async -> String
 
@@ -102,8 +105,15 @@ struct ReloadService: Service {
                 configuration.stateDirectory = current.stateDirectory
                 configuration.socketPath = current.socketPath
             }
+            if ownsSocket
+                && (configuration.socketMode != current.socketMode || configuration.socketGroup != current.socketGroup)
+            {
+                try ControlServer.secure(
+                    configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup)
+            }
             try await state.database.applyConfiguredSchools(configuration.schools)
             state.replace(configuration)
+            logLevel.value = configuration.logLevel
             logger.notice(
                 "configuration reloaded",
                 metadata: [

@@ -64,16 +64,26 @@ final class ConnectionRegistry: Sendable {
 
     /// How many connections are open.
     var count: Int { state.withLockedValue { $0.entries.count } }
+
+    /// Whether the connection is serving a call.
+    func isBusy(_ channel: any Channel) -> Bool {
+        state.withLockedValue { $0.entries[ObjectIdentifier(channel)]?.busy ?? false }
+    }
 }
 
-/// Closes a connection that stayed silent for the idle timeout.
+/// Closes a connection that stayed silent for the idle timeout, unless it is serving a call: a slow call (one
+/// waiting for the database, say) is answered, and the timer starts again from its reply.
 final class IdleCloseHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
+    private let registry: ConnectionRegistry
+
+    init(registry: ConnectionRegistry) { self.registry = registry }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.close(promise: nil)
+            if !registry.isBusy(context.channel) { context.close(promise: nil) }
         } else {
             context.fireUserInboundEventTriggered(event)
         }

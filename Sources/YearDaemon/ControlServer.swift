@@ -1,3 +1,4 @@
+import CSystemd
 import Foundation
 import Glibc
 import Logging
@@ -16,21 +17,24 @@ final class ControlServer: Service {
     private let state: DaemonState
     private let dispatcher: Dispatcher
     private let logger: Logger
-    private let registry = ConnectionRegistry()
+    private let registry: ConnectionRegistry
     private let listener: NIOAsyncChannel<Accepted, Never>
 
     /// A connection just accepted, with the kernel's word on who is calling.
     struct Accepted: Sendable {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-        let uid: UInt32, gid: UInt32
+        let uid: UInt32, gid: UInt32, groups: [UInt32]
     }
 
     private struct Credentials: Sendable {
         var pid: Int32 = 0, uid: UInt32 = 0, gid: UInt32 = 0
     }
 
-    private init(state: DaemonState, dispatcher: Dispatcher, logger: Logger, listener: NIOAsyncChannel<Accepted, Never>)
-    {
+    private init(
+        state: DaemonState, dispatcher: Dispatcher, logger: Logger, registry: ConnectionRegistry,
+        listener: NIOAsyncChannel<Accepted, Never>
+    ) {
+        self.registry = registry
         self.state = state
         self.dispatcher = dispatcher
         self.logger = logger
@@ -45,23 +49,30 @@ final class ControlServer: Service {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-        let maxMessage = configuration.maxMessageBytes
-        let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
+        let registry = ConnectionRegistry()
+        // The limits are read for each connection, so that a reload applies them to the next one.
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
+            let limits = state.configuration
+            let maxMessage = limits.maxMessageBytes
+            let idle = TimeAmount.milliseconds(Int64(limits.idleTimeout * 1000))
             guard let provider = channel as? (any SocketOptionProvider) else {
                 return channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
             }
             let credentials: EventLoopFuture<Credentials> = provider.unsafeGetSocketOption(
                 level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-            return credentials.flatMapThrowing { credentials in
+            // More groups than the buffer holds (ERANGE) leaves the caller with its primary group only.
+            let groups: EventLoopFuture<[UInt32]> = provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(yeard_so_peergroups)
+            ).map { (answer: yeard_peer_groups) in PeerIdentity.groups(from: answer) }.recover { _ in [] }
+            return credentials.and(groups).flatMapThrowing { credentials, groups in
                 try channel.pipeline.syncOperations.addHandler(
                     ByteToMessageHandler(VarlinkFrameDecoder(maximumSize: maxMessage)))
                 try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                try channel.pipeline.syncOperations.addHandler(IdleCloseHandler())
+                try channel.pipeline.syncOperations.addHandler(IdleCloseHandler(registry: registry))
                 let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                     wrappingChannelSynchronously: channel,
                     configuration: .init(isOutboundHalfClosureEnabled: true))
-                return Accepted(channel: wrapped, uid: credentials.uid, gid: credentials.gid)
+                return Accepted(channel: wrapped, uid: credentials.uid, gid: credentials.gid, groups: groups)
             }
         }
         let listener: NIOAsyncChannel<Accepted, Never>
@@ -76,7 +87,8 @@ final class ControlServer: Service {
             try secure(path, mode: configuration.socketMode, group: configuration.socketGroup)
             logger.info("listening", metadata: ["socket": "\(path)"])
         }
-        return ControlServer(state: state, dispatcher: dispatcher, logger: logger, listener: listener)
+        return ControlServer(
+            state: state, dispatcher: dispatcher, logger: logger, registry: registry, listener: listener)
     }
 
     /// Refuses to take over a socket another live daemon is listening on; a stale socket file is removed by bind.
@@ -103,7 +115,8 @@ final class ControlServer: Service {
         }
     }
 
-    private static func secure(_ path: String, mode: UInt32, group: String?) throws {
+    /// Gives the socket file the mode and group of the configuration (again after a reload).
+    static func secure(_ path: String, mode: UInt32, group: String?) throws {
         if let group {
             guard let gid = PeerIdentity.groupID(group) else { throw DaemonError.unknownGroup(group) }
             guard chown(path, UInt32.max, gid) == 0 else {
@@ -143,7 +156,7 @@ final class ControlServer: Service {
             return
         }
         defer { registry.remove(channel) }
-        let caller = PeerIdentity.caller(uid: accepted.uid, gid: accepted.gid)
+        let caller = PeerIdentity.caller(uid: accepted.uid, gid: accepted.gid, groups: accepted.groups)
         do {
             try await accepted.channel.executeThenClose { inbound, outbound in
                 for try await frame in inbound {

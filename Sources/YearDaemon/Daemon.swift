@@ -34,21 +34,24 @@ public enum Daemon {
     /// The version the daemon reports.
     public static let version = "0.1.0"
 
-    /// Sets up logging: the journal when stderr is connected to it, else stderr.
-    public static func bootstrapLogging(level: Logger.Level) {
+    /// Sets up logging: the journal when stderr is connected to it, else stderr; the returned setting is the level
+    /// in force, which a reload may change.
+    public static func bootstrapLogging(level: Logger.Level) -> LogLevelSetting {
         let journal = Systemd.stderrIsJournal()
+        let setting = LogLevelSetting(level)
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
+            var inner: any LogHandler =
                 journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            inner.logLevel = .trace
+            return LevelFollowingLogHandler(inner: inner, setting: setting)
         }
+        return setting
     }
 
     /// Runs the daemon with `configuration` until a graceful shutdown.
     public static func run(
         configuration: DaemonConfiguration, configurationPath: String?, overrides: ConfigurationOverrides,
-        demoYear: Bool = false
+        logLevel: LogLevelSetting, demoYear: Bool = false
     ) async throws {
         let logger = Logger(label: "yeard")
         try FileManager.default.createDirectory(
@@ -71,8 +74,9 @@ public enum Daemon {
                 Task { Systemd.notify("STATUS=\(await statusLine())") }
             })
         let dispatcher = Dispatcher(state: state, logger: logger)
+        let inherited = Systemd.listeningSocket()
         let server = try await ControlServer.bind(
-            state: state, dispatcher: dispatcher, logger: logger, inherited: Systemd.listeningSocket())
+            state: state, dispatcher: dispatcher, logger: logger, inherited: inherited)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         // Graceful shutdown visits services in reverse order: readiness first (STOPPING=1), the socket last.
         var services: [any Service] = [
@@ -80,7 +84,7 @@ public enum Daemon {
             HousekeepingService(state: state, logger: logger),
             ReloadService(
                 hangups: hangups, configurationPath: configurationPath, overrides: overrides, state: state,
-                logger: logger, statusLine: statusLine),
+                logLevel: logLevel, ownsSocket: inherited == nil, logger: logger, statusLine: statusLine),
         ]
         if let interval = Systemd.watchdogInterval() {
             services.append(WatchdogService(interval: interval, database: database, logger: logger))

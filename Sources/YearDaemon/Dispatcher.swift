@@ -19,9 +19,8 @@ final class Dispatcher: Sendable {
         case close(reason: String)
     }
 
-    /// How one method is served: its parameters' fields, how to decode them, and the handler.
+    /// How one method is served: how to decode its parameters, and the handler.
     struct Route: Sendable {
-        let fields: Set<String>
         let decode: @Sendable (Data) throws -> any Sendable
         let run: @Sendable (any Sendable, CallContext) async throws -> Data
     }
@@ -29,6 +28,8 @@ final class Dispatcher: Sendable {
     let state: DaemonState
     let logger: Logger
     let routes: [String: Route]
+    /// Each method's parameter list, parsed once from the method table.
+    let signatures: [String: VarlinkSignature] = YeardAPI.methods.mapValues(\.parameterSignature)
 
     init(state: DaemonState, logger: Logger) {
         self.state = state
@@ -72,10 +73,8 @@ final class Dispatcher: Sendable {
             guard case .object(let fields) = parameters else {
                 throw VarlinkError.invalidParameter("parameters", "must be an object")
             }
-            if let unknown = fields.keys.sorted().first(where: { !route.fields.contains($0) }) {
-                let known = route.fields.isEmpty ? "none" : route.fields.sorted().joined(separator: ", ")
-                throw VarlinkError.invalidParameter(
-                    unknown, "\(spec.fullName) has no such parameter (it takes: \(known))")
+            if let (field, reason) = (signatures[call.method] ?? .empty).violation(in: fields) {
+                throw VarlinkError.invalidParameter(field, reason)
             }
             let decoded = try route.decode(message)
             try await state.authorize(spec, parameters: parameters, context: &context)
@@ -163,6 +162,6 @@ extension Dispatcher {
             }
             return try VarlinkJSON.encode(VarlinkReply(parameters: try await body(parameters, context)))
         }
-        return (name, Route(fields: P.fieldNames, decode: decode, run: run))
+        return (name, Route(decode: decode, run: run))
     }
 }

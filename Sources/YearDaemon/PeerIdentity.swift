@@ -1,27 +1,25 @@
+import CSystemd
 import Glibc
 import YearCore
 
 /// Who is at the other end of a Unix socket, as the kernel says: SO_PEERCRED for the uid and gid, SO_PEERGROUPS
 /// for the supplementary groups. Names come from the user database by id, never from the request.
 enum PeerIdentity {
-    /// The caller with the kernel-reported `uid` and `gid`: the user's name and supplementary groups come from the
-    /// user database by that uid (NIO does not expose the descriptor for SO_PEERGROUPS), never from the request.
-    static func caller(uid: UInt32, gid: UInt32) -> Caller {
-        let name = userName(uid)
-        let groups = name.map { supplementaryGroups(of: $0, primary: gid) } ?? [gid]
+    /// The caller with the kernel-reported `uid`, `gid` and supplementary `groups` (SO_PEERCRED, SO_PEERGROUPS);
+    /// only the names come from the user database, by those ids, never from the request.
+    static func caller(uid: UInt32, gid: UInt32, groups: [UInt32]) -> Caller {
         var names = Set(groups.compactMap(groupName))
         if let primary = groupName(gid) { names.insert(primary) }
-        return Caller(uid: uid, gid: gid, groups: groups, userName: name ?? String(uid), groupNames: names)
+        return Caller(uid: uid, gid: gid, groups: groups, userName: userName(uid) ?? String(uid), groupNames: names)
     }
 
-    private static func supplementaryGroups(of user: String, primary: UInt32) -> [UInt32] {
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(user, primary, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(user, primary, &groups, &count) >= 0 else { return [primary] }
+    /// The supplementary groups in an SO_PEERGROUPS answer. The kernel returns them sorted and NIO zero-fills the
+    /// rest of the buffer, so the list ends at the first 0 after the start; a leading group 0 cannot be told from
+    /// padding and is dropped: a grant to gid 0 matches only a caller whose primary group is 0.
+    static func groups(from answer: yeard_peer_groups) -> [UInt32] {
+        withUnsafeBytes(of: answer.groups) { raw in
+            Array(raw.bindMemory(to: gid_t.self).drop { $0 == 0 }.prefix { $0 != 0 })
         }
-        return Array(groups.prefix(Int(count)))
     }
 
     /// The user name of `uid`, or nil.

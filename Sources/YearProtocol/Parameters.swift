@@ -1,30 +1,21 @@
 import YearCore
 
-/// Parameters of a method: decoded from the call; any field not in `fieldNames` is refused as unknown.
-public protocol MethodParameters: Codable, Sendable {
-    /// The names of the fields the method accepts.
-    static var fieldNames: Set<String> { get }
-}
+/// Parameters of a method, decoded from the call once they passed the check against the method's signature in the
+/// method table (`VarlinkSignature`), which also refuses unknown fields.
+public protocol MethodParameters: Codable, Sendable {}
 
-extension NoParameters: MethodParameters {
-    /// None.
-    public static var fieldNames: Set<String> { [] }
-}
+extension NoParameters: MethodParameters {}
 
 /// `org.varlink.service.GetInterfaceDescription`.
 public struct InterfaceDescriptionParameters: MethodParameters {
     /// The interface's name.
     public var interface: String
-    /// `interface`.
-    public static var fieldNames: Set<String> { ["interface"] }
 }
 
 /// Methods that take an optional school.
 public struct SchoolFilterParameters: MethodParameters {
     /// The school; omitted means every school the caller may see.
     public var school: String?
-    /// `school`.
-    public static var fieldNames: Set<String> { ["school"] }
     /// A filter.
     public init(school: String?) { self.school = school }
 }
@@ -33,8 +24,6 @@ public struct SchoolFilterParameters: MethodParameters {
 public struct IDParameters: MethodParameters {
     /// The id.
     public var id: Int64
-    /// `id`.
-    public static var fieldNames: Set<String> { ["id"] }
     /// An id.
     public init(id: Int64) { self.id = id }
 }
@@ -43,8 +32,6 @@ public struct IDParameters: MethodParameters {
 public struct YearCreateParameters: MethodParameters {
     /// The school (may be omitted when the instance serves one), the label and optional dates.
     public var school: String?, label: String, startDate: String?, endDate: String?
-    /// The fields.
-    public static var fieldNames: Set<String> { ["school", "label", "startDate", "endDate"] }
     /// Parameters with every field given.
     public init(school: String?, label: String, startDate: String?, endDate: String?) {
         self.school = school
@@ -58,8 +45,6 @@ public struct YearCreateParameters: MethodParameters {
 public struct RequestListParameters: MethodParameters {
     /// The school and the status to filter by.
     public var school: String?, status: String?
-    /// The fields.
-    public static var fieldNames: Set<String> { ["school", "status"] }
     /// Parameters with every field given.
     public init(school: String?, status: String?) {
         self.school = school
@@ -71,8 +56,6 @@ public struct RequestListParameters: MethodParameters {
 public struct FileRequestParameters: MethodParameters {
     /// The year, the event (`start`, `begin-closing`, `reopen`) and the reason.
     public var year: Int64, event: String, reason: String?
-    /// The fields.
-    public static var fieldNames: Set<String> { ["year", "event", "reason"] }
     /// Parameters with every field given.
     public init(year: Int64, event: String, reason: String?) {
         self.year = year
@@ -85,8 +68,6 @@ public struct FileRequestParameters: MethodParameters {
 public struct ApproveParameters: MethodParameters {
     /// The request, the approver's reason and the payload hash the approver reviewed.
     public var id: Int64, reason: String?, payloadHash: String?
-    /// The fields.
-    public static var fieldNames: Set<String> { ["id", "reason", "payloadHash"] }
     /// Parameters with every field given.
     public init(id: Int64, reason: String?, payloadHash: String?) {
         self.id = id
@@ -99,8 +80,6 @@ public struct ApproveParameters: MethodParameters {
 public struct DecisionParameters: MethodParameters {
     /// The request and the reason.
     public var id: Int64, reason: String?
-    /// The fields.
-    public static var fieldNames: Set<String> { ["id", "reason"] }
     /// Parameters with every field given.
     public init(id: Int64, reason: String?) {
         self.id = id
@@ -112,8 +91,6 @@ public struct DecisionParameters: MethodParameters {
 public struct AuditListParameters: MethodParameters {
     /// Rows after this sequence, at most `limit`, of one school.
     public var after: Int64?, limit: Int?, school: String?
-    /// The fields.
-    public static var fieldNames: Set<String> { ["after", "limit", "school"] }
     /// Parameters with every field given.
     public init(after: Int64?, limit: Int?, school: String?) {
         self.after = after

@@ -14,7 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
             "io.yeard.Year.Status", NoParameters(), as: StatusReply.self)
         Client(options: options).output(reply) { reply in
             print("yeard \(reply.version), up \(reply.uptimeSeconds) s; audit head \(reply.auditHead ?? "(empty)")")
-            let shown = reply.schools.filter { options.school == nil || $0.id == options.school }
+            let shown = reply.schools
             printTable(
                 ["SCHOOL", "ACTIVE YEAR", "STATE", "BEING PREPARED", "PENDING REQUESTS"],
                 shown.map { school in

@@ -111,7 +111,7 @@ func resolveYear(_ text: String, _ options: GlobalOptions) async throws -> Int64
             years.isEmpty
             ? "no year labelled \(text) is visible to you"
             : "\(years.count) schools have a year \(text): name one with --school"
-        throw ValidationError("\(why); see 'yearctl year list'")
+        throw UsageError(message: "\(why); see 'yearctl year list'")
     }
     return year.id
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `yearctl`: the command-line client of yeard.
 @main
@@ -22,4 +23,57 @@ struct Yearctl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, SchoolCommand.self, YearCommand.self, RequestCommand.self, AuditCommand.self,
         ])
+
+    /// Runs yearctl with the documented exit codes: argument errors exit 2 (not ArgumentParser's 64), and the
+    /// global options are accepted before the subcommand too (`yearctl --socket S status`).
+    static func main() async {
+        do {
+            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("yearctl: \(error.message)\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// Moves `--socket`, `--school` and `--json` given before the first subcommand to the end, where every
+    /// subcommand's `GlobalOptions` reads them.
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var global: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--json" || argument.hasPrefix("--socket=") || argument.hasPrefix("--school=") {
+                global.append(argument)
+                index += 1
+            } else if (argument == "--socket" || argument == "--school") && index + 1 < arguments.count {
+                global += [argument, arguments[index + 1]]
+                index += 2
+            } else {
+                break
+            }
+        }
+        let rest = Array(arguments[index...])
+        guard !global.isEmpty else { return rest }
+        if let separator = rest.firstIndex(of: "--") {
+            return Array(rest[..<separator]) + global + Array(rest[separator...])
+        }
+        return rest + global
+    }
+}
+
+/// A command line that names nothing usable (a label no visible year has): exit 2 with one sentence.
+struct UsageError: Error {
+    /// What is wrong and what to do.
+    let message: String
 }

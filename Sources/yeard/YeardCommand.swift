@@ -68,10 +68,11 @@ struct YeardCommand: AsyncParsableCommand {
         }
         let overrides = ConfigurationOverrides(stateDirectory: stateDir, socketPath: socket)
         overrides.apply(to: &configuration)
-        Daemon.bootstrapLogging(level: configuration.logLevel)
+        let logLevel = Daemon.bootstrapLogging(level: configuration.logLevel)
         do {
             try await Daemon.run(
-                configuration: configuration, configurationPath: path, overrides: overrides, demoYear: demo != nil)
+                configuration: configuration, configurationPath: path, overrides: overrides, logLevel: logLevel,
+                demoYear: demo != nil)
         } catch {
             FileHandle.standardError.write(Data("yeard: \(error)\n".utf8))
             throw ExitCode(1)

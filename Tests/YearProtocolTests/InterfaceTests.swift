@@ -92,3 +92,28 @@ struct ReferenceTests {
                 == "Calls io.yeard.Approval.Approve (changes state; role: coordinator).")
     }
 }
+
+@Suite("Parameter signatures")
+struct SignatureTests {
+    @Test("every method's parameter list in the table parses")
+    func allParse() {
+        for spec in YeardAPI.methods.values {
+            #expect(VarlinkSignature(spec.parameters) != nil, "\(spec.fullName): \(spec.parameters)")
+        }
+    }
+
+    @Test("a call's parameters are checked against the signature, naming the field")
+    func violations() throws {
+        let signature = try #require(VarlinkSignature("(id: int, reason: ?string, tags: ?[]string, at: ?float)"))
+        #expect(signature.violation(in: ["id": 1]) == nil)
+        #expect(signature.violation(in: ["id": 1, "reason": .null, "tags": .array(["a"]), "at": .double(1.5)]) == nil)
+        #expect(signature.violation(in: [:])?.field == "id")
+        #expect(signature.violation(in: ["id": .double(1.5)])?.field == "id")
+        #expect(signature.violation(in: ["id": .double(9.3e18)])?.reason == "expected an integer (64-bit, no fraction)")
+        #expect(signature.violation(in: ["id": 1, "reason": 5])?.field == "reason")
+        #expect(signature.violation(in: ["id": 1, "tags": .array([1])])?.reason == "expected an array of a string")
+        #expect(signature.violation(in: ["id": 1, "colour": "red"])?.field == "colour")
+        #expect(VarlinkSignature("id: int") == nil)
+        #expect(VarlinkSignature("(id: integer)") == nil)
+    }
+}

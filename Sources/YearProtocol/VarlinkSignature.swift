@@ -1,0 +1,125 @@
+import Foundation
+import YearCore
+
+/// The parameter list of a Varlink method, `(id: int, reason: ?string)`, parsed from the method table so that a
+/// call's parameters are checked against the very text the interface description publishes.
+public struct VarlinkSignature: Sendable, Equatable {
+    /// A Varlink type, as far as a parameter check needs it.
+    public indirect enum FieldType: Sendable, Equatable {
+        case bool, int, float, string, object
+        /// A named type, an enum or a struct: any JSON object or string is left to the typed decoding.
+        case other
+        case optional(FieldType)
+        case array(FieldType)
+        case map(FieldType)
+    }
+
+    /// The fields, in order.
+    public let fields: [(name: String, type: FieldType)]
+
+    /// No parameters.
+    public static let empty = VarlinkSignature(fields: [])
+
+    private init(fields: [(name: String, type: FieldType)]) { self.fields = fields }
+
+    /// Parses `(name: type, ...)`; nil when the text is not a parameter list.
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("("), trimmed.hasSuffix(")") else { return nil }
+        var fields: [(String, FieldType)] = []
+        for part in Self.splitTopLevel(String(trimmed.dropFirst().dropLast())) {
+            let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count == 2, !pieces[0].isEmpty, let type = Self.parseType(Substring(pieces[1])) else {
+                return nil
+            }
+            fields.append((pieces[0], type))
+        }
+        self.fields = fields
+    }
+
+    /// Equal when the fields are.
+    public static func == (lhs: VarlinkSignature, rhs: VarlinkSignature) -> Bool {
+        lhs.fields.map(\.name) == rhs.fields.map(\.name) && lhs.fields.map(\.type) == rhs.fields.map(\.type)
+    }
+
+    /// The first field of `parameters` that does not fit, and why; nil when they all fit.
+    public func violation(in parameters: [String: JSONValue]) -> (field: String, reason: String)? {
+        let names = Set(fields.map(\.name))
+        if let unknown = parameters.keys.sorted().first(where: { !names.contains($0) }) {
+            let known = fields.isEmpty ? "none" : fields.map(\.name).joined(separator: ", ")
+            return (unknown, "no such parameter (this method takes: \(known))")
+        }
+        for (name, type) in fields {
+            let value = parameters[name] ?? .null
+            if case .optional = type {
+            } else if value == .null {
+                return (name, "required")
+            }
+            if let expected = Self.mismatch(value, type) { return (name, "expected \(expected)") }
+        }
+        return nil
+    }
+
+    /// A description of what was expected when `value` does not fit `type`.
+    static func mismatch(_ value: JSONValue, _ type: FieldType) -> String? {
+        switch (type, value) {
+        case (.optional, .null): return nil
+        case (.optional(let inner), _): return mismatch(value, inner)
+        case (.bool, .bool), (.int, .int), (.float, .int), (.float, .double), (.string, .string),
+            (.object, .object), (.other, .object), (.other, .string):
+            return nil
+        case (.array(let element), .array(let values)):
+            return values.lazy.compactMap { mismatch($0, element) }.first.map { "an array of \($0)" }
+        case (.map(let element), .object(let values)):
+            return values.values.lazy.compactMap { mismatch($0, element) }.first.map { "a map of \($0)" }
+        case (.bool, _): return "true or false"
+        case (.int, _): return "an integer (64-bit, no fraction)"
+        case (.float, _): return "a number"
+        case (.string, _): return "a string"
+        case (.array, _): return "an array"
+        case (.object, _), (.map, _), (.other, _): return "an object"
+        }
+    }
+
+    static func parseType(_ text: Substring) -> FieldType? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("?") { return parseType(text.dropFirst()).map { .optional($0) } }
+        if text.hasPrefix("[]") { return parseType(text.dropFirst(2)).map { .array($0) } }
+        if text.hasPrefix("[string]") { return parseType(text.dropFirst(8)).map { .map($0) } }
+        switch text {
+        case "bool": return .bool
+        case "int": return .int
+        case "float": return .float
+        case "string": return .string
+        case "object": return .object
+        default:
+            guard let first = text.first, first.isUppercase || first == "(" else { return nil }
+            return .other
+        }
+    }
+
+    static func splitTopLevel(_ text: String) -> [String] {
+        var parts: [String] = []
+        var depth = 0
+        var current = ""
+        for character in text {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1 }
+            if character == "," && depth == 0 {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(current) }
+        return parts
+    }
+}
+
+extension MethodSpec {
+    /// The parsed parameter list (an empty one if the table's text does not parse, which a test rules out).
+    public var parameterSignature: VarlinkSignature {
+        VarlinkSignature(parameters) ?? .empty
+    }
+}
