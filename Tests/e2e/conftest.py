@@ -8,6 +8,7 @@ users do not exist.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -24,9 +25,25 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 BIN_DIR = Path(os.environ.get("YEARD_BIN_DIR", HERE.parent.parent / ".build" / "debug"))
-YEARD = BIN_DIR / "yeard"
-YEARCTL = BIN_DIR / "yearctl"
-RAW_CLIENT = HERE / "raw_client.py"
+
+
+def _stage() -> Path:
+    """Copies the binaries and the raw client where the test users can reach them: the checkout may sit in a
+    directory they cannot traverse (CI clones into one)."""
+    stage = Path(tempfile.mkdtemp(prefix="yeard-e2e-bin-"))
+    stage.chmod(0o755)
+    for source in (BIN_DIR / "yeard", BIN_DIR / "yearctl", HERE / "raw_client.py"):
+        if source.exists():
+            shutil.copy2(source, stage / source.name)
+            (stage / source.name).chmod(0o755)
+    atexit.register(shutil.rmtree, stage, True)
+    return stage
+
+
+STAGE = _stage()
+YEARD = STAGE / "yeard"
+YEARCTL = STAGE / "yearctl"
+RAW_CLIENT = STAGE / "raw_client.py"
 # The helper runs as the test users: the system Python (root's pyenv is not readable by them), stdlib only.
 USER_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
