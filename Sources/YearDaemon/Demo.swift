@@ -22,13 +22,14 @@ public enum Demo {
         let uid = getuid()
         let me = PeerIdentity.userName(uid) ?? String(uid)
         let coordinator = uid == 0 ? "nobody" : "root"
+        let approver = uid == 0 ? "runuser -u nobody -- $(command -v yearctl)" : "sudo $(command -v yearctl)"
         let text = """
             # yeard demo configuration, written by `yeard --demo`. Edit it and send SIGHUP to reload.
             # Try the two-person approval on one machine:
             #   export YEARD_SOCKET=\(root)/control.sock
             #   yearctl year list                              # as \(me), the admin
             #   yearctl year start 1 --reason "lessons begin"  # files request 1
-            #   \(coordinator == "root" ? "sudo env YEARD_SOCKET=$YEARD_SOCKET yearctl" : "runuser -u nobody -- yearctl --socket $YEARD_SOCKET") request approve 1
+            #   \(approver) --socket $YEARD_SOCKET request approve 1
             #   yearctl audit verify
 
             [daemon]
