@@ -25,9 +25,7 @@ public enum ApprovalPolicy {
         }
         guard approverUID != request.requesterUID else { return .failure(.selfApproval(id: request.id)) }
         let storedHash = Digest.sha256Hex(request.payloadText)
-        guard storedHash == request.payloadHash,
-            JSONValue.parseCanonical(request.payloadText) == request.payload.canonical
-        else {
+        guard storedHash == request.payloadHash else {
             return .failure(.payloadMismatch(id: request.id, expected: request.payloadHash, actual: storedHash))
         }
         if let shownHash, shownHash != request.payloadHash {
@@ -38,7 +36,14 @@ public enum ApprovalPolicy {
                 .yearChanged(id: request.id, requestedVersion: request.yearVersion, currentVersion: year.version))
         }
         let context = TransitionContext(year: year, otherYears: otherYears, reason: request.payload.reason)
-        return table.decide(request.payload.event, in: context)
+        let decided = table.decide(request.payload.event, in: context)
+        // The row must still lead where the request said (a table changed by an upgrade must not redirect it).
+        if case .success(let executed) = decided, executed.to != request.payload.to {
+            return .failure(
+                .transitionNotAllowed(
+                    year: request.payload.yearLabel, state: year.state, event: request.payload.event, allowed: []))
+        }
+        return decided
     }
 
     /// Decides whether `decider` may reject `request`: a different person holding the approving role.

@@ -68,9 +68,23 @@ public enum AuditChain {
     /// Verifies `rows` (ordered by sequence as stored). `highestIssued` is the highest sequence the database ever
     /// handed out, so that rows deleted from the end are noticed too.
     public static func verify(_ rows: [AuditEntry], highestIssued: Int64? = nil) -> Verdict {
-        var previous = genesis
-        var expected: Int64 = 1
+        var verifier = Verifier()
         for row in rows {
+            if let broken = verifier.add(row) { return broken }
+        }
+        return verifier.finish(highestIssued: highestIssued)
+    }
+
+    /// Verifies a chain one row at a time, in constant memory (the store streams the log through it).
+    public struct Verifier: Sendable {
+        private var previous = AuditChain.genesis
+        private var expected: Int64 = 1
+
+        /// A verifier at the start of the chain.
+        public init() {}
+
+        /// Checks the next row; returns the verdict when it breaks the chain.
+        public mutating func add(_ row: AuditEntry) -> Verdict? {
             if row.sequence != expected {
                 return .broken(
                     sequence: row.sequence,
@@ -86,11 +100,43 @@ public enum AuditChain {
             }
             previous = row.hash
             expected += 1
+            return nil
         }
-        if let highestIssued, highestIssued > expected - 1 {
-            return .broken(
-                sequence: expected, reason: "rows \(expected)...\(highestIssued) were deleted from the end")
+
+        /// The verdict once every row was added.
+        public func finish(highestIssued: Int64?) -> Verdict {
+            if let highestIssued, highestIssued > expected - 1 {
+                return .broken(
+                    sequence: expected, reason: "rows \(expected)...\(highestIssued) were deleted from the end")
+            }
+            return .intact(rows: expected - 1, head: previous)
         }
-        return .intact(rows: expected - 1, head: previous)
+    }
+}
+
+extension JSONValue {
+    /// A bounded copy for the audit log: strings cut to `maximumString` characters, at most 20 array elements and
+    /// 50 object keys, nesting to depth 4, so that a client cannot make one refusal write a megabyte.
+    public func bounded(maximumString: Int = 200, depth: Int = 4) -> JSONValue {
+        switch self {
+        case .string(let text) where text.count > maximumString:
+            return .string(String(text.prefix(maximumString)) + "...(\(text.count) characters)")
+        case .array(let values):
+            guard depth > 0 else { return .string("[\(values.count) elements]") }
+            return .array(values.prefix(20).map { $0.bounded(maximumString: maximumString, depth: depth - 1) })
+        case .object(let fields):
+            guard depth > 0 else { return .string("{\(fields.count) fields}") }
+            let keys = fields.keys.sorted().prefix(50)
+            return .object(
+                Dictionary(
+                    uniqueKeysWithValues: keys.map {
+                        (
+                            String($0.prefix(maximumString)),
+                            fields[$0, default: .null].bounded(maximumString: maximumString, depth: depth - 1)
+                        )
+                    }))
+        default:
+            return self
+        }
     }
 }

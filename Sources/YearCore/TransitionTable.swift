@@ -80,9 +80,10 @@ public struct TransitionTable: Sendable {
         Transition(
             from: .closing, event: .reopen, to: .inProgress, requestedBy: .admin, approvedBy: .coordinator,
             guards: [ReasonRequiredGuard()]),
+        // The rollover executes this row and adds its readiness guards here; a plain request is refused.
         Transition(
             from: .closing, event: .close, to: .closed, requestedBy: .admin, approvedBy: .coordinator,
-            rolloverOnly: true, guards: [RolloverOnlyGuard()]),
+            rolloverOnly: true, guards: []),
     ])
 
     /// The row for `event` from `state`, if there is one.
@@ -134,17 +135,5 @@ public struct ReasonRequiredGuard: TransitionGuard {
     public func violations(in context: TransitionContext) -> [String] {
         let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return reason.isEmpty ? ["a reason is required for this transition"] : []
-    }
-}
-
-/// The hook of the close row: only the rollover reaches `closed`; it adds its own readiness guards here.
-public struct RolloverOnlyGuard: TransitionGuard {
-    /// The guard.
-    public init() {}
-    /// `rollover-only`.
-    public var name: String { "rollover-only" }
-    /// Refuses any context that is not the rollover's.
-    public func violations(in context: TransitionContext) -> [String] {
-        context.byRollover ? [] : ["a year is closed only by the year rollover"]
     }
 }

@@ -3,7 +3,7 @@
 public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A parameter is missing, of the wrong type or out of range.
     case invalidParameter(field: String, reason: String)
-    /// The caller lacks the role the method needs.
+    /// The caller lacks the role the method needs (at `school`; `*` means at every school of the instance).
     case permissionDenied(method: String, required: [Role], school: String?)
     /// No school with this id is configured.
     case schoolNotFound(school: String)
@@ -41,7 +41,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid parameter '\(field)': \(reason)"
         case .permissionDenied(let method, let required, let school):
             let roles = required.map(\.rawValue).joined(separator: " or ")
-            let scope = school.map { " at school \($0)" } ?? ""
+            let scope = school.map { $0 == "*" ? " at every school" : " at school \($0)" } ?? ""
             return "permission denied: \(method) needs the role \(roles)\(scope); ask the administrator of yeard "
                 + "to grant it in yeard.toml"
         case .schoolNotFound(let school):

@@ -105,14 +105,24 @@ struct ReloadService: Service {
                 configuration.stateDirectory = current.stateDirectory
                 configuration.socketPath = current.socketPath
             }
+            if ownsSocket, configuration.socketGroup != current.socketGroup,
+                let group = configuration.socketGroup, PeerIdentity.groupID(group) == nil
+            {
+                throw DaemonError.unknownGroup(group)
+            }
+            try await state.database.applyConfiguredSchools(
+                configuration.schools, grants: configuration.grantsRecord)
+            state.replace(configuration)
             if ownsSocket
                 && (configuration.socketMode != current.socketMode || configuration.socketGroup != current.socketGroup)
             {
-                try ControlServer.secure(
-                    configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup)
+                do {
+                    try ControlServer.secure(
+                        configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup)
+                } catch {
+                    logger.error("the socket keeps its mode and group: \(error)")
+                }
             }
-            try await state.database.applyConfiguredSchools(configuration.schools)
-            state.replace(configuration)
             logLevel.value = configuration.logLevel
             logger.notice(
                 "configuration reloaded",

@@ -110,7 +110,10 @@ final class ControlServer: Service {
                 connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        if connected == 0 {
+        // Only a refused connection proves the file stale; anything else (a live socket that is full, or one this
+        // process may not connect to) must not be removed from under its owner.
+        let reason = errno
+        if connected == 0 || reason != ECONNREFUSED {
             throw DaemonError.socketInUse(path)
         }
     }
@@ -156,17 +159,22 @@ final class ControlServer: Service {
             return
         }
         defer { registry.remove(channel) }
+        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
         let caller = PeerIdentity.caller(uid: accepted.uid, gid: accepted.gid, groups: accepted.groups)
         do {
             try await accepted.channel.executeThenClose { inbound, outbound in
                 for try await frame in inbound {
-                    _ = registry.setBusy(channel, true)
+                    // A call read after shutdown began is not started: its connection is being closed.
+                    if registry.setBusy(channel, true) { return }
                     let outcome = await dispatcher.handle(Data(frame.readableBytesView), from: caller)
                     switch outcome {
                     case .reply(let data):
                         var buffer = channel.allocator.buffer(capacity: data.count + 1)
                         buffer.writeBytes(data)
                         buffer.writeInteger(UInt8(0))
+                        // A client that stops reading cannot hold the connection (or shutdown) forever.
+                        let deadline = channel.eventLoop.scheduleTask(in: idleTimeout) { channel.close(promise: nil) }
+                        defer { deadline.cancel() }
                         try await outbound.write(buffer)
                     case .none:
                         break

@@ -58,7 +58,7 @@ public enum Daemon {
             atPath: configuration.stateDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o750])
         let database = try YearDatabase(path: configuration.databasePath)
-        try await database.applyConfiguredSchools(configuration.schools)
+        try await database.applyConfiguredSchools(configuration.schools, grants: configuration.grantsRecord)
         if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
         let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database) }
         let state = DaemonState(
@@ -96,10 +96,13 @@ public enum Daemon {
                     "version": "\(version)", "database": "\(configuration.databasePath)",
                     "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",
                 ]))
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // Calls in flight get this long to finish; then the rest is cancelled (systemd's stop timeout is 30 s).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(20)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
         try database.close()
         logger.notice("yeard stopped")

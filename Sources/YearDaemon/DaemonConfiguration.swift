@@ -56,6 +56,22 @@ public struct DaemonConfiguration: Sendable {
     /// Who holds which role.
     public var policy = AccessPolicy(grants: [])
 
+    /// The grants as canonical JSON, for the audit log.
+    public var grantsRecord: JSONValue {
+        .array(
+            policy.grants.map { grant in
+                var fields: [String: JSONValue] = ["role": .string(grant.role.rawValue)]
+                switch grant.subject {
+                case .user(let name): fields["user"] = .string(name)
+                case .uid(let uid): fields["uid"] = .int(Int64(uid))
+                case .group(let name): fields["group"] = .string(name)
+                case .gid(let gid): fields["gid"] = .int(Int64(gid))
+                }
+                fields["school"] = grant.school.map(JSONValue.string) ?? .null
+                return .object(fields)
+            })
+    }
+
     /// The database file inside the state directory.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("yeard.sqlite") }
 

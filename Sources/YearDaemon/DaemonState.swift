@@ -32,6 +32,11 @@ final class DaemonState: Sendable {
     /// The grants in force.
     var policy: AccessPolicy { configuration.policy }
 
+    /// Whether the call's visible schools are all the configured ones (instance-wide values may be shown).
+    func seesEverySchool(_ context: CallContext) -> Bool {
+        Set(configuration.schools.map(\.id)).isSubset(of: context.visibleSchools)
+    }
+
     /// Puts a new, already validated configuration in force.
     func replace(_ configuration: DaemonConfiguration) {
         current.withLockedValue { $0 = configuration }
@@ -64,15 +69,22 @@ final class DaemonState: Sendable {
             return
         case .allVisible:
             try requireAnywhere()
+        case .everySchool:
+            context.visibleSchools = policy.schools(of: caller, holding: spec.roles, among: all)
+            guard context.visibleSchools.count == all.count else {
+                throw YearError.permissionDenied(method: spec.fullName, required: spec.roles.sorted(), school: "*")
+            }
         case .school(let required):
             if case .string(let school)? = parameters["school"] {
                 guard all.contains(school) else { throw YearError.schoolNotFound(school: school) }
                 try require(school)
             } else if required {
                 guard all.count == 1, let only = all.first else {
+                    let yours = policy.schools(of: caller, holding: spec.roles, among: all)
                     throw YearError.invalidParameter(
                         field: "school",
-                        reason: "this instance serves \(all.count) schools (\(all.joined(separator: ", "))): name one")
+                        reason: "this instance serves \(all.count) schools; name one"
+                            + (yours.isEmpty ? "" : " (yours: \(yours.joined(separator: ", ")))"))
                 }
                 try require(only)
             } else {
@@ -83,12 +95,16 @@ final class DaemonState: Sendable {
                 throw YearError.invalidParameter(field: field, reason: "a year id (integer) is required")
             }
             guard let year = try await database.year(id: id) else { throw YearError.yearNotFound(id: id) }
+            guard all.contains(year.school) else { throw YearError.schoolNotFound(school: year.school) }
             try require(year.school)
         case .request(let field):
             guard case .int(let id)? = parameters[field] else {
                 throw YearError.invalidParameter(field: field, reason: "a request id (integer) is required")
             }
             guard let request = try await database.request(id: id) else { throw YearError.requestNotFound(id: id) }
+            guard all.contains(request.payload.school) else {
+                throw YearError.schoolNotFound(school: request.payload.school)
+            }
             try require(request.payload.school)
         }
     }

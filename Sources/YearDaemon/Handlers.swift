@@ -49,7 +49,7 @@ struct Handlers: Sendable {
         let snapshot = try await state.database.statusSnapshot(of: context.visibleSchools, now: context.now)
         return StatusReply(
             version: state.version, uptimeSeconds: Int64(context.now.timeIntervalSince(state.started)),
-            auditHead: snapshot.auditHead,
+            auditHead: state.seesEverySchool(context) ? snapshot.auditHead : nil,
             schools: snapshot.schools.map { school in
                 SchoolStatus(
                     id: school.school, name: names[school.school] ?? school.school,
@@ -108,8 +108,9 @@ struct Handlers: Sendable {
             }
             status = parsed
         }
-        let requests = try await state.database.requests(
-            of: context.visibleSchools, status: status == .expired ? .pending : status)
+        // Pending and expired are told apart by the clock: a request past its expiry may not be swept yet.
+        let stored: [RequestStatus]? = status.map { $0 == .pending || $0 == .expired ? [.pending, .expired] : [$0] }
+        let requests = try await state.database.requests(of: context.visibleSchools, statuses: stored)
         let now = context.now
         let shown = requests.filter { status == nil || $0.effectiveStatus(at: now) == status }
         return RequestListReply(requests: shown.map { RequestInfo($0, now: now) })
@@ -184,10 +185,12 @@ struct Handlers: Sendable {
         guard (1...1000).contains(limit) else {
             throw YearError.invalidParameter(field: "limit", reason: "must be between 1 and 1000")
         }
-        let all = state.configuration.schools.map(\.id)
-        let seesAll = Set(context.visibleSchools) == Set(all) && parameters.school == nil
+        // Rows that concern no school (refusals before a school was known, configuration) are instance-wide.
+        let seesAll = state.seesEverySchool(context)
         let entries = try await state.database.auditEntries(
-            after: max(parameters.after ?? 0, 0), limit: limit, schools: seesAll ? nil : context.visibleSchools)
+            after: max(parameters.after ?? 0, 0), limit: limit,
+            schools: seesAll && parameters.school == nil ? nil : context.visibleSchools,
+            includingUnscoped: seesAll && parameters.school == nil)
         return AuditListReply(entries: entries.map(AuditEntryInfo.init))
     }
 

@@ -24,32 +24,50 @@ enum PeerIdentity {
 
     /// The user name of `uid`, or nil.
     static func userName(_ uid: UInt32) -> String? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name
-        else { return nil }
-        return String(cString: name)
+        withGrowingBuffer { buffer, size in
+            var entry = passwd()
+            var result: UnsafeMutablePointer<passwd>?
+            let status = getpwuid_r(uid, &entry, buffer, size, &result)
+            return (status, result == nil ? nil : entry.pw_name.map { String(cString: $0) })
+        }
     }
 
     /// The group name of `gid`, or nil.
     static func groupName(_ gid: UInt32) -> String? {
-        var entry = group()
-        var result: UnsafeMutablePointer<group>?
-        var buffer = [CChar](repeating: 0, count: 16384)
-        guard getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name
-        else { return nil }
-        return String(cString: name)
+        withGrowingBuffer { buffer, size in
+            var entry = group()
+            var result: UnsafeMutablePointer<group>?
+            let status = getgrgid_r(gid, &entry, buffer, size, &result)
+            return (status, result == nil ? nil : entry.gr_name.map { String(cString: $0) })
+        }
     }
 
-    /// The gid of the group `name`, or nil.
+    /// The gid of the group `name` (or `name` read as a number), or nil.
     static func groupID(_ name: String) -> UInt32? {
-        var entry = group()
-        var result: UnsafeMutablePointer<group>?
-        var buffer = [CChar](repeating: 0, count: 16384)
-        guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else {
-            return UInt32(name)
+        let found: UInt32? = withGrowingBuffer { buffer, size in
+            var entry = group()
+            var result: UnsafeMutablePointer<group>?
+            let status = getgrnam_r(name, &entry, buffer, size, &result)
+            return (status, result == nil ? nil : entry.gr_gid)
         }
-        return entry.gr_gid
+        return found ?? UInt32(name)
+    }
+
+    /// Runs a reentrant user-database lookup with a buffer that grows while the lookup answers ERANGE (a group
+    /// with thousands of members needs more than any fixed size); `body` reads the entry while the buffer lives.
+    private static func withGrowingBuffer<Value>(
+        _ body: (UnsafeMutablePointer<CChar>, Int) -> (status: Int32, value: Value?)
+    ) -> Value? {
+        var size = 16384
+        while size <= 1 << 24 {
+            var buffer = [CChar](repeating: 0, count: size)
+            let answer: (status: Int32, value: Value?) = buffer.withUnsafeMutableBufferPointer { pointer in
+                guard let base = pointer.baseAddress else { return (EINVAL, nil) }
+                return body(base, pointer.count)
+            }
+            if answer.status != ERANGE { return answer.status == 0 ? answer.value : nil }
+            size *= 4
+        }
+        return nil
     }
 }

@@ -6,6 +6,8 @@ public enum MethodScope: Sendable, Equatable {
     case service
     /// Every school the caller may see; the reply is filtered to them.
     case allVisible
+    /// The whole instance: the caller must hold one of the roles at every configured school.
+    case everySchool
     /// The school named by the `school` field; `required` false means omitted = every visible school.
     case school(required: Bool)
     /// The school of the year whose id is in `field`.

@@ -17,16 +17,22 @@ public struct VarlinkFrameDecoder: ByteToMessageDecoder, Sendable {
 
     /// The largest message accepted, in bytes.
     public let maximumSize: Int
+    /// How many bytes of the buffered message are already known to hold no NUL, so that a message arriving in
+    /// many small reads is scanned once, not once per read.
+    private var scanned = 0
 
     /// A decoder with this limit (1 MiB by default).
     public init(maximumSize: Int = 1 << 20) { self.maximumSize = maximumSize }
 
     /// Emits every complete message in `buffer`.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let nul = buffer.readableBytesView.firstIndex(of: 0) else {
+        let view = buffer.readableBytesView
+        guard let nul = view[(view.startIndex + min(scanned, view.count))...].firstIndex(of: 0) else {
             if buffer.readableBytes > maximumSize { throw FrameTooLarge(maximumSize: maximumSize) }
+            scanned = view.count
             return .needMoreData
         }
+        scanned = 0
         let length = nul - buffer.readerIndex
         if length > maximumSize { throw FrameTooLarge(maximumSize: maximumSize) }
         guard let message = buffer.readSlice(length: length) else { return .needMoreData }

@@ -23,8 +23,11 @@ extension YeardAPI {
 
             yeard speaks [Varlink](https://varlink.org): JSON messages, each terminated by a NUL byte, over a Unix
             stream socket. The caller is identified by the kernel (SO_PEERCRED); what it may call depends only on the
-            roles `yeard.toml` grants it. Every error carries a `message` for people beside its named fields.
-            A refused call that would have changed state, and every permission denial, leaves one audit row.
+            roles `yeard.toml` grants it. Every error carries a `message` for people beside its named fields
+            (also the standard `org.varlink.service` errors). The errors declared by `io.yeard.Year`
+            (PermissionDenied, SchoolNotFound, TransitionNotAllowed, GuardFailed, InternalFailure, TooManyConnections)
+            are shared: any `io.yeard` method may return them. A refused call that would have changed state, and every
+            permission denial, leaves one audit row, with the parameters cut to a bounded summary and their SHA-256.
 
             | method | roles | changes state |
             |---|---|---|

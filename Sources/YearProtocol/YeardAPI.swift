@@ -91,7 +91,10 @@ public enum YeardAPI {
             MethodSpec(
                 "io.yeard.Year", "Status", parameters: "()",
                 reply: "(version: string, uptimeSeconds: int, auditHead: ?string, schools: []SchoolStatus)",
-                doc: "Each visible school's active year, the years being prepared and the requests waiting.",
+                doc: """
+                    Each visible school's active year, the years being prepared and the requests waiting; the audit
+                    head only to callers who see every school.
+                    """,
                 roles: anyRole, mutating: false, scope: .allVisible),
             MethodSpec(
                 "io.yeard.Year", "ListSchools", parameters: "()", reply: "(schools: []School)",
@@ -115,7 +118,8 @@ public enum YeardAPI {
                 roles: [.admin], mutating: true, scope: .school(required: true)),
         ],
         errors: """
-            # The caller lacks the role the method needs (message says which and where).
+            # The caller lacks the role the method needs (message says which and where; school "*" means
+            # the role is needed at every school of the instance).
             error PermissionDenied (method: string, required: []string, school: ?string, message: string)
 
             # No school with this id is configured.
@@ -198,7 +202,7 @@ public enum YeardAPI {
                     """,
                 roles: [.coordinator], mutating: true, scope: .request(field: "id")),
             MethodSpec(
-                "io.yeard.Approval", "Reject", parameters: "(id: int, reason: ?string)", reply: "(request: Request)",
+                "io.yeard.Approval", "Reject", parameters: "(id: int, reason: string)", reply: "(request: Request)",
                 doc: "Reject a pending request (a reason is required).",
                 roles: [.coordinator], mutating: true, scope: .request(field: "id")),
             MethodSpec(
@@ -262,8 +266,9 @@ public enum YeardAPI {
             MethodSpec(
                 "io.yeard.Audit", "Verify", parameters: "()",
                 reply: "(intact: bool, rows: int, head: ?string, brokenAt: ?int, reason: ?string)",
-                doc: "Recompute the whole chain; name the first row that does not hold.",
-                roles: auditReaders, mutating: false, scope: .allVisible),
+                doc:
+                    "Recompute the whole chain; name the first row that does not hold (needs the role at every school).",
+                roles: auditReaders, mutating: false, scope: .everySchool),
         ],
         errors: "")
 

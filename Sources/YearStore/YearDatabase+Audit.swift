@@ -56,18 +56,24 @@ extension YearDatabase {
         let event = AuditEvent(
             caller: caller, role: role, school: school, action: "refused:\(method)", target: method,
             details: .object([
-                "error": .string(error), "message": .string(message), "parameters": parameters,
+                "error": .string(error), "message": .string(String(message.prefix(500))),
+                "parameters": parameters.bounded(),
+                "parametersSHA256": .string(Digest.sha256Hex(parameters.canonicalText)),
             ]))
         try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }
 
-    /// Audit rows after `sequence` (oldest first), at most `limit`, optionally only those of `schools`.
-    public func auditEntries(after sequence: Int64, limit: Int, schools: [String]?) async throws -> [AuditEntry] {
+    /// Audit rows after `sequence` (oldest first), at most `limit`, optionally only those of `schools` (and, with
+    /// `includingUnscoped`, the rows that concern no school).
+    public func auditEntries(after sequence: Int64, limit: Int, schools: [String]?, includingUnscoped: Bool = true)
+        async throws -> [AuditEntry]
+    {
         try await pool.read { db in
             var sql = "SELECT \(Records.auditColumns) FROM audit_log WHERE seq > ?"
             var arguments: StatementArguments = [sequence]
             if let schools {
-                sql += " AND (school_id IN (SELECT value FROM json_each(?)) OR school_id IS NULL)"
+                sql += " AND (school_id IN (SELECT value FROM json_each(?))"
+                sql += includingUnscoped ? " OR school_id IS NULL)" : ")"
                 arguments += [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
             }
             sql += " ORDER BY seq LIMIT ?"
@@ -82,9 +88,11 @@ extension YearDatabase {
             let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT \(Records.auditColumns) FROM audit_log ORDER BY seq")
-            var entries: [AuditEntry] = []
-            while let row = try rows.next() { entries.append(Records.audit(row)) }
-            return AuditChain.verify(entries, highestIssued: issued)
+            var verifier = AuditChain.Verifier()
+            while let row = try rows.next() {
+                if let broken = verifier.add(Records.audit(row)) { return broken }
+            }
+            return verifier.finish(highestIssued: issued)
         }
     }
 

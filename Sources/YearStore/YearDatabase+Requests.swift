@@ -159,7 +159,8 @@ extension YearDatabase {
                         decision_reason = ?
                     WHERE id = ? AND status = 'pending'
                     """, arguments: [status.rawValue, Int64(caller.uid), caller.userName, stamp, reason, id])
-            let role = status == .cancelled ? Role.admin : Role.coordinator
+            let row = self.table.row(from: request.payload.from, event: request.payload.event)
+            let role = status == .cancelled ? (row?.requestedBy ?? .admin) : (row?.approvedBy ?? .coordinator)
             try Self.appendAudit(
                 AuditEvent(
                     caller: caller, role: role.rawValue, school: request.payload.school,
@@ -204,8 +205,8 @@ extension YearDatabase {
         return expired.count
     }
 
-    /// The requests of `schools`, newest first, optionally only those with `status`.
-    public func requests(of schools: [String], status: RequestStatus?, limit: Int = 200) async throws
+    /// The requests of `schools`, newest first, optionally only those stored with one of `statuses`.
+    public func requests(of schools: [String], statuses: [RequestStatus]?, limit: Int = 200) async throws
         -> [ApprovalRequest]
     {
         try await pool.read { db in
@@ -214,9 +215,9 @@ extension YearDatabase {
                 WHERE school_id IN (SELECT value FROM json_each(?))
                 """
             var arguments: StatementArguments = [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
-            if let status {
-                sql += " AND status = ?"
-                arguments += [status.rawValue]
+            if let statuses {
+                sql += " AND status IN (SELECT value FROM json_each(?))"
+                arguments += [JSONValue.array(statuses.map { .string($0.rawValue) }).canonicalText]
             }
             sql += " ORDER BY id DESC LIMIT ?"
             arguments += [limit]

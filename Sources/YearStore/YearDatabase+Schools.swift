@@ -5,11 +5,27 @@ import YearCore
 extension YearDatabase {
     /// Makes the stored schools match the configuration: new schools are added, changed ones updated, and schools
     /// no longer configured are kept (their records still belong to them) but marked as not configured.
-    /// Each change leaves an audit row; an unchanged configuration writes nothing.
-    public func applyConfiguredSchools(_ schools: [School], caller: Caller = .daemon, now: Date = Date())
-        async throws
-    {
+    /// Each change leaves an audit row; an unchanged configuration writes nothing. `grants`, when given, is the
+    /// canonical list of role grants in force: a list different from the last one recorded is audited too, so that
+    /// who held which role at any time can be read back from the chain.
+    public func applyConfiguredSchools(
+        _ schools: [School], grants: JSONValue? = nil, caller: Caller = .daemon, now: Date = Date()
+    ) async throws {
         try await write { db in
+            if let grants {
+                let text = grants.canonicalText
+                let last = try String.fetchOne(
+                    db, sql: "SELECT details FROM audit_log WHERE action = 'config.grants' ORDER BY seq DESC LIMIT 1")
+                let recorded = last.flatMap(JSONValue.parseCanonical)?["grants"]
+                if recorded?.canonicalText != text {
+                    try Self.appendAudit(
+                        AuditEvent(
+                            caller: caller, role: "daemon", school: nil, action: "config.grants",
+                            target: "configuration",
+                            details: .object(["grants": grants, "sha256": .string(Digest.sha256Hex(text))])),
+                        at: now, in: db)
+                }
+            }
             let stored = try Row.fetchAll(db, sql: "SELECT * FROM school")
             var storedByID: [String: (School?, Bool)] = [:]
             for row in stored {

@@ -7,6 +7,7 @@ enum ExitStatus: Int32 {
     case refused = 1
     case usage = 2
     case permissionDenied = 3
+    /// Cannot connect to the daemon, or the connection failed before a reply could be read.
     case cannotConnect = 4
 }
 
@@ -29,8 +30,13 @@ struct Client {
             throw ExitCode(Self.exitStatus(for: error).rawValue)
         } catch let error as VarlinkClientError {
             FileHandle.standardError.write(Data("yearctl: \(error)\n".utf8))
-            if case .cannotConnect = error { throw ExitCode(ExitStatus.cannotConnect.rawValue) }
-            throw ExitCode(ExitStatus.refused.rawValue)
+            throw ExitCode(ExitStatus.cannotConnect.rawValue)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(
+                Data("yearctl: the connection to yeard failed: \(error); see the daemon's log\n".utf8))
+            throw ExitCode(ExitStatus.cannotConnect.rawValue)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import YearProtocol
 
 /// `yearctl request ...`.
@@ -60,6 +61,7 @@ struct RequestCommand: AsyncParsableCommand {
         @Argument(help: "The request's id.") var id: Int64
         @Option(help: "Why you approve (recorded).") var reason: String?
         @Option(help: "The payload hash you reviewed (from 'yearctl request show').") var hash: String?
+        @Flag(help: "Do not ask for confirmation on a terminal.") var yes = false
 
         func run() async throws {
             let client = Client(options: options)
@@ -68,6 +70,13 @@ struct RequestCommand: AsyncParsableCommand {
                 let shown = try await client.call("io.yeard.Approval.Get", IDParameters(id: id), as: RequestReply.self)
                 if !options.json { describe(shown.request) }
                 shownHash = shown.request.payloadHash
+                if !yes && !options.json && isatty(STDIN_FILENO) == 1 {
+                    print("Approve and execute this request? [y/N] ", terminator: "")
+                    guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                        print("Not approved.")
+                        return
+                    }
+                }
             }
             let reply = try await client.call(
                 "io.yeard.Approval.Approve", ApproveParameters(id: id, reason: reason, payloadHash: shownHash),

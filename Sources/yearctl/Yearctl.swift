@@ -15,9 +15,9 @@ struct Yearctl: AsyncParsableCommand {
             Exit codes:
               0  done
               1  refused by the daemon (the message says why and what to do)
-              2  usage error (a wrong option or argument)
+              2  usage error: a wrong option or argument, or a parameter the daemon found invalid
               3  permission denied (you lack the role the command needs)
-              4  cannot connect to the daemon
+              4  cannot connect to the daemon, or the connection failed before its reply
             """,
         version: "0.1.0",
         subcommands: [

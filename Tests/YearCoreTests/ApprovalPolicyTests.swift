@@ -75,10 +75,20 @@ struct ApprovalPolicyTests {
             Issue.record("must be refused")
             return
         }
-        var swapped = Fixtures.request(for: year)
-        swapped.payload.reason = "something else"
-        guard case .failure(.payloadMismatch) = approve(swapped) else {
-            Issue.record("must be refused")
+    }
+
+    @Test("a table whose row now leads elsewhere than the request said refuses the approval")
+    func rowMovedSinceTheRequest() {
+        let request = Fixtures.request(for: year)
+        let moved = TransitionTable(rows: [
+            Transition(
+                from: .open, event: .start, to: .closing, requestedBy: .admin, approvedBy: .coordinator, guards: [])
+        ])
+        let result = ApprovalPolicy.decideApproval(
+            of: request, by: coordinator, approverRoles: [.coordinator], shownHash: nil, year: year, otherYears: [],
+            now: Fixtures.t0, table: moved)
+        guard case .failure(.transitionNotAllowed) = result else {
+            Issue.record("must be refused: \(result)")
             return
         }
     }

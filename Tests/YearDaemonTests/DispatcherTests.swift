@@ -109,3 +109,54 @@ struct DispatcherTests {
         #expect(verify?["parameters"]?["intact"] == true)
     }
 }
+
+@Suite("What refusals and reads reveal")
+struct DisclosureTests {
+    @Test("a refusal's audit row keeps a bounded summary of the parameters and their hash")
+    func refusalRowsAreBounded() async throws {
+        let fixture = try await DaemonFixture()
+        let huge = String(repeating: "x", count: 200_000)
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-a", "label": .string(huge)]),
+            as: DaemonFixture.caller(nil))
+        let row = try #require(try await fixture.state.database.auditEntries(after: 0, limit: 1000, schools: nil).last)
+        #expect(row.action == "refused:io.yeard.Year.Create")
+        #expect(row.details.utf8.count < 2000)
+        #expect(row.details.contains("parametersSHA256"))
+    }
+
+    @Test("rows that concern no school, the audit head and Verify are for callers who see every school")
+    func instanceWideValues() async throws {
+        let fixture = try await DaemonFixture()
+        _ = await fixture.call("io.yeard.Year.Status", as: DaemonFixture.caller(nil))
+        let scoped = Caller(uid: 4000, gid: 100, userName: "auditor-a")
+        var configuration = fixture.state.configuration
+        configuration.policy.grants.append(RoleGrant(role: .auditor, subject: .uid(4000), school: "school-a"))
+        fixture.state.replace(configuration)
+        let list = await fixture.call("io.yeard.Audit.List", as: scoped)
+        guard case .array(let entries)? = list?["parameters"]?["entries"] else {
+            Issue.record("\(String(describing: list))")
+            return
+        }
+        #expect(entries.allSatisfy { $0["school"] == "school-a" })
+        #expect(await fixture.call("io.yeard.Year.Status", as: scoped)?["parameters"]?["auditHead"] == nil)
+        let verify = await fixture.call("io.yeard.Audit.Verify", as: scoped)
+        #expect(verify?["parameters"]?["school"] == "*")
+        let global = DaemonFixture.caller(.auditor)
+        #expect(await fixture.call("io.yeard.Year.Status", as: global)?["parameters"]?["auditHead"] != nil)
+        #expect(await fixture.call("io.yeard.Audit.Verify", as: global)?["parameters"]?["intact"] == true)
+    }
+
+    @Test("a year of a school no longer configured cannot be moved")
+    func unconfiguredSchool() async throws {
+        let fixture = try await DaemonFixture()
+        let admin = DaemonFixture.caller(.admin)
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-b", "label": "2026/2027"]), as: admin)
+        var configuration = fixture.state.configuration
+        configuration.schools.removeAll { $0.id == "school-b" }
+        fixture.state.replace(configuration)
+        let filed = await fixture.call("io.yeard.Approval.File", .object(["year": 1, "event": "start"]), as: admin)
+        #expect(filed?.errorName == "io.yeard.Year.SchoolNotFound")
+    }
+}

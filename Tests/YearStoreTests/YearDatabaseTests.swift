@@ -242,3 +242,30 @@ struct YearDatabaseTests {
         #expect(later.schools[0].pendingRequests == 0)
     }
 }
+
+@Suite("The store's records of configuration and expiry")
+struct ConfigurationRecordTests {
+    @Test("a change of the grants in force is audited once; the same grants again write nothing")
+    func grantsAudited() async throws {
+        let store = try await StoreFixture()
+        let grants = JSONValue.array([.object(["role": "admin", "uid": 1001, "school": .null])])
+        try await store.database.applyConfiguredSchools([StoreFixture.school("school-a")], grants: grants)
+        let count = try await store.auditCount()
+        try await store.database.applyConfiguredSchools([StoreFixture.school("school-a")], grants: grants)
+        #expect(try await store.auditCount() == count)
+        try await store.database.applyConfiguredSchools(
+            [StoreFixture.school("school-a")], grants: .array([.object(["role": "coordinator", "uid": 1001])]))
+        let last = try await store.database.auditEntries(after: 0, limit: 1000, schools: nil).last
+        #expect(last?.action == "config.grants" && last?.details.contains("coordinator") == true)
+    }
+
+    @Test("expired requests are listed as expired whether or not the sweep has marked them")
+    func expiredListed() async throws {
+        let store = try await StoreFixture()
+        let year = try await store.createYear()
+        let request = try await store.file(year)
+        try await store.database.expireRequests(now: StoreFixture.t0.addingTimeInterval(7200))
+        let listed = try await store.database.requests(of: ["school-a"], statuses: [.pending, .expired])
+        #expect(listed.map(\.id) == [request.id])
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+import YearCore
+
+@Suite("CSV parsing")
+struct CSVParserTests {
+    func parse(_ text: String, chunk: Int = 3) throws -> [CSVRecord] {
+        var parser = CSVParser()
+        var records: [CSVRecord] = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            try parser.feed(bytes[index..<min(index + chunk, bytes.count)]) { records.append($0) }
+            index += chunk
+        }
+        try parser.finish { records.append($0) }
+        return records
+    }
+
+    @Test(
+        "commas, quotes, escaped quotes and line breaks inside quotes, CRLF, whatever the chunking",
+        arguments: [1, 2, 7, 4096])
+    func rfc4180(chunk: Int) throws {
+        let text = "id,name,note\r\n1,\"Иванов, Пётр\",\"said \"\"hi\"\"\"\r\n2,Ёлкина,\"two\r\nlines\"\r\n3,,\r\n"
+        let records = try parse(text, chunk: chunk)
+        #expect(
+            records.map(\.fields) == [
+                ["id", "name", "note"], ["1", "Иванов, Пётр", "said \"hi\""], ["2", "Ёлкина", "two\r\nlines"],
+                ["3", "", ""],
+            ])
+        #expect(records.map(\.line) == [1, 2, 3, 5])
+    }
+
+    @Test("a semicolon file with a BOM and no final line break")
+    func semicolonAndBOM() throws {
+        let records = try parse("\u{FEFF}class;grade;letter\n5А;5;А\n5Б;5;\"Б\"")
+        #expect(records.map(\.fields) == [["class", "grade", "letter"], ["5А", "5", "А"], ["5Б", "5", "Б"]])
+    }
+
+    @Test("blank lines carry no record but count as lines")
+    func blankLines() throws {
+        let records = try parse("a,b\n\n1,2\n\n")
+        #expect(records.map(\.line) == [1, 3])
+    }
+
+    @Test("broken quoting and bad bytes are reported by line and column")
+    func syntaxErrors() {
+        #expect(
+            throws: CSVSyntaxError(
+                line: 2, column: 2, reason: "a quote inside an unquoted field; quote the whole field")
+        ) {
+            try parse("a,b\n1,x\"y\n")
+        }
+        #expect(throws: CSVSyntaxError(line: 2, column: 1, reason: "text after the closing quote of a field")) {
+            try parse("a,b\n\"x\"y,2\n")
+        }
+        #expect(throws: CSVSyntaxError(line: 2, column: 2, reason: "a quoted field is never closed")) {
+            try parse("a,b\n1,\"open\n2,3\n")
+        }
+        var parser = CSVParser()
+        #expect(throws: CSVSyntaxError(line: 2, column: 1, reason: "not UTF-8 text")) {
+            try parser.feed(Array("a\n".utf8) + [0xFF, 0x0A]) { _ in }
+        }
+    }
+
+    @Test("a field that never ends is refused instead of filling memory")
+    func fieldLimit() {
+        var parser = CSVParser(delimiter: UInt8(ascii: ","), maximumFieldBytes: 10)
+        #expect(throws: CSVSyntaxError.self) {
+            try parser.feed(Array(("\"" + String(repeating: "x", count: 20)).utf8)) { _ in }
+        }
+    }
+}
