@@ -2,9 +2,11 @@
 sd_notify and the watchdog through a datagram socket of our own, SIGHUP reload and SIGTERM with a call in flight.
 """
 
+import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -349,3 +351,28 @@ def test_signal_right_after_ready(daemon, tmp_dir, signal_number):
             assert d.proc.wait(10) == 0, f"SIGTERM right after READY=1: exit status {d.proc.returncode}"
     finally:
         listener.close()
+
+
+def test_sigterm_with_a_client_that_never_reads(daemon):
+    """A client that pipelines calls and never reads its replies cannot hold the daemon up at shutdown: the reply
+    write has a deadline (the idle timeout), after which the connection is closed."""
+    d = daemon(daemon_keys={"idle_timeout_seconds": 1})
+    stalled = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.connect(str(d.socket))
+    stalled.setblocking(False)
+    call = json.dumps({"method": "org.varlink.service.GetInterfaceDescription",
+                       "parameters": {"interface": "io.yeard.Approval"}}).encode() + b"\0"
+    sent = 0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and sent < 400:
+        try:
+            stalled.send(call)
+            sent += 1
+        except BlockingIOError:
+            break
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert d.stop(timeout=15) == 0
+    assert time.monotonic() - started < 10, "shutdown waited on a client that does not read"
+    stalled.close()
