@@ -31,6 +31,10 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     case payloadMismatch(id: Int64, expected: String, actual: String)
     /// Only the requester may cancel.
     case notRequester(id: Int64, requesterUID: UInt32)
+    /// No upload with this id belongs to the caller.
+    case uploadNotFound(id: String)
+    /// An import found problems in its file; nothing was written.
+    case importRefused(file: String, problems: [ImportProblem], count: Int)
     /// The daemon could not complete the call (database full, I/O error); nothing was changed.
     case internalFailure(reason: String)
 
@@ -76,6 +80,13 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "'yearctl request show \(id)'"
         case .notRequester(let id, let requesterUID):
             return "only the requester (uid \(requesterUID)) may cancel request \(id); a coordinator may reject it"
+        case .uploadNotFound(let id):
+            return "no upload \(id) of yours is waiting (uploads expire an hour after their last part); upload the "
+                + "file again"
+        case .importRefused(let file, let problems, let count):
+            let first = problems.first.map { ": \(file):\($0)" } ?? ""
+            return "\(file) was not imported, nothing was written: \(count) problem(s)\(first); fix them and import "
+                + "the file again (--dry-run checks without writing)"
         case .internalFailure(let reason):
             return "the daemon could not complete the call, nothing was changed: \(reason); see the daemon's log"
         }

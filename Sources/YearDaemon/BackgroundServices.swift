@@ -24,24 +24,30 @@ struct WatchdogService: Service {
     }
 }
 
-/// Writes the audit chain's head to the log every interval and expires requests past their time.
+/// Writes the audit chain's head to the log every `audit_head_interval_seconds`, expires requests past their time,
+/// and removes uploads left for an hour; it wakes at least every ten minutes.
 struct HousekeepingService: Service {
     let state: DaemonState
     let logger: Logger
 
     func run() async throws {
+        var lastHead = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await tick()
             let interval = state.configuration.auditHeadInterval
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(interval * 1000))) }
+            let writeHead = Date().timeIntervalSince(lastHead) >= interval
+            await tick(writeHead: writeHead)
+            if writeHead { lastHead = Date() }
+            let sleep = min(interval, 600)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(sleep * 1000))) }
         }
     }
 
-    func tick() async {
+    func tick(writeHead: Bool) async {
+        state.uploads.expire(olderThan: 3600)
         do {
             let expired = try await state.database.expireRequests()
             if expired > 0 { logger.notice("requests expired", metadata: ["count": "\(expired)"]) }
-            if let head = try await state.database.auditHead() {
+            if writeHead, let head = try await state.database.auditHead() {
                 logger.info(
                     "audit head", metadata: ["audit_seq": "\(head.sequence)", "audit_head": "\(head.hash)"])
             }

@@ -61,8 +61,9 @@ public enum Daemon {
         try await database.applyConfiguredSchools(configuration.schools, grants: configuration.grantsRecord)
         if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
         let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database) }
+        let uploads = try UploadStore(directory: configuration.stateDirectory + "/uploads")
         let state = DaemonState(
-            database: database, configuration: configuration, version: version,
+            database: database, uploads: uploads, configuration: configuration, version: version,
             onTransition: { outcome in
                 logger.notice(
                     "year moved",

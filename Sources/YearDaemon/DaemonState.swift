@@ -7,16 +7,19 @@ import YearStore
 /// What every request shares: the database, the configuration in force (replaced whole on reload), the start time.
 final class DaemonState: Sendable {
     let database: YearDatabase
+    /// Files being uploaded for import.
+    let uploads: UploadStore
     let started: Date
     let version: String
     private let current: NIOLockedValueBox<DaemonConfiguration>
     private let onTransition: @Sendable (ApprovalOutcome) -> Void
 
     init(
-        database: YearDatabase, configuration: DaemonConfiguration, version: String, started: Date = Date(),
-        onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in }
+        database: YearDatabase, uploads: UploadStore, configuration: DaemonConfiguration, version: String,
+        started: Date = Date(), onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in }
     ) {
         self.database = database
+        self.uploads = uploads
         self.started = started
         self.version = version
         self.onTransition = onTransition

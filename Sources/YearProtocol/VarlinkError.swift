@@ -121,6 +121,17 @@ public struct VarlinkError: Error, Sendable, Equatable {
             self.init(
                 name: "io.yeard.Approval.NotRequester",
                 parameters: .object(["id": .int(id), "requesterUid": .int(Int64(uid)), "message": message]))
+        case .uploadNotFound(let id):
+            self.init(
+                name: "io.yeard.Registry.UploadNotFound",
+                parameters: .object(["upload": .string(id), "message": message]))
+        case .importRefused(let file, let problems, let count):
+            self.init(
+                name: "io.yeard.Registry.ImportRefused",
+                parameters: .object([
+                    "file": .string(file), "problemCount": .int(Int64(count)),
+                    "problems": .array(problems.map(ProblemInfo.json)), "message": message,
+                ]))
         case .internalFailure(let reason):
             self.init(
                 name: "io.yeard.Year.InternalFailure",

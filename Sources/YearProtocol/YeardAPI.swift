@@ -272,8 +272,69 @@ public enum YeardAPI {
         ],
         errors: "")
 
+    /// The roles that import something (each kind has its own writer, checked when the kind is known).
+    public static let registryWriters: Set<Role> = [.secretary, .admin, .teacher]
+
+    /// `io.yeard.Registry`: the school registry, loaded from and written to CSV.
+    public static let registry = VarlinkInterface(
+        name: "io.yeard.Registry",
+        doc: """
+            The school registry: students, staff, subjects, classes and the rest, imported from CSV files all or
+            nothing and exported in the same format (docs/formats.md). A file goes up in parts with Upload, then
+            Import checks every row and writes the file in one transaction, or writes nothing and lists the problems.
+            """,
+        types: """
+            # A problem of an imported file: 1-based line and column (0: the whole row or file), the column's name.
+            type Problem (
+              line: int,
+              column: int,
+              field: ?string,
+              message: string
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Registry", "Upload", parameters: "(upload: ?string, data: string)",
+                reply: "(upload: string, bytes: int)",
+                doc: """
+                    Append data (base64, at most 512 KiB decoded per call) to the upload, or start one when upload is
+                    omitted. An upload belongs to its uploader and is kept for an hour after its last part.
+                    """,
+                roles: registryWriters, mutating: false, scope: .allVisible),
+            MethodSpec(
+                "io.yeard.Registry", "Import",
+                parameters:
+                    "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool)",
+                reply: """
+                    (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
+                    unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, \
+                    extraColumns: []string)
+                    """,
+                doc: """
+                    Import an uploaded file of a kind (students, staff, subjects, classes; the others follow) into a
+                    school and, for year-scoped kinds, a year (its id or label; default: the active year, else the
+                    only open one). The kind's writer role is needed: secretary for people, admin for subjects and
+                    classes. dryRun reports the counts and problems without writing. sha256, when given, must match
+                    the upload.
+                    """,
+                roles: registryWriters, mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Registry", "Export",
+                parameters: "(kind: string, school: ?string, year: ?string, offset: ?int, limit: ?int)",
+                reply: "(csv: string, next: ?int)",
+                doc: "One page of a kind in its CSV format (the header on the first page); next is the next offset.",
+                roles: anyRole, mutating: false, scope: .school(required: true)),
+        ],
+        errors: """
+            # The file has problems; nothing was written.
+            error ImportRefused (file: string, problems: []Problem, problemCount: int, message: string)
+
+            # No upload with this id belongs to the caller (or it expired).
+            error UploadNotFound (upload: string, message: string)
+            """)
+
     /// Every interface the daemon serves.
-    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit]
+    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry]
 
     /// Every method, by fully qualified name.
     public static let methods: [String: MethodSpec] = Dictionary(

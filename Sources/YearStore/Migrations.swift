@@ -99,6 +99,101 @@ enum Migrations {
                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                     """)
         }
+        migrator.registerMigration("2026-11-29-registry-people-classes-enrollments") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE student (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        id TEXT NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        last_name TEXT NOT NULL CHECK (last_name <> ''),
+                        first_name TEXT NOT NULL CHECK (first_name <> ''),
+                        middle_name TEXT,
+                        birth_date TEXT NOT NULL CHECK (date(birth_date) IS birth_date),
+                        gender TEXT NOT NULL CHECK (gender IN ('M', 'F')),
+                        personal_file_no TEXT,
+                        snils TEXT CHECK (snils IS NULL OR (length(snils) = 11 AND snils NOT GLOB '*[^0-9]*')),
+                        enrolled_on TEXT CHECK (enrolled_on IS NULL OR date(enrolled_on) IS enrolled_on),
+                        PRIMARY KEY (school_id, id)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX student_personal_file
+                        ON student(school_id, personal_file_no) WHERE personal_file_no IS NOT NULL;
+
+                    CREATE TABLE staff (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        id TEXT NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        last_name TEXT NOT NULL CHECK (last_name <> ''),
+                        first_name TEXT NOT NULL CHECK (first_name <> ''),
+                        middle_name TEXT,
+                        position TEXT,
+                        login TEXT,
+                        PRIMARY KEY (school_id, id)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX staff_login ON staff(school_id, login) WHERE login IS NOT NULL;
+
+                    CREATE TABLE subject (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        id TEXT NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        name TEXT NOT NULL CHECK (name <> ''),
+                        PRIMARY KEY (school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE school_class (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        name TEXT NOT NULL,
+                        grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 12),
+                        letter TEXT NOT NULL CHECK (length(letter) = 1),
+                        profile TEXT,
+                        class_type TEXT,
+                        class_teacher_id TEXT,
+                        capacity INTEGER CHECK (capacity IS NULL OR capacity BETWEEN 1 AND 100),
+                        PRIMARY KEY (year_id, name),
+                        CHECK (name = grade || letter),
+                        FOREIGN KEY (school_id, class_teacher_id) REFERENCES staff(school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE enrollment (
+                        id INTEGER PRIMARY KEY,
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        class_name TEXT NOT NULL,
+                        from_date TEXT NOT NULL CHECK (date(from_date) IS from_date),
+                        to_date TEXT CHECK (to_date IS NULL OR (date(to_date) IS to_date AND to_date >= from_date)),
+                        order_no TEXT,
+                        basis TEXT NOT NULL CHECK (basis <> ''),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        FOREIGN KEY (year_id, class_name) REFERENCES school_class(year_id, name)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX enrollment_one_open_per_student
+                        ON enrollment(year_id, school_id, student_id) WHERE to_date IS NULL;
+                    CREATE INDEX enrollment_by_class ON enrollment(year_id, class_name);
+
+                    CREATE TRIGGER school_class_school_is_the_years
+                        BEFORE INSERT ON school_class
+                        WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
+                        BEGIN SELECT RAISE(ABORT, 'a class belongs to its year''s school'); END;
+                    CREATE TRIGGER enrollment_school_is_the_years
+                        BEFORE INSERT ON enrollment
+                        WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
+                        BEGIN SELECT RAISE(ABORT, 'an enrollment belongs to its year''s school'); END;
+                    """)
+            // The data of a closed year are read-only, whoever writes: refused by the database itself.
+            let closed = { (row: String) in "(SELECT state FROM academic_year WHERE id = \(row).year_id) = 'closed'" }
+            for table in ["school_class", "enrollment"] {
+                for (event, condition) in [
+                    ("INSERT", closed("NEW")), ("UPDATE", closed("OLD") + " OR " + closed("NEW")),
+                    ("DELETE", closed("OLD")),
+                ] {
+                    try db.execute(
+                        sql: """
+                            CREATE TRIGGER \(table)_closed_year_\(event.lowercased())
+                                BEFORE \(event) ON \(table) WHEN \(condition)
+                                BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END
+                            """)
+                }
+            }
+        }
         return migrator
     }
 }

@@ -17,15 +17,32 @@ struct Client {
 
     /// Calls `method` and returns its reply; on failure prints the reason and exits with the documented code.
     func call<P: Encodable, R: Codable>(_ method: String, _ parameters: P, as type: R.Type) async throws -> R {
+        try await withSession { session in try await session.call(method, parameters, as: type) }
+    }
+
+    /// Runs several calls on one connection; failures are reported as by `call`.
+    func withSession<T>(_ body: (VarlinkSession) async throws -> T) async throws -> T {
         do {
-            return try await VarlinkSession.withConnection(path: options.socketPath) { session in
-                try await session.call(method, parameters, as: type)
-            }
+            return try await VarlinkSession.withConnection(path: options.socketPath, body)
         } catch let error as VarlinkError {
             if options.json {
                 printJSON(ErrorOutput(error: error.name, parameters: error.parameters))
             } else {
                 FileHandle.standardError.write(Data("yearctl: \(error.message)\n".utf8))
+                // An import's refusal lists every problem it found, one per line, FILE:LINE:COLUMN first.
+                if case .array(let problems)? = error.parameters["problems"],
+                    case .string(let file)? = error.parameters["file"]
+                {
+                    for problem in problems {
+                        let line = problem["line"].map(\.canonicalText) ?? "?"
+                        let column = problem["column"].map(\.canonicalText) ?? "?"
+                        var field = ""
+                        if case .string(let name)? = problem["field"] { field = " (\(name))" }
+                        var message = ""
+                        if case .string(let text)? = problem["message"] { message = text }
+                        FileHandle.standardError.write(Data("\(file):\(line):\(column)\(field): \(message)\n".utf8))
+                    }
+                }
             }
             throw ExitCode(Self.exitStatus(for: error).rawValue)
         } catch let error as VarlinkClientError {

@@ -33,7 +33,8 @@ struct DaemonFixture {
         let configuration = try DaemonConfiguration.parse(text, source: "test.toml")
         let database = try YearDatabase(path: configuration.databasePath)
         try await database.applyConfiguredSchools(configuration.schools)
-        state = DaemonState(database: database, configuration: configuration, version: "test")
+        let uploads = try UploadStore(directory: directory.appendingPathComponent("uploads").path)
+        state = DaemonState(database: database, uploads: uploads, configuration: configuration, version: "test")
         dispatcher = Dispatcher(state: state, logger: Logger(label: "test"))
     }
 

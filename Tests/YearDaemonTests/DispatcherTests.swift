@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import YearCore
 import YearProtocol
+import YearStore
 
 @testable import YearDaemon
 
@@ -17,6 +18,11 @@ struct DispatcherTests {
         "io.yeard.Approval.Approve": .object(["id": 1]),
         "io.yeard.Approval.Reject": .object(["id": 1, "reason": "no"]),
         "io.yeard.Approval.Cancel": .object(["id": 1]),
+        "io.yeard.Registry.Upload": .object(["data": ""]),
+        "io.yeard.Registry.Import": .object([
+            "kind": "students", "upload": "none", "fileName": "students.csv", "school": "school-a",
+        ]),
+        "io.yeard.Registry.Export": .object(["kind": "staff", "school": "school-a"]),
     ]
 
     @Test("every method of the table has a route and every route a method")
@@ -38,11 +44,16 @@ struct DispatcherTests {
         for spec in YeardAPI.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
             let reply = await fixture.call(spec.fullName, Self.parameters[spec.fullName] ?? .object([:]), as: caller)
             let denied = reply?.errorName == "io.yeard.Year.PermissionDenied"
-            let allowed = spec.roles.isEmpty || role.map(spec.roles.contains) == true
+            // An import also needs its kind's writer role (here students: the secretary's).
+            let roles = spec.fullName == "io.yeard.Registry.Import" ? [RegistryKind.students.writerRole] : spec.roles
+            let allowed = roles.isEmpty || role.map(roles.contains) == true
             #expect(
                 denied == !allowed, "\(spec.fullName) as \(role?.rawValue ?? "no role"): \(String(describing: reply))")
             if denied, case .array(let required)? = reply?["parameters"]?["required"] {
-                #expect(Set(required) == Set(spec.roles.map { JSONValue.string($0.rawValue) }))
+                let named = Set(required)
+                #expect(
+                    named == Set(roles.map { JSONValue.string($0.rawValue) })
+                        || named == Set(spec.roles.map { JSONValue.string($0.rawValue) }))
             }
         }
     }
@@ -158,5 +169,27 @@ struct DisclosureTests {
         fixture.state.replace(configuration)
         let filed = await fixture.call("io.yeard.Approval.File", .object(["year": 1, "event": "start"]), as: admin)
         #expect(filed?.errorName == "io.yeard.Year.SchoolNotFound")
+    }
+}
+
+@Suite("Registry permissions")
+struct RegistryPermissionTests {
+    @Test("each kind is imported by its writer role only", arguments: YearDatabase.registryKinds)
+    func writerRoles(kind: RegistryKind) async throws {
+        let fixture = try await DaemonFixture()
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-a", "label": "2026/2027"]),
+            as: DaemonFixture.caller(.admin))
+        for role in Role.allCases {
+            let caller = DaemonFixture.caller(role)
+            let upload = await fixture.call("io.yeard.Registry.Upload", .object(["data": ""]), as: caller)
+            let id = upload?["parameters"]?["upload"] ?? "none"
+            let reply = await fixture.call(
+                "io.yeard.Registry.Import",
+                .object(["kind": .string(kind.rawValue), "upload": id, "fileName": "f.csv", "school": "school-a"]),
+                as: caller)
+            let denied = reply?.errorName == "io.yeard.Year.PermissionDenied"
+            #expect(denied == (role != kind.writerRole), "\(kind) as \(role): \(String(describing: reply))")
+        }
     }
 }

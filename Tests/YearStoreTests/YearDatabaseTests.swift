@@ -13,7 +13,10 @@ struct YearDatabaseTests {
         #expect(try store.database.writerPragma("synchronous") == "2")
         #expect(try store.database.writerPragma("journal_mode") == "wal")
         #expect(try store.database.writerPragma("foreign_keys") == "1")
-        #expect(try store.database.appliedMigrations() == ["2026-11-29-schools-years-requests-audit"])
+        #expect(
+            try store.database.appliedMigrations() == [
+                "2026-11-29-schools-years-requests-audit", "2026-11-29-registry-people-classes-enrollments",
+            ])
     }
 
     @Test("a year is created open with the school's default dates; a second with the same label is refused")

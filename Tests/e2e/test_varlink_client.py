@@ -12,7 +12,7 @@ import sys
 import pytest
 import varlink
 
-INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.yeard.Audit"]
+INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.yeard.Audit", "io.yeard.Registry"]
 
 # Reply types, in Varlink notation: "?T" may be absent or null, "[]T" is an array, other names are types below.
 TYPES = {

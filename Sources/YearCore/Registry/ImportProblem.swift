@@ -1,0 +1,83 @@
+/// One problem of an imported file, where a person can find it: `students.csv:12:5 (birth_date): ...`.
+public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The 1-based line and column (field number); column 0 when the problem is the whole row or file.
+    public var line: Int, column: Int
+    /// The column's name, when there is one.
+    public var field: String?
+    /// What is wrong and what is expected.
+    public var message: String
+
+    /// A problem with every field given.
+    public init(line: Int, column: Int, field: String?, message: String) {
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
+    }
+
+    /// `12:5 (birth_date): message`.
+    public var description: String {
+        "\(line):\(column)\(field.map { " (\($0))" } ?? ""): \(message)"
+    }
+}
+
+/// What the parsers of values say about one text.
+public enum RegistryValues {
+    /// `2026-09-01` or `01.09.2026` (the two forms school systems export); nil for anything else.
+    public static func date(_ text: String) -> CalendarDate? {
+        if let iso = CalendarDate(iso: text) { return iso }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 2, parts[1].count == 2, parts[2].count == 4,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2])
+        else { return nil }
+        return CalendarDate(year: year, month: month, day: day)
+    }
+
+    /// `M` or `F` from M/F or the Cyrillic М/Ж, in either case.
+    public static func gender(_ text: String) -> String? {
+        switch text.uppercased() {
+        case "M", "М": "M"
+        case "F", "Ж": "F"
+        default: nil
+        }
+    }
+
+    /// Latin capitals that look like Cyrillic ones: a class letter typed in the wrong layout is the same class.
+    static let cyrillicLookalikes: [Character: Character] = [
+        "A": "А", "B": "В", "E": "Е", "K": "К", "M": "М", "H": "Н", "O": "О", "P": "Р", "C": "С", "T": "Т", "X": "Х",
+        "Y": "У",
+    ]
+
+    /// A class name `5А` (grade 1-12 and one letter, Cyrillic preferred): the canonical name, grade and letter.
+    public static func className(_ text: String) -> (name: String, grade: Int, letter: String)? {
+        let compact = text.filter { !$0.isWhitespace && $0 != "-" }
+        let digits = compact.prefix { $0.isASCII && $0.isNumber }
+        guard let grade = Int(digits), (1...12).contains(grade) else { return nil }
+        let rest = compact.dropFirst(digits.count).uppercased()
+        guard rest.count == 1, let letter = rest.first, letter.isLetter else { return nil }
+        let canonical = cyrillicLookalikes[letter] ?? letter
+        return ("\(grade)\(canonical)", grade, String(canonical))
+    }
+
+    /// SNILS as its 11 digits, from `123-456-789 01` or `12345678901`.
+    public static func snils(_ text: String) -> String? {
+        let digits = text.filter { $0.isASCII && $0.isNumber }
+        guard digits.count == 11, text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " }) else { return nil }
+        return digits
+    }
+
+    /// A non-negative integer within `range`.
+    public static func integer(_ text: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = Int(text), range.contains(value) else { return nil }
+        return value
+    }
+
+    /// An external id: 1-64 characters without control characters.
+    public static func identifier(_ text: String) -> String? {
+        guard (1...64).contains(text.count),
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
+        return text
+    }
+}

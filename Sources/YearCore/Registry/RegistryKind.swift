@@ -1,0 +1,193 @@
+import Foundation
+
+/// A kind of registry file: its CSV columns are the public contract (docs/formats.md).
+public enum RegistryKind: String, Sendable, CaseIterable, Codable {
+    case students, guardians, staff, subjects, classes, curriculum, assignments, schedule, grades, decisions,
+        consents, applications, orders
+
+    /// What a column holds, and so how its text is checked and normalized.
+    public enum ValueType: Sendable, Equatable {
+        /// An external id (1-64 characters).
+        case id
+        /// A person's name part (1-100 characters).
+        case name
+        /// Free text (at most 500 characters).
+        case text
+        /// A date, `2026-09-01` or `01.09.2026`, stored as the first.
+        case date
+        /// M/F/М/Ж, stored as M or F.
+        case gender
+        /// A class name `5А`, stored canonical (a Latin look-alike letter becomes Cyrillic).
+        case className
+        /// SNILS, stored as 11 digits.
+        case snils
+        /// An integer in a range.
+        case integer(ClosedRange<Int>)
+        /// One of the listed words.
+        case oneOf([String])
+    }
+
+    /// One column of the contract.
+    public struct Column: Sendable, Equatable {
+        /// The header name.
+        public let name: String
+        /// Whether every row must give a value (a required column must also be present in the header).
+        public let required: Bool
+        /// What it holds.
+        public let type: ValueType
+    }
+
+    /// The columns, in the order exports write them.
+    public var columns: [Column] {
+        // `name!` is required; the type follows the colon.
+        func c(_ spec: [(String, ValueType)]) -> [Column] {
+            spec.map { name, type in
+                Column(
+                    name: name.hasSuffix("!") ? String(name.dropLast()) : name, required: name.hasSuffix("!"),
+                    type: type)
+            }
+        }
+        let grade = ValueType.integer(1...12)
+        switch self {
+        case .students:
+            return c([
+                ("student_id!", .id), ("last_name!", .name), ("first_name!", .name), ("middle_name", .name),
+                ("birth_date!", .date), ("gender!", .gender), ("class", .className), ("personal_file_no", .id),
+                ("snils", .snils), ("enrolled_on", .date),
+            ])
+        case .guardians:
+            return c([
+                ("guardian_id!", .id), ("student_id!", .id), ("relation", .text), ("last_name!", .name),
+                ("first_name!", .name), ("middle_name", .name), ("phone", .text), ("email", .text),
+            ])
+        case .staff:
+            return c([
+                ("staff_id!", .id), ("last_name!", .name), ("first_name!", .name), ("middle_name", .name),
+                ("position", .text), ("login", .id),
+            ])
+        case .subjects:
+            return c([("subject_id!", .id), ("name!", .text)])
+        case .classes:
+            return c([
+                ("class!", .className), ("grade", grade), ("letter", .text), ("profile", .text),
+                ("class_type", .text), ("class_teacher_id", .id), ("capacity", .integer(1...100)),
+            ])
+        case .curriculum:
+            return c([
+                ("grade!", grade), ("profile", .text), ("subject_id!", .id), ("hours_per_week!", .integer(0...40)),
+                ("assessment", .oneOf(["graded", "pass_fail"])),
+            ])
+        case .assignments:
+            return c([("class!", .className), ("subject_id!", .id), ("group", .text), ("teacher_id!", .id)])
+        case .schedule:
+            return c([
+                ("class!", .className), ("weekday!", .integer(1...7)), ("period!", .integer(1...12)),
+                ("subject_id!", .id), ("group", .text), ("teacher_id", .id), ("room", .text),
+            ])
+        case .grades:
+            return c([
+                ("student_id!", .id), ("subject_id!", .id),
+                ("period!", .oneOf(["q1", "q2", "q3", "q4", "h1", "h2", "year", "exam", "final"])),
+                ("grade!", .oneOf(["2", "3", "4", "5", "pass", "fail", "exempt"])),
+            ])
+        case .decisions:
+            return c([
+                ("student_id!", .id),
+                (
+                    "outcome!",
+                    .oneOf(["promoted", "conditional", "retained", "adapted", "graduated", "left", "transferred"])
+                ),
+                ("debts", .text), ("deadline", .date), ("target_class", .className), ("order_no", .id),
+                ("order_date", .date),
+            ])
+        case .consents:
+            return c([
+                ("person_id!", .id), ("person_kind!", .oneOf(["student", "guardian", "staff"])), ("signed_by", .id),
+                ("signed_on!", .date), ("form_version", .text), ("withdrawn_on", .date),
+            ])
+        case .applications:
+            return c([
+                ("application_id!", .id), ("last_name!", .name), ("first_name!", .name), ("middle_name", .name),
+                ("birth_date", .date), ("gender", .gender), ("grade!", grade),
+                ("status!", .oneOf(["submitted", "accepted", "enrolled", "rejected", "withdrawn"])),
+                ("submitted_on", .date), ("guardian_name", .text), ("guardian_phone", .text), ("guardian_email", .text),
+            ])
+        case .orders:
+            return c([
+                ("order_no!", .id), ("order_date!", .date),
+                (
+                    "kind!",
+                    .oneOf([
+                        "enrollment", "withdrawal", "transfer_in", "transfer_out", "class_change", "promotion",
+                        "graduation",
+                    ])
+                ),
+                ("student_id!", .id), ("class_from", .className), ("class_to", .className), ("effective_on", .date),
+                ("basis", .text), ("destination", .text),
+            ])
+        }
+    }
+
+    /// Whether the kind's rows belong to one academic year (an import names the year).
+    public var isYearScoped: Bool {
+        switch self {
+        case .students, .classes, .curriculum, .assignments, .schedule, .grades, .decisions, .orders: true
+        case .guardians, .staff, .subjects, .consents, .applications: false
+        }
+    }
+}
+
+/// Where the columns of a file's header are, and what the header lacks or has too much of.
+public struct CSVHeader: Sendable {
+    /// The index of each known column present in the file.
+    public let index: [String: Int]
+    /// Columns the file has that the kind does not know (reported, then ignored).
+    public let extra: [String]
+    /// Required columns the file lacks.
+    public let missing: [String]
+
+    /// Reads `fields` (the first record) as the header of a `kind` file; names are matched without case and spaces.
+    public init(_ fields: [String], kind: RegistryKind) {
+        let known = Set(kind.columns.map(\.name))
+        var index: [String: Int] = [:]
+        var extra: [String] = []
+        for (position, raw) in fields.enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            if known.contains(name) && index[name] == nil {
+                index[name] = position
+            } else {
+                extra.append(raw)
+            }
+        }
+        self.index = index
+        self.extra = extra
+        missing = kind.columns.filter { $0.required && index[$0.name] == nil }.map(\.name)
+    }
+}
+
+extension RegistryKind {
+    /// The role that imports and edits this kind (domain.md §1): the secretary keeps people, enrollments and
+    /// orders; the admin keeps classes, subjects, curriculum, assignments and the schedule; teachers record grades.
+    public var writerRole: Role {
+        switch self {
+        case .students, .guardians, .staff, .consents, .applications, .orders, .decisions: .secretary
+        case .subjects, .classes, .curriculum, .assignments, .schedule: .admin
+        case .grades: .teacher
+        }
+    }
+
+    /// The column that identifies a row of this kind in a file (rows are upserted by it).
+    public var keyColumn: String {
+        switch self {
+        case .students, .grades, .decisions: "student_id"
+        case .guardians: "guardian_id"
+        case .staff: "staff_id"
+        case .subjects: "subject_id"
+        case .classes, .assignments, .schedule: "class"
+        case .curriculum: "grade"
+        case .consents: "person_id"
+        case .applications: "application_id"
+        case .orders: "order_no"
+        }
+    }
+}

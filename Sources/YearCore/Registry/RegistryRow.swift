@@ -1,0 +1,105 @@
+import Foundation
+
+/// One validated row of an import: each known column's normalized text (nil when empty or absent).
+public struct RegistryRow: Sendable, Equatable {
+    /// The line the row starts on.
+    public var line: Int
+    /// Normalized values by column name, in the kind's column order.
+    public var values: [String?]
+
+    /// A row with every field given.
+    public init(line: Int, values: [String?]) {
+        self.line = line
+        self.values = values
+    }
+}
+
+/// A record checked against its kind: the row, or every problem it has.
+public enum RowValidation: Sendable, Equatable {
+    case success(RegistryRow)
+    case failure([ImportProblem])
+}
+
+extension RegistryKind {
+    /// Checks and normalizes one record against the kind's columns: the row, or every problem it has.
+    public func validate(_ record: CSVRecord, header: CSVHeader) -> RowValidation {
+        var values: [String?] = []
+        var problems: [ImportProblem] = []
+        for column in columns {
+            guard let position = header.index[column.name] else {
+                values.append(nil)
+                continue
+            }
+            let raw = position < record.fields.count ? record.fields[position] : ""
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            func problem(_ message: String) {
+                problems.append(
+                    ImportProblem(line: record.line, column: position + 1, field: column.name, message: message))
+            }
+            if text.isEmpty {
+                if column.required { problem("a value is required") }
+                values.append(nil)
+                continue
+            }
+            switch Self.normalize(text, as: column.type) {
+            case .success(let value): values.append(value)
+            case .failure(let message):
+                problem(message)
+                values.append(nil)
+            }
+        }
+        if record.fields.count > header.index.count + header.extra.count {
+            problems.append(
+                ImportProblem(
+                    line: record.line, column: header.index.count + header.extra.count + 1, field: nil,
+                    message:
+                        "the row has \(record.fields.count) fields, the header \(header.index.count + header.extra.count)"
+                ))
+        }
+        return problems.isEmpty ? .success(RegistryRow(line: record.line, values: values)) : .failure(problems)
+    }
+
+    /// The value of `column` in `row`.
+    public func value(_ column: String, in row: RegistryRow) -> String? {
+        guard let index = columns.firstIndex(where: { $0.name == column }), index < row.values.count else { return nil }
+        return row.values[index]
+    }
+
+    enum Normalized {
+        case success(String)
+        case failure(String)
+    }
+
+    static func normalize(_ text: String, as type: ValueType) -> Normalized {
+        switch type {
+        case .id:
+            return RegistryValues.identifier(text).map(Normalized.success)
+                ?? .failure("expected an id of 1-64 characters, got '\(text.prefix(80))'")
+        case .name:
+            return text.count <= 100 ? .success(text) : .failure("a name part of at most 100 characters")
+        case .text:
+            return text.count <= 500 ? .success(text) : .failure("at most 500 characters")
+        case .date:
+            return RegistryValues.date(text).map { .success($0.description) }
+                ?? .failure("expected a date as 2026-09-01 or 01.09.2026, got '\(text.prefix(40))'")
+        case .gender:
+            return RegistryValues.gender(text).map(Normalized.success)
+                ?? .failure("expected M or F (М or Ж), got '\(text.prefix(20))'")
+        case .className:
+            return RegistryValues.className(text).map { .success($0.name) }
+                ?? .failure("expected a class such as 5А (grade 1-12 and a letter), got '\(text.prefix(20))'")
+        case .snils:
+            return RegistryValues.snils(text).map(Normalized.success)
+                ?? .failure("expected SNILS as 123-456-789 01 or 11 digits, got '\(text.prefix(20))'")
+        case .integer(let range):
+            return RegistryValues.integer(text, in: range).map { .success(String($0)) }
+                ?? .failure(
+                    "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text.prefix(20))'")
+        case .oneOf(let words):
+            let lowered = text.lowercased()
+            return words.contains(lowered)
+                ? .success(lowered)
+                : .failure("expected one of \(words.joined(separator: ", ")), got '\(text.prefix(40))'")
+        }
+    }
+}

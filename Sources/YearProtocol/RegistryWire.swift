@@ -1,0 +1,145 @@
+import YearCore
+
+/// A problem of an imported file, as the wire carries it (`io.yeard.Registry.Problem`).
+public struct ProblemInfo: Codable, Sendable, Equatable {
+    /// Where (1-based line and column; column 0 for the whole row or file), the column's name, and what.
+    public var line: Int, column: Int, field: String?, message: String
+
+    /// The wire form of a problem.
+    public init(_ problem: ImportProblem) {
+        line = problem.line
+        column = problem.column
+        field = problem.field
+        message = problem.message
+    }
+
+    /// The JSON value of a problem, for error parameters.
+    static func json(_ problem: ImportProblem) -> JSONValue {
+        .object([
+            "line": .int(Int64(problem.line)), "column": .int(Int64(problem.column)),
+            "field": problem.field.map(JSONValue.string) ?? .null, "message": .string(problem.message),
+        ])
+    }
+}
+
+/// `io.yeard.Registry.Upload`.
+public struct UploadParameters: MethodParameters {
+    /// The upload to append to (omitted: start one) and the next part of the file, base64.
+    public var upload: String?, data: String
+    /// Parameters with every field given.
+    public init(upload: String?, data: String) {
+        self.upload = upload
+        self.data = data
+    }
+}
+
+/// `io.yeard.Registry.Upload` reply.
+public struct UploadReply: Codable, Sendable {
+    /// The upload's id and its size so far.
+    public var upload: String, bytes: Int64
+    /// A reply with every field given.
+    public init(upload: String, bytes: Int64) {
+        self.upload = upload
+        self.bytes = bytes
+    }
+}
+
+/// `io.yeard.Registry.Import`.
+public struct ImportParameters: MethodParameters {
+    /// The kind, the upload holding the file, the school and year, the file's name and SHA-256, and whether to
+    /// only check.
+    public var kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?,
+        dryRun: Bool?
+    /// Parameters with every field given.
+    public init(
+        kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?, dryRun: Bool?
+    ) {
+        self.kind = kind
+        self.upload = upload
+        self.school = school
+        self.year = year
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.dryRun = dryRun
+    }
+}
+
+/// `io.yeard.Registry.Import` reply.
+public struct ImportReply: Codable, Sendable {
+    /// The kind, the file and its SHA-256, the year (label) it went into.
+    public var kind: String, fileName: String, sha256: String, year: String?
+    /// Rows read, added, changed and left unchanged (would be, on a dry run).
+    public var rows: Int, added: Int, changed: Int, unchanged: Int
+    /// Whether it was a dry run and whether anything was written.
+    public var dryRun: Bool, applied: Bool
+    /// Problems (the first 100) and their total; columns of the file that the kind does not know (ignored).
+    public var problems: [ProblemInfo], problemCount: Int, extraColumns: [String]
+
+    /// The wire form of an import's outcome.
+    public init(_ outcome: ImportOutcomeView, year: String?) {
+        kind = outcome.kind
+        fileName = outcome.fileName
+        sha256 = outcome.sha256
+        self.year = year
+        rows = outcome.rows
+        added = outcome.added
+        changed = outcome.changed
+        unchanged = outcome.unchanged
+        dryRun = outcome.dryRun
+        applied = outcome.applied
+        problems = outcome.problems.map(ProblemInfo.init)
+        problemCount = outcome.problemCount
+        extraColumns = outcome.extraColumns
+    }
+}
+
+/// The fields of an import's outcome the wire needs (the store's type, seen from the protocol module).
+public struct ImportOutcomeView: Sendable {
+    /// Fields as in `ImportReply`.
+    public var kind: String, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
+        dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
+
+    /// A view with every field given.
+    public init(
+        kind: String, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
+        dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
+    ) {
+        self.kind = kind
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.rows = rows
+        self.added = added
+        self.changed = changed
+        self.unchanged = unchanged
+        self.dryRun = dryRun
+        self.applied = applied
+        self.problems = problems
+        self.problemCount = problemCount
+        self.extraColumns = extraColumns
+    }
+}
+
+/// `io.yeard.Registry.Export`.
+public struct ExportParameters: MethodParameters {
+    /// The kind, the school and year, and the page: rows from `offset`, at most `limit`.
+    public var kind: String, school: String?, year: String?, offset: Int?, limit: Int?
+    /// Parameters with every field given.
+    public init(kind: String, school: String?, year: String?, offset: Int?, limit: Int?) {
+        self.kind = kind
+        self.school = school
+        self.year = year
+        self.offset = offset
+        self.limit = limit
+    }
+}
+
+/// `io.yeard.Registry.Export` reply.
+public struct ExportReply: Codable, Sendable {
+    /// CSV lines (the header on the first page) and the offset of the next page, if there is one.
+    public var csv: String, next: Int?
+    /// A reply with every field given.
+    public init(csv: String, next: Int?) {
+        self.csv = csv
+        self.next = next
+    }
+}

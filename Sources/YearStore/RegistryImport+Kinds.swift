@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import YearCore
+
+extension RegistryImport {
+    /// The school, the year (or NULL) and the basis recorded on enrollments this import makes.
+    private var arguments: StatementArguments {
+        [
+            "school": request.school, "year": request.year?.id,
+            "basis": "import of \(request.fileName) (sha256 \(request.sha256.prefix(16)))",
+        ]
+    }
+
+    /// The 1-based column of `name` in the file (0 when absent).
+    private func column(_ name: String) -> Int { (header?.index[name]).map { $0 + 1 } ?? 0 }
+
+    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`.
+    private func report(_ field: String, _ sql: String, _ message: (String) -> String) throws {
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            let value: String = row["value"] ?? ""
+            add(ImportProblem(line: row["line"], column: column(field), field: field, message: message(value)))
+        }
+    }
+
+    /// Checks that need the whole file or the database: duplicates in the file, references, conflicts.
+    func check() throws {
+        let key = "\"\(kind.keyColumn)\""
+        try report(
+            kind.keyColumn,
+            """
+            SELECT line, \(key) AS value FROM import_rows WHERE \(key) IN
+                (SELECT \(key) FROM import_rows GROUP BY \(key) HAVING count(*) > 1)
+                AND line > (SELECT min(line) FROM import_rows r WHERE r.\(key) = import_rows.\(key))
+            ORDER BY line
+            """
+        ) { "'\($0)' appears more than once in the file; each \(kind.keyColumn) may appear once" }
+        switch kind {
+        case .students:
+            if request.year == nil && has("class") {
+                try report(
+                    "class", "SELECT line, \"class\" AS value FROM import_rows WHERE \"class\" IS NOT NULL LIMIT 100"
+                ) { _ in "a class needs a year: name the year with --year" }
+                return
+            }
+            try report(
+                "class",
+                """
+                SELECT line, "class" AS value FROM import_rows r WHERE "class" IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM school_class c WHERE c.year_id = (:year) AND c.name = r."class")
+                ORDER BY line
+                """
+            ) { "no class \($0) in the year \(request.year?.label.description ?? ""); import the classes first" }
+            try report(
+                "class",
+                """
+                SELECT r.line, e.class_name || ' -> ' || r."class" AS value FROM import_rows r
+                JOIN enrollment e ON e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id
+                    AND e.to_date IS NULL
+                WHERE r."class" IS NOT NULL AND e.class_name <> r."class"
+                ORDER BY r.line
+                """
+            ) { "the student is in another class (\($0)): a class change is made by an order, not by an import" }
+            try report(
+                "personal_file_no",
+                """
+                SELECT r.line, r.personal_file_no AS value FROM import_rows r
+                WHERE r.personal_file_no IS NOT NULL AND (
+                    EXISTS (SELECT 1 FROM student s WHERE s.school_id = (:school) AND s.personal_file_no = r.personal_file_no
+                        AND s.id <> r.student_id)
+                    OR EXISTS (SELECT 1 FROM import_rows o WHERE o.personal_file_no = r.personal_file_no
+                        AND o.line < r.line))
+                ORDER BY r.line
+                """
+            ) { "the personal-file number \($0) belongs to another student" }
+            try report(
+                "enrolled_on",
+                """
+                SELECT r.line, r.enrolled_on AS value FROM import_rows r, academic_year y
+                WHERE y.id = (:year) AND r."class" IS NOT NULL AND r.enrolled_on > y.end_date ORDER BY r.line
+                """
+            ) { "enrolled on \($0), after the year's last day" }
+        case .staff:
+            try report(
+                "login",
+                """
+                SELECT r.line, r.login AS value FROM import_rows r WHERE r.login IS NOT NULL AND (
+                    EXISTS (SELECT 1 FROM staff s WHERE s.school_id = (:school) AND s.login = r.login AND s.id <> r.staff_id)
+                    OR EXISTS (SELECT 1 FROM import_rows o WHERE o.login = r.login AND o.line < r.line))
+                ORDER BY r.line
+                """
+            ) { "the login \($0) belongs to another member of staff" }
+        case .classes:
+            try report(
+                "grade",
+                """
+                SELECT line, grade AS value FROM import_rows
+                WHERE grade IS NOT NULL AND CAST(grade AS INTEGER) <> CAST(substr("class", 1, length("class") - 1) AS INTEGER)
+                ORDER BY line
+                """
+            ) { "grade \($0) does not match the class name" }
+            try report(
+                "letter",
+                """
+                SELECT line, letter AS value FROM import_rows
+                WHERE letter IS NOT NULL AND upper(letter) <> substr("class", -1) ORDER BY line
+                """
+            ) { "letter \($0) does not match the class name" }
+            try report(
+                "class_teacher_id",
+                """
+                SELECT line, class_teacher_id AS value FROM import_rows r WHERE class_teacher_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.school_id = (:school) AND s.id = r.class_teacher_id)
+                ORDER BY line
+                """
+            ) { "no member of staff \($0); import the staff first" }
+        default:
+            break
+        }
+    }
+
+    /// The stored table, its key column, and the file's columns mapped to stored columns (only those present).
+    private var mapping: (table: String, key: (file: String, stored: String), columns: [(file: String, stored: String)])
+    {
+        switch kind {
+        case .students:
+            let columns = [
+                "last_name", "first_name", "middle_name", "birth_date", "gender", "personal_file_no", "snils",
+                "enrolled_on",
+            ]
+            return ("student", ("student_id", "id"), columns.filter(has).map { ($0, $0) })
+        case .staff:
+            let columns = ["last_name", "first_name", "middle_name", "position", "login"]
+            return ("staff", ("staff_id", "id"), columns.filter(has).map { ($0, $0) })
+        case .subjects:
+            return ("subject", ("subject_id", "id"), [("name", "name")])
+        default:
+            let columns = ["profile", "class_type", "class_teacher_id", "capacity"]
+            return ("school_class", ("class", "name"), columns.filter(has).map { ($0, $0) })
+        }
+    }
+
+    /// The condition under which a stored row differs from its imported one.
+    private func differs(_ stored: String, _ imported: String) -> String {
+        let columns = mapping.columns
+        guard !columns.isEmpty else { return "0" }
+        return columns.map { column in
+            let value =
+                column.stored == "capacity"
+                ? "CAST(\(imported).\"\(column.file)\" AS INTEGER)" : "\(imported).\"\(column.file)\""
+            return "\(stored).\(column.stored) IS NOT \(value)"
+        }.joined(separator: " OR ")
+    }
+
+    /// The WHERE clause that finds the stored row of an imported one.
+    private var storedMatch: String {
+        let key = mapping.key
+        if kind == .classes { return "s.year_id = (:year) AND s.name = r.\"\(key.file)\"" }
+        return "s.school_id = (:school) AND s.\(key.stored) = r.\"\(key.file)\""
+    }
+
+    /// How many rows would be added and changed.
+    func count() throws -> (added: Int, changed: Int) {
+        let table = mapping.table
+        let added =
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM import_rows r WHERE NOT EXISTS (SELECT 1 FROM \(table) s WHERE \(storedMatch))",
+                arguments: arguments) ?? 0
+        var changedCondition = differs("s", "r")
+        if kind == .students && request.year != nil {
+            changedCondition += """
+                 OR (r."class" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year)
+                    AND e.school_id = (:school) AND e.student_id = r.student_id AND e.to_date IS NULL))
+                """
+        }
+        let changed =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM import_rows r JOIN \(table) s ON \(storedMatch) WHERE \(changedCondition)",
+                arguments: arguments) ?? 0
+        return (added, changed)
+    }
+
+    /// Merges the file: one upsert per table, updating only the columns the file has and only rows that differ.
+    func apply() throws {
+        let (table, key, columns) = mapping
+        var insertColumns = ["school_id", key.stored] + columns.map(\.stored)
+        var selectValues = ["(:school)", "r.\"\(key.file)\""] + columns.map { "r.\"\($0.file)\"" }
+        var conflict = "school_id, \(key.stored)"
+        if kind == .classes {
+            insertColumns = ["year_id", "school_id", "name", "grade", "letter"] + columns.map(\.stored)
+            selectValues =
+                [
+                    "(:year)", "(:school)", "r.\"class\"",
+                    "CAST(substr(r.\"class\", 1, length(r.\"class\") - 1) AS INTEGER)",
+                    "substr(r.\"class\", -1)",
+                ]
+                + columns.map { $0.stored == "capacity" ? "CAST(r.capacity AS INTEGER)" : "r.\"\($0.file)\"" }
+            conflict = "year_id, name"
+        }
+        let updates = columns.map { "\($0.stored) = excluded.\($0.stored)" }
+        let upsert =
+            updates.isEmpty
+            ? "DO NOTHING"
+            : "DO UPDATE SET \(updates.joined(separator: ", ")) WHERE \(differs(table, "excluded"))"
+        try db.execute(
+            sql: """
+                INSERT INTO \(table) (\(insertColumns.joined(separator: ", ")))
+                SELECT \(selectValues.joined(separator: ", ")) FROM import_rows r WHERE true
+                ON CONFLICT (\(conflict)) \(upsert)
+                """, arguments: arguments)
+        if kind == .students, request.year != nil {
+            try db.execute(
+                sql: """
+                    INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, basis)
+                    SELECT (:year), (:school), r.student_id, r."class", max(coalesce(r.enrolled_on, y.start_date), y.start_date), (:basis)
+                    FROM import_rows r, academic_year y
+                    WHERE y.id = (:year) AND r."class" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enrollment e
+                        WHERE e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id AND e.to_date IS NULL)
+                    """, arguments: arguments)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// One import inside its write transaction: streams the file into a temporary table, checks it with set-based
+/// queries, then merges it with one INSERT ... SELECT per table. Statements per file, not per student.
+final class RegistryImport {
+    let request: ImportRequest
+    let db: Database
+    var kind: RegistryKind { request.kind }
+
+    private(set) var problems: [ImportProblem] = []
+    private var problemCount = 0
+    private(set) var header: CSVHeader?
+    private var rows = 0
+
+    init(request: ImportRequest, db: Database) {
+        self.request = request
+        self.db = db
+    }
+
+    /// The columns of the temporary table, quoted (`class` and `group` are SQL words).
+    private var columnList: String { kind.columns.map { "\"\($0.name)\"" }.joined(separator: ", ") }
+
+    /// Whether the file has the column (an absent optional column leaves stored values as they are).
+    func has(_ column: String) -> Bool { header?.index[column] != nil }
+
+    func add(_ problem: ImportProblem) {
+        problemCount += 1
+        if problems.count < 100 { problems.append(problem) }
+    }
+
+    private func outcome(added: Int = 0, changed: Int = 0, applied: Bool) -> ImportOutcome {
+        ImportOutcome(
+            kind: kind, fileName: request.fileName, sha256: request.sha256, rows: rows, added: added,
+            changed: changed, unchanged: max(rows - added - changed, 0), dryRun: request.dryRun,
+            applied: applied && !request.dryRun, problems: problems, problemCount: problemCount,
+            extraColumns: header?.extra ?? [])
+    }
+
+    func run() throws -> ImportOutcome {
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows")
+        try db.execute(
+            sql:
+                "CREATE TEMP TABLE import_rows (line INTEGER NOT NULL, \(kind.columns.map { "\"\($0.name)\" TEXT" }.joined(separator: ", ")))"
+        )
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows") }
+        try load()
+        if header?.missing.isEmpty == true { try check() }
+        if problemCount > 0 { throw ImportRefused(outcome: outcome(applied: false)) }
+        let counts = try count()
+        try apply()
+        return outcome(added: counts.added, changed: counts.changed, applied: true)
+    }
+
+    /// Streams the file through the parser into the temporary table, validating every row.
+    private func load() throws {
+        guard let handle = FileHandle(forReadingAtPath: request.path) else {
+            throw YearError.internalFailure(reason: "the upload is gone")
+        }
+        defer { try? handle.close() }
+        var parser = CSVParser()
+        let placeholders = Array(repeating: "?", count: kind.columns.count + 1).joined(separator: ", ")
+        let insert = try db.makeStatement(sql: "INSERT INTO import_rows (line, \(columnList)) VALUES (\(placeholders))")
+        let handleRecord: (CSVRecord) throws -> Void = { record in
+            guard let header = self.header else {
+                let header = CSVHeader(record.fields, kind: self.kind)
+                self.header = header
+                for column in header.missing {
+                    self.add(
+                        ImportProblem(
+                            line: record.line, column: 0, field: column,
+                            message: "the header lacks the required column '\(column)'"))
+                }
+                return
+            }
+            self.rows += 1
+            switch self.kind.validate(record, header: header) {
+            case .success(let row):
+                // Valid rows go to the temporary table even after a problem, so that the checks across rows
+                // (duplicates, references) report theirs too; a file with any problem is rolled back.
+                var arguments: [(any DatabaseValueConvertible)?] = [row.line]
+                arguments += row.values.map { $0 as (any DatabaseValueConvertible)? }
+                try insert.execute(arguments: StatementArguments(arguments))
+            case .failure(let found):
+                found.forEach { self.add($0) }
+            }
+        }
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try parser.feed(chunk, emit: handleRecord)
+                if header?.missing.isEmpty == false { break }
+            }
+            try parser.finish(emit: handleRecord)
+        } catch let syntax as CSVSyntaxError {
+            add(ImportProblem(line: syntax.line, column: syntax.column, field: nil, message: syntax.reason))
+        }
+        if header == nil {
+            add(ImportProblem(line: 1, column: 0, field: nil, message: "the file is empty: expected a header line"))
+        }
+    }
+}
+
+/// An import refused for its problems; the transaction rolls back and the outcome lists them.
+struct ImportRefused: Error {
+    let outcome: ImportOutcome
+}

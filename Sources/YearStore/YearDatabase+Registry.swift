@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// What an import found and did.
+public struct ImportOutcome: Sendable, Equatable {
+    /// The kind, the file's name as the client gave it and the SHA-256 of its content.
+    public var kind: RegistryKind, fileName: String, sha256: String
+    /// Data rows read, and how many would be (dry run) or were added, changed or left unchanged.
+    public var rows: Int, added: Int, changed: Int, unchanged: Int
+    /// Whether this was a dry run, and whether anything was written.
+    public var dryRun: Bool, applied: Bool
+    /// The first problems (at most 100) and how many there were in all; columns the file has that the kind lacks.
+    public var problems: [ImportProblem], problemCount: Int, extraColumns: [String]
+}
+
+/// What to import: a file already in the state directory (an upload), its kind, school and year.
+public struct ImportRequest: Sendable {
+    /// The kind, the school, and the year for year-scoped kinds.
+    public var kind: RegistryKind, school: String, year: AcademicYear?
+    /// Where the content is, the name to report and its SHA-256.
+    public var path: String, fileName: String, sha256: String
+    /// Report without writing.
+    public var dryRun: Bool
+
+    /// A request with every field given.
+    public init(
+        kind: RegistryKind, school: String, year: AcademicYear?, path: String, fileName: String, sha256: String,
+        dryRun: Bool
+    ) {
+        self.kind = kind
+        self.school = school
+        self.year = year
+        self.path = path
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.dryRun = dryRun
+    }
+}
+
+/// An import that was refused (its problems) or rehearsed (a dry run): the transaction is rolled back either way.
+private struct RolledBack: Error {
+    let outcome: ImportOutcome
+}
+
+extension YearDatabase {
+    /// The kinds this store imports and exports so far.
+    public static let registryKinds: [RegistryKind] = [.students, .staff, .subjects, .classes]
+
+    /// Imports a file all or nothing, in one transaction: every row is checked, every problem is reported by line
+    /// and column, and a file with any problem writes nothing. The file is streamed, whatever its size.
+    public func importRegistry(_ request: ImportRequest, caller: Caller, now: Date = Date()) async throws
+        -> ImportOutcome
+    {
+        guard Self.registryKinds.contains(request.kind) else {
+            throw YearError.invalidParameter(
+                field: "kind",
+                reason: "importing \(request.kind.rawValue) is not available yet; available: "
+                    + Self.registryKinds.map(\.rawValue).joined(separator: ", "))
+        }
+        do {
+            return try await write { db in
+                if let year = request.year,
+                    try String.fetchOne(db, sql: "SELECT state FROM academic_year WHERE id = ?", arguments: [year.id])
+                        == YearState.closed.rawValue
+                {
+                    throw YearError.invalidParameter(
+                        field: "year", reason: "the year \(year.label) is closed: its data are read-only")
+                }
+                let outcome = try RegistryImport(request: request, db: db).run()
+                try Self.appendAudit(
+                    AuditEvent(
+                        caller: caller, role: request.kind.writerRole.rawValue, school: request.school,
+                        action: "registry.import", target: "\(request.kind.rawValue):\(request.fileName)",
+                        details: .object([
+                            "kind": .string(request.kind.rawValue), "file": .string(request.fileName),
+                            "sha256": .string(request.sha256), "year": request.year.map { .int($0.id) } ?? .null,
+                            "rows": .int(Int64(outcome.rows)), "added": .int(Int64(outcome.added)),
+                            "changed": .int(Int64(outcome.changed)), "unchanged": .int(Int64(outcome.unchanged)),
+                        ])),
+                    at: now, in: db)
+                if request.dryRun { throw RolledBack(outcome: outcome) }
+                return outcome
+            }
+        } catch let rolledBack as RolledBack {
+            return rolledBack.outcome
+        } catch let refused as ImportRefused {
+            return refused.outcome
+        }
+    }
+
+    /// One page of an export, as CSV lines (the header first on the first page), and whether more rows follow.
+    public func exportRegistry(kind: RegistryKind, school: String, year: AcademicYear?, offset: Int, limit: Int)
+        async throws -> (csv: String, more: Bool)
+    {
+        guard Self.registryKinds.contains(kind) else {
+            throw YearError.invalidParameter(
+                field: "kind",
+                reason: "exporting \(kind.rawValue) is not available yet; available: "
+                    + Self.registryKinds.map(\.rawValue).joined(separator: ", "))
+        }
+        return try await pool.read { db in
+            let sql: String
+            var arguments: StatementArguments = [school]
+            switch kind {
+            case .students:
+                sql = """
+                    SELECT s.id, s.last_name, s.first_name, s.middle_name, s.birth_date, s.gender, e.class_name,
+                        s.personal_file_no, s.snils, s.enrolled_on
+                    FROM student s
+                    LEFT JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id AND e.year_id = ?
+                        AND e.to_date IS NULL
+                    WHERE s.school_id = ? ORDER BY s.id LIMIT ? OFFSET ?
+                    """
+                arguments = [year?.id, school]
+            case .staff:
+                sql = """
+                    SELECT id, last_name, first_name, middle_name, position, login FROM staff
+                    WHERE school_id = ? ORDER BY id LIMIT ? OFFSET ?
+                    """
+            case .subjects:
+                sql = "SELECT id, name FROM subject WHERE school_id = ? ORDER BY id LIMIT ? OFFSET ?"
+            default:
+                sql = """
+                    SELECT name, grade, letter, profile, class_type, class_teacher_id, capacity FROM school_class
+                    WHERE school_id = ? AND year_id = ? ORDER BY grade, letter LIMIT ? OFFSET ?
+                    """
+                arguments += [year?.id]
+            }
+            arguments += [limit + 1, offset]
+            var csv = offset == 0 ? CSVWriter.line(kind.columns.map(\.name)) : ""
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            for row in rows.prefix(limit) {
+                csv += CSVWriter.line(
+                    (0..<row.count).map { index -> String? in
+                        let value = row[index] as DatabaseValue
+                        switch value.storage {
+                        case .null: return nil
+                        case .int64(let number): return String(number)
+                        case .string(let text): return text
+                        case .double(let number): return String(number)
+                        case .blob: return nil
+                        }
+                    })
+            }
+            return (csv, rows.count > limit)
+        }
+    }
+}

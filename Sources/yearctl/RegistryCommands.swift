@@ -1,0 +1,96 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import YearCore
+import YearProtocol
+
+/// `yearctl import KIND FILE`.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a registry CSV file, all or nothing (see docs/formats.md).",
+        discussion: """
+            KIND is one of: students, staff, subjects, classes. Every row is checked; a file with any problem \
+            writes nothing and every problem is listed as FILE:LINE:COLUMN. --dry-run reports what would be added, \
+            changed and left unchanged without writing. \(YeardAPI.help(for: "io.yeard.Registry.Import"))
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The kind of file.") var kind: String
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+    @Flag(name: .customLong("dry-run"), help: "Check and count without writing.") var dryRun = false
+
+    func run() async throws {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw UsageError(message: "cannot read \(file)")
+        }
+        defer { try? handle.close() }
+        let client = Client(options: options)
+        let reply = try await client.withSession { session -> ImportReply in
+            var upload: String?
+            var hasher = SHA256()
+            repeat {
+                let chunk = try handle.read(upToCount: 512 * 1024) ?? Data()
+                if chunk.isEmpty && upload != nil { break }
+                hasher.update(data: chunk)
+                upload = try await session.call(
+                    "io.yeard.Registry.Upload",
+                    UploadParameters(upload: upload, data: chunk.base64EncodedString()), as: UploadReply.self
+                ).upload
+            } while true
+            let sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return try await session.call(
+                "io.yeard.Registry.Import",
+                ImportParameters(
+                    kind: kind, upload: upload ?? "", school: options.school, year: year,
+                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun),
+                as: ImportReply.self)
+        }
+        client.output(reply) { reply in
+            let verb = reply.dryRun ? "would add" : "added"
+            print(
+                "\(reply.fileName): \(reply.rows) rows; \(verb) \(reply.added), "
+                    + "\(reply.dryRun ? "would change" : "changed") \(reply.changed), unchanged \(reply.unchanged)"
+                    + (reply.year.map { " (year \($0))" } ?? "") + (reply.dryRun ? "; nothing written (dry run)" : ""))
+            if !reply.extraColumns.isEmpty {
+                print("ignored columns: \(reply.extraColumns.joined(separator: ", "))")
+            }
+            for problem in reply.problems { print("\(reply.fileName):\(describe(problem))") }
+            if reply.problemCount > reply.problems.count {
+                print("... and \(reply.problemCount - reply.problems.count) more problems")
+            }
+        }
+        if reply.problemCount > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
+    }
+}
+
+/// `yearctl export KIND`.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a registry kind as CSV to standard output (imports back unchanged).",
+        discussion: YeardAPI.help(for: "io.yeard.Registry.Export"))
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The kind: students, staff, subjects, classes.") var kind: String
+    @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+
+    func run() async throws {
+        try await Client(options: options).withSession { session in
+            var offset: Int? = 0
+            while let next = offset {
+                let page = try await session.call(
+                    "io.yeard.Registry.Export",
+                    ExportParameters(kind: kind, school: options.school, year: year, offset: next, limit: 5000),
+                    as: ExportReply.self)
+                FileHandle.standardOutput.write(Data(page.csv.utf8))
+                offset = page.next
+            }
+        }
+    }
+}
+
+/// `12:5 (birth_date): message`.
+func describe(_ problem: ProblemInfo) -> String {
+    "\(problem.line):\(problem.column)\(problem.field.map { " (\($0))" } ?? ""): \(problem.message)"
+}

@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import Testing
+import YearCore
+
+@testable import YearStore
+
+@Suite("Registry import and export")
+struct RegistryImportTests {
+    let secretary = Caller(uid: 1005, gid: 100, userName: "secretary")
+
+    func importFile(
+        _ store: StoreFixture, _ kind: RegistryKind, _ text: String, year: AcademicYear?, dryRun: Bool = false
+    ) async throws -> ImportOutcome {
+        let path = store.directory.appendingPathComponent("\(kind.rawValue)-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return try await store.database.importRegistry(
+            ImportRequest(
+                kind: kind, school: "school-a", year: year, path: path, fileName: "\(kind.rawValue).csv",
+                sha256: Digest.sha256Hex(text), dryRun: dryRun),
+            caller: secretary, now: StoreFixture.t0)
+    }
+
+    func export(_ store: StoreFixture, _ kind: RegistryKind, year: AcademicYear?) async throws -> String {
+        try await store.database.exportRegistry(kind: kind, school: "school-a", year: year, offset: 0, limit: 1000).csv
+    }
+
+    static let staff =
+        "staff_id,last_name,first_name,middle_name,position,login\nT1,Петрова,Анна,Ивановна,учитель,apetrova\n"
+    static let classes =
+        "\u{FEFF}class;grade;letter;profile;class_type;class_teacher_id;capacity\r\n5А;5;А;;;T1;30\r\n5Б;5;Б;;;;\r\n"
+    static let students = """
+        student_id,last_name,first_name,middle_name,birth_date,gender,class,personal_file_no,snils,enrolled_on
+        S1,Ёлкин,Пётр,Ильич,01.03.2015,М,5А,П-1,123-456-789 01,01.09.2022
+        S2,Иванова,"Мария, Анна",,2015-07-12,F,5б,П-2,,
+
+        """
+
+    func loaded() async throws -> (StoreFixture, AcademicYear) {
+        let store = try await StoreFixture()
+        let year = try await store.createYear()
+        for (kind, text, added) in [
+            (RegistryKind.staff, Self.staff, 1), (.classes, Self.classes, 2), (.students, Self.students, 2),
+        ] {
+            let outcome = try await importFile(store, kind, text, year: kind == .staff ? nil : year)
+            #expect(outcome.added == added, "\(kind): \(outcome.problems)")
+        }
+        return (store, year)
+    }
+
+    @Test("each kind imports (semicolons, BOM, CRLF, DD.MM.YYYY, Cyrillic) and round-trips through export unchanged")
+    func roundTrip() async throws {
+        let (store, year) = try await loaded()
+        _ = try await importFile(store, .subjects, "subject_id,name\nmath,Математика\n", year: nil)
+        for kind in [RegistryKind.staff, .subjects, .classes, .students] {
+            let exported = try await export(store, kind, year: year)
+            let again = try await importFile(store, kind, exported, year: year)
+            #expect(again.problemCount == 0, "\(kind): \(again.problems)")
+            #expect(again.added == 0 && again.changed == 0 && again.unchanged == again.rows, "\(kind): \(again)")
+            #expect(try await export(store, kind, year: year) == exported)
+        }
+        let students = try await export(store, .students, year: year)
+        #expect(students.contains("S2,Иванова,\"Мария, Анна\",,2015-07-12,F,5Б,П-2,,"))
+        let enrolled = try await store.database.pool.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM enrollment WHERE to_date IS NULL")
+        }
+        #expect(enrolled == 2)
+    }
+
+    @Test("one bad row among good ones writes nothing and is reported by line and column")
+    func badRowRefusesTheFile() async throws {
+        let (store, year) = try await loaded()
+        let before = try await export(store, .students, year: year)
+        let text = """
+            student_id,last_name,first_name,birth_date,gender,class
+            S3,Новиков,Иван,2015-01-01,M,5А
+            S4,Орлова,Ольга,2015-02-30,F,5А
+            S5,Павлов,Павел,2015-03-03,M,9Я
+            S3,Новиков,Иван,2015-01-01,M,5А
+
+            """
+        let outcome = try await importFile(store, .students, text, year: year)
+        #expect(outcome.applied == false)
+        #expect(outcome.problems.map { "\($0.line):\($0.column)" } == ["3:4", "5:1", "4:6"], "\(outcome.problems)")
+        #expect(try await export(store, .students, year: year) == before)
+    }
+
+    @Test("a dry run counts and writes nothing; changes are counted as changes")
+    func dryRunAndChanges() async throws {
+        let (store, year) = try await loaded()
+        let changed = Self.students.replacingOccurrences(of: "Ильич", with: "Ильич-Оглы")
+        let dry = try await importFile(store, .students, changed, year: year, dryRun: true)
+        #expect(dry.changed == 1 && dry.unchanged == 1 && !dry.applied)
+        #expect(try await export(store, .students, year: year).contains("Ильич,"))
+        let real = try await importFile(store, .students, changed, year: year)
+        #expect(real.changed == 1 && real.applied)
+        #expect(try await export(store, .students, year: year).contains("Ильич-Оглы"))
+    }
+
+    @Test("moving a student to another class is refused: that takes an order")
+    func classChangeNeedsAnOrder() async throws {
+        let (store, year) = try await loaded()
+        let moved = Self.students.replacingOccurrences(of: ",5А,", with: ",5Б,")
+        let outcome = try await importFile(store, .students, moved, year: year)
+        #expect(outcome.problems.first?.field == "class")
+        #expect(outcome.problems.first?.message.contains("order") == true)
+    }
+
+    @Test("the data of a closed year refuse every write, even raw SQL")
+    func closedYearIsReadOnly() async throws {
+        let (store, year) = try await loaded()
+        try store.raw(
+            "UPDATE academic_year SET state = 'closed', version = version + 1 WHERE id = \(year.id)")
+        #expect(throws: DatabaseError.self) {
+            try store.raw("UPDATE school_class SET capacity = 31 WHERE year_id = \(year.id)")
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.raw("DELETE FROM enrollment WHERE year_id = \(year.id)")
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.raw(
+                "INSERT INTO school_class (year_id, school_id, name, grade, letter) VALUES (\(year.id), 'school-a', '6А', 6, 'А')"
+            )
+        }
+        await #expect(throws: YearError.self) { try await importFile(store, .classes, "class\n7А\n", year: year) }
+    }
+
+    @Test("empty files, missing columns and broken CSV are refused with where and why")
+    func brokenFiles() async throws {
+        let (store, year) = try await loaded()
+        #expect(try await importFile(store, .staff, "", year: nil).problems.first?.message.contains("empty") == true)
+        let missing = try await importFile(store, .staff, "staff_id,position\nT9,x\n", year: nil)
+        #expect(Set(missing.problems.compactMap(\.field)) == ["last_name", "first_name"])
+        let broken = try await importFile(store, .subjects, "subject_id,name\nx,\"open\n", year: year)
+        #expect(broken.problems.first?.line == 2)
+    }
+}
