@@ -9,6 +9,8 @@ extension Handlers {
             Dispatcher.route("io.yeard.Registry.Upload", upload),
             Dispatcher.route("io.yeard.Registry.Import", importFile),
             Dispatcher.route("io.yeard.Registry.Export", export),
+            Dispatcher.route("io.yeard.Registry.Movement", movement),
+            Dispatcher.route("io.yeard.Registry.IssueOrder", issueOrder),
         ]
     }
 
@@ -70,6 +72,51 @@ extension Handlers {
         let page = try await state.database.exportRegistry(
             kind: kind, school: school, year: year, offset: offset, limit: limit)
         return ExportReply(csv: page.csv, next: page.more ? offset + limit : nil)
+    }
+
+    func movement(_ parameters: MovementParameters, _ context: CallContext) async throws -> MovementReply {
+        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        guard let from = RegistryValues.date(parameters.from) else {
+            throw YearError.invalidParameter(field: "from", reason: "expected a date as 2026-09-01 or 01.09.2026")
+        }
+        guard let to = RegistryValues.date(parameters.to), from <= to else {
+            throw YearError.invalidParameter(field: "to", reason: "expected a date on or after 'from'")
+        }
+        let group = try parameters.class.map { text -> String in
+            guard let name = RegistryValues.className(text)?.name else {
+                throw YearError.invalidParameter(field: "class", reason: "expected a class such as 5А")
+            }
+            return name
+        }
+        guard let year = try await resolveYear(parameters.year, school: school, kind: .orders) else {
+            throw YearError.invalidParameter(field: "year", reason: "name the year")
+        }
+        let book = try await state.database.movement(school: school, year: year, from: from, to: to, group: group)
+        func info(_ line: MovementLine) -> MovementInfo {
+            MovementInfo(
+                class: line.group, start: line.start, arrived: line.arrived, left: line.left, end: line.end,
+                orders: line.orders)
+        }
+        return MovementReply(
+            school: school, year: year.label.description, from: from.description, to: to.description,
+            classes: book.classes.map(info), total: info(book.school))
+    }
+
+    func issueOrder(_ parameters: IssueOrderParameters, _ context: CallContext) async throws -> ImportReply {
+        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let text =
+            CSVWriter.line(RegistryKind.orders.columns.map(\.name))
+            + CSVWriter.line([
+                parameters.orderNo, parameters.orderDate, parameters.kind, parameters.studentId, parameters.classFrom,
+                parameters.classTo, parameters.effectiveOn, parameters.basis, parameters.destination,
+            ])
+        // One order is one row of an orders file: it goes through the same checks and the same transaction.
+        let upload = try state.uploads.append(Data(text.utf8), to: nil, owner: context.caller.uid)
+        return try await importFile(
+            ImportParameters(
+                kind: RegistryKind.orders.rawValue, upload: upload.id, school: school, year: parameters.year,
+                fileName: "order \(parameters.orderNo)", sha256: nil, dryRun: false),
+            context)
     }
 
     static func kind(_ text: String) throws -> RegistryKind {

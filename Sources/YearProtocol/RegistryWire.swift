@@ -143,3 +143,74 @@ public struct ExportReply: Codable, Sendable {
         self.next = next
     }
 }
+
+/// `io.yeard.Registry.Movement`.
+public struct MovementParameters: MethodParameters {
+    /// The school and year, the period (both days included, YYYY-MM-DD or DD.MM.YYYY) and, optionally, one class.
+    public var school: String?, year: String?, from: String, to: String, `class`: String?
+    /// Parameters with every field given.
+    public init(school: String?, year: String?, from: String, to: String, class: String?) {
+        self.school = school
+        self.year = year
+        self.from = from
+        self.to = to
+        self.class = `class`
+    }
+}
+
+/// One line of the movement book on the wire (`io.yeard.Registry.Movement` type `Movement`).
+public struct MovementInfo: Codable, Sendable, Equatable {
+    /// The class (absent for the whole school), the counts, and the orders behind the movement.
+    public var `class`: String?, start: Int, arrived: Int, left: Int, end: Int, orders: [String]
+    /// A line with every field given.
+    public init(class: String?, start: Int, arrived: Int, left: Int, end: Int, orders: [String]) {
+        self.class = `class`
+        self.start = start
+        self.arrived = arrived
+        self.left = left
+        self.end = end
+        self.orders = orders
+    }
+}
+
+/// `io.yeard.Registry.Movement` reply.
+public struct MovementReply: Codable, Sendable {
+    /// The school, the year's label, the period, each class's line and the school's.
+    public var school: String, year: String, from: String, to: String, classes: [MovementInfo], total: MovementInfo
+    /// A reply with every field given.
+    public init(
+        school: String, year: String, from: String, to: String, classes: [MovementInfo], total: MovementInfo
+    ) {
+        self.school = school
+        self.year = year
+        self.from = from
+        self.to = to
+        self.classes = classes
+        self.total = total
+    }
+}
+
+/// `io.yeard.Registry.IssueOrder`: one order for one student, the everyday way to enroll, withdraw, transfer or
+/// move a student between classes.
+public struct IssueOrderParameters: MethodParameters {
+    /// The school and year, and the order's fields as in an orders file.
+    public var school: String?, year: String?, orderNo: String, orderDate: String, kind: String, studentId: String,
+        classFrom: String?, classTo: String?, effectiveOn: String?, basis: String?, destination: String?
+    /// Parameters with every field given.
+    public init(
+        school: String?, year: String?, orderNo: String, orderDate: String, kind: String, studentId: String,
+        classFrom: String?, classTo: String?, effectiveOn: String?, basis: String?, destination: String?
+    ) {
+        self.school = school
+        self.year = year
+        self.orderNo = orderNo
+        self.orderDate = orderDate
+        self.kind = kind
+        self.studentId = studentId
+        self.classFrom = classFrom
+        self.classTo = classTo
+        self.effectiveOn = effectiveOn
+        self.basis = basis
+        self.destination = destination
+    }
+}

@@ -284,6 +284,17 @@ public enum YeardAPI {
             Import checks every row and writes the file in one transaction, or writes nothing and lists the problems.
             """,
         types: """
+            # One line of the book of student movement: a class (absent: the school) over a period;
+            # start + arrived - left = end. orders are the orders behind the movement, in date order.
+            type Movement (
+              class: ?string,
+              start: int,
+              arrived: int,
+              left: int,
+              end: int,
+              orders: []string
+            )
+
             # A problem of an imported file: 1-based line and column (0: the whole row or file), the column's name.
             type Problem (
               line: int,
@@ -318,6 +329,36 @@ public enum YeardAPI {
                     the upload.
                     """,
                 roles: registryWriters, mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Registry", "Movement",
+                parameters: "(school: ?string, year: ?string, from: string, to: string, class: ?string)",
+                reply: """
+                    (school: string, year: string, from: string, to: string, classes: []Movement, total: Movement)
+                    """,
+                doc: """
+                    The book of student movement from one day to another (both included): per class and for the
+                    school, the count at the start, arrivals, departures and the count at the end, with the orders
+                    behind them. from = to gives the exact count on a day (20 September: the OO-1 figures).
+                    """,
+                roles: anyRole, mutating: false, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Registry", "IssueOrder",
+                parameters: """
+                    (school: ?string, year: ?string, orderNo: string, orderDate: string, kind: string, \
+                    studentId: string, classFrom: ?string, classTo: ?string, effectiveOn: ?string, basis: ?string, \
+                    destination: ?string)
+                    """,
+                reply: """
+                    (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
+                    unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, \
+                    extraColumns: []string)
+                    """,
+                doc: """
+                    Record one order for one student and apply it to the enrollments: enrollment, withdrawal,
+                    transfer_in, transfer_out, class_change, graduation (or promotion, recorded only). Checked as a
+                    row of an orders file; the secretary's role.
+                    """,
+                roles: [.secretary], mutating: true, scope: .school(required: true)),
             MethodSpec(
                 "io.yeard.Registry", "Export",
                 parameters: "(kind: string, school: ?string, year: ?string, offset: ?int, limit: ?int)",

@@ -161,13 +161,37 @@ enum Migrations {
                         from_date TEXT NOT NULL CHECK (date(from_date) IS from_date),
                         to_date TEXT CHECK (to_date IS NULL OR (date(to_date) IS to_date AND to_date >= from_date)),
                         order_no TEXT,
+                        opened_by TEXT NOT NULL CHECK (opened_by IN ('import', 'enrollment', 'transfer_in', 'class_change')),
+                        closed_by TEXT CHECK (closed_by IN ('withdrawal', 'transfer_out', 'graduation', 'class_change')),
+                        closing_order_no TEXT,
                         basis TEXT NOT NULL CHECK (basis <> ''),
+                        CHECK ((to_date IS NULL) = (closed_by IS NULL)),
                         FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
                         FOREIGN KEY (year_id, class_name) REFERENCES school_class(year_id, name)
                     ) STRICT;
                     CREATE UNIQUE INDEX enrollment_one_open_per_student
                         ON enrollment(year_id, school_id, student_id) WHERE to_date IS NULL;
                     CREATE INDEX enrollment_by_class ON enrollment(year_id, class_name);
+
+                    CREATE TABLE school_order (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        order_no TEXT NOT NULL CHECK (length(order_no) BETWEEN 1 AND 64),
+                        student_id TEXT NOT NULL,
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        order_date TEXT NOT NULL CHECK (date(order_date) IS order_date),
+                        kind TEXT NOT NULL CHECK (kind IN ('enrollment', 'withdrawal', 'transfer_in', 'transfer_out',
+                            'class_change', 'promotion', 'graduation')),
+                        class_from TEXT,
+                        class_to TEXT,
+                        effective_on TEXT NOT NULL CHECK (date(effective_on) IS effective_on),
+                        basis TEXT,
+                        destination TEXT,
+                        PRIMARY KEY (school_id, order_no, student_id),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        CHECK (kind NOT IN ('enrollment', 'transfer_in', 'class_change') OR class_to IS NOT NULL)
+                    ) STRICT;
+                    CREATE INDEX school_order_by_year ON school_order(year_id, effective_on);
+                    CREATE INDEX enrollment_by_student ON enrollment(school_id, student_id, from_date);
 
                     CREATE TRIGGER school_class_school_is_the_years
                         BEFORE INSERT ON school_class
@@ -180,7 +204,7 @@ enum Migrations {
                     """)
             // The data of a closed year are read-only, whoever writes: refused by the database itself.
             let closed = { (row: String) in "(SELECT state FROM academic_year WHERE id = \(row).year_id) = 'closed'" }
-            for table in ["school_class", "enrollment"] {
+            for table in ["school_class", "enrollment", "school_order"] {
                 for (event, condition) in [
                     ("INSERT", closed("NEW")), ("UPDATE", closed("OLD") + " OR " + closed("NEW")),
                     ("DELETE", closed("OLD")),

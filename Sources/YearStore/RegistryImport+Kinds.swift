@@ -15,7 +15,7 @@ extension RegistryImport {
     private func column(_ name: String) -> Int { (header?.index[name]).map { $0 + 1 } ?? 0 }
 
     /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`.
-    private func report(_ field: String, _ sql: String, _ message: (String) -> String) throws {
+    func report(_ field: String, _ sql: String, _ message: (String) -> String) throws {
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             let value: String = row["value"] ?? ""
             add(ImportProblem(line: row["line"], column: column(field), field: field, message: message(value)))
@@ -24,17 +24,19 @@ extension RegistryImport {
 
     /// Checks that need the whole file or the database: duplicates in the file, references, conflicts.
     func check() throws {
-        let key = "\"\(kind.keyColumn)\""
+        let keys = kind.keyColumns.map { "\"\($0)\"" }
+        let same = keys.map { "r.\($0) IS import_rows.\($0)" }.joined(separator: " AND ")
         try report(
             kind.keyColumn,
             """
-            SELECT line, \(key) AS value FROM import_rows WHERE \(key) IN
-                (SELECT \(key) FROM import_rows GROUP BY \(key) HAVING count(*) > 1)
-                AND line > (SELECT min(line) FROM import_rows r WHERE r.\(key) = import_rows.\(key))
+            SELECT line, \(keys.joined(separator: " || ' ' || ")) AS value FROM import_rows
+            WHERE line > (SELECT min(line) FROM import_rows r WHERE \(same))
             ORDER BY line
             """
-        ) { "'\($0)' appears more than once in the file; each \(kind.keyColumn) may appear once" }
+        ) { "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may appear once" }
         switch kind {
+        case .orders:
+            try checkOrders()
         case .students:
             if request.year == nil && has("class") {
                 try report(
@@ -160,6 +162,7 @@ extension RegistryImport {
 
     /// How many rows would be added and changed.
     func count() throws -> (added: Int, changed: Int) {
+        if kind == .orders { return try countOrders() }
         let table = mapping.table
         let added =
             try Int.fetchOne(
@@ -184,6 +187,7 @@ extension RegistryImport {
 
     /// Merges the file: one upsert per table, updating only the columns the file has and only rows that differ.
     func apply() throws {
+        if kind == .orders { return try applyOrders() }
         let (table, key, columns) = mapping
         var insertColumns = ["school_id", key.stored] + columns.map(\.stored)
         var selectValues = ["(:school)", "r.\"\(key.file)\""] + columns.map { "r.\"\($0.file)\"" }
@@ -213,8 +217,9 @@ extension RegistryImport {
         if kind == .students, request.year != nil {
             try db.execute(
                 sql: """
-                    INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, basis)
-                    SELECT (:year), (:school), r.student_id, r."class", max(coalesce(r.enrolled_on, y.start_date), y.start_date), (:basis)
+                    INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, opened_by, basis)
+                    SELECT (:year), (:school), r.student_id, r."class",
+                        max(coalesce(r.enrolled_on, y.start_date), y.start_date), 'import', (:basis)
                     FROM import_rows r, academic_year y
                     WHERE y.id = (:year) AND r."class" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enrollment e
                         WHERE e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id AND e.to_date IS NULL)

@@ -10,7 +10,7 @@ final class RegistryImport {
     var kind: RegistryKind { request.kind }
 
     private(set) var problems: [ImportProblem] = []
-    private var problemCount = 0
+    private(set) var problemCount = 0
     private(set) var header: CSVHeader?
     private var rows = 0
 

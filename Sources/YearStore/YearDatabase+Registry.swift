@@ -45,7 +45,7 @@ private struct RolledBack: Error {
 
 extension YearDatabase {
     /// The kinds this store imports and exports so far.
-    public static let registryKinds: [RegistryKind] = [.students, .staff, .subjects, .classes]
+    public static let registryKinds: [RegistryKind] = [.students, .staff, .subjects, .classes, .orders]
 
     /// Imports a file all or nothing, in one transaction: every row is checked, every problem is reported by line
     /// and column, and a file with any problem writes nothing. The file is streamed, whatever its size.
@@ -120,6 +120,14 @@ extension YearDatabase {
                     """
             case .subjects:
                 sql = "SELECT id, name FROM subject WHERE school_id = ? ORDER BY id LIMIT ? OFFSET ?"
+            case .orders:
+                sql = """
+                    SELECT order_no, order_date, kind, student_id, class_from, class_to, effective_on, basis,
+                        destination
+                    FROM school_order WHERE school_id = ? AND year_id = ?
+                    ORDER BY effective_on, order_date, order_no, student_id LIMIT ? OFFSET ?
+                    """
+                arguments += [year?.id]
             default:
                 sql = """
                     SELECT name, grade, letter, profile, class_type, class_teacher_id, capacity FROM school_class

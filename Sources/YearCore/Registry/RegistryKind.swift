@@ -176,6 +176,18 @@ extension RegistryKind {
         }
     }
 
+    /// The columns that identify a row of this kind in a file (one order names several students).
+    public var keyColumns: [String] {
+        switch self {
+        case .orders: ["order_no", "student_id"]
+        case .grades: ["student_id", "subject_id", "period"]
+        case .curriculum: ["grade", "profile", "subject_id"]
+        case .assignments: ["class", "subject_id", "group"]
+        case .schedule: ["class", "weekday", "period", "group"]
+        default: [keyColumn]
+        }
+    }
+
     /// The column that identifies a row of this kind in a file (rows are upserted by it).
     public var keyColumn: String {
         switch self {
