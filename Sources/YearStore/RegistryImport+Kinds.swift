@@ -33,7 +33,10 @@ extension RegistryImport {
             WHERE line > (SELECT min(line) FROM import_rows r WHERE \(same))
             ORDER BY line
             """
-        ) { "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may appear once" }
+        ) {
+            "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may "
+                + "appear once"
+        }
         switch kind {
         case .orders:
             try checkOrders()

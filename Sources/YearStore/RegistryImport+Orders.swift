@@ -90,7 +90,10 @@ extension RegistryImport {
                 OR o.basis IS NOT r.basis OR o.destination IS NOT r.destination
             ORDER BY r.line
             """
-        ) { "order \($0) is already recorded for this student with other values; an order is not edited: issue a new one" }
+        ) {
+            "order \($0) is already recorded for this student with other values; an order is not edited: issue a "
+                + "new one"
+        }
         guard problemCount == 0 else { return }
         try sequenceOrders()
         try report(

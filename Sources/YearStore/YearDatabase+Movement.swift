@@ -64,8 +64,8 @@ extension YearDatabase {
                                 AND kind <> 'class_change' AND kind <> 'promotion'
                             ORDER BY effective_on, order_no)) AS orders
                     """, arguments: arguments)
-            let school =
-                whole.map(Self.movementLine) ?? MovementLine(group: nil, start: 0, arrived: 0, left: 0, end: 0, orders: [])
+            let empty = MovementLine(group: nil, start: 0, arrived: 0, left: 0, end: 0, orders: [])
+            let school = whole.map(Self.movementLine) ?? empty
             return (classes, school)
         }
     }

@@ -23,6 +23,12 @@ struct DispatcherTests {
             "kind": "students", "upload": "none", "fileName": "students.csv", "school": "school-a",
         ]),
         "io.yeard.Registry.Export": .object(["kind": "staff", "school": "school-a"]),
+        "io.yeard.Registry.Movement": .object([
+            "school": "school-a", "year": "2026/2027", "from": "2026-09-01", "to": "2026-09-30",
+        ]),
+        "io.yeard.Registry.IssueOrder": .object([
+            "school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1",
+        ]),
     ]
 
     @Test("every method of the table has a route and every route a method")

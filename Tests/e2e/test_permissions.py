@@ -33,6 +33,8 @@ METHOD_ROLES = {
     # Import also needs the kind's writer role; the case below imports staff, the secretary's kind.
     "io.yeard.Registry.Import": {"secretary"},
     "io.yeard.Registry.Export": ANY_ROLE,
+    "io.yeard.Registry.Movement": ANY_ROLE,
+    "io.yeard.Registry.IssueOrder": {"secretary"},
 }
 
 USERS = list(USER_ROLES)
@@ -66,6 +68,11 @@ CASES = [
     ("Registry.Import", "io.yeard.Registry.Import",
      {"kind": "staff", "upload": "none", "fileName": "staff.csv", "school": "school-a"}, "school-a"),
     ("Registry.Export", "io.yeard.Registry.Export", {"kind": "staff", "school": "school-a"}, "school-a"),
+    ("Registry.Movement", "io.yeard.Registry.Movement",
+     {"school": "school-a", "from": "2026-09-01", "to": "2026-09-30"}, "school-a"),
+    ("Registry.IssueOrder", "io.yeard.Registry.IssueOrder",
+     {"school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1"},
+     "school-a"),
 ]
 
 
