@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "yeard", targets: ["yeard"]),
         .executable(name: "yearctl", targets: ["yearctl"]),
         .executable(name: "yeard-bench", targets: ["yeard-bench"]),
+        .executable(name: "yeard-gen", targets: ["yeard-gen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -73,6 +74,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "yeard-gen",
+            dependencies: ["YearCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YearCoreTests", dependencies: ["YearCore"]),
         .testTarget(name: "YearStoreTests", dependencies: ["YearStore", "YearCore"]),

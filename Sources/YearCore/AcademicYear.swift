@@ -35,6 +35,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         ((daysSinceEpoch % 7) + 7) % 7 + 1
     }
 
+    /// The date `days` days later (or earlier, when negative), or nil outside years 1-9999.
+    public func adding(days: Int) -> CalendarDate? {
+        var year = self.year, month = self.month, day = self.day + days
+        while day > CalendarDate.daysIn(month: month, year: year) {
+            day -= CalendarDate.daysIn(month: month, year: year)
+            month += 1
+            if month > 12 { (month, year) = (1, year + 1) }
+        }
+        while day < 1 {
+            month -= 1
+            if month < 1 { (month, year) = (12, year - 1) }
+            day += CalendarDate.daysIn(month: month, year: year)
+        }
+        return CalendarDate(year: year, month: month, day: day)
+    }
+
     /// Days since 0001-01-01 (a Monday) in the proleptic Gregorian calendar.
     var daysSinceEpoch: Int {
         let y = year - 1

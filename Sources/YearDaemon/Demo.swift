@@ -10,7 +10,7 @@ public enum Demo {
 
     /// Writes `DIR/yeard.toml` unless it exists, and returns its path.
     ///
-    /// The user who runs the demo is the admin (and an auditor). The coordinator must be a different person:
+    /// The user who runs the demo is the admin (and the secretary and an auditor). The coordinator must be a different person:
     /// root when the demo runs as an ordinary user (`sudo yearctl ...`), else the user `nobody`
     /// (`runuser -u nobody -- yearctl ...`). The socket is 0666 so that the second user can connect; connecting
     /// grants nothing by itself, the roles come only from the grants below.
@@ -31,6 +31,9 @@ public enum Demo {
             #   yearctl year start 1 --reason "lessons begin"  # files request 1
             #   \(approver) --socket $YEARD_SOCKET request approve 1
             #   yearctl audit verify
+            # The school's registry (about 1,000 students) was generated into registry/ and loaded:
+            #   yearctl movement --from 2026-09-01 --to 2027-05-31
+            #   yearctl export students > students.csv; yearctl import students students.csv --dry-run
 
             [daemon]
             state_dir = "\(root)"
@@ -57,6 +60,10 @@ public enum Demo {
             user = "\(me)"
 
             [[grant]]
+            role = "secretary"
+            user = "\(me)"
+
+            [[grant]]
             role = "coordinator"
             user = "\(coordinator)"
 
@@ -65,16 +72,38 @@ public enum Demo {
         return path
     }
 
-    /// Creates the current academic year at the demo school when the school has no year yet.
+    /// Creates the current academic year at the demo school when the school has no year yet, and loads a generated
+    /// registry of about 1,000 students (`yeard-gen --size school --seed 1`) into it when the school has none. The
+    /// CSV files stay in `DIR/registry` to look at and to try `yearctl import` and `export` on.
     static func ensureYear(database: YearDatabase, configuration: DaemonConfiguration, logger: Logger) async throws {
-        guard configuration.schools.contains(where: { $0.id == schoolID }),
-            try await database.years(of: [schoolID]).isEmpty
-        else { return }
+        guard configuration.schools.contains(where: { $0.id == schoolID }) else { return }
         let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.gmt, from: Date())
         let startYear = (now.month ?? 9) >= 7 ? (now.year ?? 2026) : (now.year ?? 2026) - 1
-        let year = try await database.createYear(
-            school: schoolID, label: YearLabel(startYear: startYear), startDate: nil, endDate: nil,
-            caller: .daemon)
-        logger.notice("demo year created", metadata: ["year": "\(year.label)", "id": "\(year.id)"])
+        var year = try await database.years(of: [schoolID]).first { $0.label.startYear == startYear }
+        if try await database.years(of: [schoolID]).isEmpty {
+            year = try await database.createYear(
+                school: schoolID, label: YearLabel(startYear: startYear), startDate: nil, endDate: nil,
+                caller: .daemon)
+            logger.notice("demo year created", metadata: ["year": "\(startYear)/\(startYear + 1)"])
+        }
+        guard let year,
+            try await database.exportRegistry(kind: .staff, school: schoolID, year: nil, offset: 0, limit: 1).csv
+                .split(separator: "\n").count <= 1
+        else { return }
+        let directory = configuration.stateDirectory + "/registry"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let files = RegistryGenerator(seed: 1, startYear: startYear).school(0)
+        for kind in [RegistryKind.staff, .subjects, .classes, .students, .orders] {
+            let text = files[kind] ?? ""
+            let path = "\(directory)/\(kind.rawValue).csv"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let outcome = try await database.importRegistry(
+                ImportRequest(
+                    kind: kind, school: schoolID, year: kind.isYearScoped ? year : nil, path: path,
+                    fileName: "\(kind.rawValue).csv", sha256: Digest.sha256Hex(text), dryRun: false),
+                caller: .daemon)
+            logger.notice(
+                "demo registry loaded", metadata: ["kind": "\(kind.rawValue)", "rows": "\(outcome.rows)"])
+        }
     }
 }

@@ -1,0 +1,206 @@
+import Foundation
+
+/// A deterministic generator of realistic school registries, in the CSV formats of docs/formats.md: Russian names,
+/// classes 1А..11В, staff with class teachers, subjects, students enrolled from the year's start, and the year's
+/// orders (arrivals, departures, class changes). The same seed gives the same files, byte for byte.
+public struct RegistryGenerator: Sendable {
+    /// How much to generate.
+    public enum Size: String, Sendable, CaseIterable {
+        /// One school of about 1,000 students.
+        case school
+        /// 50 schools, about 50,000 students.
+        case district
+        /// 1,000 schools, about 1,000,000 students.
+        case region
+
+        /// How many schools.
+        public var schools: Int {
+            switch self {
+            case .school: 1
+            case .district: 50
+            case .region: 1000
+            }
+        }
+    }
+
+    /// SplitMix64: small, fast and the same on every platform (the standard library's generator is not seedable).
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+        mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
+    }
+
+    /// The seed and the academic year's first calendar year.
+    public let seed: UInt64, startYear: Int
+
+    /// A generator for `seed` and the year starting in `startYear`.
+    public init(seed: UInt64, startYear: Int) {
+        self.seed = seed
+        self.startYear = startYear
+    }
+
+    static let maleLast = [
+        "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
+        "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов",
+        "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов",
+        "Яковлев", "Григорьев",
+    ]
+    static let maleFirst = [
+        "Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Артём", "Илья",
+        "Кирилл", "Михаил", "Никита", "Матвей", "Роман", "Егор", "Арсений", "Иван", "Денис", "Евгений", "Тимофей",
+        "Владимир", "Пётр", "Фёдор", "Глеб", "Лев", "Марк",
+    ]
+    static let femaleFirst = [
+        "Анастасия", "Мария", "Анна", "Виктория", "Екатерина", "Наталья", "Марина", "Полина",
+        "Дарья", "Алина", "Ксения", "Елизавета", "Софья", "Алёна", "Вероника", "Ульяна", "Варвара", "Арина", "Ева",
+        "Милана", "Таисия", "Яна", "Ольга", "Татьяна", "Юлия",
+    ]
+    static let patronymics: [(String, String)] = [
+        ("Александрович", "Александровна"), ("Дмитриевич", "Дмитриевна"), ("Сергеевич", "Сергеевна"),
+        ("Андреевич", "Андреевна"), ("Алексеевич", "Алексеевна"), ("Михайлович", "Михайловна"),
+        ("Иванович", "Ивановна"), ("Петрович", "Петровна"), ("Николаевич", "Николаевна"),
+        ("Владимирович", "Владимировна"), ("Евгеньевич", "Евгеньевна"), ("Фёдорович", "Фёдоровна"),
+        ("Юрьевич", "Юрьевна"), ("Олегович", "Олеговна"), ("Викторович", "Викторовна"),
+    ]
+    static let subjects: [(String, String)] = [
+        ("rus", "Русский язык"), ("lit", "Литература"), ("math", "Математика"), ("alg", "Алгебра"),
+        ("geom", "Геометрия"), ("inf", "Информатика"), ("hist", "История"), ("soc", "Обществознание"),
+        ("geo", "География"), ("bio", "Биология"), ("phys", "Физика"), ("chem", "Химия"), ("eng", "Английский язык"),
+        ("pe", "Физическая культура"), ("art", "Изобразительное искусство"), ("music", "Музыка"),
+        ("tech", "Труд (технология)"), ("world", "Окружающий мир"),
+    ]
+    static let letters = ["А", "Б", "В", "Г"]
+
+    /// The files of school number `index` (0-based), by kind, as CSV text.
+    public func school(_ index: Int) -> [RegistryKind: String] {
+        var random = Random(state: seed &* 1_000_003 &+ UInt64(index))
+        let prefix = String(format: "%04d", index + 1)
+        var files: [RegistryKind: String] = [:]
+
+        var staff = CSVWriter.line(RegistryKind.staff.columns.map(\.name))
+        let teachers = 70
+        for number in 1...teachers {
+            let female = random.below(10) < 8
+            let name = person(female: female, random: &random)
+            let login = number % 3 == 0 ? "t\(prefix)_\(number)" : nil
+            staff += CSVWriter.line([
+                "T\(prefix)-\(number)", name.last, name.first, name.middle, "учитель", login,
+            ])
+        }
+        files[.staff] = staff
+        files[.subjects] =
+            CSVWriter.line(RegistryKind.subjects.columns.map(\.name))
+            + Self.subjects.map { CSVWriter.line([$0.0, $0.1]) }.joined()
+
+        var classes = CSVWriter.line(RegistryKind.classes.columns.map(\.name))
+        var classNames: [String] = []
+        var teacher = 1
+        for grade in 1...11 {
+            let count = grade <= 4 ? 4 : grade <= 9 ? 3 : 2
+            for letter in Self.letters.prefix(count) {
+                let name = "\(grade)\(letter)"
+                classNames.append(name)
+                classes += CSVWriter.line([
+                    name, String(grade), letter,
+                    grade >= 10 ? (letter == "А" ? "физико-математический" : "гуманитарный") : nil,
+                    "общеобразовательный", "T\(prefix)-\(teacher)", "30",
+                ])
+                teacher += 1
+            }
+        }
+        files[.classes] = classes
+
+        var students = CSVWriter.line(RegistryKind.students.columns.map(\.name))
+        var enrolled: [(id: String, group: String)] = []
+        var studentNumber = 0
+        func newStudent(grade: Int, group: String?) -> String {
+            studentNumber += 1
+            let id = "S\(prefix)-\(studentNumber)"
+            let female = random.below(2) == 0
+            let name = person(female: female, random: &random)
+            let birthYear = startYear - grade - 6 - (random.below(10) == 0 ? 1 : 0)
+            let birth =
+                "\(String(format: "%02d", 1 + random.below(28))).\(String(format: "%02d", 1 + random.below(12))).\(birthYear)"
+            let enrolledOn = group == nil ? nil : "\(startYear - grade + 1)-09-01"
+            students += CSVWriter.line([
+                id, name.last, name.first, name.middle, birth, female ? "Ж" : "М", group, "\(prefix)/\(studentNumber)",
+                snils(&random), enrolledOn,
+            ])
+            return id
+        }
+        for group in classNames {
+            let grade = Int(group.dropLast()) ?? 1
+            for _ in 0..<(22 + random.below(7)) {
+                enrolled.append((newStudent(grade: grade, group: group), group))
+            }
+        }
+
+        // The year's orders: arrivals to classes, departures, class changes within a grade, in date order.
+        var orders = CSVWriter.line(RegistryKind.orders.columns.map(\.name))
+        var orderNumber = 0
+        var present = enrolled
+        // Orders every few days from 2 September to the end of May, so that each student's orders are in date order.
+        var day = CalendarDate(year: startYear, month: 9, day: 1)
+        while let current = day, current.year == startYear || current.month <= 5 {
+            day = current.adding(days: 1 + random.below(5))
+            guard let today = day, today.year == startYear || today.month <= 5 else { break }
+            orderNumber += 1
+            let date = today.description
+            let action = random.below(3)
+            if action == 0 || present.isEmpty {
+                let group = random.pick(classNames)
+                let id = newStudent(grade: Int(group.dropLast()) ?? 1, group: nil)
+                orders += CSVWriter.line([
+                    "\(orderNumber)-у", date, "enrollment", id, nil, group, date, "заявление родителя", nil,
+                ])
+                present.append((id, group))
+            } else if action == 1 {
+                let leaving = present.remove(at: random.below(present.count))
+                orders += CSVWriter.line([
+                    "\(orderNumber)-в", date, random.below(2) == 0 ? "withdrawal" : "transfer_out", leaving.id,
+                    leaving.group, nil, date, "заявление родителя", "МБОУ СОШ № \(1 + random.below(90))",
+                ])
+            } else {
+                let index = random.below(present.count)
+                let moving = present[index]
+                let grade = moving.group.dropLast()
+                let others = classNames.filter { $0.dropLast() == grade && $0 != moving.group }
+                guard !others.isEmpty else { continue }
+                let target = random.pick(others)
+                orders += CSVWriter.line([
+                    "\(orderNumber)-п", date, "class_change", moving.id, moving.group, target, date,
+                    "решение педсовета", nil,
+                ])
+                present[index] = (moving.id, target)
+            }
+        }
+        files[.students] = students
+        files[.orders] = orders
+        return files
+    }
+
+    private func person(female: Bool, random: inout Random) -> (last: String, first: String, middle: String) {
+        let last = random.pick(Self.maleLast)
+        let middle = random.pick(Self.patronymics)
+        return (
+            female ? last + "а" : last, random.pick(female ? Self.femaleFirst : Self.maleFirst),
+            female ? middle.1 : middle.0
+        )
+    }
+
+    /// A SNILS with a valid checksum, formatted 123-456-789 01.
+    private func snils(_ random: inout Random) -> String {
+        let digits = (0..<9).map { _ in random.below(10) }
+        let sum = digits.enumerated().reduce(0) { $0 + $1.element * (9 - $1.offset) }
+        let check = sum < 100 ? sum : sum <= 101 ? 0 : (sum % 101 == 100 ? 0 : sum % 101)
+        let text = digits.map(String.init).joined()
+        return "\(text.prefix(3))-\(text.dropFirst(3).prefix(3))-\(text.suffix(3)) \(String(format: "%02d", check))"
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import YearCore
+
+@testable import YearStore
+
+@Suite("The book of student movement over a generated school")
+struct MovementTests {
+    /// Loads a generated school into a fresh store, in the documented order.
+    static func loadGenerated(seed: UInt64) async throws -> (StoreFixture, AcademicYear, [RegistryKind: String]) {
+        let store = try await StoreFixture()
+        let year = try await store.createYear()
+        let files = RegistryGenerator(seed: seed, startYear: 2026).school(0)
+        for kind in [RegistryKind.staff, .subjects, .classes, .students, .orders] {
+            let text = try #require(files[kind])
+            let path = store.directory.appendingPathComponent("\(kind.rawValue).csv").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let outcome = try await store.database.importRegistry(
+                ImportRequest(
+                    kind: kind, school: "school-a", year: kind.isYearScoped ? year : nil, path: path,
+                    fileName: "\(kind.rawValue).csv", sha256: Digest.sha256Hex(text), dryRun: false),
+                caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+            #expect(outcome.problemCount == 0, "\(kind): \(outcome.problems.prefix(3))")
+        }
+        return (store, year, files)
+    }
+
+    /// Enrollment intervals computed from the generator's files alone, without SQL: a student in a class from the
+    /// year's first day, then each order in date order.
+    static func intervals(_ files: [RegistryKind: String]) throws -> [(
+        student: String, group: String, from: String, to: String?, internalStart: Bool, internalEnd: Bool
+    )] {
+        func records(_ kind: RegistryKind) throws -> [[String: String]] {
+            var parser = CSVParser()
+            var rows: [[String]] = []
+            try parser.feed(Array((files[kind] ?? "").utf8)) { rows.append($0.fields) }
+            try parser.finish { rows.append($0.fields) }
+            let header = rows.removeFirst()
+            return rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        }
+        var open: [String: (group: String, from: String, internalStart: Bool)] = [:]
+        var done: [(String, String, String, String?, Bool, Bool)] = []
+        for student in try records(.students) where !(student["class"] ?? "").isEmpty {
+            open[student["student_id"] ?? ""] = (student["class"] ?? "", "2026-09-01", false)
+        }
+        let orders = try records(.orders).sorted { ($0["effective_on"] ?? "") < ($1["effective_on"] ?? "") }
+        for order in orders {
+            let id = order["student_id"] ?? "", date = order["effective_on"] ?? "", kind = order["kind"] ?? ""
+            if let current = open[id], kind != "enrollment" {
+                done.append((id, current.group, current.from, date, current.internalStart, kind == "class_change"))
+                open[id] = nil
+            }
+            if kind == "enrollment" || kind == "class_change" {
+                open[id] = (order["class_to"] ?? "", date, kind == "class_change")
+            }
+        }
+        for (id, current) in open { done.append((id, current.group, current.from, nil, current.internalStart, false)) }
+        return done.map { (student: $0.0, group: $0.1, from: $0.2, to: $0.3, internalStart: $0.4, internalEnd: $0.5) }
+    }
+
+    @Test("per class and for the school, the book equals a count made from the generator's files", arguments: [3, 11])
+    func movementEqualsIndependentCount(seed: Int) async throws {
+        let (store, year, files) = try await Self.loadGenerated(seed: UInt64(seed))
+        let intervals = try Self.intervals(files)
+        for (from, to) in [("2026-09-01", "2027-05-31"), ("2026-09-20", "2026-09-20"), ("2026-10-01", "2026-11-15")] {
+            let book = try await store.database.movement(
+                school: "school-a", year: year, from: try #require(CalendarDate(iso: from)),
+                to: try #require(CalendarDate(iso: to)))
+            for line in book.classes {
+                let mine = intervals.filter { $0.group == line.group }
+                #expect(line.start == mine.filter { $0.from < from && ($0.to ?? "9") >= from }.count)
+                #expect(line.arrived == mine.filter { $0.from >= from && $0.from <= to }.count)
+                #expect(line.left == mine.filter { ($0.to ?? "9") >= from && ($0.to ?? "9") <= to }.count)
+                #expect(line.end == mine.filter { $0.from <= to && ($0.to ?? "9") > to }.count)
+                #expect(line.start + line.arrived - line.left == line.end)
+            }
+            let present = { (day: String, before: Bool) in
+                Set(
+                    intervals.filter {
+                        before ? ($0.from < day && ($0.to ?? "9") >= day) : ($0.from <= day && ($0.to ?? "9") > day)
+                    }.map(\.student)
+                ).count
+            }
+            #expect(book.school.start == present(from, true))
+            #expect(book.school.end == present(to, false))
+            #expect(
+                book.school.arrived == intervals.filter { !$0.internalStart && $0.from >= from && $0.from <= to }.count)
+            #expect(
+                book.school.left
+                    == intervals.filter { !$0.internalEnd && ($0.to ?? "9") >= from && ($0.to ?? "9") <= to }.count)
+            #expect(book.school.start + book.school.arrived - book.school.left == book.school.end)
+            #expect(book.classes.map(\.end).reduce(0, +) == book.school.end)
+        }
+    }
+
+    @Test("re-importing the same orders changes nothing; an order cannot be edited or applied out of date order")
+    func ordersAreDocuments() async throws {
+        let (store, year, files) = try await Self.loadGenerated(seed: 5)
+        let orders = try #require(files[.orders])
+        let path = store.directory.appendingPathComponent("again.csv").path
+        try Data(orders.utf8).write(to: URL(fileURLWithPath: path))
+        let again = try await store.database.importRegistry(
+            ImportRequest(
+                kind: .orders, school: "school-a", year: year, path: path, fileName: "again.csv",
+                sha256: Digest.sha256Hex(orders), dryRun: false),
+            caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+        #expect(again.added == 0 && again.unchanged == again.rows && again.problemCount == 0)
+        let firstLine = try #require(orders.split(separator: "\n").dropFirst().first)
+        var fields = firstLine.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[7] = fields[7] + " (исправлено)"
+        let edited = orders.split(separator: "\n")[0] + "\n" + fields.joined(separator: ",") + "\n"
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
+        let refused = try await store.database.importRegistry(
+            ImportRequest(
+                kind: .orders, school: "school-a", year: year, path: path, fileName: "edited.csv",
+                sha256: Digest.sha256Hex(String(edited)), dryRun: false),
+            caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+        #expect(refused.problems.first?.message.contains("not edited") == true, "\(refused.problems)")
+    }
+}
