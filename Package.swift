@@ -71,6 +71,8 @@ let package = Package(
         .executableTarget(
             name: "yeard-bench",
             dependencies: [
+                "YearCore", "YearProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

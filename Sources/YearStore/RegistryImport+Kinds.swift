@@ -24,14 +24,15 @@ extension RegistryImport {
 
     /// Checks that need the whole file or the database: duplicates in the file, references, conflicts.
     func check() throws {
-        let keys = kind.keyColumns.map { "\"\($0)\"" }
-        let same = keys.map { "r.\($0) IS import_rows.\($0)" }.joined(separator: " AND ")
+        let keys = kind.keyColumns.map { "\"\($0)\"" }.joined(separator: ", ")
         try report(
             kind.keyColumn,
             """
-            SELECT line, \(keys.joined(separator: " || ' ' || ")) AS value FROM import_rows
-            WHERE line > (SELECT min(line) FROM import_rows r WHERE \(same))
-            ORDER BY line
+            SELECT line, value FROM (
+                SELECT line, \(kind.keyColumns.map { "coalesce(\"\($0)\", '')" }.joined(separator: " || ' ' || ")) AS value,
+                    row_number() OVER (PARTITION BY \(keys) ORDER BY line) AS k
+                FROM import_rows)
+            WHERE k > 1 ORDER BY line
             """
         ) {
             "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may "
@@ -68,12 +69,12 @@ extension RegistryImport {
             try report(
                 "personal_file_no",
                 """
-                SELECT r.line, r.personal_file_no AS value FROM import_rows r
-                WHERE r.personal_file_no IS NOT NULL AND (
-                    EXISTS (SELECT 1 FROM student s WHERE s.school_id = (:school) AND s.personal_file_no = r.personal_file_no
-                        AND s.id <> r.student_id)
-                    OR EXISTS (SELECT 1 FROM import_rows o WHERE o.personal_file_no = r.personal_file_no
-                        AND o.line < r.line))
+                SELECT r.line, r.personal_file_no AS value FROM (
+                    SELECT line, personal_file_no, student_id,
+                        row_number() OVER (PARTITION BY personal_file_no ORDER BY line) AS k
+                    FROM import_rows WHERE personal_file_no IS NOT NULL) r
+                WHERE r.k > 1 OR EXISTS (SELECT 1 FROM student s WHERE s.school_id = (:school)
+                    AND s.personal_file_no = r.personal_file_no AND s.id <> r.student_id)
                 ORDER BY r.line
                 """
             ) { "the personal-file number \($0) belongs to another student" }
@@ -88,9 +89,11 @@ extension RegistryImport {
             try report(
                 "login",
                 """
-                SELECT r.line, r.login AS value FROM import_rows r WHERE r.login IS NOT NULL AND (
-                    EXISTS (SELECT 1 FROM staff s WHERE s.school_id = (:school) AND s.login = r.login AND s.id <> r.staff_id)
-                    OR EXISTS (SELECT 1 FROM import_rows o WHERE o.login = r.login AND o.line < r.line))
+                SELECT r.line, r.login AS value FROM (
+                    SELECT line, login, staff_id, row_number() OVER (PARTITION BY login ORDER BY line) AS k
+                    FROM import_rows WHERE login IS NOT NULL) r
+                WHERE r.k > 1 OR EXISTS (SELECT 1 FROM staff s WHERE s.school_id = (:school) AND s.login = r.login
+                    AND s.id <> r.staff_id)
                 ORDER BY r.line
                 """
             ) { "the login \($0) belongs to another member of staff" }

@@ -79,16 +79,17 @@ final class RegistryImport {
             case .success(let row):
                 // Valid rows go to the temporary table even after a problem, so that the checks across rows
                 // (duplicates, references) report theirs too; a file with any problem is rolled back.
-                var arguments: [(any DatabaseValueConvertible)?] = [row.line]
-                arguments += row.values.map { $0 as (any DatabaseValueConvertible)? }
-                try insert.execute(arguments: StatementArguments(arguments))
+                var values: [DatabaseValue] = [row.line.databaseValue]
+                values.reserveCapacity(row.values.count + 1)
+                for value in row.values { values.append(value?.databaseValue ?? .null) }
+                try insert.execute(arguments: StatementArguments(values))
             case .failure(let found):
                 found.forEach { self.add($0) }
             }
         }
         do {
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                try parser.feed(chunk, emit: handleRecord)
+                try chunk.withUnsafeBytes { try parser.feed(buffer: $0, emit: handleRecord) }
                 if header?.missing.isEmpty == false { break }
             }
             try parser.finish(emit: handleRecord)

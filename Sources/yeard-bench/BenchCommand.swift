@@ -4,10 +4,10 @@ import Glibc
 
 /// `yeard-bench`: measures the daemon and, in the same run, the floor it is compared against.
 @main
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yeard-bench", abstract: "Benchmarks of yeard, each beside its floor measured in the same run.",
-        subcommands: [SocketBench.self])
+        subcommands: [SocketBench.self, ImportBench.self])
 }
 
 /// `yeard-bench socket`: status calls over the control socket from concurrent clients.
@@ -70,7 +70,10 @@ final class DaemonProcess {
     let process = Process()
     let socket: String
 
-    init(binary: String, directory: String) throws {
+    init(binary: String, directory: String, grants: [String] = ["auditor"], schools: [String] = ["bench-school"])
+        throws
+    {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/control.sock"
         let config = directory + "/yeard.toml"
         try """
@@ -79,11 +82,8 @@ final class DaemonProcess {
         socket = "\(socket)"
         log_level = "warning"
         max_connections_per_uid = 256
-        [[school]]
-        id = "bench-school"
-        [[grant]]
-        role = "auditor"
-        uid = \(getuid())
+        \(schools.map { "[[school]]\nid = \"\($0)\"\n" }.joined())
+        \(grants.map { "[[grant]]\nrole = \"\($0)\"\nuid = \(getuid())\n" }.joined())
         """.write(toFile: config, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--config", config]

@@ -62,6 +62,20 @@ public struct CSVParser: Sendable {
 
     /// Parses `bytes`, the next part of the file, calling `emit` for each complete record.
     public mutating func feed(_ bytes: some Sequence<UInt8>, emit: (CSVRecord) throws -> Void) throws {
+        // Contiguous input (Data, arrays) is read through a buffer pointer: byte iterators cost a call per byte.
+        let handled: Void?? = try bytes.withContiguousStorageIfAvailable { buffer in
+            try feed(buffer: UnsafeRawBufferPointer(buffer), emit: emit)
+        }
+        if handled != nil { return }
+        try feed(bytes: bytes, emit: emit)
+    }
+
+    /// Parses a buffer of bytes.
+    public mutating func feed(buffer: UnsafeRawBufferPointer, emit: (CSVRecord) throws -> Void) throws {
+        try feed(bytes: buffer, emit: emit)
+    }
+
+    private mutating func feed(bytes: some Sequence<UInt8>, emit: (CSVRecord) throws -> Void) throws {
         for byte in bytes {
             if !bomChecked {
                 bomBuffer.append(byte)

@@ -37,8 +37,13 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         public let type: ValueType
     }
 
-    /// The columns, in the order exports write them.
-    public var columns: [Column] {
+    /// The columns, in the order exports write them (built once per kind: rows are validated against them).
+    public var columns: [Column] { Self.columnTable[self] ?? [] }
+
+    private static let columnTable: [RegistryKind: [Column]] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0, $0.makeColumns()) })
+
+    private func makeColumns() -> [Column] {
         // `name!` is required; the type follows the colon.
         func c(_ spec: [(String, ValueType)]) -> [Column] {
             spec.map { name, type in
@@ -141,6 +146,8 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
 public struct CSVHeader: Sendable {
     /// The index of each known column present in the file.
     public let index: [String: Int]
+    /// For each of the kind's columns in order, its position in the file (nil when absent).
+    public let positions: [Int?]
     /// Columns the file has that the kind does not know (reported, then ignored).
     public let extra: [String]
     /// Required columns the file lacks.
@@ -161,6 +168,7 @@ public struct CSVHeader: Sendable {
         }
         self.index = index
         self.extra = extra
+        positions = kind.columns.map { index[$0.name] }
         missing = kind.columns.filter { $0.required && index[$0.name] == nil }.map(\.name)
     }
 }

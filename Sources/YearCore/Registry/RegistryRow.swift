@@ -25,13 +25,14 @@ extension RegistryKind {
     public func validate(_ record: CSVRecord, header: CSVHeader) -> RowValidation {
         var values: [String?] = []
         var problems: [ImportProblem] = []
-        for column in columns {
-            guard let position = header.index[column.name] else {
+        values.reserveCapacity(header.positions.count)
+        for (column, position) in zip(columns, header.positions) {
+            guard let position else {
                 values.append(nil)
                 continue
             }
             let raw = position < record.fields.count ? record.fields[position] : ""
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = Self.trimmed(raw)
             func problem(_ message: String) {
                 problems.append(
                     ImportProblem(line: record.line, column: position + 1, field: column.name, message: message))
@@ -59,6 +60,15 @@ extension RegistryKind {
         return problems.isEmpty ? .success(RegistryRow(line: record.line, values: values)) : .failure(problems)
     }
 
+    /// `text` without leading and trailing spaces and tabs (cheap when there are none, the usual case).
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last,
+            first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || first == 0xC2 || last == 0xA0
+        else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
     /// The value of `column` in `row`.
     public func value(_ column: String, in row: RegistryRow) -> String? {
         guard let index = columns.firstIndex(where: { $0.name == column }), index < row.values.count else { return nil }
@@ -76,9 +86,10 @@ extension RegistryKind {
             return RegistryValues.identifier(text).map(Normalized.success)
                 ?? .failure("expected an id of 1-64 characters, got '\(text.prefix(80))'")
         case .name:
-            return text.count <= 100 ? .success(text) : .failure("a name part of at most 100 characters")
+            return text.utf8.count <= 100 || text.count <= 100
+                ? .success(text) : .failure("a name part of at most 100 characters")
         case .text:
-            return text.count <= 500 ? .success(text) : .failure("at most 500 characters")
+            return text.utf8.count <= 500 || text.count <= 500 ? .success(text) : .failure("at most 500 characters")
         case .date:
             return RegistryValues.date(text).map { .success($0.description) }
                 ?? .failure("expected a date as 2026-09-01 or 01.09.2026, got '\(text.prefix(40))'")

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Glibc
+import YearCore
+import YearProtocol
+
+/// `yeard-bench import`: the generated region's students through yeard, beside the sqlite3 CLI's `.import` of the
+/// same file into a plain table (the floor, which checks nothing).
+struct ImportBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import of generated students (default: the region size, ~1,000,000) against sqlite3's .import.")
+
+    @Option(help: "How many generated schools' students go into the one file (1,000: the region size).")
+    var schools = 1000
+    @Option(help: "The yeard binary (default: next to this one).") var yeard: String?
+    @Option(help: "How many movement counts to time.") var counts = 200
+
+    func run() async throws {
+        let binary = yeard ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/yeard"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no yeard at \(binary): build it first with 'swift build -c release' or give --yeard")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-bench-import-\(getpid())")
+            .path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let generator = RegistryGenerator(seed: 1, startYear: 2026)
+        let first = generator.school(0)
+        let studentsPath = directory + "/students.csv"
+        FileManager.default.createFile(atPath: studentsPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: studentsPath))
+        var rows = 0
+        for index in 0..<schools {
+            let text = index == 0 ? first[.students] ?? "" : generator.school(index)[.students] ?? ""
+            let body = index == 0 ? Substring(text) : text.drop { $0 != "\n" }.dropFirst()
+            rows += body.split(separator: "\n").count - (index == 0 ? 1 : 0)
+            try output.write(contentsOf: Data(body.utf8))
+        }
+        try output.close()
+        let size = (try FileManager.default.attributesOfItem(atPath: studentsPath)[.size] as? Int) ?? 0
+        print("yeard-bench import: \(rows) students, \(size / 1_000_000) MB, \(schools) generated schools in one file")
+
+        let floor = try sqliteImport(studentsPath, directory: directory)
+        let daemon = try DaemonProcess(
+            binary: binary, directory: directory + "/yeard", grants: ["admin", "secretary", "auditor"],
+            schools: ["bench-school", "one-school"])
+        defer { daemon.stop() }
+        let result = try await VarlinkSession.withConnection(path: daemon.socket) { session in
+            for school in ["bench-school", "one-school"] {
+                _ = try await session.call(
+                    "io.yeard.Year.Create",
+                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil),
+                    as: YearReply.self)
+            }
+            for kind in [RegistryKind.staff, .classes] {
+                _ = try await upload(
+                    Data((first[kind] ?? "").utf8), kind: kind, school: "bench-school", session: session)
+            }
+            // The movement book is timed on one realistic school: the generated school with its year's orders.
+            for kind in [RegistryKind.staff, .classes, .students, .orders] {
+                _ = try await upload(Data((first[kind] ?? "").utf8), kind: kind, school: "one-school", session: session)
+            }
+            let start = ContinuousClock.now
+            let reply = try await upload(
+                try Data(contentsOf: URL(fileURLWithPath: studentsPath)), kind: .students, school: "bench-school",
+                session: session)
+            let elapsed = ContinuousClock.now - start
+            var times: [Double] = []
+            for _ in 0..<counts {
+                let begin = ContinuousClock.now
+                _ = try await session.call(
+                    "io.yeard.Registry.Movement",
+                    MovementParameters(
+                        school: "one-school", year: nil, from: "2026-09-20", to: "2026-09-20", class: nil),
+                    as: MovementReply.self)
+                let taken = ContinuousClock.now - begin
+                times.append(Double(taken.components.seconds) * 1000 + Double(taken.components.attoseconds) / 1e15)
+            }
+            return (reply, elapsed, times.sorted())
+        }
+        let seconds = Double(result.1.components.seconds) + Double(result.1.components.attoseconds) / 1e18
+        let memory = daemon.memory()
+        print(
+            "  sqlite3 .import (floor, no checks):  \(String(format: "%6.2f", floor)) s  \(String(format: "%8.0f", Double(rows) / floor)) rows/s"
+        )
+        print(
+            "  yeard import, every row checked:     \(String(format: "%6.2f", seconds)) s  \(String(format: "%8.0f", Double(rows) / seconds)) rows/s  (\(result.0.added) added)"
+        )
+        print(String(format: "  ratio to the floor: %.2fx (target: at most 2x)", seconds / floor))
+        print(String(format: "  yeard peak RSS (VmHWM): %.1f MB (target: under 200 MB)", memory.peak))
+        let p50 = result.2[result.2.count / 2], p99 = result.2[min(result.2.count - 1, result.2.count * 99 / 100)]
+        print(
+            String(
+                format:
+                    "  movement count of one school (~1,000 students) on 2026-09-20: p50 %.2f ms, p99 %.2f ms (target: under 10 ms)",
+                p50, p99))
+    }
+
+    func upload(_ data: Data, kind: RegistryKind, school: String, session: VarlinkSession) async throws -> ImportReply {
+        var upload: String?
+        var offset = 0
+        repeat {
+            let chunk = data[offset..<min(offset + 512 * 1024, data.count)]
+            upload = try await session.call(
+                "io.yeard.Registry.Upload", UploadParameters(upload: upload, data: Data(chunk).base64EncodedString()),
+                as: UploadReply.self
+            ).upload
+            offset += 512 * 1024
+        } while offset < data.count
+        return try await session.call(
+            "io.yeard.Registry.Import",
+            ImportParameters(
+                kind: kind.rawValue, upload: upload ?? "", school: school, year: nil, fileName: "\(kind.rawValue).csv",
+                sha256: nil, dryRun: false), as: ImportReply.self)
+    }
+
+    /// Seconds the sqlite3 CLI takes to `.import` the file into a plain table of a fresh WAL database.
+    func sqliteImport(_ path: String, directory: String) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [
+            directory + "/floor.sqlite", "-cmd", "PRAGMA journal_mode=WAL", "-cmd", "PRAGMA synchronous=FULL",
+            "-cmd", ".mode csv", "-cmd", ".import \(path) students", ".exit",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
