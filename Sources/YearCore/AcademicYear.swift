@@ -17,17 +17,41 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`; nil for anything else, including dates that do not exist (`2027-02-29`).
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
+        guard let (year, month, day) = Self.numbers(text, layout: [4, 2, 2], separator: UInt8(ascii: "-")) else {
+            return nil
+        }
         self.init(year: year, month: month, day: day)
     }
 
-    /// `YYYY-MM-DD`.
+    /// The three numbers of `text` when it is ASCII digits in groups of `layout` widths joined by `separator`.
+    static func numbers(_ text: String, layout: [Int], separator: UInt8) -> (Int, Int, Int)? {
+        var values = [0, 0, 0]
+        var group = 0
+        var width = 0
+        for byte in text.utf8 {
+            if byte == separator {
+                guard group < 2, width == layout[group] else { return nil }
+                group += 1
+                width = 0
+            } else if byte >= 0x30 && byte <= 0x39 {
+                guard width < layout[group] else { return nil }
+                values[group] = values[group] * 10 + Int(byte - 0x30)
+                width += 1
+            } else {
+                return nil
+            }
+        }
+        guard group == 2, width == layout[2] else { return nil }
+        return (values[0], values[1], values[2])
+    }
+
+    /// `YYYY-MM-DD` (built by hand: `String(format:)` costs more than the rest of an imported row).
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     /// 1 = Monday ... 7 = Sunday (ISO 8601), by Zeller-free arithmetic on days since 0001-01-01.

@@ -26,10 +26,7 @@ public enum RegistryValues {
     /// `2026-09-01` or `01.09.2026` (the two forms school systems export); nil for anything else.
     public static func date(_ text: String) -> CalendarDate? {
         if let iso = CalendarDate(iso: text) { return iso }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 2, parts[1].count == 2, parts[2].count == 4,
-            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2])
+        guard let (day, month, year) = CalendarDate.numbers(text, layout: [2, 2, 4], separator: UInt8(ascii: "."))
         else { return nil }
         return CalendarDate(year: year, month: month, day: day)
     }
@@ -51,7 +48,8 @@ public enum RegistryValues {
 
     /// A class name `5А` (grade 1-12 and one letter, Cyrillic preferred): the canonical name, grade and letter.
     public static func className(_ text: String) -> (name: String, grade: Int, letter: String)? {
-        let compact = text.filter { !$0.isWhitespace && $0 != "-" }
+        let spaced = text.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") || $0 == 0x09 }
+        let compact = spaced ? text.filter { !$0.isWhitespace && $0 != "-" } : text
         let digits = compact.prefix { $0.isASCII && $0.isNumber }
         guard let grade = Int(digits), (1...12).contains(grade) else { return nil }
         let rest = compact.dropFirst(digits.count).uppercased()
@@ -62,9 +60,15 @@ public enum RegistryValues {
 
     /// SNILS as its 11 digits, from `123-456-789 01` or `12345678901`.
     public static func snils(_ text: String) -> String? {
-        let digits = text.filter { $0.isASCII && $0.isNumber }
-        guard digits.count == 11, text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " }) else { return nil }
-        return digits
+        var digits: [UInt8] = []
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                digits.append(byte)
+            } else if byte != UInt8(ascii: "-") && byte != UInt8(ascii: " ") {
+                return nil
+            }
+        }
+        return digits.count == 11 ? String(decoding: digits, as: UTF8.self) : nil
     }
 
     /// A non-negative integer within `range`.
@@ -75,9 +79,13 @@ public enum RegistryValues {
 
     /// An external id: 1-64 characters without control characters.
     public static func identifier(_ text: String) -> String? {
-        guard (1...64).contains(text.count),
-            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { return nil }
+        // C0 controls and DEL are single bytes; C1 controls are U+0080-U+009F, encoded C2 80 ... C2 9F.
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return nil }
+            previous = byte
+        }
+        guard !text.isEmpty, text.utf8.count <= 64 || text.count <= 64 else { return nil }
         return text
     }
 }
