@@ -85,8 +85,8 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "file again"
         case .importRefused(let file, let problems, let count):
             let first = problems.first.map { ": \(file):\($0)" } ?? ""
-            return "\(file) was not imported, nothing was written: \(count) problem(s)\(first); fix them and import "
-                + "the file again (--dry-run checks without writing)"
+            return "\(file) was not imported, nothing was written: \(count) problem(s)\(first); fix them and try "
+                + "again"
         case .internalFailure(let reason):
             return "the daemon could not complete the call, nothing was changed: \(reason); see the daemon's log"
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Glibc
 import NIOConcurrencyHelpers
 import YearCore
 
@@ -28,34 +29,48 @@ final class UploadStore: Sendable {
     }
 
     /// Appends `data` to the upload `id` of `owner` (a new one when `id` is nil); returns its id and size.
+    ///
+    /// The bytes are reserved under the lock before they are written, so that concurrent parts cannot pass the
+    /// limits: 8 uploads per uid, `maximumBytes` per upload and in all, and at least 1 GiB left free on the file
+    /// system that also holds the database.
     func append(_ data: Data, to id: String?, owner: UInt32, now: Date = Date()) throws -> (id: String, bytes: Int64) {
-        if let id, uploads.withLockedValue({ $0[id] }) == nil { throw YearError.uploadNotFound(id: id) }
-        let id = id ?? UUID().uuidString.lowercased()
-        var upload = try uploads.withLockedValue { table -> Upload in
-            if let existing = table[id] {
-                guard existing.owner == owner else { throw YearError.uploadNotFound(id: id) }
-                return existing
+        let free = Self.freeBytes(directory)
+        let (id, path, isNew, total) = try uploads.withLockedValue { table -> (String, String, Bool, Int64) in
+            let inFlight = table.values.reduce(Int64(0)) { $0 + $1.bytes }
+            guard inFlight + Int64(data.count) <= maximumBytes, free - Int64(data.count) >= 1 << 30 else {
+                throw YearError.invalidParameter(
+                    field: "data", reason: "uploads are over their limit or the disk is nearly full; try again later")
+            }
+            if let id {
+                guard var existing = table[id], existing.owner == owner else { throw YearError.uploadNotFound(id: id) }
+                existing.bytes += Int64(data.count)
+                existing.touched = now
+                table[id] = existing
+                return (id, existing.path, false, existing.bytes)
             }
             guard table.values.filter({ $0.owner == owner }).count < 8 else {
                 throw YearError.invalidParameter(field: "upload", reason: "you have 8 uploads in progress; import them")
             }
-            return Upload(owner: owner, path: directory + "/" + id, bytes: 0, touched: now)
+            let id = UUID().uuidString.lowercased()
+            let upload = Upload(owner: owner, path: directory + "/" + id, bytes: Int64(data.count), touched: now)
+            table[id] = upload
+            return (id, upload.path, true, upload.bytes)
         }
-        guard upload.bytes + Int64(data.count) <= maximumBytes else {
-            throw YearError.invalidParameter(field: "data", reason: "an upload may not exceed \(maximumBytes) bytes")
-        }
-        if upload.bytes == 0 { FileManager.default.createFile(atPath: upload.path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: upload.path) else {
+        if isNew { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
             throw YearError.internalFailure(reason: "cannot write the upload")
         }
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: data)
-        upload.bytes += Int64(data.count)
-        upload.touched = now
-        let stored = upload
-        uploads.withLockedValue { $0[id] = stored }
-        return (id, upload.bytes)
+        return (id, total)
+    }
+
+    /// Bytes available to the daemon on the file system of `path`.
+    static func freeBytes(_ path: String) -> Int64 {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return Int64.max }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
     }
 
     /// Takes the finished upload `id` of `owner`: its path and the SHA-256 (hex) of its content, read back from the

@@ -322,7 +322,7 @@ public enum YeardAPI {
                     extraColumns: []string)
                     """,
                 doc: """
-                    Import an uploaded file of a kind (students, staff, subjects, classes; the others follow) into a
+                    Import an uploaded file of a kind (staff, subjects, classes, students, orders; the others follow) into a
                     school and, for year-scoped kinds, a year (its id or label; default: the active year, else the
                     only open one). The kind's writer role is needed: secretary for people, admin for subjects and
                     classes. dryRun reports the counts and problems without writing. sha256, when given, must match

@@ -197,6 +197,13 @@ enum Migrations {
                         BEFORE INSERT ON school_class
                         WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
                         BEGIN SELECT RAISE(ABORT, 'a class belongs to its year''s school'); END;
+                    CREATE TRIGGER enrollment_intervals_do_not_overlap
+                        BEFORE INSERT ON enrollment
+                        WHEN EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = NEW.year_id
+                            AND e.school_id = NEW.school_id AND e.student_id = NEW.student_id
+                            AND e.from_date < coalesce(NEW.to_date, '9999-12-31')
+                            AND coalesce(e.to_date, '9999-12-31') > NEW.from_date)
+                        BEGIN SELECT RAISE(ABORT, 'a student is in one class at a time: the enrollments overlap'); END;
                     CREATE TRIGGER enrollment_school_is_the_years
                         BEFORE INSERT ON enrollment
                         WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)

@@ -16,7 +16,9 @@ extension RegistryImport {
 
     /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`.
     func report(_ field: String, _ sql: String, _ message: (String) -> String) throws {
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        // A cursor: a file of a million bad rows is counted without holding them all.
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
             let value: String = row["value"] ?? ""
             add(ImportProblem(line: row["line"], column: column(field), field: field, message: message(value)))
         }
@@ -44,7 +46,7 @@ extension RegistryImport {
         case .students:
             if request.year == nil && has("class") {
                 try report(
-                    "class", "SELECT line, \"class\" AS value FROM import_rows WHERE \"class\" IS NOT NULL LIMIT 100"
+                    "class", "SELECT line, \"class\" AS value FROM import_rows WHERE \"class\" IS NOT NULL"
                 ) { _ in "a class needs a year: name the year with --year" }
                 return
             }
@@ -66,6 +68,18 @@ extension RegistryImport {
                 ORDER BY r.line
                 """
             ) { "the student is in another class (\($0)): a class change is made by an order, not by an import" }
+            try report(
+                "class",
+                """
+                SELECT r.line, r."class" AS value FROM import_rows r
+                WHERE r."class" IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
+                        AND e.student_id = r.student_id)
+                    AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
+                        AND e.student_id = r.student_id AND e.to_date IS NULL)
+                ORDER BY r.line
+                """
+            ) { _ in "the student left the school this year: coming back is an enrollment order, not an import" }
             try report(
                 "personal_file_no",
                 """
@@ -110,7 +124,7 @@ extension RegistryImport {
                 "letter",
                 """
                 SELECT line, letter AS value FROM import_rows
-                WHERE letter IS NOT NULL AND upper(letter) <> substr("class", -1) ORDER BY line
+                WHERE letter IS NOT NULL AND letter <> substr("class", -1) ORDER BY line
                 """
             ) { "letter \($0) does not match the class name" }
             try report(
@@ -180,7 +194,7 @@ extension RegistryImport {
         if kind == .students && request.year != nil {
             changedCondition += """
                  OR (r."class" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year)
-                    AND e.school_id = (:school) AND e.student_id = r.student_id AND e.to_date IS NULL))
+                    AND e.school_id = (:school) AND e.student_id = r.student_id))
                 """
         }
         let changed =
@@ -228,7 +242,7 @@ extension RegistryImport {
                         max(coalesce(r.enrolled_on, y.start_date), y.start_date), 'import', (:basis)
                     FROM import_rows r, academic_year y
                     WHERE y.id = (:year) AND r."class" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM enrollment e
-                        WHERE e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id AND e.to_date IS NULL)
+                        WHERE e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id)
                     """, arguments: arguments)
         }
     }

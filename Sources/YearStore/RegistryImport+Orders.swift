@@ -35,7 +35,8 @@ extension RegistryImport {
                         lead(kind) OVER w AS next_kind,
                         lead(order_no) OVER w AS next_order
                     FROM new
-                    WINDOW w AS (PARTITION BY student_id ORDER BY eff, order_date, order_no, line)
+                    -- Orders apply in date order; orders of the same day in the order of the file.
+                    WINDOW w AS (PARTITION BY student_id ORDER BY eff, line)
                 )
                 SELECT seq.*, e.id AS open_id, e.class_name AS open_class, e.from_date AS open_from,
                     coalesce(seq.prev_state, e.id IS NOT NULL) AS before_state,
@@ -118,6 +119,13 @@ extension RegistryImport {
             """
         ) { "the student is in \($0)" }
         try report(
+            "class_to",
+            """
+            SELECT line, class_to AS value FROM order_seq
+            WHERE kind = 'class_change' AND before_state = 1 AND class_to IS before_class ORDER BY line
+            """
+        ) { "the student is already in \($0): a class change needs another class" }
+        try report(
             "effective_on",
             """
             SELECT s.line, s.eff AS value FROM order_seq s
@@ -149,6 +157,7 @@ extension RegistryImport {
                     coalesce(r.effective_on, r.order_date), r.basis, r.destination
                 FROM import_rows r WHERE NOT EXISTS (SELECT 1 FROM school_order o
                     WHERE o.school_id = :school AND o.order_no = r.order_no AND o.student_id = r.student_id)
+                ORDER BY r.line
                 """, arguments: orderArguments)
         // The enrollment open before a student's first new order ends where a departure or class change begins.
         try db.execute(

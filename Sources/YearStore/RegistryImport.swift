@@ -47,7 +47,10 @@ final class RegistryImport {
         defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_rows") }
         try load()
         if header?.missing.isEmpty == true { try check() }
-        if problemCount > 0 { throw ImportRefused(outcome: outcome(applied: false)) }
+        if problemCount > 0 {
+            problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+            throw ImportRefused(outcome: outcome(applied: false))
+        }
         let counts = try count()
         try apply()
         return outcome(added: counts.added, changed: counts.changed, applied: true)
@@ -66,6 +69,12 @@ final class RegistryImport {
             guard let header = self.header else {
                 let header = CSVHeader(record.fields, kind: self.kind)
                 self.header = header
+                for column in header.repeated {
+                    self.add(
+                        ImportProblem(
+                            line: record.line, column: 0, field: column,
+                            message: "the header names the column '\(column)' twice"))
+                }
                 for column in header.missing {
                     self.add(
                         ImportProblem(

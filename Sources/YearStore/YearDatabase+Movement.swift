@@ -32,7 +32,7 @@ extension YearDatabase {
                         sum(e.from_date BETWEEN :from AND :to) AS arrived,
                         sum(coalesce(e.to_date BETWEEN :from AND :to, 0)) AS gone,
                         sum(e.from_date <= :to AND (e.to_date IS NULL OR e.to_date > :to)) AS finish,
-                        (SELECT group_concat(no, ' ') FROM (
+                        (SELECT group_concat(no, char(31)) FROM (
                             SELECT DISTINCT no FROM (
                                 SELECT a.order_no AS no, a.from_date AS d FROM enrollment a
                                 WHERE a.year_id = :year AND a.school_id = :school AND a.class_name = e.class_name
@@ -59,10 +59,10 @@ extension YearDatabase {
                             AND to_date BETWEEN :from AND :to AND closed_by <> 'class_change') AS gone,
                         (SELECT count(DISTINCT student_id) FROM enrollment WHERE year_id = :year AND school_id = :school
                             AND from_date <= :to AND (to_date IS NULL OR to_date > :to)) AS finish,
-                        (SELECT group_concat(order_no, ' ') FROM (SELECT DISTINCT order_no FROM school_order
+                        (SELECT group_concat(order_no, char(31)) FROM (SELECT order_no FROM school_order
                             WHERE school_id = :school AND year_id = :year AND effective_on BETWEEN :from AND :to
                                 AND kind <> 'class_change' AND kind <> 'promotion'
-                            ORDER BY effective_on, order_no)) AS orders
+                            GROUP BY order_no ORDER BY min(effective_on), min(rowid))) AS orders
                     """, arguments: arguments)
             let empty = MovementLine(group: nil, start: 0, arrived: 0, left: 0, end: 0, orders: [])
             let school = whole.map(Self.movementLine) ?? empty
@@ -74,6 +74,6 @@ extension YearDatabase {
         let orders: String? = row["orders"]
         return MovementLine(
             group: row["grp"], start: row["start"] ?? 0, arrived: row["arrived"] ?? 0, left: row["gone"] ?? 0,
-            end: row["finish"] ?? 0, orders: orders.map { $0.split(separator: " ").map(String.init) } ?? [])
+            end: row["finish"] ?? 0, orders: orders.map { $0.split(separator: "\u{1F}").map(String.init) } ?? [])
     }
 }

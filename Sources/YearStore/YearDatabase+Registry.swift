@@ -60,7 +60,7 @@ extension YearDatabase {
         }
         do {
             return try await write { db in
-                if let year = request.year,
+                if request.kind.isYearScoped, let year = request.year,
                     try String.fetchOne(db, sql: "SELECT state FROM academic_year WHERE id = ?", arguments: [year.id])
                         == YearState.closed.rawValue
                 {
@@ -125,7 +125,7 @@ extension YearDatabase {
                     SELECT order_no, order_date, kind, student_id, class_from, class_to, effective_on, basis,
                         destination
                     FROM school_order WHERE school_id = ? AND year_id = ?
-                    ORDER BY effective_on, order_date, order_no, student_id LIMIT ? OFFSET ?
+                    ORDER BY effective_on, rowid LIMIT ? OFFSET ?
                     """
                 arguments += [year?.id]
             default:

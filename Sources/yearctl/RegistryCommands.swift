@@ -10,7 +10,7 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a registry CSV file, all or nothing (see docs/formats.md).",
         discussion: """
-            KIND is one of: students, staff, subjects, classes. Every row is checked; a file with any problem \
+            KIND is one of: staff, subjects, classes, students, orders. Every row is checked; a file with any problem \
             writes nothing and every problem is listed as FILE:LINE:COLUMN. --dry-run reports what would be added, \
             changed and left unchanged without writing. \(YeardAPI.help(for: "io.yeard.Registry.Import"))
             """)
@@ -49,10 +49,16 @@ struct ImportCommand: AsyncParsableCommand {
         }
         client.output(reply) { reply in
             let verb = reply.dryRun ? "would add" : "added"
-            print(
-                "\(reply.fileName): \(reply.rows) rows; \(verb) \(reply.added), "
-                    + "\(reply.dryRun ? "would change" : "changed") \(reply.changed), unchanged \(reply.unchanged)"
-                    + (reply.year.map { " (year \($0))" } ?? "") + (reply.dryRun ? "; nothing written (dry run)" : ""))
+            if reply.problemCount > 0 {
+                print(
+                    "\(reply.fileName): \(reply.rows) rows, \(reply.problemCount) problem(s); nothing would be written")
+            } else {
+                print(
+                    "\(reply.fileName): \(reply.rows) rows; \(verb) \(reply.added), "
+                        + "\(reply.dryRun ? "would change" : "changed") \(reply.changed), unchanged \(reply.unchanged)"
+                        + (reply.year.map { " (year \($0))" } ?? "")
+                        + (reply.dryRun ? "; nothing written (dry run)" : ""))
+            }
             if !reply.extraColumns.isEmpty {
                 print("ignored columns: \(reply.extraColumns.joined(separator: ", "))")
             }

@@ -70,3 +70,14 @@ struct CSVParserTests {
         }
     }
 }
+
+@Suite("CSV limits")
+struct CSVLimitTests {
+    @Test("a record with too many fields is refused instead of buffered")
+    func fieldsPerRecord() {
+        var parser = CSVParser(maximumFields: 10)
+        #expect(throws: CSVSyntaxError.self) {
+            try parser.feed(Array(("a,b\n" + String(repeating: ",", count: 50) + "\n").utf8)) { _ in }
+        }
+    }
+}

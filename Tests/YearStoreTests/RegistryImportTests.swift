@@ -81,7 +81,7 @@ struct RegistryImportTests {
             """
         let outcome = try await importFile(store, .students, text, year: year)
         #expect(outcome.applied == false)
-        #expect(outcome.problems.map { "\($0.line):\($0.column)" } == ["3:4", "5:1", "4:6"], "\(outcome.problems)")
+        #expect(outcome.problems.map { "\($0.line):\($0.column)" } == ["3:4", "4:6", "5:1"], "\(outcome.problems)")
         #expect(try await export(store, .students, year: year) == before)
     }
 
@@ -133,5 +133,76 @@ struct RegistryImportTests {
         #expect(Set(missing.problems.compactMap(\.field)) == ["last_name", "first_name"])
         let broken = try await importFile(store, .subjects, "subject_id,name\nx,\"open\n", year: year)
         #expect(broken.problems.first?.line == 2)
+    }
+}
+
+@Suite("Registry import edge cases")
+struct RegistryEdgeCaseTests {
+    let helper = RegistryImportTests()
+
+    @Test(
+        "orders of the same day apply in file order, whatever their numbers; an export re-imports into an empty store")
+    func sameDayOrders() async throws {
+        let (store, year) = try await helper.loaded()
+        _ = try await helper.importFile(
+            store, .students, "student_id,last_name,first_name,birth_date,gender\nX1,Новый,Иван,2015-01-01,M\n",
+            year: year)
+        let orders = """
+            order_no,order_date,kind,student_id,class_from,class_to,effective_on,basis,destination
+            9,2026-10-01,enrollment,X1,,5А,2026-10-01,,
+            10,2026-10-01,class_change,X1,5А,5Б,2026-10-01,,
+            11 к,2026-10-01,withdrawal,X1,5Б,,2026-10-01,,
+
+            """
+        let outcome = try await helper.importFile(store, .orders, orders, year: year)
+        #expect(outcome.problemCount == 0, "\(outcome.problems)")
+        let book = try await store.database.movement(
+            school: "school-a", year: year, from: CalendarDate(iso: "2026-10-01")!, to: CalendarDate(iso: "2026-10-01")!
+        )
+        #expect(book.school.arrived == 1 && book.school.left == 1)
+        #expect(book.school.orders == ["9", "11 к"])
+        let exported = try await helper.export(store, .orders, year: year)
+        #expect(exported.contains("9,2026-10-01,enrollment") && exported.contains("11 к,2026-10-01,withdrawal"))
+        #expect(exported.range(of: "9,2026")!.lowerBound < exported.range(of: "10,2026")!.lowerBound)
+    }
+
+    @Test("a student who left is not enrolled again by a students import: that takes an order")
+    func noReenrollmentByImport() async throws {
+        let (store, year) = try await helper.loaded()
+        let withdrawal = """
+            order_no,order_date,kind,student_id,class_from,class_to,effective_on,basis,destination
+            20-в,2026-10-15,withdrawal,S1,5А,,,,
+
+            """
+        #expect(try await helper.importFile(store, .orders, withdrawal, year: year).problemCount == 0)
+        let again = try await helper.importFile(store, .students, RegistryImportTests.students, year: year)
+        #expect(again.problems.first?.message.contains("enrollment order") == true, "\(again.problems)")
+    }
+
+    @Test("short rows, repeated header columns, lower-case letters, CR-only files and header-only files")
+    func fileShapes() async throws {
+        let (store, year) = try await helper.loaded()
+        let short = try await helper.importFile(
+            store, .staff, "staff_id,last_name,first_name,position\nT1,Петрова,Анна\n", year: nil)
+        #expect(short.problems.first?.message.contains("fields") == true)
+        let repeated = try await helper.importFile(store, .subjects, "subject_id,name,name\nx,Икс,Икс\n", year: nil)
+        #expect(repeated.problems.first?.message.contains("twice") == true)
+        let letters = try await helper.importFile(store, .classes, "class;grade;letter\n6а;6;а\n6B;6;B\n", year: year)
+        #expect(letters.problemCount == 0 && letters.added == 2, "\(letters.problems)")
+        let cr = try await helper.importFile(store, .subjects, "subject_id,name\rgeo,География\r", year: nil)
+        #expect(cr.problemCount == 0 && cr.added == 1, "\(cr.problems)")
+        let headerOnly = try await helper.importFile(store, .subjects, "subject_id,name", year: nil)
+        #expect(headerOnly.problemCount == 0 && headerOnly.rows == 0)
+    }
+
+    @Test("a value with CRLF inside exports quoted and imports back unchanged")
+    func lineBreaksRoundTrip() async throws {
+        let (store, year) = try await helper.loaded()
+        _ = try await helper.importFile(
+            store, .staff, "staff_id,last_name,first_name,position\nT9,Лебедев,Олег,\"учитель\r\nфизики\"\n",
+            year: nil)
+        let exported = try await helper.export(store, .staff, year: year)
+        let again = try await helper.importFile(store, .staff, exported, year: nil, dryRun: true)
+        #expect(again.problemCount == 0 && again.changed == 0 && again.added == 0, "\(again.problems)")
     }
 }

@@ -41,6 +41,8 @@ public struct CSVParser: Sendable {
     public private(set) var delimiter: UInt8?
     /// The longest field accepted, in bytes, so that a file without quotes closing cannot exhaust memory.
     public let maximumFieldBytes: Int
+    /// The most fields one record may have (a line of a million commas is refused, not buffered).
+    public let maximumFields: Int
 
     private var field: [UInt8] = []
     private var fields: [String] = []
@@ -55,9 +57,10 @@ public struct CSVParser: Sendable {
     private var header: [UInt8] = []
 
     /// A parser; `delimiter` nil detects `,` or `;` from the first line.
-    public init(delimiter: UInt8? = nil, maximumFieldBytes: Int = 1 << 16) {
+    public init(delimiter: UInt8? = nil, maximumFieldBytes: Int = 1 << 16, maximumFields: Int = 1024) {
         self.delimiter = delimiter
         self.maximumFieldBytes = maximumFieldBytes
+        self.maximumFields = maximumFields
     }
 
     /// Parses `bytes`, the next part of the file, calling `emit` for each complete record.
@@ -98,7 +101,12 @@ public struct CSVParser: Sendable {
             bomBuffer = []
             for held in pending { try consume(held, emit: emit) }
         }
-        if delimiter == nil { decideDelimiter() }
+        if delimiter == nil {
+            // A first line that never ended: decide on it and parse it now.
+            let held = header
+            decideDelimiter()
+            for byte in held { try consume(byte, emit: emit) }
+        }
         if inQuotes {
             throw CSVSyntaxError(line: recordLine, column: fields.count + 1, reason: "a quoted field is never closed")
         }
@@ -125,7 +133,7 @@ public struct CSVParser: Sendable {
         if delimiter == nil {
             // Hold the first line until its end decides the delimiter, then parse it.
             header.append(byte)
-            if byte == UInt8(ascii: "\n") || header.count > maximumFieldBytes {
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || header.count > maximumFieldBytes {
                 let held = header
                 decideDelimiter()
                 for byte in held { try consume(byte, emit: emit) }
@@ -189,6 +197,10 @@ public struct CSVParser: Sendable {
     }
 
     private mutating func endField() throws {
+        guard fields.count < maximumFields else {
+            throw CSVSyntaxError(
+                line: recordLine, column: fields.count + 1, reason: "more than \(maximumFields) fields in one record")
+        }
         guard let text = String(validating: field, as: UTF8.self) else {
             throw CSVSyntaxError(line: recordLine, column: fields.count + 1, reason: "not UTF-8 text")
         }

@@ -19,6 +19,8 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         case gender
         /// A class name `5А`, stored canonical (a Latin look-alike letter becomes Cyrillic).
         case className
+        /// A class letter, stored as in a canonical class name.
+        case classLetter
         /// SNILS, stored as 11 digits.
         case snils
         /// An integer in a range.
@@ -74,7 +76,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
             return c([("subject_id!", .id), ("name!", .text)])
         case .classes:
             return c([
-                ("class!", .className), ("grade", grade), ("letter", .text), ("profile", .text),
+                ("class!", .className), ("grade", grade), ("letter", .classLetter), ("profile", .text),
                 ("class_type", .text), ("class_teacher_id", .id), ("capacity", .integer(1...100)),
             ])
         case .curriculum:
@@ -152,20 +154,25 @@ public struct CSVHeader: Sendable {
     public let extra: [String]
     /// Required columns the file lacks.
     public let missing: [String]
+    /// Known columns the header names twice.
+    public let repeated: [String]
 
     /// Reads `fields` (the first record) as the header of a `kind` file; names are matched without case and spaces.
     public init(_ fields: [String], kind: RegistryKind) {
         let known = Set(kind.columns.map(\.name))
         var index: [String: Int] = [:]
         var extra: [String] = []
+        var repeated: [String] = []
         for (position, raw) in fields.enumerated() {
             let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
             if known.contains(name) && index[name] == nil {
                 index[name] = position
             } else {
+                if known.contains(name) { repeated.append(name) }
                 extra.append(raw)
             }
         }
+        self.repeated = repeated
         self.index = index
         self.extra = extra
         positions = kind.columns.map { index[$0.name] }

@@ -49,13 +49,13 @@ extension RegistryKind {
                 values.append(nil)
             }
         }
-        if record.fields.count > header.index.count + header.extra.count {
+        let expected = header.index.count + header.extra.count
+        if record.fields.count != expected {
+            // A short row would silently clear the optional columns it lacks; a long one holds values of nothing.
             problems.append(
                 ImportProblem(
-                    line: record.line, column: header.index.count + header.extra.count + 1, field: nil,
-                    message:
-                        "the row has \(record.fields.count) fields, the header \(header.index.count + header.extra.count)"
-                ))
+                    line: record.line, column: min(record.fields.count, expected) + 1, field: nil,
+                    message: "the row has \(record.fields.count) fields, the header \(expected)"))
         }
         return problems.isEmpty ? .success(RegistryRow(line: record.line, values: values)) : .failure(problems)
     }
@@ -96,6 +96,9 @@ extension RegistryKind {
         case .gender:
             return RegistryValues.gender(text).map(Normalized.success)
                 ?? .failure("expected M or F (М or Ж), got '\(text.prefix(20))'")
+        case .classLetter:
+            return RegistryValues.className("1" + text).map { .success($0.letter) }
+                ?? .failure("expected one letter, got '\(text.prefix(20))'")
         case .className:
             return RegistryValues.className(text).map { .success($0.name) }
                 ?? .failure("expected a class such as 5А (grade 1-12 and a letter), got '\(text.prefix(20))'")
