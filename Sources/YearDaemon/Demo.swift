@@ -93,7 +93,7 @@ public enum Demo {
         let directory = configuration.stateDirectory + "/registry"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let files = RegistryGenerator(seed: 1, startYear: startYear).school(0)
-        for kind in [RegistryKind.staff, .subjects, .classes, .students, .orders] {
+        for kind in RegistryGenerator.loadOrder {
             let text = files[kind] ?? ""
             let path = "\(directory)/\(kind.rawValue).csv"
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -102,8 +102,14 @@ public enum Demo {
                     kind: kind, school: schoolID, year: kind.isYearScoped ? year : nil, path: path,
                     fileName: "\(kind.rawValue).csv", sha256: Digest.sha256Hex(text), dryRun: false),
                 caller: .daemon)
-            logger.notice(
-                "demo registry loaded", metadata: ["kind": "\(kind.rawValue)", "rows": "\(outcome.rows)"])
+            if outcome.problemCount > 0 {
+                logger.error(
+                    "demo registry refused",
+                    metadata: ["kind": "\(kind.rawValue)", "problems": "\(outcome.problems.prefix(3))"])
+            } else {
+                logger.notice(
+                    "demo registry loaded", metadata: ["kind": "\(kind.rawValue)", "rows": "\(outcome.rows)"])
+            }
         }
     }
 }

@@ -33,6 +33,16 @@ extension Handlers {
             throw YearError.permissionDenied(
                 method: "io.yeard.Registry.Import", required: [kind.writerRole], school: school)
         }
+        var teacher: String?
+        if kind == .grades {
+            // A teacher records grades only for their own assignments: the caller is the member of staff whose
+            // login is the caller's user name, as the kernel identified it.
+            guard let staff = try await state.database.staffID(login: context.caller.userName, school: school) else {
+                throw YearError.permissionDenied(
+                    method: "io.yeard.Registry.Import", required: [.teacher], school: school)
+            }
+            teacher = staff
+        }
         let year = try await resolveYear(parameters.year, school: school, kind: kind)
         guard let taken = try state.uploads.take(parameters.upload, owner: context.caller.uid) else {
             throw YearError.uploadNotFound(id: parameters.upload)
@@ -46,7 +56,7 @@ extension Handlers {
         let outcome = try await state.database.importRegistry(
             ImportRequest(
                 kind: kind, school: school, year: year, path: taken.path, fileName: name, sha256: taken.sha256,
-                dryRun: parameters.dryRun ?? false),
+                dryRun: parameters.dryRun ?? false, teacher: teacher),
             caller: context.caller, now: context.now)
         if outcome.problemCount > 0 && !(parameters.dryRun ?? false) {
             throw YearError.importRefused(file: name, problems: outcome.problems, count: outcome.problemCount)

@@ -322,10 +322,13 @@ public enum YeardAPI {
                     extraColumns: []string)
                     """,
                 doc: """
-                    Import an uploaded file of a kind (staff, subjects, classes, students, orders; the others follow) into a
+                    Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
+                    applications, curriculum, assignments, schedule, grades, decisions) into a
                     school and, for year-scoped kinds, a year (its id or label; default: the active year, else the
-                    only open one). The kind's writer role is needed: secretary for people, admin for subjects and
-                    classes. dryRun reports the counts and problems without writing. sha256, when given, must match
+                    only open one). The kind's writer role is needed: secretary for people, orders and decisions, admin
+                    for subjects, classes, curriculum, assignments and the schedule, teacher for grades (own
+                    assignments only). dryRun reports the counts and problems without writing. sha256, when given, must
+                    match
                     the upload.
                     """,
                 roles: registryWriters, mutating: true, scope: .school(required: true)),

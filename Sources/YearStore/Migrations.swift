@@ -193,6 +193,119 @@ enum Migrations {
                     CREATE INDEX school_order_by_year ON school_order(year_id, effective_on);
                     CREATE INDEX enrollment_by_student ON enrollment(school_id, student_id, from_date);
 
+                    CREATE TABLE guardian (
+                        school_id TEXT NOT NULL,
+                        id TEXT NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        student_id TEXT NOT NULL,
+                        relation TEXT,
+                        last_name TEXT NOT NULL CHECK (last_name <> ''),
+                        first_name TEXT NOT NULL CHECK (first_name <> ''),
+                        middle_name TEXT,
+                        phone TEXT,
+                        email TEXT,
+                        PRIMARY KEY (school_id, id, student_id),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE consent (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        person_kind TEXT NOT NULL CHECK (person_kind IN ('student', 'guardian', 'staff')),
+                        person_id TEXT NOT NULL,
+                        signed_on TEXT NOT NULL CHECK (date(signed_on) IS signed_on),
+                        signed_by TEXT,
+                        form_version TEXT,
+                        withdrawn_on TEXT CHECK (withdrawn_on IS NULL OR withdrawn_on >= signed_on),
+                        PRIMARY KEY (school_id, person_kind, person_id, signed_on)
+                    ) STRICT;
+
+                    CREATE TABLE application (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        id TEXT NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        last_name TEXT NOT NULL,
+                        first_name TEXT NOT NULL,
+                        middle_name TEXT,
+                        birth_date TEXT,
+                        gender TEXT CHECK (gender IS NULL OR gender IN ('M', 'F')),
+                        grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 12),
+                        status TEXT NOT NULL
+                            CHECK (status IN ('submitted', 'accepted', 'enrolled', 'rejected', 'withdrawn')),
+                        submitted_on TEXT,
+                        guardian_name TEXT,
+                        guardian_phone TEXT,
+                        guardian_email TEXT,
+                        PRIMARY KEY (school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE curriculum (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 12),
+                        profile TEXT NOT NULL DEFAULT '',
+                        subject_id TEXT NOT NULL,
+                        hours_per_week INTEGER NOT NULL CHECK (hours_per_week BETWEEN 0 AND 40),
+                        assessment TEXT CHECK (assessment IS NULL OR assessment IN ('graded', 'pass_fail')),
+                        PRIMARY KEY (year_id, grade, profile, subject_id),
+                        FOREIGN KEY (school_id, subject_id) REFERENCES subject(school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE assignment (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        class_name TEXT NOT NULL,
+                        subject_id TEXT NOT NULL,
+                        grp TEXT NOT NULL DEFAULT '',
+                        teacher_id TEXT NOT NULL,
+                        PRIMARY KEY (year_id, class_name, subject_id, grp),
+                        FOREIGN KEY (year_id, class_name) REFERENCES school_class(year_id, name),
+                        FOREIGN KEY (school_id, subject_id) REFERENCES subject(school_id, id),
+                        FOREIGN KEY (school_id, teacher_id) REFERENCES staff(school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE schedule_slot (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        class_name TEXT NOT NULL,
+                        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+                        period INTEGER NOT NULL CHECK (period BETWEEN 1 AND 12),
+                        grp TEXT NOT NULL DEFAULT '',
+                        subject_id TEXT NOT NULL,
+                        teacher_id TEXT,
+                        room TEXT,
+                        PRIMARY KEY (year_id, class_name, weekday, period, grp),
+                        FOREIGN KEY (year_id, class_name) REFERENCES school_class(year_id, name),
+                        FOREIGN KEY (school_id, subject_id) REFERENCES subject(school_id, id),
+                        FOREIGN KEY (school_id, teacher_id) REFERENCES staff(school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE final_grade (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        subject_id TEXT NOT NULL,
+                        period TEXT NOT NULL
+                            CHECK (period IN ('q1', 'q2', 'q3', 'q4', 'h1', 'h2', 'year', 'exam', 'final')),
+                        grade TEXT NOT NULL CHECK (grade IN ('2', '3', '4', '5', 'pass', 'fail', 'exempt')),
+                        PRIMARY KEY (year_id, student_id, subject_id, period),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        FOREIGN KEY (school_id, subject_id) REFERENCES subject(school_id, id)
+                    ) STRICT;
+
+                    CREATE TABLE decision (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('promoted', 'conditional', 'retained', 'adapted',
+                            'graduated', 'left', 'transferred')),
+                        debts TEXT,
+                        deadline TEXT CHECK (deadline IS NULL OR date(deadline) IS deadline),
+                        target_class TEXT,
+                        order_no TEXT,
+                        order_date TEXT,
+                        PRIMARY KEY (year_id, student_id),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        CHECK (outcome <> 'conditional' OR (debts IS NOT NULL AND deadline IS NOT NULL))
+                    ) STRICT;
+
                     CREATE TRIGGER school_class_school_is_the_years
                         BEFORE INSERT ON school_class
                         WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
@@ -211,7 +324,10 @@ enum Migrations {
                     """)
             // The data of a closed year are read-only, whoever writes: refused by the database itself.
             let closed = { (row: String) in "(SELECT state FROM academic_year WHERE id = \(row).year_id) = 'closed'" }
-            for table in ["school_class", "enrollment", "school_order"] {
+            for table in [
+                "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot",
+                "final_grade", "decision",
+            ] {
                 for (event, condition) in [
                     ("INSERT", closed("NEW")), ("UPDATE", closed("OLD") + " OR " + closed("NEW")),
                     ("DELETE", closed("OLD")),

@@ -4,7 +4,7 @@ import YearCore
 
 extension RegistryImport {
     /// The school, the year (or NULL) and the basis recorded on enrollments this import makes.
-    private var arguments: StatementArguments {
+    var arguments: StatementArguments {
         [
             "school": request.school, "year": request.year?.id,
             "basis": "import of \(request.fileName) (sha256 \(request.sha256.prefix(16)))",
@@ -40,6 +40,7 @@ extension RegistryImport {
             "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may "
                 + "appear once"
         }
+        if let spec = TableSpec.spec(for: kind) { return try checkTable(spec) }
         switch kind {
         case .orders:
             try checkOrders()
@@ -183,6 +184,7 @@ extension RegistryImport {
     /// How many rows would be added and changed.
     func count() throws -> (added: Int, changed: Int) {
         if kind == .orders { return try countOrders() }
+        if let spec = TableSpec.spec(for: kind) { return try countTable(spec) }
         let table = mapping.table
         let added =
             try Int.fetchOne(
@@ -208,6 +210,7 @@ extension RegistryImport {
     /// Merges the file: one upsert per table, updating only the columns the file has and only rows that differ.
     func apply() throws {
         if kind == .orders { return try applyOrders() }
+        if let spec = TableSpec.spec(for: kind) { return try applyTable(spec) }
         let (table, key, columns) = mapping
         var insertColumns = ["school_id", key.stored] + columns.map(\.stored)
         var selectValues = ["(:school)", "r.\"\(key.file)\""] + columns.map { "r.\"\($0.file)\"" }

@@ -22,12 +22,15 @@ public struct ImportRequest: Sendable {
     public var path: String, fileName: String, sha256: String
     /// Report without writing.
     public var dryRun: Bool
+    /// For a teacher's grades: the caller's staff id, whose own assignments bound what they may record.
+    public var teacher: String?
 
     /// A request with every field given.
     public init(
         kind: RegistryKind, school: String, year: AcademicYear?, path: String, fileName: String, sha256: String,
-        dryRun: Bool
+        dryRun: Bool, teacher: String? = nil
     ) {
+        self.teacher = teacher
         self.kind = kind
         self.school = school
         self.year = year
@@ -45,7 +48,7 @@ private struct RolledBack: Error {
 
 extension YearDatabase {
     /// The kinds this store imports and exports so far.
-    public static let registryKinds: [RegistryKind] = [.students, .staff, .subjects, .classes, .orders]
+    public static let registryKinds: [RegistryKind] = RegistryKind.allCases
 
     /// Imports a file all or nothing, in one transaction: every row is checked, every problem is reported by line
     /// and column, and a file with any problem writes nothing. The file is streamed, whatever its size.
@@ -102,6 +105,15 @@ extension YearDatabase {
         return try await pool.read { db in
             let sql: String
             var arguments: StatementArguments = [school]
+            if let spec = TableSpec.spec(for: kind) {
+                sql = """
+                    SELECT \(spec.exportColumns(kind)) FROM \(spec.table)
+                    WHERE school_id = ?\(spec.yearScoped ? " AND year_id = ?" : "")
+                    ORDER BY \(spec.keys.map(\.stored).joined(separator: ", ")) LIMIT ? OFFSET ?
+                    """
+                if spec.yearScoped { arguments += [year?.id] }
+                return try Self.page(kind: kind, db: db, sql: sql, arguments: arguments, offset: offset, limit: limit)
+            }
             switch kind {
             case .students:
                 sql = """
@@ -135,23 +147,40 @@ extension YearDatabase {
                     """
                 arguments += [year?.id]
             }
-            arguments += [limit + 1, offset]
-            var csv = offset == 0 ? CSVWriter.line(kind.columns.map(\.name)) : ""
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            for row in rows.prefix(limit) {
-                csv += CSVWriter.line(
-                    (0..<row.count).map { index -> String? in
-                        let value = row[index] as DatabaseValue
-                        switch value.storage {
-                        case .null: return nil
-                        case .int64(let number): return String(number)
-                        case .string(let text): return text
-                        case .double(let number): return String(number)
-                        case .blob: return nil
-                        }
-                    })
-            }
-            return (csv, rows.count > limit)
+            return try Self.page(kind: kind, db: db, sql: sql, arguments: arguments, offset: offset, limit: limit)
+        }
+    }
+
+    static func page(
+        kind: RegistryKind, db: Database, sql: String, arguments: StatementArguments, offset: Int, limit: Int
+    ) throws -> (csv: String, more: Bool) {
+        var arguments = arguments
+        arguments += [limit + 1, offset]
+        var csv = offset == 0 ? CSVWriter.line(kind.columns.map(\.name)) : ""
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        for row in rows.prefix(limit) {
+            csv += CSVWriter.line(
+                (0..<row.count).map { index -> String? in
+                    let value = row[index] as DatabaseValue
+                    switch value.storage {
+                    case .null: return nil
+                    case .int64(let number): return String(number)
+                    case .string(let text): return text
+                    case .double(let number): return String(number)
+                    case .blob: return nil
+                    }
+                })
+        }
+        return (csv, rows.count > limit)
+    }
+}
+
+extension YearDatabase {
+    /// The id of the member of staff of `school` whose Unix login is `login`, if there is one.
+    public func staffID(login: String, school: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT id FROM staff WHERE school_id = ? AND login = ?", arguments: [school, login])
         }
     }
 }

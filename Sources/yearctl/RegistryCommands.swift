@@ -10,7 +10,8 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a registry CSV file, all or nothing (see docs/formats.md).",
         discussion: """
-            KIND is one of: staff, subjects, classes, students, orders. Every row is checked; a file with any problem \
+            KIND is one of: staff, subjects, classes, students, orders, guardians, consents, applications, \
+            curriculum, assignments, schedule, grades, decisions (docs/formats.md). Every row is checked; a file with any problem \
             writes nothing and every problem is listed as FILE:LINE:COLUMN. --dry-run reports what would be added, \
             changed and left unchanged without writing. \(YeardAPI.help(for: "io.yeard.Registry.Import"))
             """)
@@ -78,7 +79,7 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: YeardAPI.help(for: "io.yeard.Registry.Export"))
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The kind: students, staff, subjects, classes.") var kind: String
+    @Argument(help: "The kind (see 'yearctl import --help').") var kind: String
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
 
     func run() async throws {
@@ -89,7 +90,12 @@ struct ExportCommand: AsyncParsableCommand {
                     "io.yeard.Registry.Export",
                     ExportParameters(kind: kind, school: options.school, year: year, offset: next, limit: 5000),
                     as: ExportReply.self)
-                FileHandle.standardOutput.write(Data(page.csv.utf8))
+                do {
+                    try FileHandle.standardOutput.write(contentsOf: Data(page.csv.utf8))
+                } catch {
+                    // The reader went away (`yearctl export students | head`): nothing more to write.
+                    return
+                }
                 offset = page.next
             }
         }

@@ -28,6 +28,8 @@ struct Yearctl: AsyncParsableCommand {
     /// Runs yearctl with the documented exit codes: argument errors exit 2 (not ArgumentParser's 64), and the
     /// global options are accepted before the subcommand too (`yearctl --socket S status`).
     static func main() async {
+        // A closed pipe is an error to handle where output is written, not a signal that kills the client.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? any AsyncParsableCommand {

@@ -11,7 +11,7 @@ struct MovementTests {
         let store = try await StoreFixture()
         let year = try await store.createYear()
         let files = RegistryGenerator(seed: seed, startYear: 2026).school(0)
-        for kind in [RegistryKind.staff, .subjects, .classes, .students, .orders] {
+        for kind in RegistryGenerator.loadOrder {
             let text = try #require(files[kind])
             let path = store.directory.appendingPathComponent("\(kind.rawValue).csv").path
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -116,5 +116,52 @@ struct MovementTests {
                 sha256: Digest.sha256Hex(String(edited)), dryRun: false),
             caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
         #expect(refused.problems.first?.message.contains("not edited") == true, "\(refused.problems)")
+    }
+
+    @Test("every kind of a generated school loads without a problem and round-trips through export unchanged")
+    func everyKindRoundTrips() async throws {
+        let (store, year, _) = try await Self.loadGenerated(seed: 2)
+        for kind in RegistryGenerator.loadOrder {
+            let exported = try await store.database.exportRegistry(
+                kind: kind, school: "school-a", year: year, offset: 0, limit: 100_000
+            ).csv
+            #expect(exported.split(separator: "\n").count > 1, "\(kind) exported nothing")
+            let path = store.directory.appendingPathComponent("again-\(kind.rawValue).csv").path
+            try Data(exported.utf8).write(to: URL(fileURLWithPath: path))
+            let again = try await store.database.importRegistry(
+                ImportRequest(
+                    kind: kind, school: "school-a", year: kind.isYearScoped ? year : nil, path: path,
+                    fileName: "again.csv", sha256: Digest.sha256Hex(exported), dryRun: true),
+                caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+            #expect(again.problemCount == 0, "\(kind): \(again.problems.prefix(3))")
+            #expect(again.added == 0 && again.changed == 0, "\(kind): \(again)")
+        }
+    }
+
+    @Test("a teacher records grades only for their own assignments")
+    func teacherScope() async throws {
+        let (store, year, files) = try await Self.loadGenerated(seed: 4)
+        let assignments = try #require(files[.assignments]).split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let mine = try #require(assignments.first)
+        let (group, subject, teacher) = (mine[0], mine[1], mine[3])
+        let student = try #require(
+            try await store.database.pool.read {
+                try String.fetchOne(
+                    $0, sql: "SELECT student_id FROM enrollment WHERE class_name = ? AND to_date IS NULL LIMIT 1",
+                    arguments: [group])
+            })
+        let other = try #require(assignments.first { $0[0] == group && $0[3] != teacher })[1]
+        let text = "student_id,subject_id,period,grade\n\(student),\(subject),q1,5\n\(student),\(other),q1,5\n"
+        let path = store.directory.appendingPathComponent("grades-q1.csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let outcome = try await store.database.importRegistry(
+            ImportRequest(
+                kind: .grades, school: "school-a", year: year, path: path, fileName: "grades-q1.csv",
+                sha256: Digest.sha256Hex(text), dryRun: false, teacher: teacher),
+            caller: Caller(uid: 1006, gid: 100, userName: "teacher"), now: StoreFixture.t0)
+        #expect(outcome.problems.map(\.line) == [3], "\(outcome.problems)")
+        #expect(outcome.problems.first?.message.contains("own assignments") == true)
     }
 }

@@ -37,6 +37,12 @@ public struct RegistryGenerator: Sendable {
         mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
     }
 
+    /// The order in which a school's files load (each refers only to kinds before it).
+    public static let loadOrder: [RegistryKind] = [
+        .staff, .subjects, .classes, .students, .orders, .guardians, .consents, .applications, .curriculum,
+        .assignments, .schedule, .grades, .decisions,
+    ]
+
     /// The seed and the academic year's first calendar year.
     public let seed: UInt64, startYear: Int
 
@@ -183,6 +189,101 @@ public struct RegistryGenerator: Sendable {
         }
         files[.students] = students
         files[.orders] = orders
+
+        // Guardians and consents of every student; applications for next year's first grade.
+        var guardians = CSVWriter.line(RegistryKind.guardians.columns.map(\.name))
+        var consents = CSVWriter.line(RegistryKind.consents.columns.map(\.name))
+        for number in 1...studentNumber {
+            let student = "S\(prefix)-\(number)"
+            let guardian = "G\(prefix)-\(number)"
+            let mother = random.below(10) < 8
+            let name = person(female: mother, random: &random)
+            let phone =
+                random.below(20) == 0
+                ? nil
+                : "+7 9\(10 + random.below(89)) \(100 + random.below(899))-\(10 + random.below(89))-\(10 + random.below(89))"
+            guardians += CSVWriter.line([
+                guardian, student, mother ? "мать" : "отец", name.last, name.first, name.middle, phone,
+                random.below(3) == 0 ? "parent\(prefix)_\(number)@example.ru" : nil,
+            ])
+            if random.below(25) != 0 {
+                consents += CSVWriter.line([student, "student", guardian, "\(startYear)-08-25", "2025-09", nil])
+            }
+        }
+        files[.guardians] = guardians
+        files[.consents] = consents
+        var applications = CSVWriter.line(RegistryKind.applications.columns.map(\.name))
+        for number in 1...30 {
+            let female = random.below(2) == 0
+            let name = person(female: female, random: &random)
+            applications += CSVWriter.line([
+                "A\(prefix)-\(number)", name.last, name.first, name.middle,
+                "\(startYear - 6)-0\(1 + random.below(9))-15",
+                female ? "F" : "M", "1", random.pick(["submitted", "accepted", "accepted", "rejected"]),
+                "\(startYear + 1)-04-0\(1 + random.below(9))", nil, nil, nil,
+            ])
+        }
+        files[.applications] = applications
+
+        // Curriculum per grade, a teacher for every subject of every class, a week's timetable, year grades and
+        // the promotion decisions.
+        var curriculum = CSVWriter.line(RegistryKind.curriculum.columns.map(\.name))
+        var subjectsOf: [Int: [String]] = [:]
+        for grade in 1...11 {
+            let subjects =
+                grade <= 4
+                ? ["rus", "lit", "math", "world", "eng", "pe", "art", "music", "tech"]
+                : grade <= 6
+                    ? ["rus", "lit", "math", "hist", "geo", "bio", "eng", "pe", "art", "music", "tech", "inf"]
+                    : ["rus", "lit", "alg", "geom", "inf", "hist", "soc", "geo", "bio", "phys", "chem", "eng", "pe"]
+            subjectsOf[grade] = subjects
+            for subject in subjects {
+                curriculum += CSVWriter.line([String(grade), nil, subject, String(1 + random.below(5)), "graded"])
+            }
+        }
+        files[.curriculum] = curriculum
+        var assignments = CSVWriter.line(RegistryKind.assignments.columns.map(\.name))
+        var schedule = CSVWriter.line(RegistryKind.schedule.columns.map(\.name))
+        var teacherOf: [String: String] = [:]
+        var next = 0
+        for group in classNames {
+            let subjects = subjectsOf[Int(group.dropLast()) ?? 1] ?? []
+            for subject in subjects {
+                next += 1
+                let teacher = "T\(prefix)-\(1 + next % teachers)"
+                teacherOf[group + "/" + subject] = teacher
+                assignments += CSVWriter.line([group, subject, nil, teacher])
+            }
+            for weekday in 1...5 {
+                for period in 1...5 {
+                    let subject = subjects[(weekday * 5 + period) % subjects.count]
+                    schedule += CSVWriter.line([
+                        group, String(weekday), String(period), subject, nil, teacherOf[group + "/" + subject],
+                        String(100 + random.below(300)),
+                    ])
+                }
+            }
+        }
+        files[.assignments] = assignments
+        files[.schedule] = schedule
+        var grades = CSVWriter.line(RegistryKind.grades.columns.map(\.name))
+        var decisions = CSVWriter.line(RegistryKind.decisions.columns.map(\.name))
+        for (student, group) in present {
+            let grade = Int(group.dropLast()) ?? 1
+            var debt: String?
+            for subject in subjectsOf[grade] ?? [] {
+                let value = random.below(60) == 0 ? "2" : String(3 + random.below(3))
+                if value == "2" { debt = subject }
+                grades += CSVWriter.line([student, subject, "year", value])
+            }
+            let outcome = grade == 11 ? "graduated" : debt == nil ? "promoted" : "conditional"
+            decisions += CSVWriter.line([
+                student, outcome, debt, debt == nil ? nil : "\(startYear + 1)-10-15",
+                grade == 11 ? nil : "\(grade + 1)\(group.suffix(1))", "95-о", "\(startYear + 1)-05-28",
+            ])
+        }
+        files[.grades] = grades
+        files[.decisions] = decisions
         return files
     }
 

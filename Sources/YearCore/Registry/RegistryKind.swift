@@ -195,6 +195,8 @@ extension RegistryKind {
     public var keyColumns: [String] {
         switch self {
         case .orders: ["order_no", "student_id"]
+        case .guardians: ["guardian_id", "student_id"]
+        case .consents: ["person_kind", "person_id", "signed_on"]
         case .grades: ["student_id", "subject_id", "period"]
         case .curriculum: ["grade", "profile", "subject_id"]
         case .assignments: ["class", "subject_id", "group"]

@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// How a kind whose rows map one to one onto a table is stored: the table, whether it belongs to a year, the key
+/// columns (optional key parts are stored as '' so that the key is unique), the value columns and the references
+/// each row must satisfy. Imports, counts and exports of these kinds are generated from it.
+struct TableSpec: Sendable {
+    struct Column: Sendable {
+        let file: String, stored: String
+        var integer = false
+    }
+
+    struct Reference: Sendable {
+        /// The file's column the problem is reported in.
+        let column: String
+        /// A condition on `r` (the imported row) that must hold when the column has a value.
+        let condition: String
+        /// The sentence, given the value.
+        let message: @Sendable (String) -> String
+    }
+
+    let table: String
+    let yearScoped: Bool
+    let keys: [Column]
+    let values: [Column]
+    let references: [Reference]
+
+    static func spec(for kind: RegistryKind) -> TableSpec? {
+        func c(_ file: String, _ stored: String? = nil, integer: Bool = false) -> Column {
+            Column(file: file, stored: stored ?? file, integer: integer)
+        }
+        let student = Reference(
+            column: "student_id",
+            condition: "EXISTS (SELECT 1 FROM student s WHERE s.school_id = :school AND s.id = r.student_id)",
+            message: { "no student \($0); import the students first" })
+        let subject = Reference(
+            column: "subject_id",
+            condition: "EXISTS (SELECT 1 FROM subject s WHERE s.school_id = :school AND s.id = r.subject_id)",
+            message: { "no subject \($0); import the subjects first" })
+        let group = Reference(
+            column: "class",
+            condition: "EXISTS (SELECT 1 FROM school_class c WHERE c.year_id = :year AND c.name = r.\"class\")",
+            message: { "no class \($0) in the year; import the classes first" })
+        let teacher = Reference(
+            column: "teacher_id",
+            condition: "EXISTS (SELECT 1 FROM staff s WHERE s.school_id = :school AND s.id = r.teacher_id)",
+            message: { "no member of staff \($0); import the staff first" })
+        switch kind {
+        case .guardians:
+            return TableSpec(
+                table: "guardian", yearScoped: false, keys: [c("guardian_id", "id"), c("student_id")],
+                values: ["relation", "last_name", "first_name", "middle_name", "phone", "email"].map { c($0) },
+                references: [student])
+        case .consents:
+            return TableSpec(
+                table: "consent", yearScoped: false, keys: [c("person_kind"), c("person_id"), c("signed_on")],
+                values: [c("signed_by"), c("form_version"), c("withdrawn_on")],
+                references: [
+                    Reference(
+                        column: "person_id",
+                        condition: """
+                            CASE r.person_kind
+                                WHEN 'student' THEN EXISTS (SELECT 1 FROM student s WHERE s.school_id = :school
+                                    AND s.id = r.person_id)
+                                WHEN 'guardian' THEN EXISTS (SELECT 1 FROM guardian g WHERE g.school_id = :school
+                                    AND g.id = r.person_id)
+                                ELSE EXISTS (SELECT 1 FROM staff s WHERE s.school_id = :school AND s.id = r.person_id)
+                            END
+                            """,
+                        message: { "no such person \($0) (of the person_kind given); import them first" }),
+                    Reference(
+                        column: "withdrawn_on", condition: "r.withdrawn_on >= r.signed_on",
+                        message: { "withdrawn on \($0), before it was signed" }),
+                ])
+        case .applications:
+            return TableSpec(
+                table: "application", yearScoped: false, keys: [c("application_id", "id")],
+                values: [
+                    c("last_name"), c("first_name"), c("middle_name"), c("birth_date"), c("gender"),
+                    c("grade", integer: true), c("status"), c("submitted_on"), c("guardian_name"),
+                    c("guardian_phone"), c("guardian_email"),
+                ], references: [])
+        case .curriculum:
+            return TableSpec(
+                table: "curriculum", yearScoped: true,
+                keys: [c("grade", integer: true), c("profile"), c("subject_id")],
+                values: [c("hours_per_week", integer: true), c("assessment")], references: [subject])
+        case .assignments:
+            return TableSpec(
+                table: "assignment", yearScoped: true,
+                keys: [c("class", "class_name"), c("subject_id"), c("group", "grp")],
+                values: [c("teacher_id")], references: [group, subject, teacher])
+        case .schedule:
+            return TableSpec(
+                table: "schedule_slot", yearScoped: true,
+                keys: [
+                    c("class", "class_name"), c("weekday", integer: true), c("period", integer: true),
+                    c("group", "grp"),
+                ],
+                values: [c("subject_id"), c("teacher_id"), c("room")], references: [group, subject, teacher])
+        case .grades:
+            return TableSpec(
+                table: "final_grade", yearScoped: true, keys: [c("student_id"), c("subject_id"), c("period")],
+                values: [c("grade")],
+                references: [
+                    Reference(
+                        column: "student_id",
+                        condition: """
+                            EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = :year AND e.school_id = :school
+                                AND e.student_id = r.student_id)
+                            """,
+                        message: { "student \($0) is not enrolled in this year" }),
+                    subject,
+                ])
+        case .decisions:
+            return TableSpec(
+                table: "decision", yearScoped: true, keys: [c("student_id")],
+                values: [
+                    c("outcome"), c("debts"), c("deadline"), c("target_class"), c("order_no"), c("order_date"),
+                ],
+                references: [
+                    student,
+                    Reference(
+                        column: "debts",
+                        condition: "r.outcome <> 'conditional' OR (r.debts IS NOT NULL AND r.deadline IS NOT NULL)",
+                        message: { _ in "a conditional promotion lists the debts and a deadline for the retake" }),
+                ])
+        default:
+            return nil
+        }
+    }
+
+    /// The scope columns stored before the keys, with their values.
+    var scope: [(column: String, value: String)] {
+        yearScoped ? [("year_id", ":year"), ("school_id", ":school")] : [("school_id", ":school")]
+    }
+
+    func value(_ column: Column, of row: String) -> String {
+        column.integer ? "CAST(\(row).\"\(column.file)\" AS INTEGER)" : "\(row).\"\(column.file)\""
+    }
+
+    func key(_ column: Column, of row: String) -> String { "coalesce(\(value(column, of: row)), '')" }
+
+    /// The condition matching a stored row `s` to an imported row `r`.
+    var match: String {
+        (scope.map { "s.\($0.column) = \($0.value)" } + keys.map { "s.\($0.stored) = \(key($0, of: "r"))" })
+            .joined(separator: " AND ")
+    }
+
+    /// The SELECT list that writes a stored row in the kind's column order.
+    func exportColumns(_ kind: RegistryKind) -> String {
+        kind.columns.map { column in
+            if let key = keys.first(where: { $0.file == column.name }) { return "NULLIF(\(key.stored), '')" }
+            if let value = values.first(where: { $0.file == column.name }) { return value.stored }
+            return "NULL"
+        }.joined(separator: ", ")
+    }
+}
+
+extension RegistryImport {
+    /// The references of a table kind, checked set-based; for a teacher's grades, their own assignments too.
+    func checkTable(_ spec: TableSpec) throws {
+        for reference in spec.references {
+            try report(
+                reference.column,
+                """
+                SELECT r.line, r."\(reference.column)" AS value FROM import_rows r
+                WHERE r."\(reference.column)" IS NOT NULL AND NOT (\(reference.condition)) ORDER BY r.line
+                """, reference.message)
+        }
+        if kind == .grades, let teacher = request.teacher {
+            try report(
+                "subject_id",
+                """
+                SELECT r.line, r.subject_id AS value FROM import_rows r
+                WHERE NOT EXISTS (SELECT 1 FROM enrollment e JOIN assignment a ON a.year_id = e.year_id
+                    AND a.class_name = e.class_name
+                    WHERE e.year_id = :year AND e.school_id = :school AND e.student_id = r.student_id
+                        AND a.subject_id = r.subject_id AND a.teacher_id = '\(teacher.replacingOccurrences(of: "'", with: "''"))')
+                ORDER BY r.line
+                """
+            ) {
+                "you do not teach \($0) to this student's class: a teacher records grades only for their own assignments"
+            }
+        }
+    }
+
+    func countTable(_ spec: TableSpec) throws -> (added: Int, changed: Int) {
+        let added =
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM import_rows r WHERE NOT EXISTS (SELECT 1 FROM \(spec.table) s WHERE \(spec.match))",
+                arguments: arguments) ?? 0
+        let present = spec.values.filter { has($0.file) }
+        guard !present.isEmpty else { return (added, 0) }
+        let differs = present.map { "s.\($0.stored) IS NOT \(spec.value($0, of: "r"))" }.joined(separator: " OR ")
+        let changed =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM import_rows r JOIN \(spec.table) s ON \(spec.match) WHERE \(differs)",
+                arguments: arguments) ?? 0
+        return (added, changed)
+    }
+
+    func applyTable(_ spec: TableSpec) throws {
+        let present = spec.values.filter { has($0.file) }
+        let columns = spec.scope.map(\.column) + spec.keys.map(\.stored) + present.map(\.stored)
+        let selected =
+            spec.scope.map(\.value) + spec.keys.map { spec.key($0, of: "r") } + present.map { spec.value($0, of: "r") }
+        // A year's rows are keyed by the year (which belongs to one school), the others by the school.
+        let conflict = ([spec.yearScoped ? "year_id" : "school_id"] + spec.keys.map(\.stored)).joined(separator: ", ")
+        let upsert =
+            present.isEmpty
+            ? "DO NOTHING"
+            : "DO UPDATE SET " + present.map { "\($0.stored) = excluded.\($0.stored)" }.joined(separator: ", ")
+                + " WHERE "
+                + present.map { "\(spec.table).\($0.stored) IS NOT excluded.\($0.stored)" }.joined(
+                    separator: " OR ")
+        try db.execute(
+            sql: """
+                INSERT INTO \(spec.table) (\(columns.joined(separator: ", ")))
+                SELECT \(selected.joined(separator: ", ")) FROM import_rows r WHERE true
+                ON CONFLICT (\(conflict)) \(upsert)
+                """, arguments: arguments)
+    }
+}
