@@ -13,13 +13,7 @@ struct MovementTests {
         let files = RegistryGenerator(seed: seed, startYear: 2026).school(0)
         for kind in RegistryGenerator.loadOrder {
             let text = try #require(files[kind])
-            let path = store.directory.appendingPathComponent("\(kind.rawValue).csv").path
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            let outcome = try await store.database.importRegistry(
-                ImportRequest(
-                    kind: kind, school: "school-a", year: kind.isYearScoped ? year : nil, path: path,
-                    fileName: "\(kind.rawValue).csv", sha256: Digest.sha256Hex(text), dryRun: false),
-                caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+            let outcome = try await store.importText(kind, text, year: kind.isYearScoped ? year : nil)
             #expect(outcome.problemCount == 0, "\(kind): \(outcome.problems.prefix(3))")
         }
         return (store, year, files)
@@ -97,24 +91,13 @@ struct MovementTests {
     func ordersAreDocuments() async throws {
         let (store, year, files) = try await Self.loadGenerated(seed: 5)
         let orders = try #require(files[.orders])
-        let path = store.directory.appendingPathComponent("again.csv").path
-        try Data(orders.utf8).write(to: URL(fileURLWithPath: path))
-        let again = try await store.database.importRegistry(
-            ImportRequest(
-                kind: .orders, school: "school-a", year: year, path: path, fileName: "again.csv",
-                sha256: Digest.sha256Hex(orders), dryRun: false),
-            caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+        let again = try await store.importText(.orders, orders, year: year)
         #expect(again.added == 0 && again.unchanged == again.rows && again.problemCount == 0)
         let firstLine = try #require(orders.split(separator: "\n").dropFirst().first)
         var fields = firstLine.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         fields[7] = fields[7] + " (исправлено)"
         let edited = orders.split(separator: "\n")[0] + "\n" + fields.joined(separator: ",") + "\n"
-        try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
-        let refused = try await store.database.importRegistry(
-            ImportRequest(
-                kind: .orders, school: "school-a", year: year, path: path, fileName: "edited.csv",
-                sha256: Digest.sha256Hex(String(edited)), dryRun: false),
-            caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+        let refused = try await store.importText(.orders, String(edited), year: year)
         #expect(refused.problems.first?.message.contains("not edited") == true, "\(refused.problems)")
     }
 
@@ -126,13 +109,8 @@ struct MovementTests {
                 kind: kind, school: "school-a", year: year, offset: 0, limit: 100_000
             ).csv
             #expect(exported.split(separator: "\n").count > 1, "\(kind) exported nothing")
-            let path = store.directory.appendingPathComponent("again-\(kind.rawValue).csv").path
-            try Data(exported.utf8).write(to: URL(fileURLWithPath: path))
-            let again = try await store.database.importRegistry(
-                ImportRequest(
-                    kind: kind, school: "school-a", year: kind.isYearScoped ? year : nil, path: path,
-                    fileName: "again.csv", sha256: Digest.sha256Hex(exported), dryRun: true),
-                caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+            let again = try await store.importText(
+                kind, exported, year: kind.isYearScoped ? year : nil, dryRun: true)
             #expect(again.problemCount == 0, "\(kind): \(again.problems.prefix(3))")
             #expect(again.added == 0 && again.changed == 0, "\(kind): \(again)")
         }
@@ -154,13 +132,7 @@ struct MovementTests {
             })
         let other = try #require(assignments.first { $0[0] == group && $0[3] != teacher })[1]
         let text = "student_id,subject_id,period,grade\n\(student),\(subject),q1,5\n\(student),\(other),q1,5\n"
-        let path = store.directory.appendingPathComponent("grades-q1.csv").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let outcome = try await store.database.importRegistry(
-            ImportRequest(
-                kind: .grades, school: "school-a", year: year, path: path, fileName: "grades-q1.csv",
-                sha256: Digest.sha256Hex(text), dryRun: false, teacher: teacher),
-            caller: Caller(uid: 1006, gid: 100, userName: "teacher"), now: StoreFixture.t0)
+        let outcome = try await store.importText(.grades, text, year: year, teacher: teacher)
         #expect(outcome.problems.map(\.line) == [3], "\(outcome.problems)")
         #expect(outcome.problems.first?.message.contains("own assignments") == true)
     }

@@ -7,18 +7,10 @@ import YearCore
 
 @Suite("Registry import and export")
 struct RegistryImportTests {
-    let secretary = Caller(uid: 1005, gid: 100, userName: "secretary")
-
     func importFile(
         _ store: StoreFixture, _ kind: RegistryKind, _ text: String, year: AcademicYear?, dryRun: Bool = false
     ) async throws -> ImportOutcome {
-        let path = store.directory.appendingPathComponent("\(kind.rawValue)-\(UUID().uuidString).csv").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return try await store.database.importRegistry(
-            ImportRequest(
-                kind: kind, school: "school-a", year: year, path: path, fileName: "\(kind.rawValue).csv",
-                sha256: Digest.sha256Hex(text), dryRun: dryRun),
-            caller: secretary, now: StoreFixture.t0)
+        try await store.importText(kind, text, year: year, dryRun: dryRun)
     }
 
     func export(_ store: StoreFixture, _ kind: RegistryKind, year: AcademicYear?) async throws -> String {
