@@ -11,6 +11,8 @@ extension Handlers {
             Dispatcher.route("io.yeard.Registry.Export", export),
             Dispatcher.route("io.yeard.Registry.Movement", movement),
             Dispatcher.route("io.yeard.Registry.IssueOrder", issueOrder),
+            Dispatcher.route("io.yeard.Registry.Record", record),
+            Dispatcher.route("io.yeard.Registry.UpdateContact", updateContact),
         ]
     }
 
@@ -26,20 +28,25 @@ extension Handlers {
     }
 
     func importFile(_ parameters: ImportParameters, _ context: CallContext) async throws -> ImportReply {
+        try await importUpload(parameters, context, method: "io.yeard.Registry.Import")
+    }
+
+    /// An import of an upload on behalf of `method` (Import, Record, IssueOrder), which refusals name.
+    func importUpload(_ parameters: ImportParameters, _ context: CallContext, method: String) async throws
+        -> ImportReply
+    {
         guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
         let kind = try Self.kind(parameters.kind)
         let roles = state.policy.roles(of: context.caller, at: school)
         guard roles.contains(kind.writerRole) else {
-            throw YearError.permissionDenied(
-                method: "io.yeard.Registry.Import", required: [kind.writerRole], school: school)
+            throw YearError.permissionDenied(method: method, required: [kind.writerRole], school: school)
         }
         var teacher: String?
         if kind == .grades {
             // A teacher records grades only for their own assignments: the caller is the member of staff whose
             // login is the caller's user name, as the kernel identified it.
             guard let staff = try await state.database.staffID(login: context.caller.userName, school: school) else {
-                throw YearError.permissionDenied(
-                    method: "io.yeard.Registry.Import", required: [.teacher], school: school)
+                throw YearError.permissionDenied(method: method, required: [.teacher], school: school)
             }
             teacher = staff
         }
@@ -122,11 +129,59 @@ extension Handlers {
             ])
         // One order is one row of an orders file: it goes through the same checks and the same transaction.
         let upload = try state.uploads.append(Data(text.utf8), to: nil, owner: context.caller.uid)
-        return try await importFile(
+        return try await importUpload(
             ImportParameters(
                 kind: RegistryKind.orders.rawValue, upload: upload.id, school: school, year: parameters.year,
                 fileName: "order \(parameters.orderNo)", sha256: nil, dryRun: false),
-            context)
+            context, method: "io.yeard.Registry.IssueOrder")
+    }
+
+    func record(_ parameters: RecordParameters, _ context: CallContext) async throws -> ImportReply {
+        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let kind = try Self.kind(parameters.kind)
+        let names = kind.columns.map(\.name)
+        if let unknown = parameters.values.keys.sorted().first(where: { !names.contains($0) }) {
+            throw YearError.invalidParameter(
+                field: "values",
+                reason: "\(kind.rawValue) has no column '\(unknown)' (it has: \(names.joined(separator: ", ")))")
+        }
+        // One row is a one-row file with the columns given: the same checks, the same transaction, the same roles.
+        let given = kind.columns.filter { parameters.values[$0.name] != nil || $0.required }
+        let text = CSVWriter.line(given.map(\.name)) + CSVWriter.line(given.map { parameters.values[$0.name] ?? "" })
+        let upload = try state.uploads.append(Data(text.utf8), to: nil, owner: context.caller.uid)
+        return try await importUpload(
+            ImportParameters(
+                kind: kind.rawValue, upload: upload.id, school: school, year: parameters.year,
+                fileName: "record of \(kind.rawValue)", sha256: nil, dryRun: false),
+            context, method: "io.yeard.Registry.Record")
+    }
+
+    func updateContact(_ parameters: UpdateContactParameters, _ context: CallContext) async throws
+        -> UpdateContactReply
+    {
+        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let roles = state.policy.roles(of: context.caller, at: school)
+        var role = Role.secretary
+        if !roles.contains(.secretary) {
+            // A teacher changes contacts only for the students of the class they lead.
+            guard let staff = try await state.database.staffID(login: context.caller.userName, school: school),
+                try await state.database.leadsClass(of: parameters.studentId, staff: staff, school: school)
+            else {
+                throw YearError.permissionDenied(
+                    method: "io.yeard.Registry.UpdateContact", required: [.secretary], school: school)
+            }
+            role = .teacher
+        }
+        for (field, value) in [("phone", parameters.phone), ("email", parameters.email)] {
+            if let value, value.count > 200 || value.contains(where: { $0.isNewline }) {
+                throw YearError.invalidParameter(field: field, reason: "one line of at most 200 characters")
+            }
+        }
+        return UpdateContactReply(
+            changed: try await state.database.updateGuardianContact(
+                school: school, student: parameters.studentId, guardian: parameters.guardianId,
+                phone: parameters.phone, email: parameters.email, caller: context.caller, role: role,
+                now: context.now))
     }
 
     static func kind(_ text: String) throws -> RegistryKind {

@@ -214,3 +214,38 @@ public struct IssueOrderParameters: MethodParameters {
         self.destination = destination
     }
 }
+
+/// `io.yeard.Registry.Record`: one row of any kind, the everyday way to record a grade, a decision or a consent.
+public struct RecordParameters: MethodParameters {
+    /// The kind, the school and year, and the row's values by column name (as in the kind's CSV).
+    public var kind: String, school: String?, year: String?, values: [String: String]
+    /// Parameters with every field given.
+    public init(kind: String, school: String?, year: String?, values: [String: String]) {
+        self.kind = kind
+        self.school = school
+        self.year = year
+        self.values = values
+    }
+}
+
+/// `io.yeard.Registry.UpdateContact`: a class teacher's change of a guardian's phone or email.
+public struct UpdateContactParameters: MethodParameters {
+    /// The school, the student, the guardian, and the new phone and email (an empty string clears one).
+    public var school: String?, studentId: String, guardianId: String, phone: String?, email: String?
+    /// Parameters with every field given.
+    public init(school: String?, studentId: String, guardianId: String, phone: String?, email: String?) {
+        self.school = school
+        self.studentId = studentId
+        self.guardianId = guardianId
+        self.phone = phone
+        self.email = email
+    }
+}
+
+/// `io.yeard.Registry.UpdateContact` reply.
+public struct UpdateContactReply: Codable, Sendable {
+    /// Whether anything changed.
+    public var changed: Bool
+    /// A reply with every field given.
+    public init(changed: Bool) { self.changed = changed }
+}

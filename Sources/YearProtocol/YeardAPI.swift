@@ -363,6 +363,28 @@ public enum YeardAPI {
                     """,
                 roles: [.secretary], mutating: true, scope: .school(required: true)),
             MethodSpec(
+                "io.yeard.Registry", "Record",
+                parameters: "(kind: string, school: ?string, year: ?string, values: [string]string)",
+                reply: """
+                    (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
+                    unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, \
+                    extraColumns: []string)
+                    """,
+                doc: """
+                    Record one row of a kind (values by CSV column name): a final grade, a decision, a consent or its
+                    withdrawal, a guardian. Checked exactly as a one-row file of that kind, with the same roles.
+                    """,
+                roles: registryWriters, mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Registry", "UpdateContact",
+                parameters: "(school: ?string, studentId: string, guardianId: string, phone: ?string, email: ?string)",
+                reply: "(changed: bool)",
+                doc: """
+                    Change a guardian's phone or email: the secretary's, or the class teacher's for the students of
+                    the class they lead (their login is a staff member's).
+                    """,
+                roles: [.secretary, .teacher], mutating: true, scope: .school(required: true)),
+            MethodSpec(
                 "io.yeard.Registry", "Export",
                 parameters: "(kind: string, school: ?string, year: ?string, offset: ?int, limit: ?int)",
                 reply: "(csv: string, next: ?int)",

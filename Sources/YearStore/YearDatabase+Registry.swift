@@ -184,3 +184,56 @@ extension YearDatabase {
         }
     }
 }
+
+extension YearDatabase {
+    /// Whether `staff` leads the class in which `student` is enrolled now (in the school's active or open years).
+    public func leadsClass(of student: String, staff: String, school: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM enrollment e
+                        JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                        JOIN academic_year y ON y.id = e.year_id
+                        WHERE e.school_id = ? AND e.student_id = ? AND e.to_date IS NULL
+                            AND c.class_teacher_id = ? AND y.state <> 'closed')
+                    """, arguments: [school, student, staff]) ?? false
+        }
+    }
+
+    /// Changes a guardian's phone and email (nil leaves one as it is; "" clears it), audited. Returns whether
+    /// anything changed.
+    public func updateGuardianContact(
+        school: String, student: String, guardian: String, phone: String?, email: String?, caller: Caller,
+        role: Role, now: Date = Date()
+    ) async throws -> Bool {
+        try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT phone, email FROM guardian WHERE school_id = ? AND id = ? AND student_id = ?",
+                    arguments: [school, guardian, student])
+            else {
+                throw YearError.invalidParameter(
+                    field: "guardianId", reason: "no guardian \(guardian) of student \(student) at \(school)")
+            }
+            let oldPhone: String? = row["phone"]
+            let oldEmail: String? = row["email"]
+            let newPhone = phone.map { $0.isEmpty ? nil : $0 } ?? oldPhone
+            let newEmail = email.map { $0.isEmpty ? nil : $0 } ?? oldEmail
+            guard newPhone != oldPhone || newEmail != oldEmail else { return false }
+            try db.execute(
+                sql: "UPDATE guardian SET phone = ?, email = ? WHERE school_id = ? AND id = ? AND student_id = ?",
+                arguments: [newPhone, newEmail, school, guardian, student])
+            try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: role.rawValue, school: school, action: "registry.contact",
+                    target: "guardian:\(guardian)",
+                    details: .object([
+                        "student": .string(student), "phone": newPhone.map(JSONValue.string) ?? .null,
+                        "email": newEmail.map(JSONValue.string) ?? .null,
+                    ])),
+                at: now, in: db)
+            return true
+        }
+    }
+}

@@ -106,3 +106,58 @@ struct ExportCommand: AsyncParsableCommand {
 func describe(_ problem: ProblemInfo) -> String {
     "\(problem.line):\(problem.column)\(problem.field.map { " (\($0))" } ?? ""): \(problem.message)"
 }
+
+/// `yearctl record KIND column=value ...`.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record one row of a kind: a final grade, a decision, a consent or its withdrawal.",
+        discussion: """
+            Example: yearctl record grades student_id=S1 subject_id=math period=year grade=5. \
+            \(YeardAPI.help(for: "io.yeard.Registry.Record"))
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The kind (see docs/formats.md).") var kind: String
+    @Argument(help: "column=value pairs, by the kind's CSV column names.") var values: [String]
+    @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+
+    func run() async throws {
+        var pairs: [String: String] = [:]
+        for pair in values {
+            guard let equals = pair.firstIndex(of: "=") else {
+                throw UsageError(message: "'\(pair)' is not column=value")
+            }
+            pairs[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        let reply = try await Client(options: options).call(
+            "io.yeard.Registry.Record",
+            RecordParameters(kind: kind, school: options.school, year: year, values: pairs), as: ImportReply.self)
+        Client(options: options).output(reply) { reply in
+            print(
+                reply.added == 1 ? "Recorded." : reply.changed == 1 ? "Changed." : "Already recorded; nothing changed.")
+        }
+    }
+}
+
+/// `yearctl contact STUDENT GUARDIAN`.
+struct ContactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contact", abstract: "Change a guardian's phone or email (secretary, or the class teacher).",
+        discussion: YeardAPI.help(for: "io.yeard.Registry.UpdateContact"))
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The student's id.") var student: String
+    @Argument(help: "The guardian's id.") var guardian: String
+    @Option(help: "The new phone (\"\" clears it).") var phone: String?
+    @Option(help: "The new email (\"\" clears it).") var email: String?
+
+    func run() async throws {
+        let reply = try await Client(options: options).call(
+            "io.yeard.Registry.UpdateContact",
+            UpdateContactParameters(
+                school: options.school, studentId: student, guardianId: guardian, phone: phone, email: email),
+            as: UpdateContactReply.self)
+        Client(options: options).output(reply) { reply in print(reply.changed ? "Changed." : "Nothing to change.") }
+    }
+}

@@ -22,7 +22,8 @@ struct Yearctl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, SchoolCommand.self, YearCommand.self, RequestCommand.self, AuditCommand.self,
-            ImportCommand.self, ExportCommand.self, MovementCommand.self, OrderCommand.self,
+            ImportCommand.self, ExportCommand.self, MovementCommand.self, OrderCommand.self, RecordCommand.self,
+            ContactCommand.self,
         ])
 
     /// Runs yearctl with the documented exit codes: argument errors exit 2 (not ArgumentParser's 64), and the

@@ -26,6 +26,13 @@ struct DispatcherTests {
         "io.yeard.Registry.Movement": .object([
             "school": "school-a", "year": "2026/2027", "from": "2026-09-01", "to": "2026-09-30",
         ]),
+        "io.yeard.Registry.Record": .object([
+            "school": "school-a", "kind": "consents",
+            "values": .object(["person_id": "S1", "person_kind": "student", "signed_on": "2026-08-25"]),
+        ]),
+        "io.yeard.Registry.UpdateContact": .object([
+            "school": "school-a", "studentId": "S1", "guardianId": "G1", "phone": "+7 900 000-00-00",
+        ]),
         "io.yeard.Registry.IssueOrder": .object([
             "school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1",
         ]),
@@ -51,7 +58,15 @@ struct DispatcherTests {
             let reply = await fixture.call(spec.fullName, Self.parameters[spec.fullName] ?? .object([:]), as: caller)
             let denied = reply?.errorName == "io.yeard.Year.PermissionDenied"
             // An import also needs its kind's writer role (here students: the secretary's).
-            let roles = spec.fullName == "io.yeard.Registry.Import" ? [RegistryKind.students.writerRole] : spec.roles
+            // Record checks the kind's writer (consents: the secretary's); a teacher changes contacts only of their
+            // own class (this fixture's teacher leads none).
+            let roles: Set<Role> =
+                switch spec.fullName {
+                case "io.yeard.Registry.Import": [RegistryKind.students.writerRole]
+                case "io.yeard.Registry.Record": [RegistryKind.consents.writerRole]
+                case "io.yeard.Registry.UpdateContact": [.secretary]
+                default: spec.roles
+                }
             let allowed = roles.isEmpty || role.map(roles.contains) == true
             #expect(
                 denied == !allowed, "\(spec.fullName) as \(role?.rawValue ?? "no role"): \(String(describing: reply))")

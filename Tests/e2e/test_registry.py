@@ -91,3 +91,45 @@ def test_imports_are_audited_with_the_files_hash(daemon):
     imports = [entry for entry in parse_json(out)["entries"] if entry["action"] == "registry.import"]
     assert [json.loads(entry["details"])["kind"] for entry in imports] == ["staff", "classes", "students"]
     assert all(len(json.loads(entry["details"])["sha256"]) == 64 for entry in imports)
+
+
+def test_everyday_records_by_the_people_who_keep_them(daemon):
+    """The secretary records a consent and its withdrawal; the class teacher (a staff member by login) records a
+    grade for their own subject and changes a guardian's phone; outside their class and subject they are refused."""
+    d = daemon()
+    load(d)
+    extra = {
+        ("yeard-secretary", "staff"): "staff_id,last_name,first_name,login\nT7,Учитель,Иван,yeard-teacher\n",
+        ("yeard-admin", "subjects"): "subject_id,name\nmath,Математика\nrus,Русский язык\n",
+        ("yeard-admin", "classes"): "class,class_teacher_id\n5А,T7\n",
+        ("yeard-admin", "assignments"): "class,subject_id,group,teacher_id\n5А,math,,T7\n5А,rus,,T1\n",
+        ("yeard-secretary", "guardians"): "guardian_id,student_id,relation,last_name,first_name\nG1,S1,мать,Ёлкина,Анна\n"
+                                          "G2,S2,отец,Иванов,Иван\n",
+    }
+    for (user, kind), text in extra.items():
+        path = write(d.dir, f"extra-{kind}.csv", text)
+        rc, out, err = d.yearctl(user, "import", kind, str(path), "--school", "school-a")
+        assert rc == 0, (kind, out, err)
+
+    rc, out, err = d.yearctl("yeard-secretary", "record", "consents", "person_id=S1", "person_kind=student",
+                             "signed_by=G1", "signed_on=25.08.2026", "--school", "school-a")
+    assert rc == 0 and "Recorded" in out, (out, err)
+    rc, out, err = d.yearctl("yeard-secretary", "record", "consents", "person_id=S1", "person_kind=student",
+                             "signed_on=2026-08-25", "withdrawn_on=2026-11-01", "--school", "school-a")
+    assert rc == 0 and "Changed" in out, (out, err)
+
+    rc, out, err = d.yearctl("yeard-teacher", "record", "grades", "student_id=S1", "subject_id=math", "period=q1",
+                             "grade=5", "--school", "school-a")
+    assert rc == 0, (out, err)
+    rc, out, err = d.yearctl("yeard-teacher", "record", "grades", "student_id=S1", "subject_id=rus", "period=q1",
+                             "grade=5", "--school", "school-a")
+    assert rc == 1 and "own assignments" in err, (out, err)
+
+    rc, out, err = d.yearctl("yeard-teacher", "contact", "S1", "G1", "--phone", "+7 900 111-22-33", "--school",
+                             "school-a")
+    assert rc == 0 and "Changed" in out, (out, err)
+    rc, out, err = d.yearctl("yeard-teacher", "contact", "S2", "G2", "--phone", "+7 900 111-22-33", "--school",
+                             "school-a")
+    assert rc == 3, (out, err)
+    rc, exported, _ = d.yearctl("yeard-auditor", "export", "guardians", "--school", "school-a")
+    assert "G1,S1,мать,Ёлкина,Анна,,+7 900 111-22-33," in exported, exported
