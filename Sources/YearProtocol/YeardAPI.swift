@@ -275,6 +275,12 @@ public enum YeardAPI {
     /// The roles that import something (each kind has its own writer, checked when the kind is known).
     public static let registryWriters: Set<Role> = [.secretary, .admin, .teacher]
 
+    /// The reply of every method that writes registry rows (Import, Record, IssueOrder): what was read and written.
+    static let importReply = """
+        (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
+        unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, extraColumns: []string)
+        """
+
     /// `io.yeard.Registry`: the school registry, loaded from and written to CSV.
     public static let registry = VarlinkInterface(
         name: "io.yeard.Registry",
@@ -316,11 +322,7 @@ public enum YeardAPI {
                 "io.yeard.Registry", "Import",
                 parameters:
                     "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool)",
-                reply: """
-                    (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
-                    unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, \
-                    extraColumns: []string)
-                    """,
+                reply: importReply,
                 doc: """
                     Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
                     applications, curriculum, assignments, schedule, grades, decisions) into a
@@ -351,11 +353,7 @@ public enum YeardAPI {
                     studentId: string, classFrom: ?string, classTo: ?string, effectiveOn: ?string, basis: ?string, \
                     destination: ?string)
                     """,
-                reply: """
-                    (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
-                    unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, \
-                    extraColumns: []string)
-                    """,
+                reply: importReply,
                 doc: """
                     Record one order for one student and apply it to the enrollments: enrollment, withdrawal,
                     transfer_in, transfer_out, class_change, graduation (or promotion, recorded only). Checked as a
@@ -365,11 +363,7 @@ public enum YeardAPI {
             MethodSpec(
                 "io.yeard.Registry", "Record",
                 parameters: "(kind: string, school: ?string, year: ?string, values: [string]string)",
-                reply: """
-                    (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
-                    unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, \
-                    extraColumns: []string)
-                    """,
+                reply: importReply,
                 doc: """
                     Record one row of a kind (values by CSV column name): a final grade, a decision, a consent or its
                     withdrawal, a guardian. Checked exactly as a one-row file of that kind, with the same roles.
