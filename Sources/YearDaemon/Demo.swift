@@ -87,7 +87,7 @@ public enum Demo {
             logger.notice("demo year created", metadata: ["year": "\(startYear)/\(startYear + 1)"])
         }
         guard let year,
-            try await database.exportRegistry(kind: .staff, school: schoolID, year: nil, offset: 0, limit: 1).csv
+            try await database.exportRegistry(kind: .staff, school: schoolID, year: nil, after: nil, limit: 1).csv
                 .split(separator: "\n").count <= 1
         else { return }
         let directory = configuration.stateDirectory + "/registry"

@@ -84,11 +84,10 @@ extension Handlers {
         guard (1...50000).contains(limit) else {
             throw YearError.invalidParameter(field: "limit", reason: "must be between 1 and 50000")
         }
-        let offset = max(parameters.offset ?? 0, 0)
         let year = try await resolveYear(parameters.year, school: school, kind: kind)
         let page = try await state.database.exportRegistry(
-            kind: kind, school: school, year: year, offset: offset, limit: limit)
-        return ExportReply(csv: page.csv, next: page.more ? offset + limit : nil)
+            kind: kind, school: school, year: year, after: parameters.after, limit: limit)
+        return ExportReply(csv: page.csv, next: page.next)
     }
 
     func movement(_ parameters: MovementParameters, _ context: CallContext) async throws -> MovementReply {

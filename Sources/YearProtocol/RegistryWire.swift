@@ -121,24 +121,24 @@ public struct ImportOutcomeView: Sendable {
 
 /// `io.yeard.Registry.Export`.
 public struct ExportParameters: MethodParameters {
-    /// The kind, the school and year, and the page: rows from `offset`, at most `limit`.
-    public var kind: String, school: String?, year: String?, offset: Int?, limit: Int?
+    /// The kind, the school and year, and the page: at most `limit` rows after the cursor `after`.
+    public var kind: String, school: String?, year: String?, after: String?, limit: Int?
     /// Parameters with every field given.
-    public init(kind: String, school: String?, year: String?, offset: Int?, limit: Int?) {
+    public init(kind: String, school: String?, year: String?, after: String?, limit: Int?) {
         self.kind = kind
         self.school = school
         self.year = year
-        self.offset = offset
+        self.after = after
         self.limit = limit
     }
 }
 
 /// `io.yeard.Registry.Export` reply.
 public struct ExportReply: Codable, Sendable {
-    /// CSV lines (the header on the first page) and the offset of the next page, if there is one.
-    public var csv: String, next: Int?
+    /// CSV lines (the header on the first page) and the cursor of the next page, if there is one.
+    public var csv: String, next: String?
     /// A reply with every field given.
-    public init(csv: String, next: Int?) {
+    public init(csv: String, next: String?) {
         self.csv = csv
         self.next = next
     }

@@ -380,9 +380,12 @@ public enum YeardAPI {
                 roles: [.secretary, .teacher], mutating: true, scope: .school(required: true)),
             MethodSpec(
                 "io.yeard.Registry", "Export",
-                parameters: "(kind: string, school: ?string, year: ?string, offset: ?int, limit: ?int)",
-                reply: "(csv: string, next: ?int)",
-                doc: "One page of a kind in its CSV format (the header on the first page); next is the next offset.",
+                parameters: "(kind: string, school: ?string, year: ?string, after: ?string, limit: ?int)",
+                reply: "(csv: string, next: ?string)",
+                doc: """
+                    One page of a kind in its CSV format (the header on the first page); pass next as after for the
+                    following page. Pages follow the rows' keys, so writes between pages neither repeat nor drop rows.
+                    """,
                 roles: anyRole, mutating: false, scope: .school(required: true)),
         ],
         errors: """

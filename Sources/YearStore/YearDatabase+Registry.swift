@@ -92,86 +92,116 @@ extension YearDatabase {
         }
     }
 
-    /// One page of an export, as CSV lines (the header first on the first page), and whether more rows follow.
-    public func exportRegistry(kind: RegistryKind, school: String, year: AcademicYear?, offset: Int, limit: Int)
-        async throws -> (csv: String, more: Bool)
+    /// One page of an export, as CSV lines (the header first on the first page), and the cursor of the next page.
+    ///
+    /// Pages follow the rows' keys (`after` is the last key of the previous page, as JSON), not an offset, so that
+    /// rows written between pages neither repeat nor go missing, and the last page costs what the first does.
+    public func exportRegistry(kind: RegistryKind, school: String, year: AcademicYear?, after: String?, limit: Int)
+        async throws -> (csv: String, next: String?)
     {
         guard Self.registryKinds.contains(kind) else {
-            throw YearError.invalidParameter(
-                field: "kind",
-                reason: "exporting \(kind.rawValue) is not available yet; available: "
-                    + Self.registryKinds.map(\.rawValue).joined(separator: ", "))
+            throw YearError.invalidParameter(field: "kind", reason: "unknown kind \(kind.rawValue)")
+        }
+        var values: [JSONValue] = []
+        if let after {
+            guard case .array(let parsed)? = JSONValue.parseCanonical(after) else {
+                throw YearError.invalidParameter(field: "after", reason: "not a cursor this export returned")
+            }
+            values = parsed
+        }
+        let cursor: [DatabaseValue] = values.map { value in
+            switch value {
+            case .int(let number): number.databaseValue
+            case .string(let text): text.databaseValue
+            default: .null
+            }
         }
         return try await pool.read { db in
-            let sql: String
+            let columns: String
+            let from: String
+            let keys: [String]
             var arguments: StatementArguments = [school]
             if let spec = TableSpec.spec(for: kind) {
-                sql = """
-                    SELECT \(spec.exportColumns(kind)) FROM \(spec.table)
-                    WHERE school_id = ?\(spec.yearScoped ? " AND year_id = ?" : "")
-                    ORDER BY \(spec.keys.map(\.stored).joined(separator: ", ")) LIMIT ? OFFSET ?
-                    """
+                columns = spec.exportColumns(kind)
+                from = "\(spec.table) WHERE school_id = ?\(spec.yearScoped ? " AND year_id = ?" : "")"
                 if spec.yearScoped { arguments += [year?.id] }
-                return try Self.page(kind: kind, db: db, sql: sql, arguments: arguments, offset: offset, limit: limit)
+                keys = spec.keys.map(\.stored)
+            } else {
+                switch kind {
+                case .students:
+                    columns = """
+                        s.id, s.last_name, s.first_name, s.middle_name, s.birth_date, s.gender, e.class_name,
+                            s.personal_file_no, s.snils, s.enrolled_on
+                        """
+                    from = """
+                        student s LEFT JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id
+                            AND e.year_id = ? AND e.to_date IS NULL
+                        WHERE s.school_id = ?
+                        """
+                    arguments = [year?.id, school]
+                    keys = ["s.id"]
+                case .staff:
+                    columns = "id, last_name, first_name, middle_name, position, login"
+                    from = "staff WHERE school_id = ?"
+                    keys = ["id"]
+                case .subjects:
+                    columns = "id, name"
+                    from = "subject WHERE school_id = ?"
+                    keys = ["id"]
+                case .orders:
+                    columns = """
+                        order_no, order_date, kind, student_id, class_from, class_to, effective_on, basis, destination
+                        """
+                    from = "school_order WHERE school_id = ? AND year_id = ?"
+                    arguments += [year?.id]
+                    keys = ["effective_on", "rowid"]
+                default:
+                    columns = "name, grade, letter, profile, class_type, class_teacher_id, capacity"
+                    from = "school_class WHERE school_id = ? AND year_id = ?"
+                    arguments += [year?.id]
+                    keys = ["grade", "letter"]
+                }
             }
-            switch kind {
-            case .students:
-                sql = """
-                    SELECT s.id, s.last_name, s.first_name, s.middle_name, s.birth_date, s.gender, e.class_name,
-                        s.personal_file_no, s.snils, s.enrolled_on
-                    FROM student s
-                    LEFT JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id AND e.year_id = ?
-                        AND e.to_date IS NULL
-                    WHERE s.school_id = ? ORDER BY s.id LIMIT ? OFFSET ?
-                    """
-                arguments = [year?.id, school]
-            case .staff:
-                sql = """
-                    SELECT id, last_name, first_name, middle_name, position, login FROM staff
-                    WHERE school_id = ? ORDER BY id LIMIT ? OFFSET ?
-                    """
-            case .subjects:
-                sql = "SELECT id, name FROM subject WHERE school_id = ? ORDER BY id LIMIT ? OFFSET ?"
-            case .orders:
-                sql = """
-                    SELECT order_no, order_date, kind, student_id, class_from, class_to, effective_on, basis,
-                        destination
-                    FROM school_order WHERE school_id = ? AND year_id = ?
-                    ORDER BY effective_on, rowid LIMIT ? OFFSET ?
-                    """
-                arguments += [year?.id]
-            default:
-                sql = """
-                    SELECT name, grade, letter, profile, class_type, class_teacher_id, capacity FROM school_class
-                    WHERE school_id = ? AND year_id = ? ORDER BY grade, letter LIMIT ? OFFSET ?
-                    """
-                arguments += [year?.id]
+            var condition = ""
+            if !cursor.isEmpty {
+                guard cursor.count == keys.count else {
+                    throw YearError.invalidParameter(field: "after", reason: "not a cursor of this kind")
+                }
+                condition =
+                    " AND (\(keys.joined(separator: ", "))) > (\(keys.map { _ in "?" }.joined(separator: ", ")))"
+                arguments += StatementArguments(cursor)
             }
-            return try Self.page(kind: kind, db: db, sql: sql, arguments: arguments, offset: offset, limit: limit)
+            arguments += [limit + 1]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(columns), \(keys.joined(separator: ", ")) FROM \(from)\(condition)
+                    ORDER BY \(keys.joined(separator: ", ")) LIMIT ?
+                    """, arguments: arguments)
+            let width = kind.columns.count
+            var csv = after == nil ? CSVWriter.line(kind.columns.map(\.name)) : ""
+            for row in rows.prefix(limit) {
+                csv += CSVWriter.line((0..<width).map { Self.text(row[$0] as DatabaseValue) })
+            }
+            guard rows.count > limit, let last = rows.prefix(limit).last else { return (csv, nil) }
+            let key = (width..<(width + keys.count)).map { index -> JSONValue in
+                switch (last[index] as DatabaseValue).storage {
+                case .int64(let number): .int(number)
+                case .string(let text): .string(text)
+                default: .null
+                }
+            }
+            return (csv, JSONValue.array(key).canonicalText)
         }
     }
 
-    static func page(
-        kind: RegistryKind, db: Database, sql: String, arguments: StatementArguments, offset: Int, limit: Int
-    ) throws -> (csv: String, more: Bool) {
-        var arguments = arguments
-        arguments += [limit + 1, offset]
-        var csv = offset == 0 ? CSVWriter.line(kind.columns.map(\.name)) : ""
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-        for row in rows.prefix(limit) {
-            csv += CSVWriter.line(
-                (0..<row.count).map { index -> String? in
-                    let value = row[index] as DatabaseValue
-                    switch value.storage {
-                    case .null: return nil
-                    case .int64(let number): return String(number)
-                    case .string(let text): return text
-                    case .double(let number): return String(number)
-                    case .blob: return nil
-                    }
-                })
+    static func text(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .null, .blob: nil
+        case .int64(let number): String(number)
+        case .string(let text): text
+        case .double(let number): String(number)
         }
-        return (csv, rows.count > limit)
     }
 }
 

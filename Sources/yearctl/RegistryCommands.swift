@@ -84,11 +84,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Client(options: options).withSession { session in
-            var offset: Int? = 0
-            while let next = offset {
+            var after: String?
+            repeat {
                 let page = try await session.call(
                     "io.yeard.Registry.Export",
-                    ExportParameters(kind: kind, school: options.school, year: year, offset: next, limit: 5000),
+                    ExportParameters(kind: kind, school: options.school, year: year, after: after, limit: 5000),
                     as: ExportReply.self)
                 do {
                     try FileHandle.standardOutput.write(contentsOf: Data(page.csv.utf8))
@@ -96,8 +96,8 @@ struct ExportCommand: AsyncParsableCommand {
                     // The reader went away (`yearctl export students | head`): nothing more to write.
                     return
                 }
-                offset = page.next
-            }
+                after = page.next
+            } while after != nil
         }
     }
 }

@@ -106,7 +106,7 @@ struct MovementTests {
         let (store, year, _) = try await Self.loadGenerated(seed: 2)
         for kind in RegistryGenerator.loadOrder {
             let exported = try await store.database.exportRegistry(
-                kind: kind, school: "school-a", year: year, offset: 0, limit: 100_000
+                kind: kind, school: "school-a", year: year, after: nil, limit: 100_000
             ).csv
             #expect(exported.split(separator: "\n").count > 1, "\(kind) exported nothing")
             let again = try await store.importText(

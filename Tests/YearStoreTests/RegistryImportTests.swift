@@ -14,7 +14,7 @@ struct RegistryImportTests {
     }
 
     func export(_ store: StoreFixture, _ kind: RegistryKind, year: AcademicYear?) async throws -> String {
-        try await store.database.exportRegistry(kind: kind, school: "school-a", year: year, offset: 0, limit: 1000).csv
+        try await store.database.exportRegistry(kind: kind, school: "school-a", year: year, after: nil, limit: 1000).csv
     }
 
     static let staff =
@@ -196,5 +196,44 @@ struct RegistryEdgeCaseTests {
         let exported = try await helper.export(store, .staff, year: year)
         let again = try await helper.importFile(store, .staff, exported, year: nil, dryRun: true)
         #expect(again.problemCount == 0 && again.changed == 0 && again.added == 0, "\(again.problems)")
+    }
+}
+
+@Suite("Export paging")
+struct ExportPagingTests {
+    @Test("pages follow the keys: concatenated they are the whole export, for every kind of a generated school")
+    func pagesConcatenate() async throws {
+        let (store, year, _) = try await MovementTests.loadGenerated(seed: 6)
+        for kind in RegistryGenerator.loadOrder {
+            let whole = try await store.database.exportRegistry(
+                kind: kind, school: "school-a", year: year, after: nil, limit: 100_000)
+            #expect(whole.next == nil)
+            var pages = ""
+            var after: String?
+            repeat {
+                let page = try await store.database.exportRegistry(
+                    kind: kind, school: "school-a", year: year, after: after, limit: 97)
+                pages += page.csv
+                after = page.next
+            } while after != nil
+            #expect(pages == whole.csv, "\(kind)")
+        }
+    }
+
+    @Test("a row written between pages before the cursor does not shift the next page")
+    func writesBetweenPages() async throws {
+        let (store, year) = try await RegistryImportTests().loaded()
+        _ = try await store.importText(.staff, "staff_id,last_name,first_name\nT2,Сидоров,Олег\n", year: nil)
+        let first = try await store.database.exportRegistry(
+            kind: .staff, school: "school-a", year: year, after: nil, limit: 1)
+        _ = try await store.importText(.staff, "staff_id,last_name,first_name\nA0,Андреев,Антон\n", year: nil)
+        let second = try await store.database.exportRegistry(
+            kind: .staff, school: "school-a", year: year, after: first.next, limit: 10)
+        #expect(first.next != nil)
+        #expect(second.csv == "T2,Сидоров,Олег,,,\n", "\(second.csv)")
+        await #expect(throws: YearError.self) {
+            try await store.database.exportRegistry(
+                kind: .staff, school: "school-a", year: year, after: "not a cursor", limit: 10)
+        }
     }
 }
