@@ -143,7 +143,7 @@ final class Dispatcher: Sendable {
 
 extension Dispatcher {
     /// A route whose parameters decode as `P` and whose reply encodes `R`.
-    static func route<P: MethodParameters, R: Encodable>(
+    static func route<P: MethodParameters, R: Encodable & Sendable>(
         _ name: String, _ body: @escaping @Sendable (P, CallContext) async throws -> R
     ) -> (String, Route) {
         let decode: @Sendable (Data) throws -> any Sendable = { message in

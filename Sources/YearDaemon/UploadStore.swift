@@ -56,7 +56,7 @@ final class UploadStore: Sendable {
             table[id] = upload
             return (id, upload.path, true, upload.bytes)
         }
-        if isNew { FileManager.default.createFile(atPath: path, contents: nil) }
+        if isNew { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw YearError.internalFailure(reason: "cannot write the upload")
         }

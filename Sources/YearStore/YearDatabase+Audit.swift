@@ -60,7 +60,7 @@ extension YearDatabase {
                 "parameters": parameters.bounded(),
                 "parametersSHA256": .string(Digest.sha256Hex(parameters.canonicalText)),
             ]))
-        try await write { db in try Self.appendAudit(event, at: now, in: db) }
+        _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }
 
     /// Audit rows after `sequence` (oldest first), at most `limit`, optionally only those of `schools` (and, with

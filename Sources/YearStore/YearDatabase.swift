@@ -55,7 +55,7 @@ public final class YearDatabase: Sendable {
 
     /// Releases the database's connections (after a checkpoint of the WAL).
     public func close() throws {
-        try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
     }
 }

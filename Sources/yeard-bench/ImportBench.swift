@@ -32,7 +32,7 @@ struct ImportBench: AsyncParsableCommand {
         let generator = RegistryGenerator(seed: 1, startYear: 2026)
         let first = generator.school(0)
         let studentsPath = directory + "/students.csv"
-        FileManager.default.createFile(atPath: studentsPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: studentsPath, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: studentsPath))
         var rows = 0
         for index in 0..<schools {
@@ -46,7 +46,7 @@ struct ImportBench: AsyncParsableCommand {
         print("yeard-bench import: \(rows) students, \(size / 1_000_000) MB, \(schools) generated schools in one file")
 
         let gradesPath = directory + "/grades.csv"
-        FileManager.default.createFile(atPath: gradesPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: gradesPath, contents: nil)
         let gradesOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: gradesPath))
         var gradeRows = 0
         for index in 0..<min(gradeSchools, schools) {
