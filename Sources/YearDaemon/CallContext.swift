@@ -11,4 +11,10 @@ struct CallContext: Sendable {
     var visibleSchools: [String]
     /// The time of the call (handlers take it from here so tests can drive time).
     var now: Date
+
+    /// The school of a method whose scope requires one (authorization has set it before any handler runs).
+    func requiredSchool() throws -> String {
+        guard let school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        return school
+    }
 }

@@ -35,7 +35,7 @@ extension Handlers {
     func importUpload(_ parameters: ImportParameters, _ context: CallContext, method: String) async throws
         -> ImportReply
     {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         let kind = try Self.kind(parameters.kind)
         let roles = state.policy.roles(of: context.caller, at: school)
         guard roles.contains(kind.writerRole) else {
@@ -78,7 +78,7 @@ extension Handlers {
     }
 
     func export(_ parameters: ExportParameters, _ context: CallContext) async throws -> ExportReply {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         let kind = try Self.kind(parameters.kind)
         let limit = parameters.limit ?? 5000
         guard (1...50000).contains(limit) else {
@@ -91,7 +91,7 @@ extension Handlers {
     }
 
     func movement(_ parameters: MovementParameters, _ context: CallContext) async throws -> MovementReply {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         guard let from = RegistryValues.date(parameters.from) else {
             throw YearError.invalidParameter(field: "from", reason: "expected a date as 2026-09-01 or 01.09.2026")
         }
@@ -119,7 +119,7 @@ extension Handlers {
     }
 
     func issueOrder(_ parameters: IssueOrderParameters, _ context: CallContext) async throws -> ImportReply {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         let text =
             CSVWriter.line(RegistryKind.orders.columns.map(\.name))
             + CSVWriter.line([
@@ -136,7 +136,7 @@ extension Handlers {
     }
 
     func record(_ parameters: RecordParameters, _ context: CallContext) async throws -> ImportReply {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         let kind = try Self.kind(parameters.kind)
         let names = kind.columns.map(\.name)
         if let unknown = parameters.values.keys.sorted().first(where: { !names.contains($0) }) {
@@ -158,7 +158,7 @@ extension Handlers {
     func updateContact(_ parameters: UpdateContactParameters, _ context: CallContext) async throws
         -> UpdateContactReply
     {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         let roles = state.policy.roles(of: context.caller, at: school)
         var role = Role.secretary
         if !roles.contains(.secretary) {

@@ -79,7 +79,7 @@ struct Handlers: Sendable {
     }
 
     func createYear(_ parameters: YearCreateParameters, _ context: CallContext) async throws -> YearReply {
-        guard let school = context.school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        let school = try context.requiredSchool()
         guard let label = YearLabel(parameters.label) else {
             throw YearError.invalidParameter(
                 field: "label", reason: "expected two consecutive years like 2026/2027, got '\(parameters.label)'")
