@@ -26,7 +26,10 @@ let package = Package(
         ),
         .target(
             name: "YearStore",
-            dependencies: ["YearCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "YearCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "YearProtocol",
