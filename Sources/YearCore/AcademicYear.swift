@@ -210,3 +210,14 @@ public struct AcademicYear: Sendable, Hashable, Codable {
         self.version = version
     }
 }
+
+extension CalendarDate {
+    /// The calendar date of `instant` in the time zone `zone` (an IANA name; UTC when unknown).
+    public init?(_ instant: Date, timeZone zone: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        if let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0) { calendar.timeZone = timeZone }
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+}

@@ -341,6 +341,62 @@ enum Migrations {
                 }
             }
         }
+        migrator.registerMigration("2026-11-29-student-birth-date-optional") { db in
+            // A real export may lack a birth date: the row loads and `student.birth-date-missing` reports it, rather
+            // than the whole file being refused. SQLite cannot drop NOT NULL in place, so the table is rebuilt (the
+            // migrator defers foreign-key checks to the end of the migration).
+            try db.execute(
+                sql: """
+                    CREATE TABLE student_new (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        id TEXT NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        last_name TEXT NOT NULL CHECK (last_name <> ''),
+                        first_name TEXT NOT NULL CHECK (first_name <> ''),
+                        middle_name TEXT,
+                        birth_date TEXT CHECK (birth_date IS NULL OR date(birth_date) IS birth_date),
+                        gender TEXT NOT NULL CHECK (gender IN ('M', 'F')),
+                        personal_file_no TEXT,
+                        snils TEXT CHECK (snils IS NULL OR (length(snils) = 11 AND snils NOT GLOB '*[^0-9]*')),
+                        enrolled_on TEXT CHECK (enrolled_on IS NULL OR date(enrolled_on) IS enrolled_on),
+                        PRIMARY KEY (school_id, id)
+                    ) STRICT;
+                    INSERT INTO student_new SELECT school_id, id, last_name, first_name, middle_name, birth_date, gender,
+                        personal_file_no, snils, enrolled_on FROM student;
+                    DROP TABLE student;
+                    ALTER TABLE student_new RENAME TO student;
+                    CREATE UNIQUE INDEX student_personal_file
+                        ON student(school_id, personal_file_no) WHERE personal_file_no IS NOT NULL;
+                    CREATE INDEX student_by_snils ON student(snils) WHERE snils IS NOT NULL;
+                    """)
+        }
+        migrator.registerMigration("2026-11-29-check-runs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE check_run (
+                        id INTEGER PRIMARY KEY,
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT NOT NULL,
+                        cause TEXT NOT NULL CHECK (cause IN ('manual', 'schedule', 'readiness', 'approval')),
+                        checks TEXT NOT NULL CHECK (json_valid(checks)),
+                        errors INTEGER NOT NULL CHECK (errors >= 0),
+                        warnings INTEGER NOT NULL CHECK (warnings >= 0),
+                        uid INTEGER
+                    ) STRICT;
+                    CREATE INDEX check_run_by_school ON check_run(school_id, id);
+                    CREATE TABLE check_finding (
+                        run_id INTEGER NOT NULL REFERENCES check_run(id) ON DELETE CASCADE,
+                        check_id TEXT NOT NULL,
+                        severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+                        entity_kind TEXT NOT NULL,
+                        entity_id TEXT NOT NULL,
+                        class_name TEXT,
+                        message TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX check_finding_by_run ON check_finding(run_id, check_id, entity_id);
+                    """)
+        }
         return migrator
     }
 }

@@ -26,6 +26,9 @@ public final class YearDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "yeard"
+        configuration.prepareDatabase { db in
+            for function in CheckFunctions.all { db.add(function: function) }
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")

@@ -42,7 +42,7 @@ struct RegistryValueTests {
         #expect(RegistryKind.students.value("gender", in: row) == "M")
         #expect(RegistryKind.students.value("class", in: row) == nil)
         #expect(
-            CSVHeader(["student_id"], kind: .students).missing == ["last_name", "first_name", "birth_date", "gender"])
+            CSVHeader(["student_id"], kind: .students).missing == ["last_name", "first_name", "gender"])
     }
 
     @Test("exported lines quote only what needs quoting")

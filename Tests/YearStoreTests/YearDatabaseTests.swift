@@ -16,7 +16,43 @@ struct YearDatabaseTests {
         #expect(
             try store.database.appliedMigrations() == [
                 "2026-11-29-schools-years-requests-audit", "2026-11-29-registry-people-classes-enrollments",
+                "2026-11-29-student-birth-date-optional", "2026-11-29-check-runs",
             ])
+    }
+
+    @Test("a database of the first registry schema migrates with its students and their references intact")
+    func migratesRegistryRebuild() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-mig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("yeard.sqlite").path
+        do {
+            let old = try DatabasePool(path: path)
+            try Migrations.migrator().migrate(old, upTo: "2026-11-29-registry-people-classes-enrollments")
+            try await old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO school (id, name, time_zone, first_grade, last_grade, graduating_grades,
+                            default_start, default_end, start_skips_sunday) VALUES ('s', 's', 'UTC', 1, 11, '[9,11]',
+                            '09-01', '05-31', 1);
+                        INSERT INTO student (school_id, id, last_name, first_name, birth_date, gender)
+                            VALUES ('s', 'S1', 'Иванов', 'Иван', '2015-01-01', 'M');
+                        INSERT INTO guardian (school_id, id, student_id, last_name, first_name)
+                            VALUES ('s', 'G1', 'S1', 'Иванова', 'Ольга');
+                        """)
+            }
+            try old.close()
+        }
+        let database = try YearDatabase(path: path)
+        try await database.pool.write { db in
+            #expect(try String.fetchOne(db, sql: "SELECT birth_date FROM student WHERE id = 'S1'") == "2015-01-01")
+            try db.execute(sql: "UPDATE student SET birth_date = NULL WHERE id = 'S1'")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM pragma_foreign_key_check") == 0)
+            #expect(throws: DatabaseError.self) {
+                try db.execute(
+                    sql: "INSERT INTO guardian (school_id, id, student_id, last_name, first_name) "
+                        + "VALUES ('s', 'G2', 'nobody', 'А', 'Б')")
+            }
+        }
     }
 
     @Test("a year is created open with the school's default dates; a second with the same label is refused")

@@ -71,6 +71,38 @@ public enum RegistryValues {
         return digits.count == 11 ? String(decoding: digits, as: UTF8.self) : nil
     }
 
+    /// Whether the 11 digits of a SNILS carry the right check number: the first nine digits weighted 9 down to 1,
+    /// the sum below 100 is the check number, 100 and 101 give 00, larger sums are taken modulo 101 first.
+    /// (Numbers up to 001-001-998 were issued before checksums and are accepted as they are.)
+    public static func snilsChecksumValid(_ digits: String) -> Bool {
+        let values = digits.utf8.map { Int($0) - 0x30 }
+        guard values.count == 11, values.allSatisfy({ (0...9).contains($0) }) else { return false }
+        let number = values.prefix(9).reduce(0) { $0 * 10 + $1 }
+        if number <= 1_001_998 { return true }
+        let sum = values.prefix(9).enumerated().reduce(0) { $0 + $1.element * (9 - $1.offset) }
+        let expected = sum < 100 ? sum : sum <= 101 ? 0 : (sum % 101 == 100 ? 0 : sum % 101)
+        return values[9] * 10 + values[10] == expected
+    }
+
+    /// Whether `text` is a phone number: 10 to 15 digits, with spaces, dashes, dots, brackets and a leading +.
+    public static func phoneValid(_ text: String) -> Bool {
+        var digits = 0
+        for (offset, byte) in text.utf8.enumerated() {
+            switch byte {
+            case 0x30...0x39: digits += 1
+            case UInt8(ascii: "+") where offset == 0: continue
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."): continue
+            default: return false
+            }
+        }
+        return (10...15).contains(digits)
+    }
+
+    /// A person's name part folded for comparison: lower case, ё as е, without spaces, hyphens kept.
+    public static func foldedName(_ text: String) -> String {
+        String(text.lowercased().compactMap { $0.isWhitespace ? nil : $0 == "ё" ? "е" : $0 })
+    }
+
     /// A non-negative integer within `range`.
     public static func integer(_ text: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = Int(text), range.contains(value) else { return nil }

@@ -59,7 +59,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         case .students:
             return c([
                 ("student_id!", .id), ("last_name!", .name), ("first_name!", .name), ("middle_name", .name),
-                ("birth_date!", .date), ("gender!", .gender), ("class", .className), ("personal_file_no", .id),
+                ("birth_date", .date), ("gender!", .gender), ("class", .className), ("personal_file_no", .id),
                 ("snils", .snils), ("enrolled_on", .date),
             ])
         case .guardians:

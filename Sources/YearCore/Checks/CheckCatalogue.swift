@@ -1,0 +1,141 @@
+/// How much a finding matters: errors stand between a year and its next state, warnings never block.
+public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+    case error, warning
+
+    /// Errors before warnings.
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .error && rhs == .warning }
+}
+
+/// When a check applies: to the registry at any time, before a year starts, or before it closes.
+public enum CheckPhase: String, Sendable, Codable, CaseIterable {
+    case always, start, close
+}
+
+/// What a readiness report is for: the `start` of a year, or its `close` (the rollover).
+public enum ReadinessTarget: String, Sendable, Codable, CaseIterable {
+    case start, close
+
+    /// The phases whose checks the report runs: the registry's always, plus the target's own.
+    public var phases: Set<CheckPhase> { [.always, self == .start ? .start : .close] }
+}
+
+/// One check of the catalogue: what it means, how much it matters by default, and when it applies.
+public struct CheckDefinition: Sendable, Hashable, Codable {
+    /// The stable id (`student.no-class`): in configuration, on the wire, in reports and in `--accept`.
+    public let id: String
+    /// When the check applies.
+    public let phase: CheckPhase
+    /// Its severity unless configuration says otherwise.
+    public let defaultSeverity: Severity
+    /// The kind of entity its findings name (`student`, `class`, `teacher`, ...).
+    public let entityKind: String
+    /// What it finds, in one sentence for the coordinator.
+    public let summary: String
+}
+
+/// The catalogue of data-quality checks (`../shared/domain.md` §7). The queries are in YearStore; this says what each
+/// check means. Ids are stable: renaming one breaks configurations, accepted errors and the diff against old runs.
+public enum CheckCatalogue {
+    private static func check(
+        _ id: String, _ phase: CheckPhase, _ severity: Severity, _ entity: String, _ summary: String
+    ) -> CheckDefinition {
+        CheckDefinition(id: id, phase: phase, defaultSeverity: severity, entityKind: entity, summary: summary)
+    }
+
+    /// Every check, in the order reports list them.
+    public static let all: [CheckDefinition] = [
+        check(
+            "student.birth-date-missing", .always, .error, "student",
+            "An active student has no birth date."),
+        check(
+            "student.age-implausible", .always, .warning, "student",
+            "An active student's age on 1 September is outside grade+5 .. grade+8 (configurable)."),
+        check(
+            "student.duplicate", .always, .error, "student",
+            "Two students of the school have the same names and birth date (ignoring case, spaces and ё/е)."),
+        check(
+            "student.no-class", .always, .error, "student",
+            "A student of the school who has not left it is in no class of the year."),
+        check(
+            "student.multiple-classes", .always, .error, "student",
+            "An active student is also in a class under another record (the same SNILS), here or at another school."),
+        check(
+            "student.no-guardian", .always, .error, "student", "An active student under 18 has no guardian."),
+        check(
+            "guardian.no-contact", .always, .warning, "guardian",
+            "A guardian of an active student has neither a phone nor an email."),
+        check(
+            "guardian.phone-invalid", .always, .warning, "guardian",
+            "A guardian's phone is not a number of 10 to 15 digits (spaces, dashes, brackets and a leading + allowed)."),
+        check(
+            "consent.missing", .always, .error, "student",
+            "An active student has no signed, unwithdrawn consent to personal-data processing (152-FZ)."),
+        check(
+            "student.snils-invalid", .always, .error, "student", "An active student's SNILS fails its checksum."),
+        check(
+            "student.personal-file-missing", .always, .warning, "student",
+            "An active student has no personal-file number (the book of movement's entry number)."),
+        check("class.no-teacher", .always, .error, "class", "A class of the year has no class teacher."),
+        check(
+            "class.over-capacity", .always, .warning, "class",
+            "A class has more students than its capacity (or the configured default capacity)."),
+        check("class.empty", .always, .warning, "class", "A class of the year has no students."),
+        check(
+            "staff.duplicate", .always, .warning, "staff",
+            "Two members of staff have the same names (ignoring case, spaces and ё/е)."),
+        check(
+            "curriculum.missing", .start, .error, "grade", "A grade has classes in the year and no curriculum."),
+        check(
+            "assignment.missing", .start, .error, "class",
+            "A subject of a class's curriculum has no teacher assigned."),
+        check(
+            "schedule.hours-mismatch", .start, .warning, "class",
+            "A class's weekly periods of a subject differ from the curriculum's hours."),
+        check(
+            "schedule.teacher-conflict", .start, .error, "teacher",
+            "A teacher is timetabled in two classes in the same period."),
+        check(
+            "schedule.room-conflict", .start, .error, "room",
+            "A room is timetabled for two classes in the same period."),
+        check(
+            "schedule.class-conflict", .start, .error, "class",
+            "A class has two lessons in the same period (its groups may share one)."),
+        check(
+            "teacher.overload", .start, .warning, "teacher",
+            "A teacher's timetabled periods per week exceed the configured maximum."),
+        check(
+            "grade.final-missing", .close, .error, "student",
+            "An active student has no year grade (or exemption) in a subject of their grade's curriculum."),
+        check("decision.missing", .close, .error, "student", "An active student has no promotion decision."),
+        check(
+            "decision.inconsistent", .close, .error, "student",
+            "A decision contradicts the grades or the grade: promoted or graduated with a failing year grade, "
+                + "graduated outside a graduating grade, promoted from the last grade."),
+        check(
+            "decision.order-missing", .close, .error, "student",
+            "A promotion decision has no pedagogical-council order number and date."),
+        check(
+            "movement.unbalanced", .close, .error, "class",
+            "A class's count at the start of the year plus the arrivals minus the departures by orders is not its "
+                + "count now."),
+        check(
+            "movement.order-missing", .close, .error, "student",
+            "A student arrived in, left or changed a class during the year without an order."),
+        check(
+            "graduate.exam-admission", .close, .warning, "student",
+            "A student of a graduating grade is not admitted to the state exams: a year grade below 3 or a debt."),
+    ]
+
+    /// The definitions by id.
+    public static let byID: [String: CheckDefinition] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+
+    /// The checks a readiness report for `target` runs, in catalogue order.
+    public static func checks(for target: ReadinessTarget) -> [CheckDefinition] {
+        all.filter { target.phases.contains($0.phase) }
+    }
+
+    /// The ids among `ids` that are not in the catalogue.
+    public static func unknown(_ ids: some Sequence<String>) -> [String] {
+        ids.filter { byID[$0] == nil }
+    }
+}

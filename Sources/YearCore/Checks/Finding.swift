@@ -1,0 +1,61 @@
+/// One thing a check found: which check, how much it matters, what it is about, in plain words.
+public struct Finding: Sendable, Hashable, Codable {
+    /// The check's id.
+    public var check: String
+    /// Its severity when the run was made.
+    public var severity: Severity
+    /// The kind of entity (`student`, `class`, `teacher`, ...).
+    public var entityKind: String
+    /// The entity's external id; with `/` and a subject or a slot when one entity can have several findings of the
+    /// check (`5А/math`, `T-12/mon-3`), so that each finding has a key of its own.
+    public var entityID: String
+    /// The class the finding belongs to, when it belongs to one (for reports grouped by class).
+    public var className: String?
+    /// A sentence for people.
+    public var message: String
+
+    /// A finding with every field given.
+    public init(
+        check: String, severity: Severity, entityKind: String, entityID: String, className: String?, message: String
+    ) {
+        self.check = check
+        self.severity = severity
+        self.entityKind = entityKind
+        self.entityID = entityID
+        self.className = className
+        self.message = message
+    }
+
+    /// What makes a finding the same one in another run: the check and the entity (not the words, which may carry
+    /// counts that move).
+    public var key: Key { Key(check: check, entityKind: entityKind, entityID: entityID) }
+
+    /// The identity of a finding across runs.
+    public struct Key: Sendable, Hashable, Comparable {
+        /// The check and the entity.
+        public var check: String, entityKind: String, entityID: String
+
+        /// By check, then entity kind, then entity id.
+        public static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.check, lhs.entityKind, lhs.entityID) < (rhs.check, rhs.entityKind, rhs.entityID)
+        }
+    }
+}
+
+/// What changed between two runs: findings that are new, and findings that were resolved.
+public struct FindingDiff: Sendable, Equatable {
+    /// In the current run and not in the previous one.
+    public var new: [Finding]
+    /// In the previous run, of a check the current run ran again, and no longer found.
+    public var resolved: [Finding]
+
+    /// The difference from `previous` to `current`. A finding of a check that the current run did not run is neither
+    /// new nor resolved: nobody looked again.
+    public init(previous: [Finding], current: [Finding], currentChecks: Set<String>) {
+        let before = Set(previous.map(\.key))
+        let now = Set(current.map(\.key))
+        new = current.filter { !before.contains($0.key) }.sorted { $0.key < $1.key }
+        resolved = previous.filter { currentChecks.contains($0.check) && !now.contains($0.key) }
+            .sorted { $0.key < $1.key }
+    }
+}

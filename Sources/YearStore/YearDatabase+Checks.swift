@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// Why a run was made.
+public enum CheckRunCause: String, Sendable, Codable {
+    case manual, schedule, readiness, approval
+}
+
+/// A stored run of checks and what it found.
+public struct CheckRun: Sendable, Equatable {
+    /// The run's id (runs of all schools share one sequence).
+    public var id: Int64
+    /// The school checked.
+    public var school: String
+    /// The year checked.
+    public var year: AcademicYear
+    /// When the run started and finished.
+    public var startedAt: Date, finishedAt: Date
+    /// Why it was made.
+    public var cause: CheckRunCause
+    /// The checks run, in catalogue order.
+    public var checks: [String]
+    /// What they found, in catalogue order.
+    public var findings: [Finding]
+
+    /// The number of findings of `severity`.
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+}
+
+extension YearDatabase {
+    /// How many runs of each school are kept (older ones are deleted with their findings after each run).
+    public static let defaultRunsKept = 60
+
+    /// Runs `checks` (default: every check of the catalogue) over `year` of `school`, stores the run and its findings,
+    /// and returns them. One statement per check, in one write transaction; readers go on meanwhile (WAL).
+    public func runChecks(
+        school: String, year: AcademicYear, checks: [String]? = nil, settings: CheckSettings,
+        cause: CheckRunCause, caller: Caller?, keep: Int = YearDatabase.defaultRunsKept, now: Date = Date()
+    ) async throws -> CheckRun {
+        try Self.validateChecks(checks)
+        return try await write { db in
+            try Self.runChecks(
+                school: school, year: year, checks: checks, settings: settings, cause: cause, caller: caller,
+                keep: keep, now: now, in: db)
+        }
+    }
+
+    static func validateChecks(_ checks: [String]?) throws {
+        guard let checks else { return }
+        if checks.isEmpty { throw YearError.invalidParameter(field: "checks", reason: "name at least one check") }
+        let unknown = CheckCatalogue.unknown(checks)
+        if !unknown.isEmpty {
+            throw YearError.invalidParameter(
+                field: "checks",
+                reason: "no check \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalogue; see "
+                    + "'yearctl checks list'")
+        }
+    }
+
+    /// The run, inside a transaction the caller holds (an approval runs its readiness checks in its own).
+    static func runChecks(
+        school: String, year: AcademicYear, checks: [String]?, settings: CheckSettings, cause: CheckRunCause,
+        caller: Caller?, keep: Int, now: Date, in db: Database
+    ) throws -> CheckRun {
+        guard year.school == school else { throw YearError.yearNotFound(id: year.id) }
+        let clock = ContinuousClock.now
+        let wanted = Set(checks ?? CheckCatalogue.all.map(\.id))
+        let definitions = CheckCatalogue.all.filter { wanted.contains($0.id) }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT time_zone, last_grade FROM school WHERE id = ?", arguments: [school])
+        else { throw YearError.schoolNotFound(school: school) }
+        let zone: String = row["time_zone"]
+        guard let today = CalendarDate(now, timeZone: zone) else {
+            throw YearError.internalFailure(reason: "no calendar date for \(now) in \(zone)")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO check_run (school_id, year_id, started_at, finished_at, cause, checks, errors, warnings, uid)
+                VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)
+                """,
+            arguments: [
+                school, year.id, StoredTime.text(now), StoredTime.text(now), cause.rawValue,
+                JSONValue.array(definitions.map { .string($0.id) }).canonicalText, caller.map { Int64($0.uid) },
+            ])
+        let run = db.lastInsertedRowID
+        var arguments: StatementArguments = [
+            "run": run, "school": school, "year": year.id, "start": year.startDate.description,
+            "end": year.endDate.description, "start_year": year.startDate.year, "today": today.description,
+            "last_grade": row["last_grade"] as Int, "age_min": settings.ageOffsetMin, "age_max": settings.ageOffsetMax,
+            "capacity": settings.defaultCapacity, "max_periods": settings.maxTeacherPeriods,
+            "adult_age": settings.adultAge,
+        ]
+        for definition in definitions {
+            guard let query = CheckQueries.byID[definition.id] else {
+                throw YearError.internalFailure(reason: "the check \(definition.id) has no query")
+            }
+            // `&+` replaces the named values of the previous check.
+            arguments =
+                arguments &+ [
+                    "check": definition.id, "severity": settings.severity(of: definition).rawValue,
+                    "kind": definition.entityKind,
+                ]
+            try db.execute(
+                sql: """
+                    INSERT INTO check_finding (run_id, check_id, severity, entity_kind, entity_id, class_name, message)
+                    SELECT :run, :check, :severity, :kind, entity_id, class_name, message FROM (\(query))
+                    """, arguments: arguments)
+        }
+        let elapsed = ContinuousClock.now - clock
+        let finished = now.addingTimeInterval(
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        try db.execute(
+            sql: """
+                UPDATE check_run SET finished_at = :finished,
+                    errors = (SELECT count(*) FROM check_finding WHERE run_id = :run AND severity = 'error'),
+                    warnings = (SELECT count(*) FROM check_finding WHERE run_id = :run AND severity = 'warning')
+                WHERE id = :run
+                """, arguments: ["finished": StoredTime.text(finished), "run": run])
+        try db.execute(
+            sql: """
+                DELETE FROM check_run WHERE school_id = :school AND id NOT IN (
+                    SELECT id FROM check_run WHERE school_id = :school ORDER BY id DESC LIMIT :keep)
+                """, arguments: ["school": school, "keep": max(keep, 2)])
+        return CheckRun(
+            id: run, school: school, year: year, startedAt: now, finishedAt: finished, cause: cause,
+            checks: definitions.map(\.id), findings: try fetchFindings(run: run, in: db))
+    }
+
+    /// The last run of `school` (of `year`, when given), and the run before it of the same year.
+    public func lastChecks(school: String, year: AcademicYear?) async throws -> (last: CheckRun?, previous: CheckRun?) {
+        try await pool.read { db in
+            let ids = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, year_id FROM check_run WHERE school_id = :school AND (:year IS NULL OR year_id = :year)
+                    ORDER BY id DESC LIMIT 1
+                    """, arguments: ["school": school, "year": year?.id])
+            guard let last = ids.first else { return (nil, nil) }
+            let previousID = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT id FROM check_run WHERE school_id = :school AND year_id = :year AND id < :last
+                    ORDER BY id DESC LIMIT 1
+                    """, arguments: ["school": school, "year": last["year_id"] as Int64, "last": last["id"] as Int64])
+            return (
+                try Self.fetchRun(id: last["id"], in: db),
+                try previousID.flatMap { try Self.fetchRun(id: $0, in: db) }
+            )
+        }
+    }
+
+    static func fetchRun(id: Int64, in db: Database) throws -> CheckRun? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM check_run WHERE id = ?", arguments: [id]),
+            let year = try fetchYear(id: row["year_id"], in: db)
+        else { return nil }
+        var checks: [String] = []
+        if case .array(let values)? = JSONValue.parseCanonical(row["checks"] as String) {
+            checks = values.compactMap { if case .string(let id) = $0 { id } else { nil } }
+        }
+        return CheckRun(
+            id: id, school: row["school_id"], year: year, startedAt: StoredTime.date(row["started_at"]),
+            finishedAt: StoredTime.date(row["finished_at"]),
+            cause: CheckRunCause(rawValue: row["cause"]) ?? .manual, checks: checks,
+            findings: try fetchFindings(run: id, in: db))
+    }
+
+    static func fetchFindings(run: Int64, in db: Database) throws -> [Finding] {
+        let order = Dictionary(uniqueKeysWithValues: CheckCatalogue.all.enumerated().map { ($1.id, $0) })
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT check_id, severity, entity_kind, entity_id, class_name, message FROM check_finding
+                WHERE run_id = ? ORDER BY check_id, entity_id
+                """, arguments: [run]
+        ).map { row in
+            Finding(
+                check: row["check_id"], severity: Severity(rawValue: row["severity"]) ?? .error,
+                entityKind: row["entity_kind"], entityID: row["entity_id"], className: row["class_name"],
+                message: row["message"])
+        }.sorted { (order[$0.check] ?? .max, $0.entityID) < (order[$1.check] ?? .max, $1.entityID) }
+    }
+}
