@@ -35,6 +35,8 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     case uploadNotFound(id: String)
     /// An import found problems in its file; nothing was written.
     case importRefused(file: String, problems: [ImportProblem], count: Int)
+    /// The year's readiness report for the transition has errors that were not accepted (check id and count).
+    case notReady(year: String, target: ReadinessTarget, blocking: [ReadinessBlocker])
     /// The daemon could not complete the call (database full, I/O error); nothing was changed.
     case internalFailure(reason: String)
 
@@ -80,6 +82,11 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "'yearctl request show \(id)'"
         case .notRequester(let id, let requesterUID):
             return "only the requester (uid \(requesterUID)) may cancel request \(id); a coordinator may reject it"
+        case .notReady(let year, let target, let blocking):
+            let listed = blocking.map { "\($0.check) (\($0.count))" }.joined(separator: ", ")
+            return "year \(year) is not ready to \(target.rawValue): errors of \(listed); see 'yearctl report "
+                + "readiness --for \(target.rawValue)', fix them, or approve with '--accept CHECK --reason TEXT' "
+                + "for each check you accept"
         case .uploadNotFound(let id):
             return "no upload \(id) of yours is waiting (uploads expire an hour after their last part); upload the "
                 + "file again"
@@ -90,5 +97,19 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
         case .internalFailure(let reason):
             return "the daemon could not complete the call, nothing was changed: \(reason); see the daemon's log"
         }
+    }
+}
+
+/// An error check that blocks a transition, and how many findings it has.
+public struct ReadinessBlocker: Sendable, Equatable, Codable {
+    /// The check's id.
+    public var check: String
+    /// Its findings.
+    public var count: Int
+
+    /// A blocker with every field given.
+    public init(check: String, count: Int) {
+        self.check = check
+        self.count = count
     }
 }

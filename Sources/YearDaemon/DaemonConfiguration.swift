@@ -55,6 +55,12 @@ public struct DaemonConfiguration: Sendable {
     public var schools: [School] = []
     /// Who holds which role.
     public var policy = AccessPolicy(grants: [])
+    /// The checks' severities and thresholds (`[checks]`).
+    public var checkSettings = CheckSettings()
+    /// How many check runs of each school are kept.
+    public var checkRunsKept = 60
+    /// When each school's checks run by themselves (`checks_schedule` of a `[[school]]`), by school id.
+    public var checkSchedules: [String: CronSchedule] = [:]
 
     /// The grants as canonical JSON, for the audit log.
     public var grantsRecord: JSONValue {
@@ -157,7 +163,7 @@ struct ConfigurationReader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
-        checkKeys(root, allowed: ["daemon", "school", "grant"], path: "")
+        checkKeys(root, allowed: ["daemon", "school", "grant", "checks"], path: "")
         if let value = root["daemon"] {
             if let daemon = value.table {
                 readDaemon(daemon, into: &configuration)
@@ -171,10 +177,26 @@ struct ConfigurationReader {
                 issue("school[\(index)].id", "the school id '\(id)' is used twice")
                 continue
             }
-            if let school = readSchool(table, path: "school[\(index)]") { configuration.schools.append(school) }
+            if let school = readSchool(table, path: "school[\(index)]") {
+                configuration.schools.append(school)
+                if let text = string(table, "checks_schedule", "school[\(index)]") {
+                    do {
+                        configuration.checkSchedules[school.id] = try CronSchedule(text)
+                    } catch {
+                        issue("school[\(index)].checks_schedule", "'checks_schedule': \(error)")
+                    }
+                }
+            }
         }
         if configuration.schools.isEmpty {
             issues.append(ConfigurationIssue(line: nil, message: "no [[school]] is configured; add at least one"))
+        }
+        if let value = root["checks"] {
+            if let checks = value.table {
+                readChecks(checks, into: &configuration)
+            } else {
+                issue("checks", "[checks] must be a table")
+            }
         }
         let schoolIDs = Set(configuration.schools.map(\.id))
         for (index, table) in tables(root, "grant").enumerated() {
@@ -305,7 +327,7 @@ struct ConfigurationReader {
             table,
             allowed: [
                 "id", "name", "time_zone", "first_grade", "last_grade", "graduating_grades", "default_start",
-                "default_end", "start_skips_sunday",
+                "default_end", "start_skips_sunday", "checks_schedule",
             ], path: path)
         let before = issues.count
         let id = string(table, "id", path)
@@ -337,6 +359,45 @@ struct ConfigurationReader {
         return School(
             id: id, name: name, timeZone: zone, firstGrade: first, lastGrade: last, graduatingGrades: graduating,
             defaultStart: start, defaultEnd: end, startSkipsSunday: skips)
+    }
+
+    mutating func readChecks(_ table: TOMLTable, into configuration: inout DaemonConfiguration) {
+        let path = "checks"
+        checkKeys(
+            table,
+            allowed: [
+                "keep_runs", "default_capacity", "max_teacher_periods", "age_offset_min", "age_offset_max",
+                "adult_age", "severity",
+            ], path: path)
+        var settings = CheckSettings()
+        if let count = int(table, "keep_runs", path, in: 2...10000) { configuration.checkRunsKept = count }
+        if let value = int(table, "default_capacity", path, in: 1...100) { settings.defaultCapacity = value }
+        if let value = int(table, "max_teacher_periods", path, in: 1...84) { settings.maxTeacherPeriods = value }
+        if let value = int(table, "age_offset_min", path, in: 0...10) { settings.ageOffsetMin = value }
+        if let value = int(table, "age_offset_max", path, in: 0...15) { settings.ageOffsetMax = value }
+        if let value = int(table, "adult_age", path, in: 14...21) { settings.adultAge = value }
+        if settings.ageOffsetMax < settings.ageOffsetMin {
+            issue("checks.age_offset_max", "'age_offset_max' is below 'age_offset_min'")
+        }
+        if let value = table["severity"] {
+            if let severities = value.table {
+                for key in severities.keys.sorted() {
+                    let keyPath = "checks.severity.\(key)"
+                    guard CheckCatalogue.byID[key] != nil else {
+                        issue(keyPath, "no check '\(key)' in the catalogue; 'yearctl checks list' lists them")
+                        continue
+                    }
+                    guard let text = severities[key]?.string, let severity = Severity(rawValue: text) else {
+                        issue(keyPath, "the severity of '\(key)' must be \"error\" or \"warning\"")
+                        continue
+                    }
+                    settings.severities[key] = severity
+                }
+            } else {
+                issue("checks.severity", "[checks.severity] must be a table of check id = \"error\" or \"warning\"")
+            }
+        }
+        configuration.checkSettings = settings
     }
 
     mutating func monthDay(_ table: TOMLTable, _ key: String, _ path: String) -> MonthDay? {

@@ -29,6 +29,19 @@ final class DaemonState: Sendable {
     /// Called after a transition was executed and committed.
     func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
 
+    /// The last run of checks of each school, for the status line.
+    private let lastRuns = NIOLockedValueBox<[String: CheckRun]>([:])
+
+    /// Called after a run of checks was stored.
+    func checked(_ run: CheckRun) {
+        lastRuns.withLockedValue { runs in
+            if (runs[run.school]?.id ?? 0) < run.id { runs[run.school] = run }
+        }
+    }
+
+    /// The last run of checks of each school this daemon made or saw.
+    var lastCheckRuns: [String: CheckRun] { lastRuns.withLockedValue { $0 } }
+
     /// The configuration in force.
     var configuration: DaemonConfiguration { current.withLockedValue { $0 } }
 

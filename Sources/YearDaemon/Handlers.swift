@@ -26,7 +26,7 @@ struct Handlers: Sendable {
                 Dispatcher.route("io.yeard.Approval.Cancel", cancel),
                 Dispatcher.route("io.yeard.Audit.List", listAudit),
                 Dispatcher.route("io.yeard.Audit.Verify", verifyAudit),
-            ] + registryRoutes())
+            ] + registryRoutes() + checkRoutes())
     }
 
     func getInfo(_: NoParameters, _: CallContext) async throws -> ServiceInfoReply {
@@ -144,9 +144,25 @@ struct Handlers: Sendable {
         {
             throw YearError.invalidParameter(field: "payloadHash", reason: "expected 64 lowercase hex digits")
         }
+        let accepted = parameters.accept ?? []
+        let unknown = CheckCatalogue.unknown(accepted)
+        if !unknown.isEmpty {
+            throw YearError.invalidParameter(
+                field: "accept",
+                reason: "no check \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalogue; see "
+                    + "'yearctl checks list'")
+        }
+        if !accepted.isEmpty && reason.isEmpty {
+            throw YearError.invalidParameter(
+                field: "reason", reason: "accepting errors of the readiness report needs a written reason")
+        }
+        let configuration = state.configuration
         let outcome = try await state.database.approveRequest(
             id: parameters.id, reason: reason, shownHash: parameters.payloadHash, caller: context.caller,
-            policy: state.policy, now: context.now)
+            policy: configuration.policy,
+            readiness: ReadinessGate(
+                settings: configuration.checkSettings, accepted: Set(accepted), keep: configuration.checkRunsKept),
+            now: context.now)
         state.transitioned(outcome)
         return ApproveReply(request: RequestInfo(outcome.request, now: context.now), year: YearInfo(outcome.year))
     }

@@ -68,11 +68,14 @@ public struct FileRequestParameters: MethodParameters {
 public struct ApproveParameters: MethodParameters {
     /// The request, the approver's reason and the payload hash the approver reviewed.
     public var id: Int64, reason: String?, payloadHash: String?
+    /// The error checks of the readiness report the approver accepts (the reason says why).
+    public var accept: [String]?
     /// Parameters with every field given.
-    public init(id: Int64, reason: String?, payloadHash: String?) {
+    public init(id: Int64, reason: String?, payloadHash: String?, accept: [String]? = nil) {
         self.id = id
         self.reason = reason
         self.payloadHash = payloadHash
+        self.accept = accept
     }
 }
 

@@ -132,6 +132,15 @@ public struct VarlinkError: Error, Sendable, Equatable {
                     "file": .string(file), "problemCount": .int(Int64(count)),
                     "problems": .array(problems.map(ProblemInfo.json)), "message": message,
                 ]))
+        case .notReady(let year, let target, let blocking):
+            self.init(
+                name: "io.yeard.Approval.NotReady",
+                parameters: .object([
+                    "year": .string(year), "target": .string(target.rawValue),
+                    "blocking": .array(
+                        blocking.map { .object(["check": .string($0.check), "count": .int(Int64($0.count))]) }),
+                    "message": message,
+                ]))
         case .internalFailure(let reason):
             self.init(
                 name: "io.yeard.Year.InternalFailure",

@@ -194,11 +194,14 @@ public enum YeardAPI {
                 doc: "Request a transition of a year: event is start, begin-closing or reopen (reopen needs a reason).",
                 roles: [.admin], mutating: true, scope: .year(field: "year")),
             MethodSpec(
-                "io.yeard.Approval", "Approve", parameters: "(id: int, reason: ?string, payloadHash: ?string)",
+                "io.yeard.Approval", "Approve",
+                parameters: "(id: int, reason: ?string, payloadHash: ?string, accept: ?[]string)",
                 reply: "(request: Request, year: Year)",
                 doc: """
                     Approve a pending request and execute its transition in the same transaction. Give payloadHash
-                    (from Get) to be sure that what runs is exactly what you reviewed.
+                    (from Get) to be sure that what runs is exactly what you reviewed. Starting a year runs its
+                    readiness checks first and is refused (NotReady) while they find errors, unless each error check
+                    is named in accept, with a reason; accepted checks are audited.
                     """,
                 roles: [.coordinator], mutating: true, scope: .request(field: "id")),
             MethodSpec(
@@ -231,7 +234,113 @@ public enum YeardAPI {
 
             # Only the requester may cancel a request.
             error NotRequester (id: int, requesterUid: int, message: string)
+
+            # The year's readiness report has errors of these checks, not accepted (see io.yeard.Checks.Readiness).
+            error NotReady (year: string, target: string, blocking: [](check: string, count: int), message: string)
             """)
+
+    /// The roles that see findings (they name students): those who run the year, control data or keep records.
+    public static let findingReaders: Set<Role> = [.coordinator, .admin, .secretary, .auditor]
+
+    static let runType = """
+        # One thing a check found. entity_id is the external id of the student, guardian, staff member, class, grade,
+        # teacher or room; with "/" and a subject or a slot (weekday-period) when one entity can have several.
+        type Finding (
+          check: string,
+          severity: string,
+          entity_kind: string,
+          entity_id: string,
+          class: ?string,
+          message: string
+        )
+
+        # A stored run of checks. cause is manual, schedule, readiness or approval.
+        type Run (
+          id: int,
+          school: string,
+          year: string,
+          startedAt: string,
+          finishedAt: string,
+          durationMs: int,
+          cause: string,
+          checks: []string,
+          errors: int,
+          warnings: int,
+          findings: []Finding
+        )
+        """
+
+    /// `io.yeard.Checks`: the data-quality checks, their runs and the readiness reports.
+    public static let checks = VarlinkInterface(
+        name: "io.yeard.Checks",
+        doc: """
+            Named data-quality checks over a school's registry and year: run on demand or on the school's schedule,
+            every run kept, the difference between runs, and the readiness report that gates a year's transitions.
+            """,
+        types: runType + "\n\n" + """
+            # A check of the catalogue. phase is always, start or close; severity is as configured.
+            type Check (
+              id: string,
+              phase: string,
+              severity: string,
+              defaultSeverity: string,
+              entityKind: string,
+              summary: string
+            )
+
+            # The findings of one check in a readiness report; blocking when it is an error not accepted.
+            type CheckCount (
+              check: string,
+              severity: string,
+              count: int,
+              blocking: bool
+            )
+
+            # The findings of one class in a readiness report (class absent: findings of no class).
+            type ClassCount (
+              class: ?string,
+              errors: int,
+              warnings: int
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Checks", "List", parameters: "()", reply: "(checks: []Check)",
+                doc: "The catalogue of checks, with the severities this instance gives them.",
+                roles: anyRole, mutating: false, scope: .allVisible),
+            MethodSpec(
+                "io.yeard.Checks", "Run", parameters: "(school: ?string, year: ?string, checks: ?[]string)",
+                reply: "(run: Run)",
+                doc: """
+                    Run checks (default: the whole catalogue) over a year of a school (default: its active year, else
+                    its only open one), keep the run and return it.
+                    """,
+                roles: [.coordinator, .admin], mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string)", reply: "(run: ?Run)",
+                doc: "The last run of a school (of a year, when given), scheduled or not.",
+                roles: findingReaders, mutating: false, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Checks", "Diff", parameters: "(school: ?string, year: ?string)",
+                reply: "(run: Run, previous: ?int, new: []Finding, resolved: []Finding)",
+                doc: """
+                    What changed between the last run and the one before it of the same year: findings that are new,
+                    and findings of checks the last run ran again that are gone.
+                    """,
+                roles: findingReaders, mutating: false, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Checks", "Readiness", parameters: "(school: ?string, year: ?string, target: string)",
+                reply: """
+                    (ready: bool, target: string, year: string, run: Run, blocking: []string, byCheck: []CheckCount, \
+                    byClass: []ClassCount)
+                    """,
+                doc: """
+                    Run the checks that apply before a year's start (target start) or close (target close) and say
+                    whether it is ready: errors block, warnings never do; findings are counted by check and by class.
+                    """,
+                roles: [.coordinator, .admin], mutating: true, scope: .school(required: true)),
+        ],
+        errors: "")
 
     /// `io.yeard.Audit`: the tamper-evident log of every change and refusal.
     public static let audit = VarlinkInterface(
@@ -397,7 +506,7 @@ public enum YeardAPI {
             """)
 
     /// Every interface the daemon serves.
-    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry]
+    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry, checks]
 
     /// Every method, by fully qualified name.
     public static let methods: [String: MethodSpec] = Dictionary(

@@ -2,32 +2,6 @@ import Foundation
 import GRDB
 import YearCore
 
-/// Why a run was made.
-public enum CheckRunCause: String, Sendable, Codable {
-    case manual, schedule, readiness, approval
-}
-
-/// A stored run of checks and what it found.
-public struct CheckRun: Sendable, Equatable {
-    /// The run's id (runs of all schools share one sequence).
-    public var id: Int64
-    /// The school checked.
-    public var school: String
-    /// The year checked.
-    public var year: AcademicYear
-    /// When the run started and finished.
-    public var startedAt: Date, finishedAt: Date
-    /// Why it was made.
-    public var cause: CheckRunCause
-    /// The checks run, in catalogue order.
-    public var checks: [String]
-    /// What they found, in catalogue order.
-    public var findings: [Finding]
-
-    /// The number of findings of `severity`.
-    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
-}
-
 extension YearDatabase {
     /// How many runs of each school are kept (older ones are deleted with their findings after each run).
     public static let defaultRunsKept = 60

@@ -71,7 +71,8 @@ extension YearDatabase {
     /// Approves request `id` and executes its transition in the same transaction. `shownHash`, when given, is
     /// the payload hash the approver reviewed: the approval is refused if the stored request differs.
     public func approveRequest(
-        id: Int64, reason: String, shownHash: String?, caller: Caller, policy: AccessPolicy, now: Date = Date()
+        id: Int64, reason: String, shownHash: String?, caller: Caller, policy: AccessPolicy,
+        readiness: ReadinessGate = ReadinessGate(), now: Date = Date()
     ) async throws -> ApprovalOutcome {
         try await write { db in
             let request = try Self.fetchRequest(id: id, in: db)
@@ -83,6 +84,27 @@ extension YearDatabase {
                 of: request, by: caller.uid, approverRoles: roles, shownHash: shownHash, year: year,
                 otherYears: try Self.fetchOtherYears(of: year, in: db), now: now, table: self.table
             ).get()
+            var accepted: [JSONValue] = []
+            if let target = readiness.target(of: row.event) {
+                // The readiness report is made inside the approval's transaction: it judges exactly the data the
+                // transition will see, and a refusal leaves nothing behind (not even the run).
+                let run = try Self.runChecks(
+                    school: year.school, year: year, checks: CheckCatalogue.checks(for: target).map(\.id),
+                    settings: readiness.settings, cause: .approval, caller: caller, keep: readiness.keep, now: now,
+                    in: db)
+                let report = ReadinessReport(
+                    target: target, checks: run.checks, findings: run.findings, accepted: readiness.accepted)
+                guard report.ready else {
+                    throw YearError.notReady(
+                        year: year.label.description, target: target,
+                        blocking: report.byCheck.filter { report.blocking.contains($0.check) }.map {
+                            ReadinessBlocker(check: $0.check, count: $0.count)
+                        })
+                }
+                accepted = report.byCheck.filter(\.accepted).map {
+                    .object(["check": .string($0.check), "count": .int(Int64($0.count))])
+                }
+            }
             let stamp = StoredTime.text(now)
             try db.execute(
                 sql: """
@@ -103,7 +125,10 @@ extension YearDatabase {
                 AuditEvent(
                     caller: caller, role: row.approvedBy.rawValue, school: year.school, action: "request.approve",
                     target: "request:\(id)",
-                    details: .object(["reason": .string(reason), "payloadHash": .string(request.payloadHash)])),
+                    details: .object([
+                        "reason": .string(reason), "payloadHash": .string(request.payloadHash),
+                        "acceptedChecks": .array(accepted),
+                    ])),
                 at: now, in: db)
             let entry = try Self.appendAudit(
                 AuditEvent(
@@ -240,5 +265,32 @@ extension YearDatabase {
                 db, sql: "SELECT \(Records.requestColumns) FROM approval_request WHERE id = ?", arguments: [id])
         else { throw YearError.requestNotFound(id: id) }
         return try Records.request(row)
+    }
+}
+
+/// What an approval checks before it executes a transition: the readiness report of the year for the events that
+/// have one (`start`), under the instance's check settings, with the error checks the approver accepts.
+public struct ReadinessGate: Sendable {
+    /// The check settings.
+    public var settings: CheckSettings
+    /// The error checks the approver accepts (with the approval's reason).
+    public var accepted: Set<String>
+    /// How many runs of the school are kept.
+    public var keep: Int
+
+    /// A gate with every field given; by default the catalogue's settings, nothing accepted.
+    public init(
+        settings: CheckSettings = CheckSettings(), accepted: Set<String> = [], keep: Int = YearDatabase.defaultRunsKept
+    ) {
+        self.settings = settings
+        self.accepted = accepted
+        self.keep = keep
+    }
+
+    /// The readiness report an event needs: the start of a year needs the start report. (Closing a year is the
+    /// rollover's, which checks the close report; beginning to close is when the close data are entered, so it is
+    /// not gated; reopening undoes a step.)
+    func target(of event: YearEvent) -> ReadinessTarget? {
+        event == .start ? .start : nil
     }
 }

@@ -61,6 +61,10 @@ struct RequestCommand: AsyncParsableCommand {
         @Argument(help: "The request's id.") var id: Int64
         @Option(help: "Why you approve (recorded).") var reason: String?
         @Option(help: "The payload hash you reviewed (from 'yearctl request show').") var hash: String?
+        @Option(
+            name: .customLong("accept"),
+            help: "An error check of the readiness report you accept (repeatable; needs --reason).")
+        var accepted: [String] = []
         @Flag(help: "Do not ask for confirmation on a terminal.") var yes = false
 
         func run() async throws {
@@ -79,7 +83,9 @@ struct RequestCommand: AsyncParsableCommand {
                 }
             }
             let reply = try await client.call(
-                "io.yeard.Approval.Approve", ApproveParameters(id: id, reason: reason, payloadHash: shownHash),
+                "io.yeard.Approval.Approve",
+                ApproveParameters(
+                    id: id, reason: reason, payloadHash: shownHash, accept: accepted.isEmpty ? nil : accepted),
                 as: ApproveReply.self)
             client.output(reply) { reply in
                 print(

@@ -33,6 +33,10 @@ struct DispatcherTests {
         "io.yeard.Registry.UpdateContact": .object([
             "school": "school-a", "studentId": "S1", "guardianId": "G1", "phone": "+7 900 000-00-00",
         ]),
+        "io.yeard.Checks.Run": .object(["school": "school-a"]),
+        "io.yeard.Checks.Last": .object(["school": "school-a"]),
+        "io.yeard.Checks.Diff": .object(["school": "school-a"]),
+        "io.yeard.Checks.Readiness": .object(["school": "school-a", "target": "start"]),
         "io.yeard.Registry.IssueOrder": .object([
             "school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1",
         ]),

@@ -11,6 +11,8 @@ from conftest import SCHOOLS, USER_ROLES, ok, raw_calls_as, roles_at, varlink_ca
 
 ANY_ROLE = {"coordinator", "admin", "secretary", "teacher", "auditor"}
 AUDIT_READERS = {"auditor", "coordinator", "admin"}
+# Findings name students: those who run the year, control data or keep the records see them.
+FINDING_READERS = {"coordinator", "admin", "secretary", "auditor"}
 
 # method -> roles any one of which allows it (empty: open to anyone who can connect).
 METHOD_ROLES = {
@@ -38,6 +40,11 @@ METHOD_ROLES = {
     # Record needs the kind's writer (consents: the secretary); a teacher changes contacts only of their own class.
     "io.yeard.Registry.Record": {"secretary"},
     "io.yeard.Registry.UpdateContact": {"secretary"},
+    "io.yeard.Checks.List": ANY_ROLE,
+    "io.yeard.Checks.Run": {"coordinator", "admin"},
+    "io.yeard.Checks.Last": FINDING_READERS,
+    "io.yeard.Checks.Diff": FINDING_READERS,
+    "io.yeard.Checks.Readiness": {"coordinator", "admin"},
 }
 
 USERS = list(USER_ROLES)
@@ -78,6 +85,13 @@ CASES = [
       "values": {"person_id": "S1", "person_kind": "student", "signed_on": "2026-08-25"}}, "school-a"),
     ("Registry.UpdateContact", "io.yeard.Registry.UpdateContact",
      {"school": "school-a", "studentId": "S1", "guardianId": "G1", "phone": "1"}, "school-a"),
+    ("Checks.List", "io.yeard.Checks.List", {}, None),
+    ("Checks.Run", "io.yeard.Checks.Run", {"school": "school-a"}, "school-a"),
+    ("Checks.Last", "io.yeard.Checks.Last", {"school": "school-a"}, "school-a"),
+    ("Checks.Diff", "io.yeard.Checks.Diff", {"school": "school-a"}, "school-a"),
+    ("Checks.Readiness", "io.yeard.Checks.Readiness", {"school": "school-a", "target": "start"}, "school-a"),
+    ("Checks.Readiness(school-b)", "io.yeard.Checks.Readiness", {"school": "school-b", "target": "close"},
+     "school-b"),
     ("Registry.IssueOrder", "io.yeard.Registry.IssueOrder",
      {"school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1"},
      "school-a"),

@@ -12,7 +12,8 @@ import sys
 import pytest
 import varlink
 
-INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.yeard.Audit", "io.yeard.Registry"]
+INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.yeard.Audit", "io.yeard.Registry",
+              "io.yeard.Checks"]
 
 # Reply types, in Varlink notation: "?T" may be absent or null, "[]T" is an array, other names are types below.
 TYPES = {

@@ -1,0 +1,100 @@
+import Foundation
+import YearCore
+import YearProtocol
+import YearStore
+
+extension Handlers {
+    /// The routes of `io.yeard.Checks`.
+    func checkRoutes() -> [(String, Dispatcher.Route)] {
+        [
+            Dispatcher.route("io.yeard.Checks.List", listChecks),
+            Dispatcher.route("io.yeard.Checks.Run", runChecks),
+            Dispatcher.route("io.yeard.Checks.Last", lastChecks),
+            Dispatcher.route("io.yeard.Checks.Diff", diffChecks),
+            Dispatcher.route("io.yeard.Checks.Readiness", readiness),
+        ]
+    }
+
+    func listChecks(_: NoParameters, _: CallContext) async throws -> CheckListReply {
+        let settings = state.configuration.checkSettings
+        return CheckListReply(checks: CheckCatalogue.all.map { CheckInfo($0, settings: settings) })
+    }
+
+    func runChecks(_ parameters: CheckRunParameters, _ context: CallContext) async throws -> CheckRunReply {
+        let school = try context.requiredSchool()
+        let year = try await checkedYear(parameters.year, school: school)
+        let configuration = state.configuration
+        let run = try await state.database.runChecks(
+            school: school, year: year, checks: parameters.checks, settings: configuration.checkSettings,
+            cause: .manual, caller: context.caller, keep: configuration.checkRunsKept, now: context.now)
+        state.checked(run)
+        return CheckRunReply(run: RunInfo(run))
+    }
+
+    func lastChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckLastReply {
+        let school = try context.requiredSchool()
+        let year = try await parameters.year.asyncMap { try await checkedYear($0, school: school) }
+        return CheckLastReply(
+            run: try await state.database.lastChecks(school: school, year: year).last.map(RunInfo.init))
+    }
+
+    func diffChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckDiffReply {
+        let school = try context.requiredSchool()
+        let year = try await parameters.year.asyncMap { try await checkedYear($0, school: school) }
+        let (last, previous) = try await state.database.lastChecks(school: school, year: year)
+        guard let last else {
+            throw YearError.invalidParameter(
+                field: "school", reason: "school \(school) has no run of checks yet; run them with 'yearctl checks run'"
+            )
+        }
+        let diff = FindingDiff(
+            previous: previous?.findings ?? [], current: last.findings, currentChecks: Set(last.checks))
+        return CheckDiffReply(
+            run: RunInfo(last), previous: previous?.id, new: diff.new.map(FindingInfo.init),
+            resolved: diff.resolved.map(FindingInfo.init))
+    }
+
+    func readiness(_ parameters: ReadinessParameters, _ context: CallContext) async throws -> ReadinessReply {
+        let school = try context.requiredSchool()
+        guard let target = ReadinessTarget(rawValue: parameters.target) else {
+            throw YearError.invalidParameter(
+                field: "target", reason: "expected start or close, got '\(parameters.target)'")
+        }
+        let year = try await checkedYear(parameters.year, school: school)
+        let configuration = state.configuration
+        let run = try await state.database.runChecks(
+            school: school, year: year, checks: CheckCatalogue.checks(for: target).map(\.id),
+            settings: configuration.checkSettings, cause: .readiness, caller: context.caller,
+            keep: configuration.checkRunsKept, now: context.now)
+        state.checked(run)
+        return ReadinessReply(ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run)
+    }
+
+    /// The year a check concerns: the one named (id or label), else the school's active year, else its only open one.
+    func checkedYear(_ text: String?, school: String) async throws -> AcademicYear {
+        let years = try await state.database.years(of: [school])
+        if let text {
+            guard let match = years.first(where: { String($0.id) == text || $0.label.description == text }) else {
+                throw YearError.invalidParameter(
+                    field: "year", reason: "school \(school) has no year '\(text)'; see 'yearctl year list'")
+            }
+            return match
+        }
+        if let active = years.first(where: { $0.state.isActive }) { return active }
+        let open = years.filter { $0.state == .open }
+        if open.count == 1 { return open[0] }
+        throw YearError.invalidParameter(
+            field: "year",
+            reason: open.isEmpty
+                ? "school \(school) has no year to check; create one with 'yearctl year create'"
+                : "school \(school) has no active year and \(open.count) open ones: name the year")
+    }
+}
+
+extension Optional {
+    /// `map` with an asynchronous, throwing transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

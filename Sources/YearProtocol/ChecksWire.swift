@@ -1,0 +1,184 @@
+import Foundation
+import YearCore
+
+/// `io.yeard.Checks.Run`.
+public struct CheckRunParameters: MethodParameters {
+    /// The school and year (their defaults as for imports) and the checks to run (omitted: the whole catalogue).
+    public var school: String?, year: String?, checks: [String]?
+    /// Parameters with every field given.
+    public init(school: String?, year: String?, checks: [String]?) {
+        self.school = school
+        self.year = year
+        self.checks = checks
+    }
+}
+
+/// `io.yeard.Checks.Last` and `Diff`.
+public struct CheckLastParameters: MethodParameters {
+    /// The school and, optionally, the year.
+    public var school: String?, year: String?
+    /// Parameters with every field given.
+    public init(school: String?, year: String?) {
+        self.school = school
+        self.year = year
+    }
+}
+
+/// `io.yeard.Checks.Readiness`.
+public struct ReadinessParameters: MethodParameters {
+    /// The school, the year, and what the report is for: `start` or `close`.
+    public var school: String?, year: String?, target: String
+    /// Parameters with every field given.
+    public init(school: String?, year: String?, target: String) {
+        self.school = school
+        self.year = year
+        self.target = target
+    }
+}
+
+/// A check of the catalogue as the wire carries it (`io.yeard.Checks.Check`).
+public struct CheckInfo: Codable, Sendable, Equatable {
+    /// Fields as in the interface description.
+    public var id: String, phase: String, severity: String, defaultSeverity: String, entityKind: String,
+        summary: String
+
+    /// The wire form of a check, with its severity under `settings`.
+    public init(_ check: CheckDefinition, settings: CheckSettings) {
+        id = check.id
+        phase = check.phase.rawValue
+        severity = settings.severity(of: check).rawValue
+        defaultSeverity = check.defaultSeverity.rawValue
+        entityKind = check.entityKind
+        summary = check.summary
+    }
+}
+
+/// A finding as the wire carries it (`io.yeard.Checks.Finding`): the field names are the public contract of
+/// `yearctl checks ... --json` (`check`, `severity`, `entity_kind`, `entity_id`, `class`, `message`).
+public struct FindingInfo: Codable, Sendable, Equatable {
+    /// Fields as in the interface description.
+    public var check: String, severity: String, entityKind: String, entityID: String, className: String?,
+        message: String
+
+    enum CodingKeys: String, CodingKey {
+        case check, severity, message
+        case entityKind = "entity_kind"
+        case entityID = "entity_id"
+        case className = "class"
+    }
+
+    /// The wire form of a finding.
+    public init(_ finding: Finding) {
+        check = finding.check
+        severity = finding.severity.rawValue
+        entityKind = finding.entityKind
+        entityID = finding.entityID
+        className = finding.className
+        message = finding.message
+    }
+}
+
+/// A run as the wire carries it (`io.yeard.Checks.Run`).
+public struct RunInfo: Codable, Sendable, Equatable {
+    /// Fields as in the interface description.
+    public var id: Int64, school: String, year: String, startedAt: String, finishedAt: String, durationMs: Int64,
+        cause: String, checks: [String], errors: Int, warnings: Int, findings: [FindingInfo]
+
+    /// The wire form of a run.
+    public init(_ run: CheckRun) {
+        id = run.id
+        school = run.school
+        year = run.year.label.description
+        startedAt = run.startedAt.formatted(.iso8601)
+        finishedAt = run.finishedAt.formatted(.iso8601)
+        durationMs = Int64((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded())
+        cause = run.cause.rawValue
+        checks = run.checks
+        errors = run.count(.error)
+        warnings = run.count(.warning)
+        findings = run.findings.map(FindingInfo.init)
+    }
+}
+
+/// `io.yeard.Checks.List` reply.
+public struct CheckListReply: Codable, Sendable {
+    /// The catalogue.
+    public var checks: [CheckInfo]
+    /// A reply with every field given.
+    public init(checks: [CheckInfo]) { self.checks = checks }
+}
+
+/// `io.yeard.Checks.Run` reply.
+public struct CheckRunReply: Codable, Sendable {
+    /// The run made.
+    public var run: RunInfo
+    /// A reply with every field given.
+    public init(run: RunInfo) { self.run = run }
+}
+
+/// `io.yeard.Checks.Last` reply.
+public struct CheckLastReply: Codable, Sendable {
+    /// The last run, if there is one.
+    public var run: RunInfo?
+    /// A reply with every field given.
+    public init(run: RunInfo?) { self.run = run }
+}
+
+/// `io.yeard.Checks.Diff` reply.
+public struct CheckDiffReply: Codable, Sendable {
+    /// The last run and the id of the one it is compared with.
+    public var run: RunInfo, previous: Int64?
+    /// Findings new since the previous run, and findings it had that are gone.
+    public var new: [FindingInfo], resolved: [FindingInfo]
+    /// A reply with every field given.
+    public init(run: RunInfo, previous: Int64?, new: [FindingInfo], resolved: [FindingInfo]) {
+        self.run = run
+        self.previous = previous
+        self.new = new
+        self.resolved = resolved
+    }
+}
+
+/// `io.yeard.Checks.Readiness` reply.
+public struct ReadinessReply: Codable, Sendable {
+    /// The findings of one check in a readiness report.
+    public struct CheckCount: Codable, Sendable, Equatable {
+        /// The check, its severity, its findings, whether it blocks.
+        public var check: String, severity: String, count: Int, blocking: Bool
+    }
+
+    /// The findings of one class in a readiness report.
+    public struct ClassCount: Codable, Sendable, Equatable {
+        /// The class (absent: findings of no class).
+        public var className: String?
+        /// Its errors and warnings.
+        public var errors: Int, warnings: Int
+
+        enum CodingKeys: String, CodingKey {
+            case errors, warnings
+            case className = "class"
+        }
+    }
+
+    /// Whether nothing blocks, what for, which year, and the run behind the report.
+    public var ready: Bool, target: String, year: String, run: RunInfo
+    /// The error checks that block.
+    public var blocking: [String]
+    /// Counts by check and by class.
+    public var byCheck: [CheckCount], byClass: [ClassCount]
+
+    /// The wire form of a report made from `run`.
+    public init(_ report: ReadinessReport, run: CheckRun) {
+        ready = report.ready
+        target = report.target.rawValue
+        year = run.year.label.description
+        self.run = RunInfo(run)
+        blocking = report.blocking
+        byCheck = report.byCheck.map {
+            CheckCount(
+                check: $0.check, severity: $0.severity.rawValue, count: $0.count,
+                blocking: report.blocking.contains($0.check))
+        }
+        byClass = report.byClass.map { ClassCount(className: $0.className, errors: $0.errors, warnings: $0.warnings) }
+    }
+}

@@ -1,0 +1,200 @@
+import ArgumentParser
+import Foundation
+import YearProtocol
+
+/// `yearctl checks`.
+struct ChecksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checks",
+        abstract:
+            "The data-quality checks: the catalogue, a run now, the last run and what changed since the one before.",
+        subcommands: [List.self, Run.self, Last.self, Diff.self])
+
+    /// `yearctl checks list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The catalogue: every check's id, when it applies, its severity here and what it finds.",
+            discussion: YeardAPI.help(for: "io.yeard.Checks.List"))
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let client = Client(options: options)
+            let reply = try await client.call("io.yeard.Checks.List", NoParameters(), as: CheckListReply.self)
+            client.output(reply) { reply in
+                printTable(
+                    ["CHECK", "PHASE", "SEVERITY", "FINDS"],
+                    reply.checks.map {
+                        [
+                            $0.id, $0.phase,
+                            $0.severity == $0.defaultSeverity
+                                ? $0.severity : "\($0.severity) (default \($0.defaultSeverity))",
+                            $0.summary,
+                        ]
+                    }, empty: "no checks")
+            }
+        }
+    }
+
+    /// `yearctl checks run`.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the checks now (all of them, or those named with --check) and show what they found.",
+            discussion: """
+                Exits 0 when nothing was found at the error severity, 1 when something was. \
+                \(YeardAPI.help(for: "io.yeard.Checks.Run"))
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Option(name: .customLong("check"), help: "A check to run (repeatable; default: the whole catalogue).")
+        var checks: [String] = []
+        @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+
+        func run() async throws {
+            let client = Client(options: options)
+            let reply = try await client.call(
+                "io.yeard.Checks.Run",
+                CheckRunParameters(school: options.school, year: year, checks: checks.isEmpty ? nil : checks),
+                as: CheckRunReply.self)
+            client.output(reply) { printRun($0.run) }
+            if reply.run.errors > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
+        }
+    }
+
+    /// `yearctl checks last`.
+    struct Last: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The last run of the checks (scheduled or not) and its findings.",
+            discussion: YeardAPI.help(for: "io.yeard.Checks.Last"))
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only runs of this year (id or label).") var year: String?
+
+        func run() async throws {
+            let client = Client(options: options)
+            let reply = try await client.call(
+                "io.yeard.Checks.Last", CheckLastParameters(school: options.school, year: year),
+                as: CheckLastReply.self)
+            client.output(reply) { reply in
+                guard let run = reply.run else {
+                    print("No checks have run yet; run them with 'yearctl checks run'.")
+                    return
+                }
+                printRun(run)
+            }
+        }
+    }
+
+    /// `yearctl checks diff`.
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What changed between the last run and the one before it: new findings and resolved ones.",
+            discussion: YeardAPI.help(for: "io.yeard.Checks.Diff"))
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only runs of this year (id or label).") var year: String?
+
+        func run() async throws {
+            let client = Client(options: options)
+            let reply = try await client.call(
+                "io.yeard.Checks.Diff", CheckLastParameters(school: options.school, year: year),
+                as: CheckDiffReply.self)
+            client.output(reply) { reply in
+                let against = reply.previous.map { "run \($0)" } ?? "nothing (the first run of the year)"
+                print(
+                    "Run \(reply.run.id) of \(reply.run.school), \(reply.run.year), \(reply.run.startedAt), against "
+                        + "\(against): \(reply.new.count) new, \(reply.resolved.count) resolved.")
+                if !reply.new.isEmpty {
+                    print("\nNew:")
+                    printFindings(reply.new)
+                }
+                if !reply.resolved.isEmpty {
+                    print("\nResolved:")
+                    printFindings(reply.resolved)
+                }
+            }
+        }
+    }
+}
+
+/// A run as people read it: a summary line, then counts per check, then every finding.
+func printRun(_ run: RunInfo) {
+    print(
+        "Checks of \(run.school), year \(run.year) (run \(run.id), \(run.cause), \(run.startedAt), \(run.durationMs) ms): "
+            + "\(run.errors) error(s), \(run.warnings) warning(s) from \(run.checks.count) check(s).")
+    guard !run.findings.isEmpty else { return }
+    var counts: [(String, String, Int)] = []
+    for finding in run.findings {
+        if let index = counts.firstIndex(where: { $0.0 == finding.check }) {
+            counts[index].2 += 1
+        } else {
+            counts.append((finding.check, finding.severity, 1))
+        }
+    }
+    print("")
+    printTable(["CHECK", "SEVERITY", "FINDINGS"], counts.map { [$0.0, $0.1, String($0.2)] }, empty: "")
+    print("")
+    printFindings(run.findings)
+}
+
+/// Findings as an aligned table.
+func printFindings(_ findings: [FindingInfo]) {
+    printTable(
+        ["SEVERITY", "CHECK", "CLASS", "ENTITY", "MESSAGE"],
+        findings.map { [$0.severity, $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message] },
+        empty: "nothing found")
+}
+
+/// `yearctl report`.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports for people: whether a year is ready for its next state.",
+        subcommands: [Readiness.self])
+
+    /// `yearctl report readiness`.
+    struct Readiness: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the checks that apply before the year starts or closes and say whether it is ready.",
+            discussion: """
+                Errors block the transition (the coordinator may accept named error checks at approval with \
+                --accept CHECK --reason TEXT); warnings never do. Exits 0 when ready, 1 when not. \
+                \(YeardAPI.help(for: "io.yeard.Checks.Readiness"))
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Option(name: .customLong("for"), help: "start or close.") var target: String
+        @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+
+        func run() async throws {
+            let client = Client(options: options)
+            let reply = try await client.call(
+                "io.yeard.Checks.Readiness",
+                ReadinessParameters(school: options.school, year: year, target: target), as: ReadinessReply.self)
+            client.output(reply) { reply in
+                let verdict =
+                    reply.ready
+                    ? "READY"
+                    : "NOT READY: errors of \(reply.blocking.joined(separator: ", "))"
+                print("Year \(reply.year) of \(reply.run.school), ready to \(reply.target)? \(verdict)")
+                print(
+                    "\(reply.run.errors) error(s), \(reply.run.warnings) warning(s) from \(reply.run.checks.count) "
+                        + "check(s) (run \(reply.run.id)).")
+                guard !reply.run.findings.isEmpty else { return }
+                print("\nBy check:")
+                printTable(
+                    ["CHECK", "SEVERITY", "FINDINGS", "BLOCKS"],
+                    reply.byCheck.map { [$0.check, $0.severity, String($0.count), $0.blocking ? "yes" : "no"] },
+                    empty: "")
+                print("\nBy class:")
+                printTable(
+                    ["CLASS", "ERRORS", "WARNINGS"],
+                    reply.byClass.map { [$0.className ?? "(no class)", String($0.errors), String($0.warnings)] },
+                    empty: "")
+                print("")
+                printFindings(reply.run.findings)
+                if !reply.ready {
+                    print(
+                        "\nFix these, or approve the transition with --accept CHECK --reason TEXT for each error "
+                            + "check you accept.")
+                }
+            }
+            if !reply.ready { throw ExitCode(ExitStatus.refused.rawValue) }
+        }
+    }
+}
