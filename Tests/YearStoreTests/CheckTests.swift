@@ -317,3 +317,15 @@ struct CheckTests {
         #expect(CheckQueries.byID.count == CheckCatalogue.all.count)
     }
 }
+
+@Suite("The check catalogue over generated schools")
+struct GeneratedCheckTests {
+    @Test("a clean generated school has no finding under the whole catalogue", arguments: [1, 7, 23])
+    func cleanGeneratedSchool(seed: Int) async throws {
+        let (store, year, _) = try await MovementTests.loadGenerated(seed: UInt64(seed))
+        let run = try await store.database.runChecks(
+            school: "school-a", year: year, settings: CheckSettings(), cause: .manual, caller: nil,
+            now: StoreFixture.t0)
+        #expect(run.findings.map { "\($0.check) \($0.entityID): \($0.message)" } == [])
+    }
+}

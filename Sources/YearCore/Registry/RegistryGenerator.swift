@@ -92,9 +92,13 @@ public struct RegistryGenerator: Sendable {
 
         var staff = CSVWriter.line(RegistryKind.staff.columns.map(\.name))
         let teachers = 70
+        // Names are drawn again when taken: a clean school has no duplicate people (`staff.duplicate`,
+        // `student.duplicate`); duplicates are planted on purpose by `school(_:defects:)`.
+        var staffNames: Set<String> = []
         for number in 1...teachers {
             let female = random.below(10) < 8
-            let name = person(female: female, random: &random)
+            var name = person(female: female, random: &random)
+            while !staffNames.insert("\(name)").inserted { name = person(female: female, random: &random) }
             let login = number % 3 == 0 ? "t\(prefix)_\(number)" : nil
             staff += CSVWriter.line([
                 "T\(prefix)-\(number)", name.last, name.first, name.middle, "учитель", login,
@@ -126,14 +130,19 @@ public struct RegistryGenerator: Sendable {
         var students = CSVWriter.line(RegistryKind.students.columns.map(\.name))
         var enrolled: [(id: String, group: String)] = []
         var studentNumber = 0
+        var studentKeys: Set<String> = []
         func newStudent(grade: Int, group: String?) -> String {
             studentNumber += 1
             let id = "S\(prefix)-\(studentNumber)"
             let female = random.below(2) == 0
-            let name = person(female: female, random: &random)
-            let birthYear = startYear - grade - 6 - (random.below(10) == 0 ? 1 : 0)
-            let birth =
-                "\(String(format: "%02d", 1 + random.below(28))).\(String(format: "%02d", 1 + random.below(12))).\(birthYear)"
+            var name: (last: String, first: String, middle: String)
+            var birth: String
+            repeat {
+                name = person(female: female, random: &random)
+                let birthYear = startYear - grade - 6 - (random.below(10) == 0 ? 1 : 0)
+                birth =
+                    "\(String(format: "%02d", 1 + random.below(28))).\(String(format: "%02d", 1 + random.below(12))).\(birthYear)"
+            } while !studentKeys.insert("\(name)|\(birth)").inserted
             let enrolledOn = group == nil ? nil : "\(startYear - grade + 1)-09-01"
             students += CSVWriter.line([
                 id, name.last, name.first, name.middle, birth, female ? "Ж" : "М", group, "\(prefix)/\(studentNumber)",
@@ -152,6 +161,9 @@ public struct RegistryGenerator: Sendable {
         var orders = CSVWriter.line(RegistryKind.orders.columns.map(\.name))
         var orderNumber = 0
         var present = enrolled
+        // Arrivals and class changes go only to classes with a place left (capacity 30, `class.over-capacity`).
+        var size: [String: Int] = [:]
+        for student in enrolled { size[student.group, default: 0] += 1 }
         // Orders every few days from 2 September to the end of May, so that each student's orders are in date order.
         var day = CalendarDate(year: startYear, month: 9, day: 1)
         while let current = day, current.year == startYear || current.month <= 5 {
@@ -160,24 +172,30 @@ public struct RegistryGenerator: Sendable {
             orderNumber += 1
             let date = today.description
             let action = random.below(3)
-            if action == 0 || present.isEmpty {
-                let group = random.pick(classNames)
+            let roomy = classNames.filter { size[$0, default: 0] < 30 }
+            if (action == 0 || present.isEmpty) && !roomy.isEmpty {
+                let group = random.pick(roomy)
                 let id = newStudent(grade: Int(group.dropLast()) ?? 1, group: nil)
                 orders += CSVWriter.line([
                     "\(orderNumber)-у", date, "enrollment", id, nil, group, date, "заявление родителя", nil,
                 ])
                 present.append((id, group))
-            } else if action == 1 {
+                size[group, default: 0] += 1
+            } else if action != 2, !present.isEmpty {
                 let leaving = present.remove(at: random.below(present.count))
+                size[leaving.group, default: 0] -= 1
                 orders += CSVWriter.line([
                     "\(orderNumber)-в", date, random.below(2) == 0 ? "withdrawal" : "transfer_out", leaving.id,
                     leaving.group, nil, date, "заявление родителя", "МБОУ СОШ № \(1 + random.below(90))",
                 ])
-            } else {
+            } else if !present.isEmpty {
                 let index = random.below(present.count)
                 let moving = present[index]
                 let grade = moving.group.dropLast()
-                let others = classNames.filter { $0.dropLast() == grade && $0 != moving.group }
+                let others = classNames.filter { name in
+                    name.dropLast() == grade && name != moving.group
+                        && size[name, default: 0] < 30
+                }
                 guard !others.isEmpty else { continue }
                 let target = random.pick(others)
                 orders += CSVWriter.line([
@@ -185,6 +203,8 @@ public struct RegistryGenerator: Sendable {
                     "решение педсовета", nil,
                 ])
                 present[index] = (moving.id, target)
+                size[moving.group, default: 0] -= 1
+                size[target, default: 0] += 1
             }
         }
         files[.students] = students
@@ -199,16 +219,12 @@ public struct RegistryGenerator: Sendable {
             let mother = random.below(10) < 8
             let name = person(female: mother, random: &random)
             let phone =
-                random.below(20) == 0
-                ? nil
-                : "+7 9\(10 + random.below(89)) \(100 + random.below(899))-\(10 + random.below(89))-\(10 + random.below(89))"
+                "+7 9\(10 + random.below(89)) \(100 + random.below(899))-\(10 + random.below(89))-\(10 + random.below(89))"
             guardians += CSVWriter.line([
                 guardian, student, mother ? "мать" : "отец", name.last, name.first, name.middle, phone,
                 random.below(3) == 0 ? "parent\(prefix)_\(number)@example.ru" : nil,
             ])
-            if random.below(25) != 0 {
-                consents += CSVWriter.line([student, "student", guardian, "\(startYear)-08-25", "2025-09", nil])
-            }
+            consents += CSVWriter.line([student, "student", guardian, "\(startYear)-08-25", "2025-09", nil])
         }
         files[.guardians] = guardians
         files[.consents] = consents
@@ -229,6 +245,7 @@ public struct RegistryGenerator: Sendable {
         // the promotion decisions.
         var curriculum = CSVWriter.line(RegistryKind.curriculum.columns.map(\.name))
         var subjectsOf: [Int: [String]] = [:]
+        var hoursOf: [Int: [String: Int]] = [:]
         for grade in 1...11 {
             let subjects =
                 grade <= 4
@@ -238,28 +255,34 @@ public struct RegistryGenerator: Sendable {
                     : ["rus", "lit", "alg", "geom", "inf", "hist", "soc", "geo", "bio", "phys", "chem", "eng", "pe"]
             subjectsOf[grade] = subjects
             for subject in subjects {
-                curriculum += CSVWriter.line([String(grade), nil, subject, String(1 + random.below(5)), "graded"])
+                let hours = 1 + random.below(3)
+                hoursOf[grade, default: [:]][subject] = hours
+                curriculum += CSVWriter.line([String(grade), nil, subject, String(hours), "graded"])
             }
         }
         files[.curriculum] = curriculum
         var assignments = CSVWriter.line(RegistryKind.assignments.columns.map(\.name))
         var schedule = CSVWriter.line(RegistryKind.schedule.columns.map(\.name))
-        var teacherOf: [String: String] = [:]
+        // The timetable: each class its own room, each lesson in the first period of the week (five days of eight)
+        // where neither the class nor its teacher is busy, so that it has no conflict and its hours are the
+        // curriculum's.
         var next = 0
-        for group in classNames {
-            let subjects = subjectsOf[Int(group.dropLast()) ?? 1] ?? []
-            for subject in subjects {
+        var busy: Set<String> = []
+        let slots = (1...8).flatMap { period in (1...5).map { weekday in (weekday, period) } }
+        for (classIndex, group) in classNames.enumerated() {
+            let grade = Int(group.dropLast()) ?? 1
+            for subject in subjectsOf[grade] ?? [] {
                 next += 1
                 let teacher = "T\(prefix)-\(1 + next % teachers)"
-                teacherOf[group + "/" + subject] = teacher
                 assignments += CSVWriter.line([group, subject, nil, teacher])
-            }
-            for weekday in 1...5 {
-                for period in 1...5 {
-                    let subject = subjects[(weekday * 5 + period) % subjects.count]
+                var placed = 0
+                for (weekday, period) in slots where placed < hoursOf[grade]?[subject] ?? 0 {
+                    let classSlot = "\(group)@\(weekday)-\(period)", teacherSlot = "\(teacher)@\(weekday)-\(period)"
+                    guard !busy.contains(classSlot), !busy.contains(teacherSlot) else { continue }
+                    busy.formUnion([classSlot, teacherSlot])
+                    placed += 1
                     schedule += CSVWriter.line([
-                        group, String(weekday), String(period), subject, nil, teacherOf[group + "/" + subject],
-                        String(100 + random.below(300)),
+                        group, String(weekday), String(period), subject, nil, teacher, String(101 + classIndex),
                     ])
                 }
             }
@@ -272,7 +295,8 @@ public struct RegistryGenerator: Sendable {
             let grade = Int(group.dropLast()) ?? 1
             var debt: String?
             for subject in subjectsOf[grade] ?? [] {
-                let value = random.below(60) == 0 ? "2" : String(3 + random.below(3))
+                // A debt in a graduating grade would bar the student from the exams: none in a clean school.
+                let value = grade != 9 && grade != 11 && random.below(60) == 0 ? "2" : String(3 + random.below(3))
                 if value == "2" { debt = subject }
                 grades += CSVWriter.line([student, subject, "year", value])
             }
