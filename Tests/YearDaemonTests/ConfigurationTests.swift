@@ -60,6 +60,49 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("checks: severities, thresholds and schedules are read; unknown checks, bad values and bad cron refused")
+    func checksSection() throws {
+        let good = try DaemonConfiguration.parse(
+            """
+            [[school]]
+            id = "a"
+            checks_schedule = "0 6 * * mon-fri"
+
+            [checks]
+            keep_runs = 10
+            default_capacity = 28
+            max_teacher_periods = 30
+
+            [checks.severity]
+            "consent.missing" = "warning"
+            """, source: "t.toml")
+        #expect(good.checkRunsKept == 10 && good.checkSettings.defaultCapacity == 28)
+        #expect(good.checkSettings.maxTeacherPeriods == 30)
+        #expect(good.checkSettings.severities == ["consent.missing": .warning])
+        #expect(good.checkSchedules["a"]?.expression == "0 6 * * mon-fri")
+        let text = """
+            [[school]]
+            id = "a"
+            checks_schedule = "0 25 * * *"
+
+            [checks]
+            default_capacity = 0
+            colour = 1
+
+            [checks.severity]
+            "student.nonsense" = "error"
+            "consent.missing" = "fatal"
+            """
+        do {
+            _ = try DaemonConfiguration.parse(text, source: "t.toml")
+            Issue.record("must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.issues.compactMap(\.line) == [3, 6, 7, 10, 11], "\(error)")
+            #expect(error.description.contains("hour: '25' is not a value from 0 to 23"), "\(error)")
+            #expect(error.description.contains("no check 'student.nonsense'"), "\(error)")
+        }
+    }
+
     @Test("a syntax error names its line")
     func syntax() {
         do {

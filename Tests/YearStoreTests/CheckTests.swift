@@ -329,3 +329,22 @@ struct GeneratedCheckTests {
         #expect(run.findings.map { "\($0.check) \($0.entityID): \($0.message)" } == [])
     }
 }
+
+extension GeneratedCheckTests {
+    @Test("a generated school with planted defects: the catalogue finds every planted defect and nothing else")
+    func plantedDefects() async throws {
+        let (files, planted) = RegistryGenerator(seed: 5, startYear: 2026).school(0, defects: 30)
+        #expect(Set(planted.map(\.check)) == Set(RegistryGenerator.plantableChecks))
+        let store = try await StoreFixture()
+        let year = try await store.createYear()
+        for kind in RegistryGenerator.loadOrder {
+            let outcome = try await store.importText(
+                kind, try #require(files[kind]), year: kind.isYearScoped ? year : nil)
+            #expect(outcome.problemCount == 0, "\(kind): \(outcome.problems.prefix(3))")
+        }
+        let run = try await store.database.runChecks(
+            school: "school-a", year: year, settings: CheckSettings(), cause: .manual, caller: nil,
+            now: StoreFixture.t0)
+        #expect(run.findings.map { "\($0.check) \($0.entityID)" }.sorted() == planted.map(\.description).sorted())
+    }
+}
