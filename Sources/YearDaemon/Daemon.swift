@@ -60,7 +60,8 @@ public enum Daemon {
         let database = try YearDatabase(path: configuration.databasePath)
         try await database.applyConfiguredSchools(configuration.schools, grants: configuration.grantsRecord)
         if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
-        let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database) }
+        let zones = Dictionary(uniqueKeysWithValues: configuration.schools.map { ($0.id, $0.timeZone) })
+        let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database, zones: zones) }
         let uploads = try UploadStore(directory: configuration.stateDirectory + "/uploads")
         let state = DaemonState(
             database: database, uploads: uploads, configuration: configuration, version: version,
@@ -73,7 +74,8 @@ public enum Daemon {
                         "audit_head": "\(outcome.auditHead)",
                     ])
                 Task { Systemd.notify("STATUS=\(await statusLine())") }
-            })
+            },
+            onChecked: { _ in Task { Systemd.notify("STATUS=\(await statusLine())") } })
         let dispatcher = Dispatcher(state: state, logger: logger)
         let inherited = Systemd.listeningSocket()
         let server = try await ControlServer.bind(
@@ -87,6 +89,10 @@ public enum Daemon {
                 hangups: hangups, configurationPath: configurationPath, overrides: overrides, state: state,
                 logLevel: logLevel, ownsSocket: inherited == nil, logger: logger, statusLine: statusLine),
         ]
+        services.append(
+            CheckSchedulerService(
+                state: state, clock: SystemSchedulerClock(), logger: logger,
+                afterRun: { _ in }))
         if let interval = Systemd.watchdogInterval() {
             services.append(WatchdogService(interval: interval, database: database, logger: logger))
         }
@@ -109,15 +115,23 @@ public enum Daemon {
         logger.notice("yeard stopped")
     }
 
-    /// `school-1: 2026/2027 in_progress; school-2: no active year` for systemd's STATUS=.
-    static func statusLine(database: YearDatabase) async -> String {
+    /// `school-1: 2026/2027 in_progress, checks 06:00: 3 errors, 12 warnings; school-2: no active year` for
+    /// systemd's STATUS= (the time of the last run in the school's time zone, `zones` by school id).
+    static func statusLine(database: YearDatabase, zones: [String: String] = [:]) async -> String {
         do {
             let schools = try await database.configuredSchools().map(\.id)
             let snapshot = try await database.statusSnapshot(of: schools)
+            let runs = try await database.lastRunSummaries()
             return snapshot.schools.map { school in
                 let active = school.years.first { $0.state.isActive }
                 let open = school.years.filter { $0.state == .open }.map { "\($0.label) open" }
-                let parts = (active.map { ["\($0.label) \($0.state.rawValue)"] } ?? ["no active year"]) + open
+                var parts = (active.map { ["\($0.label) \($0.state.rawValue)"] } ?? ["no active year"]) + open
+                if let run = runs[school.school] {
+                    var format = Date.FormatStyle().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)
+                    format.timeZone = zones[school.school].flatMap(TimeZone.init(identifier:)) ?? .gmt
+                    parts.append(
+                        "checks \(run.startedAt.formatted(format)): \(run.errors) errors, \(run.warnings) warnings")
+                }
                 return "\(school.school): \(parts.joined(separator: ", "))"
             }.joined(separator: "; ")
         } catch {

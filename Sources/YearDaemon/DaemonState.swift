@@ -13,16 +13,19 @@ final class DaemonState: Sendable {
     let version: String
     private let current: NIOLockedValueBox<DaemonConfiguration>
     private let onTransition: @Sendable (ApprovalOutcome) -> Void
+    private let onChecked: @Sendable (CheckRun) -> Void
 
     init(
         database: YearDatabase, uploads: UploadStore, configuration: DaemonConfiguration, version: String,
-        started: Date = Date(), onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in }
+        started: Date = Date(), onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in },
+        onChecked: @escaping @Sendable (CheckRun) -> Void = { _ in }
     ) {
         self.database = database
         self.uploads = uploads
         self.started = started
         self.version = version
         self.onTransition = onTransition
+        self.onChecked = onChecked
         current = NIOLockedValueBox(configuration)
     }
 
@@ -37,6 +40,7 @@ final class DaemonState: Sendable {
         lastRuns.withLockedValue { runs in
             if (runs[run.school]?.id ?? 0) < run.id { runs[run.school] = run }
         }
+        onChecked(run)
     }
 
     /// The last run of checks of each school this daemon made or saw.

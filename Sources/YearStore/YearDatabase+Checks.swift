@@ -156,3 +156,46 @@ extension YearDatabase {
         }.sorted { (order[$0.check] ?? .max, $0.entityID) < (order[$1.check] ?? .max, $1.entityID) }
     }
 }
+
+/// The counts of a school's last run, for status lines and metrics.
+public struct CheckRunSummary: Sendable, Equatable {
+    /// The run's id, school, year, cause, when it started and finished, and what it found.
+    public var id: Int64, school: String, yearID: Int64, cause: CheckRunCause, startedAt: Date, finishedAt: Date,
+        errors: Int, warnings: Int
+}
+
+extension YearDatabase {
+    /// The last run of each school, by school id (one query).
+    public func lastRunSummaries() async throws -> [String: CheckRunSummary] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, school_id, year_id, cause, started_at, finished_at, errors, warnings FROM check_run
+                    WHERE id IN (SELECT max(id) FROM check_run GROUP BY school_id)
+                    """)
+            return Dictionary(
+                uniqueKeysWithValues: rows.map { row in
+                    (
+                        row["school_id"] as String,
+                        CheckRunSummary(
+                            id: row["id"], school: row["school_id"], yearID: row["year_id"],
+                            cause: CheckRunCause(rawValue: row["cause"]) ?? .manual,
+                            startedAt: StoredTime.date(row["started_at"]),
+                            finishedAt: StoredTime.date(row["finished_at"]),
+                            errors: row["errors"], warnings: row["warnings"])
+                    )
+                })
+        }
+    }
+
+    /// When the last scheduled run of `school` started, if there was one.
+    public func lastScheduledRun(school: String) async throws -> Date? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT max(started_at) FROM check_run WHERE school_id = ? AND cause = 'schedule'",
+                arguments: [school]
+            ).map(StoredTime.date)
+        }
+    }
+}

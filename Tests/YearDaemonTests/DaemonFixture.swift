@@ -18,7 +18,8 @@ struct DaemonFixture {
         return Caller(uid: uid, gid: 100, userName: role?.rawValue ?? "nobody")
     }
 
-    init() async throws {
+    /// A fixture whose school-a (in Moscow time) runs its checks on `schedule`, when given.
+    init(schedule: String? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let text = """
@@ -26,6 +27,8 @@ struct DaemonFixture {
             state_dir = "\(directory.path)"
             [[school]]
             id = "school-a"
+            time_zone = "Europe/Moscow"
+            \(schedule.map { "checks_schedule = \"\($0)\"" } ?? "")
             [[school]]
             id = "school-b"
             """

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import YearCore
+import YearStore
+
+/// The time the scheduler reads and sleeps on: the system's in the daemon, a hand-driven one in tests.
+protocol SchedulerClock: Sendable {
+    /// The current time.
+    func now() -> Date
+    /// Returns at `deadline` (or throws when cancelled).
+    func sleep(until deadline: Date) async throws
+}
+
+/// The wall clock.
+struct SystemSchedulerClock: SchedulerClock {
+    func now() -> Date { Date() }
+
+    func sleep(until deadline: Date) async throws {
+        // Sleeps at most a minute at a time, so that a jump of the wall clock (NTP, suspend) is noticed.
+        while Date() < deadline {
+            try await Task.sleep(for: .seconds(min(max(deadline.timeIntervalSinceNow, 0.001), 60)))
+        }
+    }
+}
+
+/// Runs each school's checks on its `checks_schedule` (a cron expression in the school's time zone), one run at a
+/// time: a run missed while the daemon was down runs once at start-up, fires that pass during a long run are not
+/// queued, and runs go through the store's writer while readers, and so the control socket, go on.
+struct CheckSchedulerService: Service {
+    let state: DaemonState
+    let clock: any SchedulerClock
+    let logger: Logger
+    /// Called after each scheduled run was stored (status line, metrics, report files).
+    let afterRun: @Sendable (CheckRun) async -> Void
+
+    func run() async throws {
+        await catchUp()
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let now = clock.now()
+            // The configuration is read afresh each time: a reload may change the schedules.
+            let due = nextFires(after: now)
+            guard let first = due.map(\.fire).min() else {
+                // No schedule: wake now and then in case a reload adds one.
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(until: now.addingTimeInterval(300)) }
+                continue
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await clock.sleep(until: first) }
+            } catch {
+                return
+            }
+            for school in due.filter({ $0.fire == first }).map(\.school) {
+                guard !Task.isShuttingDownGracefully else { return }
+                await runChecks(school: school)
+            }
+        }
+    }
+
+    /// The next fire time of each scheduled school after `instant`.
+    func nextFires(after instant: Date) -> [(school: String, fire: Date)] {
+        let configuration = state.configuration
+        return configuration.schools.compactMap { school in
+            guard let schedule = configuration.checkSchedules[school.id],
+                let fire = schedule.next(after: instant, timeZone: TimeZone(identifier: school.timeZone) ?? .gmt)
+            else { return nil }
+            return (school.id, fire)
+        }
+    }
+
+    /// Runs once, at start-up, the schools whose last fire (within eight days) has no scheduled run after it.
+    func catchUp() async {
+        let configuration = state.configuration
+        let now = clock.now()
+        for school in configuration.schools {
+            guard let schedule = configuration.checkSchedules[school.id],
+                let missed = schedule.previous(
+                    atOrBefore: now, timeZone: TimeZone(identifier: school.timeZone) ?? .gmt)
+            else { continue }
+            let last = try? await state.database.lastScheduledRun(school: school.id)
+            if last.flatMap({ $0 }).map({ $0 < missed }) ?? true {
+                logger.notice(
+                    "running the checks missed while yeard was down",
+                    metadata: ["school": "\(school.id)", "missed": "\(missed.formatted(.iso8601))"])
+                await runChecks(school: school.id)
+            }
+        }
+    }
+
+    /// One scheduled run of the whole catalogue over the school's active year (else its only open one).
+    func runChecks(school: String) async {
+        let configuration = state.configuration
+        do {
+            let years = try await state.database.years(of: [school])
+            let open = years.filter { $0.state == .open }
+            guard let year = years.first(where: { $0.state.isActive }) ?? (open.count == 1 ? open.first : nil) else {
+                logger.info("scheduled checks skipped: no year to check", metadata: ["school": "\(school)"])
+                return
+            }
+            let run = try await state.database.runChecks(
+                school: school, year: year, settings: configuration.checkSettings, cause: .schedule, caller: nil,
+                keep: configuration.checkRunsKept, now: clock.now())
+            state.checked(run)
+            logger.notice(
+                "scheduled checks finished",
+                metadata: [
+                    "school": "\(school)", "year": "\(year.label)", "run": "\(run.id)",
+                    "errors": "\(run.count(.error))", "warnings": "\(run.count(.warning))",
+                    "duration_ms": "\(Int(run.finishedAt.timeIntervalSince(run.startedAt) * 1000))",
+                ])
+            await afterRun(run)
+        } catch {
+            logger.error("scheduled checks failed", metadata: ["school": "\(school)", "error": "\(error)"])
+        }
+    }
+}
