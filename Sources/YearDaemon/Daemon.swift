@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -63,6 +64,18 @@ public enum Daemon {
         let zones = Dictionary(uniqueKeysWithValues: configuration.schools.map { ($0.id, $0.timeZone) })
         let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database, zones: zones) }
         let uploads = try UploadStore(directory: configuration.stateDirectory + "/uploads")
+        let metrics = MetricsFile(database: database, logger: logger)
+        let stateBox = StateBox()
+        // The metrics file is rewritten after every run of checks and every transition (and once at start-up).
+        let refreshMetrics: @Sendable () -> Void = {
+            guard let configuration = stateBox.state?.configuration, let path = configuration.metricsFile else {
+                return
+            }
+            Task {
+                await metrics.write(
+                    to: path, settings: configuration.checkSettings, schools: configuration.schools.map(\.id))
+            }
+        }
         let state = DaemonState(
             database: database, uploads: uploads, configuration: configuration, version: version,
             onTransition: { outcome in
@@ -74,8 +87,14 @@ public enum Daemon {
                         "audit_head": "\(outcome.auditHead)",
                     ])
                 Task { Systemd.notify("STATUS=\(await statusLine())") }
+                refreshMetrics()
             },
-            onChecked: { _ in Task { Systemd.notify("STATUS=\(await statusLine())") } })
+            onChecked: { _ in
+                Task { Systemd.notify("STATUS=\(await statusLine())") }
+                refreshMetrics()
+            })
+        stateBox.state = state
+        refreshMetrics()
         let dispatcher = Dispatcher(state: state, logger: logger)
         let inherited = Systemd.listeningSocket()
         let server = try await ControlServer.bind(
@@ -92,7 +111,15 @@ public enum Daemon {
         services.append(
             CheckSchedulerService(
                 state: state, clock: SystemSchedulerClock(), logger: logger,
-                afterRun: { _ in }))
+                afterRun: { run in
+                    guard let directory = state.configuration.reportsDirectory else { return }
+                    do {
+                        try ReportFiles.write(run, to: directory)
+                    } catch {
+                        logger.error(
+                            "cannot write the reports", metadata: ["directory": "\(directory)", "error": "\(error)"])
+                    }
+                }))
         if let interval = Systemd.watchdogInterval() {
             services.append(WatchdogService(interval: interval, database: database, logger: logger))
         }
@@ -137,5 +164,15 @@ public enum Daemon {
         } catch {
             return "status unavailable: \(error)"
         }
+    }
+}
+
+/// The daemon's state, set once it exists, for the callbacks given to it before (they are called only later).
+final class StateBox: Sendable {
+    private let box = NIOLockedValueBox<DaemonState?>(nil)
+
+    var state: DaemonState? {
+        get { box.withLockedValue { $0 } }
+        set { box.withLockedValue { $0 = newValue } }
     }
 }

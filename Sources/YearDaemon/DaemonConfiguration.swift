@@ -61,6 +61,10 @@ public struct DaemonConfiguration: Sendable {
     public var checkRunsKept = 60
     /// When each school's checks run by themselves (`checks_schedule` of a `[[school]]`), by school id.
     public var checkSchedules: [String: CronSchedule] = [:]
+    /// Where the reports of each scheduled run are written (nil: nowhere).
+    public var reportsDirectory: String?
+    /// The Prometheus text-format file for node_exporter's textfile collector (nil: none).
+    public var metricsFile: String?
 
     /// The grants as canonical JSON, for the audit log.
     public var grantsRecord: JSONValue {
@@ -271,7 +275,7 @@ struct ConfigurationReader {
             allowed: [
                 "state_dir", "socket", "socket_group", "socket_mode", "request_lifetime_hours", "max_message_bytes",
                 "idle_timeout_seconds", "max_connections", "max_connections_per_uid", "audit_head_interval_seconds",
-                "log_level",
+                "log_level", "metrics_file",
             ], path: path)
         if let value = string(table, "state_dir", path) {
             if value.hasPrefix("/") {
@@ -310,6 +314,15 @@ struct ConfigurationReader {
         }
         if let seconds = int(table, "audit_head_interval_seconds", path, in: 1...604800) {
             configuration.auditHeadInterval = TimeInterval(seconds)
+        }
+        if let value = string(table, "metrics_file", path) {
+            if value.hasPrefix("/") && value.hasSuffix(".prom") {
+                configuration.metricsFile = value
+            } else {
+                issue(
+                    "daemon.metrics_file",
+                    "'metrics_file' must be an absolute path ending in .prom (node_exporter reads only those)")
+            }
         }
         if let level = string(table, "log_level", path) {
             if let parsed = Logger.Level(rawValue: level) {
@@ -367,8 +380,15 @@ struct ConfigurationReader {
             table,
             allowed: [
                 "keep_runs", "default_capacity", "max_teacher_periods", "age_offset_min", "age_offset_max",
-                "adult_age", "severity",
+                "adult_age", "severity", "reports_dir",
             ], path: path)
+        if let value = string(table, "reports_dir", path) {
+            if value.hasPrefix("/") {
+                configuration.reportsDirectory = value
+            } else {
+                issue("checks.reports_dir", "'reports_dir' must be an absolute path")
+            }
+        }
         var settings = CheckSettings()
         if let count = int(table, "keep_runs", path, in: 2...10000) { configuration.checkRunsKept = count }
         if let value = int(table, "default_capacity", path, in: 1...100) { settings.defaultCapacity = value }

@@ -22,20 +22,24 @@ extension Handlers {
 
     func runChecks(_ parameters: CheckRunParameters, _ context: CallContext) async throws -> CheckRunReply {
         let school = try context.requiredSchool()
+        let format = try Self.format(parameters.format)
         let year = try await checkedYear(parameters.year, school: school)
         let configuration = state.configuration
         let run = try await state.database.runChecks(
             school: school, year: year, checks: parameters.checks, settings: configuration.checkSettings,
             cause: .manual, caller: context.caller, keep: configuration.checkRunsKept, now: context.now)
         state.checked(run)
-        return CheckRunReply(run: RunInfo(run))
+        return CheckRunReply(run: RunInfo(run), rendered: format.map { CheckReport(run: run).rendered(as: $0) })
     }
 
     func lastChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckLastReply {
         let school = try context.requiredSchool()
+        let format = try Self.format(parameters.format)
         let year = try await parameters.year.asyncMap { try await checkedYear($0, school: school) }
+        let run = try await state.database.lastChecks(school: school, year: year).last
         return CheckLastReply(
-            run: try await state.database.lastChecks(school: school, year: year).last.map(RunInfo.init))
+            run: run.map(RunInfo.init),
+            rendered: run.flatMap { run in format.map { CheckReport(run: run).rendered(as: $0) } })
     }
 
     func diffChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckDiffReply {
@@ -60,6 +64,7 @@ extension Handlers {
             throw YearError.invalidParameter(
                 field: "target", reason: "expected start or close, got '\(parameters.target)'")
         }
+        let format = try Self.format(parameters.format)
         let year = try await checkedYear(parameters.year, school: school)
         let configuration = state.configuration
         let run = try await state.database.runChecks(
@@ -67,7 +72,21 @@ extension Handlers {
             settings: configuration.checkSettings, cause: .readiness, caller: context.caller,
             keep: configuration.checkRunsKept, now: context.now)
         state.checked(run)
-        return ReadinessReply(ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run)
+        return ReadinessReply(
+            ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run,
+            rendered: format.map { CheckReport(readiness: target, of: run).rendered(as: $0) })
+    }
+
+    /// The report format named, if any.
+    static func format(_ text: String?) throws -> CheckReport.Format? {
+        guard let text else { return nil }
+        guard let format = CheckReport.Format(rawValue: text) else {
+            throw YearError.invalidParameter(
+                field: "format",
+                reason: "expected one of \(CheckReport.Format.allCases.map(\.rawValue).joined(separator: ", ")), "
+                    + "got '\(text)'")
+        }
+        return format
     }
 
     /// The year a check concerns: the one named (id or label), else the school's active year, else its only open one.

@@ -3,36 +3,40 @@ import YearCore
 
 /// `io.yeard.Checks.Run`.
 public struct CheckRunParameters: MethodParameters {
-    /// The school and year (their defaults as for imports) and the checks to run (omitted: the whole catalogue).
-    public var school: String?, year: String?, checks: [String]?
+    /// The school and year (their defaults as for imports), the checks to run (omitted: the whole catalogue) and the
+    /// format to render the run in, if any.
+    public var school: String?, year: String?, checks: [String]?, format: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, checks: [String]?) {
+    public init(school: String?, year: String?, checks: [String]?, format: String? = nil) {
         self.school = school
         self.year = year
         self.checks = checks
+        self.format = format
     }
 }
 
 /// `io.yeard.Checks.Last` and `Diff`.
 public struct CheckLastParameters: MethodParameters {
-    /// The school and, optionally, the year.
-    public var school: String?, year: String?
+    /// The school, optionally the year, and the format to render the run in (Last only).
+    public var school: String?, year: String?, format: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?) {
+    public init(school: String?, year: String?, format: String? = nil) {
         self.school = school
         self.year = year
+        self.format = format
     }
 }
 
 /// `io.yeard.Checks.Readiness`.
 public struct ReadinessParameters: MethodParameters {
-    /// The school, the year, and what the report is for: `start` or `close`.
-    public var school: String?, year: String?, target: String
+    /// The school, the year, what the report is for (`start` or `close`), and the format to render it in, if any.
+    public var school: String?, year: String?, target: String, format: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, target: String) {
+    public init(school: String?, year: String?, target: String, format: String? = nil) {
         self.school = school
         self.year = year
         self.target = target
+        self.format = format
     }
 }
 
@@ -110,18 +114,24 @@ public struct CheckListReply: Codable, Sendable {
 
 /// `io.yeard.Checks.Run` reply.
 public struct CheckRunReply: Codable, Sendable {
-    /// The run made.
-    public var run: RunInfo
+    /// The run made, and the run rendered when a format was asked for.
+    public var run: RunInfo, rendered: String?
     /// A reply with every field given.
-    public init(run: RunInfo) { self.run = run }
+    public init(run: RunInfo, rendered: String?) {
+        self.run = run
+        self.rendered = rendered
+    }
 }
 
 /// `io.yeard.Checks.Last` reply.
 public struct CheckLastReply: Codable, Sendable {
-    /// The last run, if there is one.
-    public var run: RunInfo?
+    /// The last run, if there is one, and the run rendered when a format was asked for.
+    public var run: RunInfo?, rendered: String?
     /// A reply with every field given.
-    public init(run: RunInfo?) { self.run = run }
+    public init(run: RunInfo?, rendered: String?) {
+        self.run = run
+        self.rendered = rendered
+    }
 }
 
 /// `io.yeard.Checks.Diff` reply.
@@ -166,9 +176,12 @@ public struct ReadinessReply: Codable, Sendable {
     public var blocking: [String]
     /// Counts by check and by class.
     public var byCheck: [CheckCount], byClass: [ClassCount]
+    /// The report rendered, when a format was asked for.
+    public var rendered: String?
 
     /// The wire form of a report made from `run`.
-    public init(_ report: ReadinessReport, run: CheckRun) {
+    public init(_ report: ReadinessReport, run: CheckRun, rendered: String?) {
+        self.rendered = rendered
         ready = report.ready
         target = report.target.rawValue
         year = run.year.label.description

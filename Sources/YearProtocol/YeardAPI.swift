@@ -309,16 +309,22 @@ public enum YeardAPI {
                 doc: "The catalogue of checks, with the severities this instance gives them.",
                 roles: anyRole, mutating: false, scope: .allVisible),
             MethodSpec(
-                "io.yeard.Checks", "Run", parameters: "(school: ?string, year: ?string, checks: ?[]string)",
-                reply: "(run: Run)",
+                "io.yeard.Checks", "Run",
+                parameters: "(school: ?string, year: ?string, checks: ?[]string, format: ?string)",
+                reply: "(run: Run, rendered: ?string)",
                 doc: """
                     Run checks (default: the whole catalogue) over a year of a school (default: its active year, else
-                    its only open one), keep the run and return it.
+                    its only open one), keep the run and return it; with format (text, csv, json or html), also the
+                    run rendered as a report for people.
                     """,
                 roles: [.coordinator, .admin], mutating: true, scope: .school(required: true)),
             MethodSpec(
-                "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string)", reply: "(run: ?Run)",
-                doc: "The last run of a school (of a year, when given), scheduled or not.",
+                "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string, format: ?string)",
+                reply: "(run: ?Run, rendered: ?string)",
+                doc: """
+                    The last run of a school (of a year, when given), scheduled or not; with format (text, csv, json
+                    or html), also rendered as a report for people.
+                    """,
                 roles: findingReaders, mutating: false, scope: .school(required: true)),
             MethodSpec(
                 "io.yeard.Checks", "Diff", parameters: "(school: ?string, year: ?string)",
@@ -329,14 +335,16 @@ public enum YeardAPI {
                     """,
                 roles: findingReaders, mutating: false, scope: .school(required: true)),
             MethodSpec(
-                "io.yeard.Checks", "Readiness", parameters: "(school: ?string, year: ?string, target: string)",
+                "io.yeard.Checks", "Readiness",
+                parameters: "(school: ?string, year: ?string, target: string, format: ?string)",
                 reply: """
                     (ready: bool, target: string, year: string, run: Run, blocking: []string, byCheck: []CheckCount, \
-                    byClass: []ClassCount)
+                    byClass: []ClassCount, rendered: ?string)
                     """,
                 doc: """
                     Run the checks that apply before a year's start (target start) or close (target close) and say
                     whether it is ready: errors block, warnings never do; findings are counted by check and by class.
+                    With format (text, csv, json or html), also the report rendered for people.
                     """,
                 roles: [.coordinator, .admin], mutating: true, scope: .school(required: true)),
         ],

@@ -199,3 +199,37 @@ extension YearDatabase {
         }
     }
 }
+
+extension YearDatabase {
+    /// The findings of each school's last run, counted by check (one query), with the checks that run ran.
+    public func lastRunCounts() async throws -> [String: (checks: [String], counts: [String: Int])] {
+        try await pool.read { db in
+            var result: [String: (checks: [String], counts: [String: Int])] = [:]
+            let runs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, school_id, checks FROM check_run
+                    WHERE id IN (SELECT max(id) FROM check_run GROUP BY school_id)
+                    """)
+            for run in runs {
+                var checks: [String] = []
+                if case .array(let values)? = JSONValue.parseCanonical(run["checks"] as String) {
+                    checks = values.compactMap { if case .string(let id) = $0 { id } else { nil } }
+                }
+                result[run["school_id"]] = (checks, [:])
+            }
+            let counts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.school_id, f.check_id, count(*) AS n FROM check_run r
+                    JOIN check_finding f ON f.run_id = r.id
+                    WHERE r.id IN (SELECT max(id) FROM check_run GROUP BY school_id)
+                    GROUP BY r.school_id, f.check_id
+                    """)
+            for row in counts {
+                result[row["school_id"], default: ([], [:])].counts[row["check_id"]] = row["n"]
+            }
+            return result
+        }
+    }
+}

@@ -47,14 +47,17 @@ struct ChecksCommand: AsyncParsableCommand {
         @Option(name: .customLong("check"), help: "A check to run (repeatable; default: the whole catalogue).")
         var checks: [String] = []
         @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+        @OptionGroup var report: ReportOptions
 
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
                 "io.yeard.Checks.Run",
-                CheckRunParameters(school: options.school, year: year, checks: checks.isEmpty ? nil : checks),
+                CheckRunParameters(
+                    school: options.school, year: year, checks: checks.isEmpty ? nil : checks,
+                    format: report.format(json: options.json)),
                 as: CheckRunReply.self)
-            client.output(reply) { printRun($0.run) }
+            try client.output(reply) { try report.emit($0.rendered) }
             if reply.run.errors > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
         }
     }
@@ -66,18 +69,20 @@ struct ChecksCommand: AsyncParsableCommand {
             discussion: YeardAPI.help(for: "io.yeard.Checks.Last"))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only runs of this year (id or label).") var year: String?
+        @OptionGroup var report: ReportOptions
 
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
-                "io.yeard.Checks.Last", CheckLastParameters(school: options.school, year: year),
+                "io.yeard.Checks.Last",
+                CheckLastParameters(school: options.school, year: year, format: report.format(json: options.json)),
                 as: CheckLastReply.self)
-            client.output(reply) { reply in
-                guard let run = reply.run else {
+            try client.output(reply) { reply in
+                guard reply.run != nil else {
                     print("No checks have run yet; run them with 'yearctl checks run'.")
                     return
                 }
-                printRun(run)
+                try report.emit(reply.rendered)
             }
         }
     }
@@ -113,26 +118,6 @@ struct ChecksCommand: AsyncParsableCommand {
     }
 }
 
-/// A run as people read it: a summary line, then counts per check, then every finding.
-func printRun(_ run: RunInfo) {
-    print(
-        "Checks of \(run.school), year \(run.year) (run \(run.id), \(run.cause), \(run.startedAt), \(run.durationMs) ms): "
-            + "\(run.errors) error(s), \(run.warnings) warning(s) from \(run.checks.count) check(s).")
-    guard !run.findings.isEmpty else { return }
-    var counts: [(String, String, Int)] = []
-    for finding in run.findings {
-        if let index = counts.firstIndex(where: { $0.0 == finding.check }) {
-            counts[index].2 += 1
-        } else {
-            counts.append((finding.check, finding.severity, 1))
-        }
-    }
-    print("")
-    printTable(["CHECK", "SEVERITY", "FINDINGS"], counts.map { [$0.0, $0.1, String($0.2)] }, empty: "")
-    print("")
-    printFindings(run.findings)
-}
-
 /// Findings as an aligned table.
 func printFindings(_ findings: [FindingInfo]) {
     printTable(
@@ -160,41 +145,42 @@ struct ReportCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Option(name: .customLong("for"), help: "start or close.") var target: String
         @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+        @OptionGroup var report: ReportOptions
 
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
                 "io.yeard.Checks.Readiness",
-                ReadinessParameters(school: options.school, year: year, target: target), as: ReadinessReply.self)
-            client.output(reply) { reply in
-                let verdict =
-                    reply.ready
-                    ? "READY"
-                    : "NOT READY: errors of \(reply.blocking.joined(separator: ", "))"
-                print("Year \(reply.year) of \(reply.run.school), ready to \(reply.target)? \(verdict)")
-                print(
-                    "\(reply.run.errors) error(s), \(reply.run.warnings) warning(s) from \(reply.run.checks.count) "
-                        + "check(s) (run \(reply.run.id)).")
-                guard !reply.run.findings.isEmpty else { return }
-                print("\nBy check:")
-                printTable(
-                    ["CHECK", "SEVERITY", "FINDINGS", "BLOCKS"],
-                    reply.byCheck.map { [$0.check, $0.severity, String($0.count), $0.blocking ? "yes" : "no"] },
-                    empty: "")
-                print("\nBy class:")
-                printTable(
-                    ["CLASS", "ERRORS", "WARNINGS"],
-                    reply.byClass.map { [$0.className ?? "(no class)", String($0.errors), String($0.warnings)] },
-                    empty: "")
-                print("")
-                printFindings(reply.run.findings)
-                if !reply.ready {
-                    print(
-                        "\nFix these, or approve the transition with --accept CHECK --reason TEXT for each error "
-                            + "check you accept.")
-                }
-            }
+                ReadinessParameters(
+                    school: options.school, year: year, target: target, format: report.format(json: options.json)),
+                as: ReadinessReply.self)
+            try client.output(reply) { try report.emit($0.rendered) }
             if !reply.ready { throw ExitCode(ExitStatus.refused.rawValue) }
         }
+    }
+}
+
+/// How a report is shown: as text on the terminal by default, or in another format, to a file.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "text, csv, json or html (a self-contained page with charts; print it from a browser).")
+    var format = "text"
+    @Option(help: "Write the report to this file instead of standard output.") var output: String?
+
+    /// The format to ask the daemon for (none with --json: the reply itself is printed).
+    func format(json: Bool) -> String? { json ? nil : format }
+
+    /// Prints or writes the rendered report.
+    func emit(_ rendered: String?) throws {
+        let text = rendered ?? ""
+        guard let output else {
+            print(text, terminator: "")
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("yearctl: wrote \(output)\n".utf8))
     }
 }

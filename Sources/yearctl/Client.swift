@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 import YearProtocol
 
 /// The exit codes yearctl documents in its help.
@@ -58,8 +59,8 @@ struct Client {
     }
 
     /// Prints `value` as JSON when `--json` is given, else runs `human`.
-    func output<R: Encodable>(_ value: R, human: (R) -> Void) {
-        if options.json { printJSON(value) } else { human(value) }
+    func output<R: Encodable>(_ value: R, human: (R) throws -> Void) rethrows {
+        if options.json { printJSON(value) } else { try human(value) }
     }
 
     static func exitStatus(for error: VarlinkError) -> ExitStatus {
@@ -83,23 +84,7 @@ func printJSON<T: Encodable>(_ value: T) {
     if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) { print(text) }
 }
 
-/// Renders rows as an aligned table under a header.
+/// Prints rows as an aligned table under a header.
 func printTable(_ header: [String], _ rows: [[String]], empty: String) {
-    guard !rows.isEmpty else {
-        print(empty)
-        return
-    }
-    var widths = header.map(\.count)
-    for row in rows {
-        for (index, cell) in row.enumerated() where index < widths.count {
-            widths[index] = max(widths[index], cell.count)
-        }
-    }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { index, cell in
-            index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ")
-    }
-    print(line(header))
-    for row in rows { print(line(row)) }
+    print(TextTable.render(header, rows, empty: empty))
 }

@@ -331,6 +331,16 @@ class YeardProcess:
             time.sleep(0.05)
         pytest.fail(f"yeard did not answer GetInfo on {self.socket} within {timeout} s ({last}):\n{self.stderr()}")
 
+    def restart(self) -> None:
+        """Stops the daemon (it must exit cleanly) and starts it again on the same configuration and state."""
+        assert self.stop() == 0, self.stderr()
+        with open(self.stderr_path, "ab") as stderr:
+            self.proc = popen_binary(
+                [str(wait_for_binary(YEARD)), "--config", str(self.config_path)],
+                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=self.env, cwd=self.dir)
+        self.pid = self.proc.pid
+        self.wait_ready()
+
     def stop(self, timeout: float = 10.0) -> int:
         """SIGTERM, then the exit status (killed and failed after `timeout`)."""
         if self.proc.poll() is None:
@@ -376,6 +386,7 @@ class DaemonFactory:
                 [str(wait_for_binary(YEARD)), "--config", str(config_path), *(args or [])],
                 stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=environment, cwd=directory)
         daemon = YeardProcess(directory, config_path, socket_path, proc, stderr_path)
+        daemon.env = environment
         self.started.append(daemon)
         if wait:
             daemon.wait_ready()

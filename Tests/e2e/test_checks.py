@@ -3,6 +3,7 @@ the report, and the start of a year refused while its readiness has errors, then
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import parse_json
@@ -144,3 +145,84 @@ def test_readiness_gates_the_start_and_accepting_is_audited(daemon):
     rc, out, err = d.yearctl("yeard-auditor", "audit", "list", "--school", "school-a", "--json")
     entries = [e for e in parse_json(out)["entries"] if e["action"] == "request.approve"]
     assert entries and '"acceptedChecks":[{"check":"consent.missing","count":1}]' in entries[-1]["details"], entries
+
+
+def test_scheduled_run_writes_reports_and_metrics_that_real_tools_read(daemon):
+    import shutil
+    import subprocess
+    import time
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from conftest import make_temp_dir
+
+    out = make_temp_dir("yeard-reports-")
+    reports, metrics = out / "reports", out / "yeard.prom"
+    # Every morning at 06:00 in Moscow: a fire within the last day always exists, so the start-up after the
+    # registry is loaded catches up once.
+    extra = f"""
+[checks]
+reports_dir = "{reports}"
+
+[checks.severity]
+"guardian.no-contact" = "error"
+"""
+    d = daemon(daemon_keys={"metrics_file": str(metrics)}, schools=(), extra=extra + """
+[[school]]
+id = "school-a"
+time_zone = "Europe/Moscow"
+checks_schedule = "0 6 * * *"
+
+[[school]]
+id = "school-b"
+""")
+    load(d)
+    d.restart()
+    deadline = time.monotonic() + 20
+    html = reports / "school-a" / "readiness-start.html"
+    while not html.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert html.exists(), d.stderr()
+    assert "scheduled checks finished" in d.stderr()
+    names = sorted(path.name for path in (reports / "school-a").iterdir())
+    assert names == sorted(f"{report}.{ext}" for report in ("checks-last", "readiness-start", "readiness-close")
+                           for ext in ("txt", "csv", "json", "html")), names
+    csv_lines = (reports / "school-a" / "checks-last.csv").read_text().splitlines()
+    assert csv_lines[0] == "check,severity,entity_kind,entity_id,class,message"
+    assert any(line.startswith("guardian.no-contact,error,guardian,G2,5А,") for line in csv_lines), csv_lines
+    report = json.loads((reports / "school-a" / "readiness-start.json").read_text())
+    assert report["ready"] is False and report["blocking"] == ["guardian.no-contact", "consent.missing"], report
+    page = html.read_text()
+    assert "<svg" in page and "NOT READY to start" in page and "http" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""), "the page must carry no external asset"
+
+    # The metrics file parses as Prometheus text and says what the run found.
+    deadline = time.monotonic() + 10
+    while not metrics.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    samples = {}
+    for family in text_string_to_metric_families(metrics.read_text()):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    assert samples[("yeard_check_findings", (("check", "consent.missing"), ("school", "school-a"),
+                                             ("severity", "error")))] == 1
+    assert samples[("yeard_check_findings", (("check", "student.no-class"), ("school", "school-a"),
+                                             ("severity", "error")))] == 0
+    assert samples[("yeard_year_state", (("school", "school-a"), ("state", "open"), ("year", "2026/2027")))] == 1
+    assert samples[("yeard_checks_last_run_errors", (("school", "school-a"),))] == 2
+
+    # The page opens in a real browser and renders something.
+    browser = shutil.which("chromium")
+    assert browser, "chromium is installed by scripts/install-test-deps"
+    shot = out / "readiness.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    f"--screenshot={shot}", "--window-size=1000,1400", html.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    image = shot.read_bytes()
+    assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 20000, len(image)
+
+    # yearctl renders the same report to a file on demand.
+    target = out / "now.html"
+    rc, _, err = d.yearctl("root", "report", "readiness", "--for", "close", "--school", "school-a", "--format",
+                           "html", "--output", str(target))
+    assert rc == 1 and target.exists() and "Readiness to close" in target.read_text(), err
