@@ -8,31 +8,31 @@
 enum CheckQueries {
     /// The students with an open enrollment in the year, with their class.
     static let active = """
-        active AS (
+        CREATE TEMP TABLE check_active AS
             SELECT s.id, e.class_name, c.grade,
                 s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
                 s.birth_date, s.snils, s.personal_file_no
             FROM enrollment e
             JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
             JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
-            WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL)
+            WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL
         """
 
     /// The guardians of the active students, one row per guardian (the first class among their children's).
     static let guardians = """
-        guardians AS (
+        CREATE TEMP TABLE check_guardians AS
             SELECT g.id, min(a.class_name) AS class_name, g.phone, g.email,
                 g.last_name || ' ' || g.first_name || coalesce(' ' || g.middle_name, '') AS name,
                 group_concat(DISTINCT a.name) AS children
-            FROM guardian g JOIN active a ON a.id = g.student_id
+            FROM guardian g JOIN check_active a ON a.id = g.student_id
             WHERE g.school_id = :school
-            GROUP BY g.id)
+            GROUP BY g.id
         """
 
     /// The subjects each class must be taught: its grade's curriculum, general and of its profile, with the hours
     /// (a profile's own row wins over the general one).
     static let planned = """
-        planned AS (
+        CREATE TEMP TABLE check_planned AS
             SELECT c.name AS class_name, cu.subject_id,
                 coalesce(
                     max(CASE WHEN cu.profile <> '' THEN cu.hours_per_week END),
@@ -41,8 +41,22 @@ enum CheckQueries {
             JOIN curriculum cu ON cu.year_id = c.year_id AND cu.grade = c.grade
                 AND cu.profile IN ('', coalesce(c.profile, ''))
             WHERE c.year_id = :year
-            GROUP BY c.name, cu.subject_id)
+            GROUP BY c.name, cu.subject_id
         """
+
+    /// What every run prepares first: the active students, their guardians and each class's planned subjects as
+    /// temporary tables that the checks share (each would otherwise compute them again), with their indexes.
+    static let prepare = [
+        "DROP TABLE IF EXISTS temp.check_active", "DROP TABLE IF EXISTS temp.check_guardians",
+        "DROP TABLE IF EXISTS temp.check_planned", active, "CREATE INDEX temp.check_active_id ON check_active(id)",
+        "CREATE INDEX temp.check_active_class ON check_active(class_name)", guardians, planned,
+        "CREATE INDEX temp.check_planned_class ON check_planned(class_name, subject_id)",
+    ]
+
+    /// What every run removes at its end.
+    static let finish = [
+        "DROP TABLE temp.check_active", "DROP TABLE temp.check_guardians", "DROP TABLE temp.check_planned",
+    ]
 
     static let weekday = """
         CASE weekday WHEN 1 THEN 'Monday' WHEN 2 THEN 'Tuesday' WHEN 3 THEN 'Wednesday' WHEN 4 THEN 'Thursday'
@@ -54,26 +68,27 @@ enum CheckQueries {
     /// The query of each check, by id.
     static let byID: [String: String] = [
         "student.birth-date-missing": """
-        WITH \(active)
-        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no birth date' AS message
-        FROM active WHERE birth_date IS NULL
+                SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no birth date' AS message
+        FROM check_active WHERE birth_date IS NULL
         """,
         "student.age-implausible": """
-        WITH \(active)
-        SELECT id AS entity_id, class_name,
+                SELECT id AS entity_id, class_name,
             name || ' (' || class_name || ', born ' || birth_date || ') is ' || age || ' on 1 September; grade '
                 || grade || ' expects ' || (grade + :age_min) || ' to ' || (grade + :age_max) AS message
         FROM (SELECT *, :start_year - CAST(substr(birth_date, 1, 4) AS INTEGER)
                 - (substr(birth_date, 6, 5) > '09-01') AS age
-            FROM active WHERE birth_date IS NOT NULL)
+            FROM check_active WHERE birth_date IS NOT NULL)
         WHERE age NOT BETWEEN grade + :age_min AND grade + :age_max
         """,
         "student.duplicate": """
-        WITH \(active),
+        -- Only students who share a birth date can be duplicates: the names are folded for those alone.
+        WITH shared AS (
+            SELECT birth_date FROM check_active WHERE birth_date IS NOT NULL
+            GROUP BY birth_date HAVING count(*) > 1),
         keyed AS (
             SELECT id, class_name, name, birth_date,
                 yeard_fold(name) || '|' || birth_date AS k
-            FROM active WHERE birth_date IS NOT NULL),
+            FROM check_active WHERE birth_date IN shared),
         grouped AS (
             SELECT id, class_name, name, birth_date, count(*) OVER (PARTITION BY k) AS n,
                 group_concat(id || ' (' || class_name || ')', ', ') OVER (PARTITION BY k) AS records
@@ -94,66 +109,60 @@ enum CheckQueries {
                 AND d.closed_by IN ('withdrawal', 'transfer_out', 'graduation'))
         """,
         "student.multiple-classes": """
-        WITH \(active)
-        SELECT a.id AS entity_id, a.class_name,
+                SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ', SNILS ' || a.snils || ') is also in '
                 || group_concat(e.class_name || ' as ' || o.id
                     || CASE WHEN o.school_id <> :school THEN ' at school ' || o.school_id ELSE '' END, ', ')
                 AS message
-        FROM active a
-        JOIN student o ON o.snils = a.snils AND NOT (o.school_id = :school AND o.id = a.id)
+        -- CROSS JOIN keeps the school's students as the outer loop, each looked up by SNILS across schools.
+        FROM check_active a
+        CROSS JOIN student o ON o.snils = a.snils AND NOT (o.school_id = :school AND o.id = a.id)
         JOIN enrollment e ON e.school_id = o.school_id AND e.student_id = o.id AND e.to_date IS NULL
         JOIN academic_year y ON y.id = e.year_id AND y.state <> 'closed'
         WHERE a.snils IS NOT NULL
         GROUP BY a.id
         """,
         "student.no-guardian": """
-        WITH \(active)
-        SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no guardian' AS message
-        FROM active a
+                SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no guardian' AS message
+        FROM check_active a
         WHERE (a.birth_date IS NULL OR CAST(substr(:today, 1, 4) AS INTEGER)
                 - CAST(substr(a.birth_date, 1, 4) AS INTEGER) - (substr(:today, 6, 5) < substr(a.birth_date, 6, 5))
                 < :adult_age)
             AND NOT EXISTS (SELECT 1 FROM guardian g WHERE g.school_id = :school AND g.student_id = a.id)
         """,
         "guardian.no-contact": """
-        WITH \(active), \(guardians)
-        SELECT id AS entity_id, class_name,
+                SELECT id AS entity_id, class_name,
             name || ', guardian of ' || children || ', has neither a phone nor an email' AS message
-        FROM guardians WHERE phone IS NULL AND email IS NULL
+        FROM check_guardians WHERE phone IS NULL AND email IS NULL
         """,
         "guardian.phone-invalid": """
-        WITH \(active), \(guardians)
-        SELECT id AS entity_id, class_name,
+                SELECT id AS entity_id, class_name,
             name || ', guardian of ' || children || ': the phone ''' || phone || ''' is not a phone number'
                 AS message
-        FROM guardians WHERE phone IS NOT NULL AND yeard_phone_ok(phone) = 0
+        FROM check_guardians WHERE phone IS NOT NULL AND yeard_phone_ok(phone) = 0
         """,
         "consent.missing": """
-        WITH \(active)
-        SELECT a.id AS entity_id, a.class_name,
+                SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ') has '
                 || coalesce((SELECT 'only a consent withdrawn on ' || max(c.withdrawn_on) FROM consent c
                     WHERE c.school_id = :school AND c.person_kind = 'student' AND c.person_id = a.id
                     HAVING count(*) > 0), 'no consent')
                 || ' to personal-data processing' AS message
-        FROM active a
+        FROM check_active a
         WHERE NOT EXISTS (SELECT 1 FROM consent c WHERE c.school_id = :school AND c.person_kind = 'student'
             AND c.person_id = a.id AND c.signed_on <= :today
             AND (c.withdrawn_on IS NULL OR c.withdrawn_on > :today))
         """,
         "student.snils-invalid": """
-        WITH \(active)
-        SELECT id AS entity_id, class_name,
+                SELECT id AS entity_id, class_name,
             name || ' (' || class_name || '): SNILS ' || substr(snils, 1, 3) || '-' || substr(snils, 4, 3) || '-'
                 || substr(snils, 7, 3) || ' ' || substr(snils, 10, 2) || ' fails its checksum' AS message
-        FROM active WHERE snils IS NOT NULL AND yeard_snils_ok(snils) = 0
+        FROM check_active WHERE snils IS NOT NULL AND yeard_snils_ok(snils) = 0
         """,
         "student.personal-file-missing": """
-        WITH \(active)
-        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no personal-file number'
+                SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no personal-file number'
             AS message
-        FROM active WHERE personal_file_no IS NULL
+        FROM check_active WHERE personal_file_no IS NULL
         """,
         "class.no-teacher": """
         SELECT name AS entity_id, name AS class_name, 'class ' || name || ' has no class teacher' AS message
@@ -197,30 +206,28 @@ enum CheckQueries {
         GROUP BY c.grade
         """,
         "assignment.missing": """
-        WITH \(planned)
-        SELECT p.class_name || '/' || p.subject_id AS entity_id, p.class_name,
+                SELECT p.class_name || '/' || p.subject_id AS entity_id, p.class_name,
             'class ' || p.class_name || ' has no teacher of ' || coalesce(sj.name, p.subject_id)
                 || ' (' || p.subject_id || ')' AS message
-        FROM planned p
+        FROM check_planned p
         LEFT JOIN subject sj ON sj.school_id = :school AND sj.id = p.subject_id
         WHERE p.hours > 0 AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.year_id = :year
             AND a.class_name = p.class_name AND a.subject_id = p.subject_id)
         """,
         "schedule.hours-mismatch": """
-        WITH \(planned),
-        scheduled AS (
+        WITH         scheduled AS (
             SELECT class_name, subject_id, count(DISTINCT weekday * 100 + period) AS periods
             FROM schedule_slot WHERE year_id = :year GROUP BY class_name, subject_id),
         timetabled AS (SELECT DISTINCT class_name FROM schedule_slot WHERE year_id = :year),
         pairs AS (
-            SELECT class_name, subject_id FROM planned
+            SELECT class_name, subject_id FROM check_planned
             UNION SELECT class_name, subject_id FROM scheduled)
         SELECT k.class_name || '/' || k.subject_id AS entity_id, k.class_name,
             'class ' || k.class_name || ' has ' || coalesce(s.periods, 0) || ' periods a week of '
                 || k.subject_id || ', the curriculum ' || coalesce(p.hours, 0) AS message
         FROM pairs k
         JOIN timetabled t ON t.class_name = k.class_name
-        LEFT JOIN planned p ON p.class_name = k.class_name AND p.subject_id = k.subject_id
+        LEFT JOIN check_planned p ON p.class_name = k.class_name AND p.subject_id = k.subject_id
         LEFT JOIN scheduled s ON s.class_name = k.class_name AND s.subject_id = k.subject_id
         WHERE coalesce(s.periods, 0) <> coalesce(p.hours, 0)
         UNION ALL
@@ -271,26 +278,23 @@ enum CheckQueries {
         HAVING count(DISTINCT weekday * 100 + period) > :max_periods
         """,
         "grade.final-missing": """
-        WITH \(active), \(planned)
-        SELECT a.id || '/' || p.subject_id AS entity_id, a.class_name,
+                SELECT a.id || '/' || p.subject_id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ') has no year grade in ' || p.subject_id AS message
-        FROM active a JOIN planned p ON p.class_name = a.class_name
+        FROM check_active a JOIN check_planned p ON p.class_name = a.class_name
         WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
             AND f.subject_id = p.subject_id AND f.period = 'year')
         """,
         "decision.missing": """
-        WITH \(active)
-        SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no promotion decision'
+                SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no promotion decision'
             AS message
-        FROM active a
+        FROM check_active a
         WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)
         """,
         "decision.inconsistent": """
-        WITH \(active),
-        reasons AS (
+        WITH         reasons AS (
             SELECT a.id, a.class_name, a.name, d.outcome || ' with a failing year grade in '
                 || group_concat(f.subject_id, ', ') AS reason
-            FROM active a
+            FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome IN ('promoted', 'graduated')
             JOIN final_grade f ON f.year_id = :year AND f.student_id = a.id AND f.period = 'year'
                 AND f.grade IN \(failing)
@@ -298,13 +302,13 @@ enum CheckQueries {
             UNION ALL
             SELECT a.id, a.class_name, a.name, 'graduated from grade ' || a.grade
                 || ', which is not a graduating grade'
-            FROM active a
+            FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'graduated'
             JOIN school sc ON sc.id = :school
             WHERE a.grade NOT IN (SELECT value FROM json_each(sc.graduating_grades))
             UNION ALL
             SELECT a.id, a.class_name, a.name, d.outcome || ' from grade ' || a.grade || ', the last grade'
-            FROM active a
+            FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id
                 AND d.outcome IN ('promoted', 'conditional')
             WHERE a.grade >= :last_grade)
@@ -313,27 +317,37 @@ enum CheckQueries {
         FROM reasons GROUP BY id
         """,
         "decision.order-missing": """
-        WITH \(active)
-        SELECT a.id AS entity_id, a.class_name,
+                SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || '): the decision ''' || d.outcome || ''' has no '
                 || CASE WHEN d.order_no IS NULL AND d.order_date IS NULL THEN 'order number and date'
                     WHEN d.order_no IS NULL THEN 'order number' ELSE 'order date' END AS message
-        FROM active a JOIN decision d ON d.year_id = :year AND d.student_id = a.id
+        FROM check_active a JOIN decision d ON d.year_id = :year AND d.student_id = a.id
         WHERE d.order_no IS NULL OR d.order_date IS NULL
         """,
         "movement.unbalanced": """
-        WITH counts AS (
-            SELECT c.name,
-                (SELECT count(*) FROM enrollment e WHERE e.year_id = :year AND e.class_name = c.name
-                    AND e.from_date <= :start) AS start_count,
-                (SELECT count(*) FROM school_order o WHERE o.year_id = :year AND o.school_id = :school
-                    AND o.class_to = c.name AND o.kind IN ('enrollment', 'transfer_in', 'class_change')) AS arrived,
-                (SELECT count(*) FROM school_order o WHERE o.year_id = :year AND o.school_id = :school
-                    AND o.class_from = c.name
-                    AND o.kind IN ('withdrawal', 'transfer_out', 'class_change', 'graduation')) AS departed,
-                (SELECT count(*) FROM enrollment e WHERE e.year_id = :year AND e.class_name = c.name
-                    AND e.to_date IS NULL) AS now_count
-            FROM school_class c WHERE c.year_id = :year)
+        WITH started AS (
+            SELECT class_name, count(*) AS n FROM enrollment
+            WHERE year_id = :year AND school_id = :school AND from_date <= :start GROUP BY class_name),
+        present AS (
+            SELECT class_name, count(*) AS n FROM check_active GROUP BY class_name),
+        arrived AS (
+            SELECT class_to AS class_name, count(*) AS n FROM school_order
+            WHERE year_id = :year AND school_id = :school AND kind IN ('enrollment', 'transfer_in', 'class_change')
+            GROUP BY class_to),
+        departed AS (
+            SELECT class_from AS class_name, count(*) AS n FROM school_order
+            WHERE year_id = :year AND school_id = :school
+                AND kind IN ('withdrawal', 'transfer_out', 'class_change', 'graduation')
+            GROUP BY class_from),
+        counts AS (
+            SELECT c.name, coalesce(s.n, 0) AS start_count, coalesce(a.n, 0) AS arrived,
+                coalesce(d.n, 0) AS departed, coalesce(p.n, 0) AS now_count
+            FROM school_class c
+            LEFT JOIN started s ON s.class_name = c.name
+            LEFT JOIN arrived a ON a.class_name = c.name
+            LEFT JOIN departed d ON d.class_name = c.name
+            LEFT JOIN present p ON p.class_name = c.name
+            WHERE c.year_id = :year)
         SELECT name AS entity_id, name AS class_name,
             'class ' || name || ': ' || start_count || ' at the start + ' || arrived || ' arrived - ' || departed
                 || ' left by orders = ' || (start_count + arrived - departed) || ', but ' || now_count
@@ -359,14 +373,13 @@ enum CheckQueries {
         GROUP BY e.student_id
         """,
         "graduate.exam-admission": """
-        WITH \(active)
-        SELECT a.id AS entity_id, a.class_name,
+                SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ') is not admitted to the state exams: '
                 || coalesce('year grade below 3 in ' || (SELECT group_concat(f.subject_id, ', ') FROM final_grade f
                     WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year'
                         AND f.grade IN \(failing)), 'academic debt in '
                     || (SELECT d.debts FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)) AS message
-        FROM active a JOIN school sc ON sc.id = :school
+        FROM check_active a JOIN school sc ON sc.id = :school
         WHERE a.grade IN (SELECT value FROM json_each(sc.graduating_grades))
             AND (EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
                     AND f.period = 'year' AND f.grade IN \(failing))

@@ -366,7 +366,7 @@ enum Migrations {
                     ALTER TABLE student_new RENAME TO student;
                     CREATE UNIQUE INDEX student_personal_file
                         ON student(school_id, personal_file_no) WHERE personal_file_no IS NOT NULL;
-                    CREATE INDEX student_by_snils ON student(snils) WHERE snils IS NOT NULL;
+                    CREATE INDEX student_by_snils ON student(snils);
                     """)
         }
         migrator.registerMigration("2026-11-29-check-runs") { db in
@@ -395,6 +395,8 @@ enum Migrations {
                         message TEXT NOT NULL
                     ) STRICT;
                     CREATE INDEX check_finding_by_run ON check_finding(run_id, check_id, entity_id);
+                    -- What the checks look up by student: a student's guardians and consents.
+                    CREATE INDEX guardian_by_student ON guardian(school_id, student_id);
                     """)
         }
         return migrator

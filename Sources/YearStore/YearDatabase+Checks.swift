@@ -66,6 +66,7 @@ extension YearDatabase {
             "capacity": settings.defaultCapacity, "max_periods": settings.maxTeacherPeriods,
             "adult_age": settings.adultAge,
         ]
+        for statement in CheckQueries.prepare { try db.execute(sql: statement, arguments: arguments) }
         for definition in definitions {
             guard let query = CheckQueries.byID[definition.id] else {
                 throw YearError.internalFailure(reason: "the check \(definition.id) has no query")
@@ -76,12 +77,15 @@ extension YearDatabase {
                     "check": definition.id, "severity": settings.severity(of: definition).rawValue,
                     "kind": definition.entityKind,
                 ]
-            try db.execute(
+            // Cached: the writer keeps each check's compiled statement from one run to the next.
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO check_finding (run_id, check_id, severity, entity_kind, entity_id, class_name, message)
                     SELECT :run, :check, :severity, :kind, entity_id, class_name, message FROM (\(query))
-                    """, arguments: arguments)
+                    """
+            ).execute(arguments: arguments)
         }
+        for statement in CheckQueries.finish { try db.execute(sql: statement) }
         let elapsed = ContinuousClock.now - clock
         let finished = now.addingTimeInterval(
             Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

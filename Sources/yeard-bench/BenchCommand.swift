@@ -7,7 +7,7 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yeard-bench", abstract: "Benchmarks of yeard, each beside its floor measured in the same run.",
-        subcommands: [SocketBench.self, ImportBench.self])
+        subcommands: [SocketBench.self, ImportBench.self, ChecksBench.self])
 }
 
 /// `yeard-bench socket`: status calls over the control socket from concurrent clients.

@@ -97,20 +97,22 @@ struct ImportBench: AsyncParsableCommand {
             for (kind, text) in [
                 (RegistryKind.staff, staff), (.subjects, first[.subjects] ?? ""), (.classes, first[.classes] ?? ""),
             ] {
-                _ = try await upload(Data(text.utf8), kind: kind, school: "bench-school", session: session)
+                _ = try await Self.upload(Data(text.utf8), kind: kind, school: "bench-school", session: session)
             }
             // The movement book is timed on one realistic school: the generated school with its year's orders.
             for kind in [RegistryKind.staff, .classes, .students, .orders] {
-                _ = try await upload(Data((first[kind] ?? "").utf8), kind: kind, school: "one-school", session: session)
+                _ = try await Self.upload(
+                    Data((first[kind] ?? "").utf8), kind: kind, school: "one-school", session: session)
             }
             let start = ContinuousClock.now
-            let reply = try await upload(
+            let reply = try await Self.upload(
                 try Data(contentsOf: URL(fileURLWithPath: studentsPath)), kind: .students, school: "bench-school",
                 session: session)
             let elapsed = ContinuousClock.now - start
-            _ = try await upload(Data(assignments.utf8), kind: .assignments, school: "bench-school", session: session)
+            _ = try await Self.upload(
+                Data(assignments.utf8), kind: .assignments, school: "bench-school", session: session)
             let gradesStart = ContinuousClock.now
-            let gradesReply = try await upload(
+            let gradesReply = try await Self.upload(
                 try Data(contentsOf: URL(fileURLWithPath: gradesPath)), kind: .grades, school: "bench-school",
                 session: session)
             let gradesElapsed = ContinuousClock.now - gradesStart
@@ -157,7 +159,9 @@ struct ImportBench: AsyncParsableCommand {
                 p50, p99))
     }
 
-    func upload(_ data: Data, kind: RegistryKind, school: String, session: VarlinkSession) async throws -> ImportReply {
+    static func upload(_ data: Data, kind: RegistryKind, school: String, session: VarlinkSession) async throws
+        -> ImportReply
+    {
         var upload: String?
         var offset = 0
         repeat {
@@ -180,7 +184,7 @@ struct ImportBench: AsyncParsableCommand {
     /// into that schema can cost, whatever it does before. The rows are copied aside, deleted and vacuumed away
     /// first (not timed), so that the database grows again as it did during the import.
     func storeFloor(database: String) throws -> Double {
-        try runSQLite(
+        try Self.runSQLite(
             database,
             """
             PRAGMA foreign_keys = ON;
@@ -193,7 +197,7 @@ struct ImportBench: AsyncParsableCommand {
             VACUUM;
             """)
         let start = ContinuousClock.now
-        try runSQLite(
+        try Self.runSQLite(
             database,
             """
             PRAGMA foreign_keys = ON;
@@ -214,7 +218,7 @@ struct ImportBench: AsyncParsableCommand {
     }
 
     /// Runs `sql` through the sqlite3 CLI on `database`, failing on any error.
-    func runSQLite(_ database: String, _ sql: String) throws {
+    static func runSQLite(_ database: String, _ sql: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = ["-bail", database]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 import YearDaemon
 import YearProtocol
 
@@ -34,10 +35,16 @@ struct YeardCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("print-protocol"), help: "Print the protocol reference (docs/protocol.md) and exit.")
     var printProtocol = false
+    @Flag(name: .customLong("print-checks"), help: "Print the check catalogue (docs/checks.md) and exit.")
+    var printChecks = false
 
     func run() async throws {
         if printProtocol {
             print(YeardAPI.markdownReference(), terminator: "")
+            return
+        }
+        if printChecks {
+            print(CheckCatalogue.markdownReference(), terminator: "")
             return
         }
         if let checkConfig {

@@ -96,4 +96,12 @@ struct CheckCoreTests {
         #expect(CheckSettings().problems.isEmpty)
         #expect(CheckSettings(severities: ["x.y": .error], defaultCapacity: 0).problems.count == 2)
     }
+
+    @Test("docs/checks.md is what the catalogue generates")
+    func reference() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/checks.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == CheckCatalogue.markdownReference(), "regenerate it: yeard --print-checks > docs/checks.md")
+    }
 }

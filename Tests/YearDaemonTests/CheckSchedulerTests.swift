@@ -180,3 +180,49 @@ extension CheckSchedulerTests {
             line.contains("school-a: no active year, 2026/2027 open, checks 06:00: 0 errors, 0 warnings"), "\(line)")
     }
 }
+
+extension CheckSchedulerTests {
+    @Test("the socket answers status calls while long runs of checks are going (reads go on beside the writer)")
+    func statusDuringRuns() async throws {
+        let fixture = try await Self.fixture("0 6 * * *")
+        let database = fixture.state.database
+        let year = try #require(try await database.years(of: ["school-a"]).first)
+        let files = RegistryGenerator(seed: 2, startYear: 2026).school(0)
+        for kind in RegistryGenerator.loadOrder {
+            let text = try #require(files[kind])
+            let path = fixture.directory.appendingPathComponent("\(kind.rawValue).csv").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let outcome = try await database.importRegistry(
+                ImportRequest(
+                    kind: kind, school: "school-a", year: kind.isYearScoped ? year : nil, path: path,
+                    fileName: "\(kind.rawValue).csv", sha256: "0", dryRun: false),
+                caller: DaemonFixture.caller(.secretary))
+            #expect(outcome.problemCount == 0, "\(kind)")
+        }
+        let coordinator = DaemonFixture.caller(.coordinator)
+        let done = Mutex(false)
+        let runs = Task {
+            let start = ContinuousClock.now
+            for _ in 0..<4 {
+                let reply = await fixture.call(
+                    "io.yeard.Checks.Run", .object(["school": "school-a"]), as: coordinator)
+                #expect(reply?.errorName == nil, "\(String(describing: reply))")
+            }
+            done.withLock { $0 = true }
+            return ContinuousClock.now - start
+        }
+        // Status calls made while the runs go on, each with its latency.
+        var latencies: [Duration] = []
+        while !done.withLock({ $0 }) {
+            let begin = ContinuousClock.now
+            let reply = await fixture.call("io.yeard.Year.Status", as: DaemonFixture.caller(.auditor))
+            #expect(reply?.errorName == nil)
+            latencies.append(ContinuousClock.now - begin)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let total = await runs.value
+        #expect(latencies.count >= 5, "status calls answered while \(total) of runs went on: \(latencies.count)")
+        let slowest = latencies.max() ?? .zero
+        #expect(slowest < total / 2, "a status call waited for the runs: slowest \(slowest), runs \(total)")
+    }
+}

@@ -24,6 +24,10 @@ struct ConfigurationTests {
         #expect(configuration.auditHeadInterval == defaults.auditHeadInterval)
         #expect(configuration.schools.map(\.id) == ["school-1"])
         #expect(configuration.policy.grants.count == 3)
+        #expect(configuration.checkSettings == defaults.checkSettings)
+        #expect(configuration.checkRunsKept == defaults.checkRunsKept)
+        #expect(configuration.checkSchedules["school-1"]?.expression == "0 6 * * mon-fri")
+        #expect(configuration.metricsFile == nil && configuration.reportsDirectory == nil)
     }
 
     @Test("every error is reported with its line, unknown keys included")

@@ -139,3 +139,50 @@ public enum CheckCatalogue {
         ids.filter { byID[$0] == nil }
     }
 }
+
+extension CheckCatalogue {
+    /// docs/checks.md, generated from the catalogue (a test keeps the file in step: regenerate it with
+    /// `yeard --print-checks > docs/checks.md`).
+    public static func markdownReference() -> String {
+        var text = """
+            # The check catalogue
+
+            Generated from `Sources/YearCore/Checks/CheckCatalogue.swift` by `yeard --print-checks`; the queries are in
+            `Sources/YearStore/CheckQueries.swift`, one set-based SQL statement each.
+
+            Each check has a stable id (used in `[checks.severity]`, in `yearctl checks run --check ID`, in
+            `yearctl request approve --accept ID` and in the diff between runs), a severity (an **error** blocks the
+            transition its readiness report gates unless the coordinator accepts the check by name with a reason; a
+            **warning** never blocks) and a phase:
+
+            - **always**: the registry at any time; in both readiness reports;
+            - **start**: before a year starts; `yearctl report readiness --for start` runs these and the registry's,
+              and approving a year's start is refused while they find errors;
+            - **close**: before a year closes; `--for close` runs these and the registry's (the year rollover is gated
+              by this report).
+
+            A finding names its check, severity, entity kind and entity id (the external id of the student,
+            guardian, staff member, class, grade, teacher or room; with `/` and a subject or a weekday-period slot when
+            one entity can have several findings of the check), the class it belongs to, and a sentence in plain words.
+            "Active" students are those with an open enrollment in the year checked.
+
+            Thresholds (`[checks]` in yeard.toml): `default_capacity` (30), `max_teacher_periods` (36),
+            `age_offset_min` and `age_offset_max` (5 and 8), `adult_age` (18).
+
+            """
+        for phase in CheckPhase.allCases {
+            let title =
+                switch phase {
+                case .always: "The registry, always"
+                case .start: "Before a year starts"
+                case .close: "Before a year closes"
+                }
+            text += "\n## \(title)\n\n| id | severity | entity | finds |\n|---|---|---|---|\n"
+            for check in all where check.phase == phase {
+                text +=
+                    "| `\(check.id)` | \(check.defaultSeverity.rawValue) | \(check.entityKind) | \(check.summary) |\n"
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import NIOConcurrencyHelpers
+import YearCore
+import YearProtocol
+
+/// `yeard-bench checks`: the whole check catalogue over a region of schools, school by school through the socket,
+/// while another client keeps asking for the status; beside the floor of one `SELECT count(*)` over the largest
+/// table of the same database.
+struct ChecksBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checks",
+        abstract: "The whole check catalogue over the region (1,000 schools, ~1,000,000 students) against a count(*).")
+
+    @Option(help: "How many schools (1,000: the region size).") var schools = 1000
+    @Option(help: "The yeard binary (default: next to this one).") var yeard: String?
+
+    func run() async throws {
+        let binary = yeard ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/yeard"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no yeard at \(binary): build it first with 'swift build -c release' or give --yeard")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-bench-checks-\(getpid())")
+            .path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ids = (1...schools).map { String(format: "school-%04d", $0) }
+        let roles = ["admin", "secretary", "coordinator", "teacher"]
+
+        // One generated school goes in through the socket like any school's files; the region is that school
+        // copied with SQL (loading a million students file by file would take most of the benchmark's time).
+        let loadStart = ContinuousClock.now
+        var daemon = try DaemonProcess(
+            binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
+        let files = RegistryGenerator(seed: 1, startYear: 2026).school(0)
+        let me = String(cString: getpwuid(getuid()).pointee.pw_name)
+        try await VarlinkSession.withConnection(path: daemon.socket) { session in
+            for school in ids {
+                _ = try await session.call(
+                    "io.yeard.Year.Create",
+                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil),
+                    as: YearReply.self)
+            }
+            // Grades are a teacher's: the benchmark's user is the login of every teacher of the first school.
+            for kind in RegistryGenerator.loadOrder {
+                var text = files[kind] ?? ""
+                if kind == .staff {
+                    text =
+                        "staff_id,last_name,first_name,middle_name,position,login\n"
+                        + text.split(separator: "\n").dropFirst().map { line in
+                            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                            fields[5] = fields[0] == "T0001-1" ? me : ""
+                            return fields.joined(separator: ",") + "\n"
+                        }.joined()
+                }
+                if kind == .assignments {
+                    text = text.replacingOccurrences(
+                        of: #",T0001-\d+\n"#, with: ",T0001-1\n", options: .regularExpression)
+                }
+                let reply = try await ImportBench.upload(Data(text.utf8), kind: kind, school: ids[0], session: session)
+                guard reply.problemCount == 0 else {
+                    throw ValidationError("\(kind) of the first school did not load: \(reply.problems.prefix(3))")
+                }
+            }
+        }
+        daemon.stop()
+        let database = directory + "/yeard/yeard.sqlite"
+        try clone(database: database, from: ids[0])
+        let loaded = ContinuousClock.now - loadStart
+        let students = try sqliteCount(database, "SELECT count(*) FROM student")
+        let grades = try sqliteCount(database, "SELECT count(*) FROM final_grade")
+
+        let floorStart = ContinuousClock.now
+        _ = try sqliteCount(database, "SELECT count(*) FROM final_grade")
+        let floor = seconds(ContinuousClock.now - floorStart)
+
+        daemon = try DaemonProcess(binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
+        defer { daemon.stop() }
+        let status = StatusProbe(path: daemon.socket)
+        status.start()
+        var perSchool: [Double] = []
+        var findings = 0
+        let start = ContinuousClock.now
+        try await VarlinkSession.withConnection(path: daemon.socket) { session in
+            for school in ids {
+                let begin = ContinuousClock.now
+                let reply = try await session.call(
+                    "io.yeard.Checks.Run", CheckRunParameters(school: school, year: nil, checks: nil),
+                    as: CheckRunReply.self)
+                perSchool.append(seconds(ContinuousClock.now - begin) * 1000)
+                findings += reply.run.findings.count
+            }
+        }
+        let total = seconds(ContinuousClock.now - start)
+        let latencies = status.stop()
+        let memory = daemon.memory()
+        perSchool.sort()
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))]
+        }
+        print(
+            "yeard-bench checks: \(schools) schools, \(students) students, \(grades) grades, "
+                + "\(CheckCatalogue.all.count) checks (data loaded in \(String(format: "%.0f", seconds(loaded))) s)")
+        print(String(format: "  floor: SELECT count(*) FROM final_grade: %.3f s", floor))
+        print(
+            String(
+                format:
+                    "  whole catalogue over every school: %.1f s (%.0fx the floor), %d findings (target: under 30 s)",
+                total, total / max(floor, 0.000_001), findings))
+        print(
+            String(
+                format: "  one school (~%d students): p50 %.0f ms, p99 %.0f ms, max %.0f ms (target: under 200 ms)",
+                students / max(schools, 1), percentile(perSchool, 0.5), percentile(perSchool, 0.99),
+                perSchool.last ?? 0))
+        print(String(format: "  yeard peak RSS (VmHWM): %.1f MB (target: under 300 MB)", memory.peak))
+        print(
+            String(
+                format: "  status calls meanwhile: %d, p50 %.2f ms, p99 %.2f ms, max %.2f ms (target: p99 under 50 ms)",
+                latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last ?? 0))
+    }
+
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Copies every per-school row of `source` to each other school of the database, in one transaction, mapping
+    /// the school and its year.
+    func clone(database: String, from source: String) throws {
+        let tables = [
+            "staff", "subject", "school_class", "student", "enrollment", "school_order", "guardian", "consent",
+            "application", "curriculum", "assignment", "schedule_slot", "final_grade", "decision",
+        ]
+        var sql = """
+            PRAGMA foreign_keys = OFF;
+            BEGIN IMMEDIATE;
+            CREATE TEMP TABLE m AS SELECT s.id AS school, y.id AS year FROM school s
+                JOIN academic_year y ON y.school_id = s.id WHERE s.id <> '\(source)';
+
+            """
+        for table in tables {
+            let columns = try sqliteValue(
+                database,
+                "SELECT group_concat(name, ',') FROM pragma_table_info('\(table)') WHERE name <> 'id' OR '\(table)' <> 'enrollment'"
+            ).split(separator: ",").map(String.init)
+            // Each copy of a student gets a SNILS of its own, with a right check number: the same SNILS at two
+            // schools is what student.multiple-classes looks for.
+            let snils = """
+                (SELECT d || printf('%02d', CASE WHEN s < 100 THEN s WHEN s < 102 THEN 0
+                    WHEN s % 101 = 100 THEN 0 ELSE s % 101 END)
+                FROM (SELECT d, (SELECT sum(CAST(substr(d, value, 1) AS INTEGER) * (10 - value)) FROM generate_series(1, 9)) AS s
+                    FROM (SELECT printf('%09d', 1002000 + m.rowid * 2000 + t.rowid) AS d)))
+                """
+            let values = columns.map {
+                $0 == "school_id"
+                    ? "m.school"
+                    : $0 == "year_id" ? "m.year" : (table == "student" && $0 == "snils") ? snils : "t.\"\($0)\""
+            }
+            sql += """
+                INSERT INTO \(table) (\(columns.map { "\"\($0)\"" }.joined(separator: ","))) SELECT \(values.joined(separator: ",")) FROM \(table) t, m WHERE t.school_id = '\(source)';
+
+                """
+        }
+        try ImportBench.runSQLite(database, sql + "COMMIT;\n")
+    }
+
+    /// The first value the sqlite3 CLI prints for `query`.
+    func sqliteValue(_ database: String, _ query: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, query]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("sqlite3 failed on: \(query)") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The number the sqlite3 CLI prints for `query`.
+    func sqliteCount(_ database: String, _ query: String) throws -> Int {
+        Int(try sqliteValue(database, query)) ?? 0
+    }
+}
+
+/// A client that asks for the status, one call after another, until stopped; the latencies in ms, sorted.
+final class StatusProbe: Sendable {
+    let path: String
+    private let state = NIOLockedValueBox((running: true, latencies: [Double]()))
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) { self.path = path }
+
+    func start() {
+        Thread { [self] in
+            let message = Array(#"{"method":"io.yeard.Year.Status"}"#.utf8) + [0]
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            if let descriptor = try? Load.connectSocket(path) {
+                while state.withLockedValue({ $0.running }) {
+                    let begin = DispatchTime.now().uptimeNanoseconds
+                    guard (try? Load.exchange(descriptor, message, &buffer)) != nil else { break }
+                    let taken = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
+                    state.withLockedValue { $0.latencies.append(taken) }
+                    usleep(2000)
+                }
+                close(descriptor)
+            }
+            done.signal()
+        }.start()
+    }
+
+    func stop() -> [Double] {
+        state.withLockedValue { $0.running = false }
+        done.wait()
+        return state.withLockedValue { $0.latencies }.sorted()
+    }
+}
