@@ -24,9 +24,10 @@ struct SystemSchedulerClock: SchedulerClock {
     }
 }
 
-/// Runs each school's checks on its `checks_schedule` (a cron expression in the school's time zone), one run at a
-/// time: a run missed while the daemon was down runs once at start-up, fires that pass during a long run are not
-/// queued, and runs go through the store's writer while readers, and so the control socket, go on.
+/// Runs each school's checks on its `checks_schedule` (a cron expression in the school's time zone): the schools due
+/// at one time run side by side, one per core, and never two runs of one school; a run missed while the daemon was
+/// down runs once at start-up; fires that pass during long runs are not queued. Runs read on reader connections and
+/// write only their findings, so the control socket goes on answering.
 struct CheckSchedulerService: Service {
     let state: DaemonState
     let clock: any SchedulerClock
@@ -50,10 +51,7 @@ struct CheckSchedulerService: Service {
             } catch {
                 return
             }
-            for school in due.filter({ $0.fire == first }).map(\.school) {
-                guard !Task.isShuttingDownGracefully else { return }
-                await runChecks(school: school)
-            }
+            await runChecks(schools: due.filter { $0.fire == first }.map(\.school))
         }
     }
 
@@ -68,23 +66,38 @@ struct CheckSchedulerService: Service {
         }
     }
 
+    /// Runs the schools' checks, as many at once as there are cores (each school's run reads on a connection of its
+    /// own), never two runs of one school.
+    func runChecks(schools: [String]) async {
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        await withTaskGroup(of: Void.self) { group in
+            for (index, school) in schools.enumerated() {
+                if index >= width { await group.next() }
+                guard !Task.isShuttingDownGracefully else { break }
+                group.addTask { await runChecks(school: school) }
+            }
+        }
+    }
+
     /// Runs once, at start-up, the schools whose last fire (within eight days) has no scheduled run after it.
     func catchUp() async {
         let configuration = state.configuration
         let now = clock.now()
+        var missed: [String] = []
         for school in configuration.schools {
             guard let schedule = configuration.checkSchedules[school.id],
-                let missed = schedule.previous(
+                let fire = schedule.previous(
                     atOrBefore: now, timeZone: TimeZone(identifier: school.timeZone) ?? .gmt)
             else { continue }
             let last = try? await state.database.lastScheduledRun(school: school.id)
-            if last.flatMap({ $0 }).map({ $0 < missed }) ?? true {
+            if last.flatMap({ $0 }).map({ $0 < fire }) ?? true {
                 logger.notice(
                     "running the checks missed while yeard was down",
-                    metadata: ["school": "\(school.id)", "missed": "\(missed.formatted(.iso8601))"])
-                await runChecks(school: school.id)
+                    metadata: ["school": "\(school.id)", "missed": "\(fire.formatted(.iso8601))"])
+                missed.append(school.id)
             }
         }
+        await runChecks(schools: missed)
     }
 
     /// One scheduled run of the whole catalogue over the school's active year (else its only open one).

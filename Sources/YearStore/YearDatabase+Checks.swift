@@ -7,16 +7,27 @@ extension YearDatabase {
     public static let defaultRunsKept = 60
 
     /// Runs `checks` (default: every check of the catalogue) over `year` of `school`, stores the run and its findings,
-    /// and returns them. One statement per check, in one write transaction; readers go on meanwhile (WAL).
+    /// and returns them. The checks read on a reader connection, one set-based statement each, in one snapshot, so
+    /// that runs of several schools go on at once (one per core) and the control socket's reads are never held
+    /// up; only the findings are then written, in one short transaction.
     public func runChecks(
         school: String, year: AcademicYear, checks: [String]? = nil, settings: CheckSettings,
         cause: CheckRunCause, caller: Caller?, keep: Int = YearDatabase.defaultRunsKept, now: Date = Date()
     ) async throws -> CheckRun {
         try Self.validateChecks(checks)
-        return try await write { db in
-            try Self.runChecks(
-                school: school, year: year, checks: checks, settings: settings, cause: cause, caller: caller,
-                keep: keep, now: now, in: db)
+        let clock = ContinuousClock.now
+        let (definitions, findings) = try await pool.read { db in
+            try Self.findings(school: school, year: year, checks: checks, settings: settings, now: now, in: db)
+        }
+        let elapsed = ContinuousClock.now - clock
+        let finished = now.addingTimeInterval(
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        // Not through `write`: a run changes nothing the status snapshot shows, so the snapshot stays cached and
+        // the status calls made meanwhile do not recompute it for every school's run.
+        return try await pool.write { db in
+            try Self.store(
+                school: school, year: year, checks: definitions, findings: findings, cause: cause, caller: caller,
+                keep: keep, started: now, finished: finished, in: db)
         }
     }
 
@@ -32,13 +43,29 @@ extension YearDatabase {
         }
     }
 
-    /// The run, inside a transaction the caller holds (an approval runs its readiness checks in its own).
+    /// The run, inside a write transaction the caller holds (an approval runs its readiness checks in its own, so
+    /// that they judge exactly the data the transition will see).
     static func runChecks(
         school: String, year: AcademicYear, checks: [String]?, settings: CheckSettings, cause: CheckRunCause,
         caller: Caller?, keep: Int, now: Date, in db: Database
     ) throws -> CheckRun {
-        guard year.school == school else { throw YearError.yearNotFound(id: year.id) }
         let clock = ContinuousClock.now
+        let (definitions, findings) = try findings(
+            school: school, year: year, checks: checks, settings: settings, now: now, in: db)
+        let elapsed = ContinuousClock.now - clock
+        let finished = now.addingTimeInterval(
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return try store(
+            school: school, year: year, checks: definitions, findings: findings, cause: cause, caller: caller,
+            keep: keep, started: now, finished: finished, in: db)
+    }
+
+    /// What the checks find: the school's working sets go into temporary tables (the connection's own), then each
+    /// check's one SELECT runs over them and the registry.
+    static func findings(
+        school: String, year: AcademicYear, checks: [String]?, settings: CheckSettings, now: Date, in db: Database
+    ) throws -> (checks: [CheckDefinition], findings: [Finding]) {
+        guard year.school == school else { throw YearError.yearNotFound(id: year.id) }
         let wanted = Set(checks ?? CheckCatalogue.all.map(\.id))
         let definitions = CheckCatalogue.all.filter { wanted.contains($0.id) }
         guard
@@ -49,61 +76,89 @@ extension YearDatabase {
         guard let today = CalendarDate(now, timeZone: zone) else {
             throw YearError.internalFailure(reason: "no calendar date for \(now) in \(zone)")
         }
-        try db.execute(
-            sql: """
-                INSERT INTO check_run (school_id, year_id, started_at, finished_at, cause, checks, errors, warnings, uid)
-                VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)
-                """,
-            arguments: [
-                school, year.id, StoredTime.text(now), StoredTime.text(now), cause.rawValue,
-                JSONValue.array(definitions.map { .string($0.id) }).canonicalText, caller.map { Int64($0.uid) },
-            ])
-        let run = db.lastInsertedRowID
-        var arguments: StatementArguments = [
-            "run": run, "school": school, "year": year.id, "start": year.startDate.description,
-            "end": year.endDate.description, "start_year": year.startDate.year, "today": today.description,
-            "last_grade": row["last_grade"] as Int, "age_min": settings.ageOffsetMin, "age_max": settings.ageOffsetMax,
-            "capacity": settings.defaultCapacity, "max_periods": settings.maxTeacherPeriods,
-            "adult_age": settings.adultAge,
+        let arguments: StatementArguments = [
+            "school": school, "year": year.id, "start": year.startDate.description, "end": year.endDate.description,
+            "start_year": year.startDate.year, "today": today.description, "last_grade": row["last_grade"] as Int,
+            "age_min": settings.ageOffsetMin, "age_max": settings.ageOffsetMax, "capacity": settings.defaultCapacity,
+            "max_periods": settings.maxTeacherPeriods, "adult_age": settings.adultAge,
         ]
         for statement in CheckQueries.prepare { try db.execute(sql: statement, arguments: arguments) }
+        defer { for statement in CheckQueries.finish { try? db.execute(sql: statement) } }
+        var findings: [Finding] = []
         for definition in definitions {
             guard let query = CheckQueries.byID[definition.id] else {
                 throw YearError.internalFailure(reason: "the check \(definition.id) has no query")
             }
-            // `&+` replaces the named values of the previous check.
-            arguments =
-                arguments &+ [
-                    "check": definition.id, "severity": settings.severity(of: definition).rawValue,
-                    "kind": definition.entityKind,
-                ]
-            // Cached: the writer keeps each check's compiled statement from one run to the next.
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO check_finding (run_id, check_id, severity, entity_kind, entity_id, class_name, message)
-                    SELECT :run, :check, :severity, :kind, entity_id, class_name, message FROM (\(query))
-                    """
-            ).execute(arguments: arguments)
+            let severity = settings.severity(of: definition)
+            // Cached: each connection keeps each check's compiled statement from one run to the next.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: query), arguments: arguments)
+            var found: [Finding] = []
+            while let row = try rows.next() {
+                found.append(
+                    Finding(
+                        check: definition.id, severity: severity, entityKind: definition.entityKind,
+                        entityID: Self.text(row, "entity_id") ?? "?", className: Self.text(row, "class_name"),
+                        message: Self.text(row, "message") ?? definition.summary))
+            }
+            findings += found.sorted { $0.entityID < $1.entityID }
         }
-        for statement in CheckQueries.finish { try db.execute(sql: statement) }
-        let elapsed = ContinuousClock.now - clock
-        let finished = now.addingTimeInterval(
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (definitions, findings)
+    }
+
+    /// A column as text whatever SQLite typed it (a number as its digits), or nil for NULL: a query's result never
+    /// stops a run.
+    static func text(_ row: Row, _ column: String) -> String? {
+        let value: DatabaseValue = row[column]
+        switch value.storage {
+        case .null: return nil
+        case .int64(let number): return String(number)
+        case .double(let number): return String(number)
+        case .string(let text): return text
+        case .blob(let data): return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// Stores a run and its findings (one statement for all of them), and keeps only the school's last `keep` runs.
+    static func store(
+        school: String, year: AcademicYear, checks definitions: [CheckDefinition], findings: [Finding],
+        cause: CheckRunCause, caller: Caller?, keep: Int, started: Date, finished: Date, in db: Database
+    ) throws -> CheckRun {
+        let errors = findings.filter { $0.severity == .error }.count
         try db.execute(
             sql: """
-                UPDATE check_run SET finished_at = :finished,
-                    errors = (SELECT count(*) FROM check_finding WHERE run_id = :run AND severity = 'error'),
-                    warnings = (SELECT count(*) FROM check_finding WHERE run_id = :run AND severity = 'warning')
-                WHERE id = :run
-                """, arguments: ["finished": StoredTime.text(finished), "run": run])
+                INSERT INTO check_run (school_id, year_id, started_at, finished_at, cause, checks, errors, warnings, uid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                school, year.id, StoredTime.text(started), StoredTime.text(finished), cause.rawValue,
+                JSONValue.array(definitions.map { .string($0.id) }).canonicalText, errors, findings.count - errors,
+                caller.map { Int64($0.uid) },
+            ])
+        let run = db.lastInsertedRowID
+        if !findings.isEmpty {
+            let rows = JSONValue.array(
+                findings.map { finding in
+                    .array([
+                        .string(finding.check), .string(finding.severity.rawValue), .string(finding.entityKind),
+                        .string(finding.entityID), finding.className.map(JSONValue.string) ?? .null,
+                        .string(finding.message),
+                    ])
+                })
+            try db.execute(
+                sql: """
+                    INSERT INTO check_finding (run_id, check_id, severity, entity_kind, entity_id, class_name, message)
+                    SELECT :run, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
+                    FROM json_each(:rows)
+                    """, arguments: ["run": run, "rows": rows.canonicalText])
+        }
         try db.execute(
             sql: """
                 DELETE FROM check_run WHERE school_id = :school AND id NOT IN (
                     SELECT id FROM check_run WHERE school_id = :school ORDER BY id DESC LIMIT :keep)
                 """, arguments: ["school": school, "keep": max(keep, 2)])
         return CheckRun(
-            id: run, school: school, year: year, startedAt: now, finishedAt: finished, cause: cause,
-            checks: definitions.map(\.id), findings: try fetchFindings(run: run, in: db))
+            id: run, school: school, year: year, startedAt: started, finishedAt: finished, cause: cause,
+            checks: definitions.map(\.id), findings: findings)
     }
 
     /// The last run of `school` (of `year`, when given), and the run before it of the same year.

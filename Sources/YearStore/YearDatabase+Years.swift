@@ -115,7 +115,8 @@ extension YearDatabase {
     /// The years and pending-request counts of `schools`, and the audit head, read in one transaction.
     ///
     /// Status is the call monitoring polls, so the snapshot is served from memory until the store's next write
-    /// (every write goes through `write`, which moves the generation) or the next pending request's expiry.
+    /// (every write goes through `write`, which moves the generation, except the runs of checks, which change
+    /// nothing the snapshot shows) or the next pending request's expiry.
     public func statusSnapshot(of schools: [String], now: Date = Date()) async throws -> (
         schools: [SchoolSnapshot], auditHead: String?
     ) {
