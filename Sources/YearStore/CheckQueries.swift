@@ -8,7 +8,7 @@
 enum CheckQueries {
     /// The students with an open enrollment in the year, with their class.
     static let active = """
-        CREATE TEMP TABLE check_active AS
+        INSERT INTO check_active (id, class_name, grade, name, birth_date, snils, personal_file_no)
             SELECT s.id, e.class_name, c.grade,
                 s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
                 s.birth_date, s.snils, s.personal_file_no
@@ -18,21 +18,23 @@ enum CheckQueries {
             WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL
         """
 
-    /// The guardians of the active students, one row per guardian (the first class among their children's).
+    /// The guardians of the active students whose contact is missing or malformed (what the guardian checks look
+    /// at), one row per guardian, with the first class among their children's.
     static let guardians = """
-        CREATE TEMP TABLE check_guardians AS
+        INSERT INTO check_guardians (id, class_name, phone, email, name, children)
             SELECT g.id, min(a.class_name) AS class_name, g.phone, g.email,
                 g.last_name || ' ' || g.first_name || coalesce(' ' || g.middle_name, '') AS name,
                 group_concat(DISTINCT a.name) AS children
             FROM guardian g JOIN check_active a ON a.id = g.student_id
             WHERE g.school_id = :school
+                AND ((g.phone IS NULL AND g.email IS NULL) OR (g.phone IS NOT NULL AND yeard_phone_ok(g.phone) = 0))
             GROUP BY g.id
         """
 
     /// The subjects each class must be taught: its grade's curriculum, general and of its profile, with the hours
     /// (a profile's own row wins over the general one).
     static let planned = """
-        CREATE TEMP TABLE check_planned AS
+        INSERT INTO check_planned (class_name, subject_id, hours)
             SELECT c.name AS class_name, cu.subject_id,
                 coalesce(
                     max(CASE WHEN cu.profile <> '' THEN cu.hours_per_week END),
@@ -44,19 +46,30 @@ enum CheckQueries {
             GROUP BY c.name, cu.subject_id
         """
 
-    /// What every run prepares first: the active students, their guardians and each class's planned subjects as
-    /// temporary tables that the checks share (each would otherwise compute them again), with their indexes.
-    static let prepare = [
-        "DROP TABLE IF EXISTS temp.check_active", "DROP TABLE IF EXISTS temp.check_guardians",
-        "DROP TABLE IF EXISTS temp.check_planned", active, "CREATE INDEX temp.check_active_id ON check_active(id)",
-        "CREATE INDEX temp.check_active_class ON check_active(class_name)", guardians, planned,
-        "CREATE INDEX temp.check_planned_class ON check_planned(class_name, subject_id)",
+    /// The temporary tables the checks share, made once per connection (so that no run changes the schema and
+    /// every connection keeps its compiled check statements).
+    static let tables = [
+        """
+        CREATE TEMP TABLE IF NOT EXISTS check_active (id TEXT PRIMARY KEY, class_name TEXT, grade INTEGER, name TEXT,
+            birth_date TEXT, snils TEXT, personal_file_no TEXT)
+        """,
+        "CREATE INDEX IF NOT EXISTS temp.check_active_class ON check_active(class_name)",
+        """
+        CREATE TEMP TABLE IF NOT EXISTS check_guardians (id TEXT PRIMARY KEY, class_name TEXT, phone TEXT, email TEXT,
+            name TEXT, children TEXT)
+        """,
+        """
+        CREATE TEMP TABLE IF NOT EXISTS check_planned (class_name TEXT, subject_id TEXT, hours INTEGER,
+            PRIMARY KEY (class_name, subject_id))
+        """,
     ]
 
-    /// What every run removes at its end.
-    static let finish = [
-        "DROP TABLE temp.check_active", "DROP TABLE temp.check_guardians", "DROP TABLE temp.check_planned",
-    ]
+    /// What every run fills first: the active students, their guardians and each class's planned subjects, which
+    /// the checks share (each would otherwise compute them again).
+    static let prepare = [active, guardians, planned]
+
+    /// What every run empties at its end (and, should a run have stopped half-way, the next one at its start).
+    static let finish = ["DELETE FROM check_active", "DELETE FROM check_guardians", "DELETE FROM check_planned"]
 
     static let weekday = """
         CASE weekday WHEN 1 THEN 'Monday' WHEN 2 THEN 'Tuesday' WHEN 3 THEN 'Wednesday' WHEN 4 THEN 'Thursday'
@@ -68,11 +81,11 @@ enum CheckQueries {
     /// The query of each check, by id.
     static let byID: [String: String] = [
         "student.birth-date-missing": """
-                SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no birth date' AS message
+        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no birth date' AS message
         FROM check_active WHERE birth_date IS NULL
         """,
         "student.age-implausible": """
-                SELECT id AS entity_id, class_name,
+        SELECT id AS entity_id, class_name,
             name || ' (' || class_name || ', born ' || birth_date || ') is ' || age || ' on 1 September; grade '
                 || grade || ' expects ' || (grade + :age_min) || ' to ' || (grade + :age_max) AS message
         FROM (SELECT *, :start_year - CAST(substr(birth_date, 1, 4) AS INTEGER)
@@ -109,7 +122,7 @@ enum CheckQueries {
                 AND d.closed_by IN ('withdrawal', 'transfer_out', 'graduation'))
         """,
         "student.multiple-classes": """
-                SELECT a.id AS entity_id, a.class_name,
+        SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ', SNILS ' || a.snils || ') is also in '
                 || group_concat(e.class_name || ' as ' || o.id
                     || CASE WHEN o.school_id <> :school THEN ' at school ' || o.school_id ELSE '' END, ', ')
@@ -123,7 +136,7 @@ enum CheckQueries {
         GROUP BY a.id
         """,
         "student.no-guardian": """
-                SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no guardian' AS message
+        SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no guardian' AS message
         FROM check_active a
         WHERE (a.birth_date IS NULL OR CAST(substr(:today, 1, 4) AS INTEGER)
                 - CAST(substr(a.birth_date, 1, 4) AS INTEGER) - (substr(:today, 6, 5) < substr(a.birth_date, 6, 5))
@@ -131,18 +144,18 @@ enum CheckQueries {
             AND NOT EXISTS (SELECT 1 FROM guardian g WHERE g.school_id = :school AND g.student_id = a.id)
         """,
         "guardian.no-contact": """
-                SELECT id AS entity_id, class_name,
+        SELECT id AS entity_id, class_name,
             name || ', guardian of ' || children || ', has neither a phone nor an email' AS message
         FROM check_guardians WHERE phone IS NULL AND email IS NULL
         """,
         "guardian.phone-invalid": """
-                SELECT id AS entity_id, class_name,
+        SELECT id AS entity_id, class_name,
             name || ', guardian of ' || children || ': the phone ''' || phone || ''' is not a phone number'
                 AS message
         FROM check_guardians WHERE phone IS NOT NULL AND yeard_phone_ok(phone) = 0
         """,
         "consent.missing": """
-                SELECT a.id AS entity_id, a.class_name,
+        SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ') has '
                 || coalesce((SELECT 'only a consent withdrawn on ' || max(c.withdrawn_on) FROM consent c
                     WHERE c.school_id = :school AND c.person_kind = 'student' AND c.person_id = a.id
@@ -154,13 +167,13 @@ enum CheckQueries {
             AND (c.withdrawn_on IS NULL OR c.withdrawn_on > :today))
         """,
         "student.snils-invalid": """
-                SELECT id AS entity_id, class_name,
+        SELECT id AS entity_id, class_name,
             name || ' (' || class_name || '): SNILS ' || substr(snils, 1, 3) || '-' || substr(snils, 4, 3) || '-'
                 || substr(snils, 7, 3) || ' ' || substr(snils, 10, 2) || ' fails its checksum' AS message
         FROM check_active WHERE snils IS NOT NULL AND yeard_snils_ok(snils) = 0
         """,
         "student.personal-file-missing": """
-                SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no personal-file number'
+        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no personal-file number'
             AS message
         FROM check_active WHERE personal_file_no IS NULL
         """,
@@ -170,19 +183,17 @@ enum CheckQueries {
         """,
         "class.over-capacity": """
         SELECT c.name AS entity_id, c.name AS class_name,
-            'class ' || c.name || ' has ' || count(*) || ' students for ' || coalesce(c.capacity, :capacity)
+            'class ' || c.name || ' has ' || n.students || ' students for ' || coalesce(c.capacity, :capacity)
                 || ' places' || CASE WHEN c.capacity IS NULL THEN ' (the default capacity)' ELSE '' END AS message
         FROM school_class c
-        JOIN enrollment e ON e.year_id = c.year_id AND e.class_name = c.name AND e.to_date IS NULL
-        WHERE c.year_id = :year
-        GROUP BY c.name
-        HAVING count(*) > coalesce(c.capacity, :capacity)
+        JOIN (SELECT class_name, count(*) AS students FROM check_active GROUP BY class_name) n
+            ON n.class_name = c.name
+        WHERE c.year_id = :year AND n.students > coalesce(c.capacity, :capacity)
         """,
         "class.empty": """
         SELECT c.name AS entity_id, c.name AS class_name, 'class ' || c.name || ' has no students' AS message
         FROM school_class c
-        WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = c.year_id
-            AND e.class_name = c.name AND e.to_date IS NULL)
+        WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM check_active a WHERE a.class_name = c.name)
         """,
         "staff.duplicate": """
         WITH named AS (
@@ -206,7 +217,7 @@ enum CheckQueries {
         GROUP BY c.grade
         """,
         "assignment.missing": """
-                SELECT p.class_name || '/' || p.subject_id AS entity_id, p.class_name,
+        SELECT p.class_name || '/' || p.subject_id AS entity_id, p.class_name,
             'class ' || p.class_name || ' has no teacher of ' || coalesce(sj.name, p.subject_id)
                 || ' (' || p.subject_id || ')' AS message
         FROM check_planned p
@@ -215,7 +226,7 @@ enum CheckQueries {
             AND a.class_name = p.class_name AND a.subject_id = p.subject_id)
         """,
         "schedule.hours-mismatch": """
-        WITH         scheduled AS (
+        WITH scheduled AS (
             SELECT class_name, subject_id, count(DISTINCT weekday * 100 + period) AS periods
             FROM schedule_slot WHERE year_id = :year GROUP BY class_name, subject_id),
         timetabled AS (SELECT DISTINCT class_name FROM schedule_slot WHERE year_id = :year),
@@ -278,26 +289,36 @@ enum CheckQueries {
         HAVING count(DISTINCT weekday * 100 + period) > :max_periods
         """,
         "grade.final-missing": """
-                SELECT a.id || '/' || p.subject_id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') has no year grade in ' || p.subject_id AS message
-        FROM check_active a JOIN check_planned p ON p.class_name = a.class_name
-        WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
+        -- Students whose year grades cover their planned subjects are dropped first by counting (one range of
+        -- final_grade per student); only the others are matched subject by subject.
+        WITH due AS (
+            SELECT class_name, count(*) AS n FROM check_planned GROUP BY class_name),
+        short AS (
+            SELECT a.id, a.class_name, a.name FROM check_active a JOIN due ON due.class_name = a.class_name
+            WHERE (SELECT count(*) FROM final_grade f JOIN check_planned p ON p.class_name = a.class_name
+                    AND p.subject_id = f.subject_id
+                WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year') < due.n)
+        SELECT s.id || '/' || p.subject_id AS entity_id, s.class_name,
+            s.name || ' (' || s.class_name || ') has no year grade in ' || p.subject_id AS message
+        FROM short s JOIN check_planned p ON p.class_name = s.class_name
+        WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = s.id
             AND f.subject_id = p.subject_id AND f.period = 'year')
         """,
         "decision.missing": """
-                SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no promotion decision'
+        SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no promotion decision'
             AS message
         FROM check_active a
         WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)
         """,
         "decision.inconsistent": """
-        WITH         reasons AS (
+        WITH reasons AS (
+            -- The year's failing grades are few: one pass over the year's grades finds them.
             SELECT a.id, a.class_name, a.name, d.outcome || ' with a failing year grade in '
                 || group_concat(f.subject_id, ', ') AS reason
-            FROM check_active a
+            FROM final_grade f
+            CROSS JOIN check_active a ON a.id = f.student_id
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome IN ('promoted', 'graduated')
-            JOIN final_grade f ON f.year_id = :year AND f.student_id = a.id AND f.period = 'year'
-                AND f.grade IN \(failing)
+            WHERE f.year_id = :year AND f.period = 'year' AND f.grade IN \(failing)
             GROUP BY a.id
             UNION ALL
             SELECT a.id, a.class_name, a.name, 'graduated from grade ' || a.grade
@@ -317,7 +338,7 @@ enum CheckQueries {
         FROM reasons GROUP BY id
         """,
         "decision.order-missing": """
-                SELECT a.id AS entity_id, a.class_name,
+        SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || '): the decision ''' || d.outcome || ''' has no '
                 || CASE WHEN d.order_no IS NULL AND d.order_date IS NULL THEN 'order number and date'
                     WHEN d.order_no IS NULL THEN 'order number' ELSE 'order date' END AS message
@@ -373,7 +394,7 @@ enum CheckQueries {
         GROUP BY e.student_id
         """,
         "graduate.exam-admission": """
-                SELECT a.id AS entity_id, a.class_name,
+        SELECT a.id AS entity_id, a.class_name,
             a.name || ' (' || a.class_name || ') is not admitted to the state exams: '
                 || coalesce('year grade below 3 in ' || (SELECT group_concat(f.subject_id, ', ') FROM final_grade f
                     WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year'

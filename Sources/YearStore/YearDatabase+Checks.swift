@@ -82,8 +82,10 @@ extension YearDatabase {
             "age_min": settings.ageOffsetMin, "age_max": settings.ageOffsetMax, "capacity": settings.defaultCapacity,
             "max_periods": settings.maxTeacherPeriods, "adult_age": settings.adultAge,
         ]
-        for statement in CheckQueries.prepare { try db.execute(sql: statement, arguments: arguments) }
-        defer { for statement in CheckQueries.finish { try? db.execute(sql: statement) } }
+        for statement in CheckQueries.tables { try db.execute(sql: statement) }
+        for statement in CheckQueries.finish { try db.cachedStatement(sql: statement).execute() }
+        for statement in CheckQueries.prepare { try db.cachedStatement(sql: statement).execute(arguments: arguments) }
+        defer { for statement in CheckQueries.finish { try? db.cachedStatement(sql: statement).execute() } }
         var findings: [Finding] = []
         for definition in definitions {
             guard let query = CheckQueries.byID[definition.id] else {

@@ -180,13 +180,15 @@ struct ChecksBench: AsyncParsableCommand {
                 database,
                 "SELECT group_concat(name, ',') FROM pragma_table_info('\(table)') WHERE name <> 'id' OR '\(table)' <> 'enrollment'"
             ).split(separator: ",").map(String.init)
-            // Each copy of a student gets a SNILS of its own, with a right check number: the same SNILS at two
-            // schools is what student.multiple-classes looks for.
+            // Each copy of a student gets a SNILS of its own, with a right check number, made from the copy's school
+            // and the student's personal-file number (0001/N): the same SNILS at two schools is what
+            // student.multiple-classes looks for.
             let snils = """
                 (SELECT d || printf('%02d', CASE WHEN s < 100 THEN s WHEN s < 102 THEN 0
                     WHEN s % 101 = 100 THEN 0 ELSE s % 101 END)
                 FROM (SELECT d, (SELECT sum(CAST(substr(d, value, 1) AS INTEGER) * (10 - value)) FROM generate_series(1, 9)) AS s
-                    FROM (SELECT printf('%09d', 1002000 + m.rowid * 2000 + t.rowid) AS d)))
+                    FROM (SELECT printf('%09d', 1002000 + m.rowid * 2000
+                    + CAST(substr(t.personal_file_no, instr(t.personal_file_no, '/') + 1) AS INTEGER)) AS d)))
                 """
             let values = columns.map {
                 $0 == "school_id"
