@@ -35,23 +35,24 @@ struct CheckSchedulerService: Service {
     /// Called after each scheduled run was stored (status line, metrics, report files).
     let afterRun: @Sendable (CheckRun) async -> Void
 
+    /// How often the scheduler wakes to read the configuration again (a reload may add, move or remove schedules).
+    var recheck: TimeInterval = 60
+
     func run() async throws {
         await catchUp()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = clock.now()
-            // The configuration is read afresh each time: a reload may change the schedules.
-            let due = nextFires(after: now)
-            guard let first = due.map(\.fire).min() else {
-                // No schedule: wake now and then in case a reload adds one.
-                try? await cancelWhenGracefulShutdown { try await clock.sleep(until: now.addingTimeInterval(300)) }
-                continue
-            }
+            let first = nextFires(after: now).map(\.fire).min()
+            let wake = min(first ?? .distantFuture, now.addingTimeInterval(recheck))
             do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(until: first) }
+                try await cancelWhenGracefulShutdown { try await clock.sleep(until: wake) }
             } catch {
                 return
             }
-            await runChecks(schools: due.filter { $0.fire == first }.map(\.school))
+            // The schools due are read from the configuration in force now, not from the one before the sleep.
+            guard let first, wake >= first else { continue }
+            await runChecks(
+                schools: nextFires(after: first.addingTimeInterval(-1)).filter { $0.fire == first }.map(\.school))
         }
     }
 

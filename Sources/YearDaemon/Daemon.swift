@@ -90,7 +90,8 @@ public enum Daemon {
                 refreshMetrics()
             },
             onChecked: { _ in
-                Task { Systemd.notify("STATUS=\(await statusLine())") }
+                // Computing the line costs a look at every school: only when a service manager listens.
+                if Systemd.isSupervised { Task { Systemd.notify("STATUS=\(await statusLine())") } }
                 refreshMetrics()
             })
         stateBox.state = state
@@ -143,21 +144,46 @@ public enum Daemon {
     }
 
     /// `school-1: 2026/2027 in_progress, checks 06:00: 3 errors, 12 warnings; school-2: no active year` for
-    /// systemd's STATUS= (the time of the last run in the school's time zone, `zones` by school id).
-    static func statusLine(database: YearDatabase, zones: [String: String] = [:]) async -> String {
+    /// systemd's STATUS= (the time of the last run in the school's time zone, `zones` by school id). Beyond
+    /// `detailed` schools, one summary: `1000 schools: 998 in progress, 2 without an active year; checks 06:00:
+    /// 3 errors, 12 warnings at 2 schools`.
+    static func statusLine(database: YearDatabase, zones: [String: String] = [:], detailed: Int = 5) async -> String {
         do {
             let schools = try await database.configuredSchools().map(\.id)
             let snapshot = try await database.statusSnapshot(of: schools)
             let runs = try await database.lastRunSummaries()
+            func time(_ run: CheckRunSummary) -> String {
+                var format = Date.FormatStyle().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)
+                format.timeZone = zones[run.school].flatMap(TimeZone.init(identifier:)) ?? .gmt
+                return run.startedAt.formatted(format)
+            }
+            guard snapshot.schools.count <= detailed else {
+                var states: [String: Int] = [:]
+                for school in snapshot.schools {
+                    let active = school.years.first { $0.state.isActive }
+                    states[
+                        active.map { $0.state.rawValue.replacingOccurrences(of: "_", with: " ") }
+                            ?? "without an active year", default: 0] += 1
+                }
+                var line =
+                    "\(snapshot.schools.count) schools: "
+                    + states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                let ran = snapshot.schools.compactMap { runs[$0.school] }
+                if let latest = ran.max(by: { $0.startedAt < $1.startedAt }) {
+                    let errors = ran.map(\.errors).reduce(0, +), warnings = ran.map(\.warnings).reduce(0, +)
+                    let flagged = ran.filter { $0.errors + $0.warnings > 0 }.count
+                    line +=
+                        "; checks \(time(latest)): \(errors) errors, \(warnings) warnings at \(flagged) of "
+                        + "\(ran.count) schools"
+                }
+                return line
+            }
             return snapshot.schools.map { school in
                 let active = school.years.first { $0.state.isActive }
                 let open = school.years.filter { $0.state == .open }.map { "\($0.label) open" }
                 var parts = (active.map { ["\($0.label) \($0.state.rawValue)"] } ?? ["no active year"]) + open
                 if let run = runs[school.school] {
-                    var format = Date.FormatStyle().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)
-                    format.timeZone = zones[school.school].flatMap(TimeZone.init(identifier:)) ?? .gmt
-                    parts.append(
-                        "checks \(run.startedAt.formatted(format)): \(run.errors) errors, \(run.warnings) warnings")
+                    parts.append("checks \(time(run)): \(run.errors) errors, \(run.warnings) warnings")
                 }
                 return "\(school.school): \(parts.joined(separator: ", "))"
             }.joined(separator: "; ")

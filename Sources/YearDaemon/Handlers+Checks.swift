@@ -51,8 +51,10 @@ extension Handlers {
                 field: "school", reason: "school \(school) has no run of checks yet; run them with 'yearctl checks run'"
             )
         }
+        // The first run of a year is compared with nothing: everything it found is new.
         let diff = FindingDiff(
-            previous: previous?.findings ?? [], current: last.findings, currentChecks: Set(last.checks))
+            previous: previous?.findings ?? [], previousChecks: Set(previous?.checks ?? last.checks),
+            current: last.findings, currentChecks: Set(last.checks))
         return CheckDiffReply(
             run: RunInfo(last), previous: previous?.id, new: diff.new.map(FindingInfo.init),
             resolved: diff.resolved.map(FindingInfo.init))

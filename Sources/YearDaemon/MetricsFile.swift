@@ -58,17 +58,29 @@ actor MetricsFile {
         return registry.emitToString()
     }
 
-    /// Rewrites the file; a failure is logged, never thrown (metrics must not stop the daemon).
+    private var writing = false
+    private var stale = false
+
+    /// Rewrites the file; a failure is logged, never thrown (metrics must not stop the daemon). Calls that come while
+    /// a write is going are folded into one more write after it, which reads everything afresh in one snapshot, so
+    /// the last file written is never older than the last call.
     func write(to path: String, settings: CheckSettings, schools: [String]) async {
-        do {
-            let text = Self.render(
-                years: try await database.years(of: schools), runs: try await database.lastRunSummaries(),
-                counts: try await database.lastRunCounts(), settings: settings)
-            let temporary = path + ".tmp"
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        } catch {
-            logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(error)"])
+        stale = true
+        guard !writing else { return }
+        writing = true
+        defer { writing = false }
+        while stale {
+            stale = false
+            do {
+                let snapshot = try await database.metricsSnapshot(of: schools)
+                let text = Self.render(
+                    years: snapshot.years, runs: snapshot.runs, counts: snapshot.counts, settings: settings)
+                let temporary = path + ".tmp"
+                try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+                if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            } catch {
+                logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ public enum Systemd {
         _ = sd_notify(0, state)
     }
 
+    /// Whether a service manager listens for notifications (NOTIFY_SOCKET is set).
+    public static var isSupervised: Bool { getenv("NOTIFY_SOCKET") != nil }
+
     /// Tells the service manager a reload began (with the monotonic time systemd 253+ asks for).
     public static func notifyReloading() {
         var now = timespec()

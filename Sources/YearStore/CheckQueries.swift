@@ -19,16 +19,20 @@ enum CheckQueries {
         """
 
     /// The guardians of the active students whose contact is missing or malformed (what the guardian checks look
-    /// at), one row per guardian, with the first class among their children's.
+    /// at), one row per guardian with its malformed phone, if any: a guardian of two children has a row for each,
+    /// so the contacts are gathered across them first. With the first class among their children's.
     static let guardians = """
         INSERT INTO check_guardians (id, class_name, phone, email, name, children)
-            SELECT g.id, min(a.class_name) AS class_name, g.phone, g.email,
-                g.last_name || ' ' || g.first_name || coalesce(' ' || g.middle_name, '') AS name,
-                group_concat(DISTINCT a.name) AS children
-            FROM guardian g JOIN check_active a ON a.id = g.student_id
-            WHERE g.school_id = :school
-                AND ((g.phone IS NULL AND g.email IS NULL) OR (g.phone IS NOT NULL AND yeard_phone_ok(g.phone) = 0))
-            GROUP BY g.id
+            SELECT id, class_name, bad_phone, email, name, children FROM (
+                SELECT g.id, min(a.class_name) AS class_name,
+                    max(CASE WHEN g.phone IS NOT NULL AND yeard_phone_ok(g.phone) = 0 THEN g.phone END) AS bad_phone,
+                    max(g.phone) AS any_phone, max(g.email) AS email,
+                    max(g.last_name || ' ' || g.first_name || coalesce(' ' || g.middle_name, '')) AS name,
+                    group_concat(DISTINCT a.name) AS children
+                FROM guardian g JOIN check_active a ON a.id = g.student_id
+                WHERE g.school_id = :school
+                GROUP BY g.id)
+            WHERE bad_phone IS NOT NULL OR (any_phone IS NULL AND email IS NULL)
         """
 
     /// The subjects each class must be taught: its grade's curriculum, general and of its profile, with the hours
@@ -46,8 +50,8 @@ enum CheckQueries {
             GROUP BY c.name, cu.subject_id
         """
 
-    /// The temporary tables the checks share, made once per connection (so that no run changes the schema and
-    /// every connection keeps its compiled check statements).
+    /// The temporary tables the checks share, made when a connection opens (so that no run changes the schema: even
+    /// `CREATE ... IF NOT EXISTS` would make GRDB empty the connection's cache of compiled statements).
     static let tables = [
         """
         CREATE TEMP TABLE IF NOT EXISTS check_active (id TEXT PRIMARY KEY, class_name TEXT, grade INTEGER, name TEXT,
@@ -111,15 +115,20 @@ enum CheckQueries {
         FROM grouped WHERE n > 1
         """,
         "student.no-class": """
+        -- Not in a class of this year, nor of another year of the school still open (next year's first graders),
+        -- and not gone: no enrollment closed by a departure, no decision that the student leaves.
         SELECT s.id AS entity_id, NULL AS class_name,
             s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
                 || ' is in no class of the year and has not left the school' AS message
         FROM student s
         WHERE s.school_id = :school
-            AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = :year AND e.school_id = :school
-                AND e.student_id = s.id AND e.to_date IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN academic_year y ON y.id = e.year_id
+                WHERE e.school_id = :school AND e.student_id = s.id AND e.to_date IS NULL
+                    AND (e.year_id = :year OR y.state <> 'closed'))
             AND NOT EXISTS (SELECT 1 FROM enrollment d WHERE d.school_id = :school AND d.student_id = s.id
                 AND d.closed_by IN ('withdrawal', 'transfer_out', 'graduation'))
+            AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.school_id = :school AND d.student_id = s.id
+                AND d.outcome IN ('graduated', 'left', 'transferred'))
         """,
         "student.multiple-classes": """
         SELECT a.id AS entity_id, a.class_name,
@@ -226,21 +235,27 @@ enum CheckQueries {
             AND a.class_name = p.class_name AND a.subject_id = p.subject_id)
         """,
         "schedule.hours-mismatch": """
+        -- Each group of a class is timetabled for the subject's hours (groups may sit in different periods);
+        -- the whole class is the group ''.
         WITH scheduled AS (
-            SELECT class_name, subject_id, count(DISTINCT weekday * 100 + period) AS periods
-            FROM schedule_slot WHERE year_id = :year GROUP BY class_name, subject_id),
-        timetabled AS (SELECT DISTINCT class_name FROM schedule_slot WHERE year_id = :year),
-        pairs AS (
-            SELECT class_name, subject_id FROM check_planned
-            UNION SELECT class_name, subject_id FROM scheduled)
-        SELECT k.class_name || '/' || k.subject_id AS entity_id, k.class_name,
-            'class ' || k.class_name || ' has ' || coalesce(s.periods, 0) || ' periods a week of '
-                || k.subject_id || ', the curriculum ' || coalesce(p.hours, 0) AS message
-        FROM pairs k
-        JOIN timetabled t ON t.class_name = k.class_name
-        LEFT JOIN check_planned p ON p.class_name = k.class_name AND p.subject_id = k.subject_id
-        LEFT JOIN scheduled s ON s.class_name = k.class_name AND s.subject_id = k.subject_id
-        WHERE coalesce(s.periods, 0) <> coalesce(p.hours, 0)
+            SELECT class_name, subject_id, grp, count(DISTINCT weekday * 100 + period) AS periods
+            FROM schedule_slot WHERE year_id = :year GROUP BY class_name, subject_id, grp),
+        timetabled AS (SELECT DISTINCT class_name FROM schedule_slot WHERE year_id = :year)
+        SELECT s.class_name || '/' || s.subject_id || CASE WHEN s.grp <> '' THEN '/' || s.grp ELSE '' END
+                AS entity_id, s.class_name,
+            'class ' || s.class_name || CASE WHEN s.grp <> '' THEN ' group ' || s.grp ELSE '' END || ' has '
+                || s.periods || ' periods a week of ' || s.subject_id || ', the curriculum ' || coalesce(p.hours, 0)
+                AS message
+        FROM scheduled s
+        LEFT JOIN check_planned p ON p.class_name = s.class_name AND p.subject_id = s.subject_id
+        WHERE s.periods <> coalesce(p.hours, 0)
+        UNION ALL
+        SELECT p.class_name || '/' || p.subject_id, p.class_name,
+            'class ' || p.class_name || ' has 0 periods a week of ' || p.subject_id || ', the curriculum '
+                || p.hours
+        FROM check_planned p JOIN timetabled t ON t.class_name = p.class_name
+        WHERE p.hours > 0 AND NOT EXISTS (SELECT 1 FROM scheduled s WHERE s.class_name = p.class_name
+            AND s.subject_id = p.subject_id)
         UNION ALL
         SELECT c.name, c.name, 'class ' || c.name || ' has no timetable'
         FROM school_class c
@@ -292,15 +307,15 @@ enum CheckQueries {
         -- Students whose year grades cover their planned subjects are dropped first by counting (one range of
         -- final_grade per student); only the others are matched subject by subject.
         WITH due AS (
-            SELECT class_name, count(*) AS n FROM check_planned GROUP BY class_name),
+            SELECT class_name, count(*) AS n FROM check_planned WHERE hours > 0 GROUP BY class_name),
         short AS (
             SELECT a.id, a.class_name, a.name FROM check_active a JOIN due ON due.class_name = a.class_name
             WHERE (SELECT count(*) FROM final_grade f JOIN check_planned p ON p.class_name = a.class_name
-                    AND p.subject_id = f.subject_id
+                    AND p.subject_id = f.subject_id AND p.hours > 0
                 WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year') < due.n)
         SELECT s.id || '/' || p.subject_id AS entity_id, s.class_name,
             s.name || ' (' || s.class_name || ') has no year grade in ' || p.subject_id AS message
-        FROM short s JOIN check_planned p ON p.class_name = s.class_name
+        FROM short s JOIN check_planned p ON p.class_name = s.class_name AND p.hours > 0
         WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = s.id
             AND f.subject_id = p.subject_id AND f.period = 'year')
         """,
@@ -348,16 +363,19 @@ enum CheckQueries {
         "movement.unbalanced": """
         WITH started AS (
             SELECT class_name, count(*) AS n FROM enrollment
-            WHERE year_id = :year AND school_id = :school AND from_date <= :start GROUP BY class_name),
+            WHERE year_id = :year AND school_id = :school AND from_date <= :start
+                AND (to_date IS NULL OR to_date > :start)
+            GROUP BY class_name),
         present AS (
             SELECT class_name, count(*) AS n FROM check_active GROUP BY class_name),
         arrived AS (
             SELECT class_to AS class_name, count(*) AS n FROM school_order
-            WHERE year_id = :year AND school_id = :school AND kind IN ('enrollment', 'transfer_in', 'class_change')
+            WHERE year_id = :year AND school_id = :school AND effective_on > :start
+                AND kind IN ('enrollment', 'transfer_in', 'class_change')
             GROUP BY class_to),
         departed AS (
             SELECT class_from AS class_name, count(*) AS n FROM school_order
-            WHERE year_id = :year AND school_id = :school
+            WHERE year_id = :year AND school_id = :school AND effective_on > :start
                 AND kind IN ('withdrawal', 'transfer_out', 'class_change', 'graduation')
             GROUP BY class_from),
         counts AS (

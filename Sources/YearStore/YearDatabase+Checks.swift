@@ -82,7 +82,6 @@ extension YearDatabase {
             "age_min": settings.ageOffsetMin, "age_max": settings.ageOffsetMax, "capacity": settings.defaultCapacity,
             "max_periods": settings.maxTeacherPeriods, "adult_age": settings.adultAge,
         ]
-        for statement in CheckQueries.tables { try db.execute(sql: statement) }
         for statement in CheckQueries.finish { try db.cachedStatement(sql: statement).execute() }
         for statement in CheckQueries.prepare { try db.cachedStatement(sql: statement).execute(arguments: arguments) }
         defer { for statement in CheckQueries.finish { try? db.cachedStatement(sql: statement).execute() } }
@@ -228,26 +227,39 @@ public struct CheckRunSummary: Sendable, Equatable {
 extension YearDatabase {
     /// The last run of each school, by school id (one query).
     public func lastRunSummaries() async throws -> [String: CheckRunSummary] {
+        try await pool.read { db in try Self.lastRunSummaries(in: db) }
+    }
+
+    /// What the metrics file shows, read in one snapshot: the years of `schools`, each school's last run, and that
+    /// run's findings counted by check.
+    public func metricsSnapshot(of schools: [String]) async throws -> (
+        years: [AcademicYear], runs: [String: CheckRunSummary],
+        counts: [String: (checks: [String], counts: [String: Int])]
+    ) {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, school_id, year_id, cause, started_at, finished_at, errors, warnings FROM check_run
-                    WHERE id IN (SELECT max(id) FROM check_run GROUP BY school_id)
-                    """)
-            return Dictionary(
-                uniqueKeysWithValues: rows.map { row in
-                    (
-                        row["school_id"] as String,
-                        CheckRunSummary(
-                            id: row["id"], school: row["school_id"], yearID: row["year_id"],
-                            cause: CheckRunCause(rawValue: row["cause"]) ?? .manual,
-                            startedAt: StoredTime.date(row["started_at"]),
-                            finishedAt: StoredTime.date(row["finished_at"]),
-                            errors: row["errors"], warnings: row["warnings"])
-                    )
-                })
+            (try Self.years(of: schools, in: db), try Self.lastRunSummaries(in: db), try Self.lastRunCounts(in: db))
         }
+    }
+
+    static func lastRunSummaries(in db: Database) throws -> [String: CheckRunSummary] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, school_id, year_id, cause, started_at, finished_at, errors, warnings FROM check_run
+                WHERE id IN (SELECT max(id) FROM check_run GROUP BY school_id)
+                """)
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { row in
+                (
+                    row["school_id"] as String,
+                    CheckRunSummary(
+                        id: row["id"], school: row["school_id"], yearID: row["year_id"],
+                        cause: CheckRunCause(rawValue: row["cause"]) ?? .manual,
+                        startedAt: StoredTime.date(row["started_at"]),
+                        finishedAt: StoredTime.date(row["finished_at"]),
+                        errors: row["errors"], warnings: row["warnings"])
+                )
+            })
     }
 
     /// When the last scheduled run of `school` started, if there was one.
@@ -264,33 +276,35 @@ extension YearDatabase {
 extension YearDatabase {
     /// The findings of each school's last run, counted by check (one query), with the checks that run ran.
     public func lastRunCounts() async throws -> [String: (checks: [String], counts: [String: Int])] {
-        try await pool.read { db in
-            var result: [String: (checks: [String], counts: [String: Int])] = [:]
-            let runs = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, school_id, checks FROM check_run
-                    WHERE id IN (SELECT max(id) FROM check_run GROUP BY school_id)
-                    """)
-            for run in runs {
-                var checks: [String] = []
-                if case .array(let values)? = JSONValue.parseCanonical(run["checks"] as String) {
-                    checks = values.compactMap { if case .string(let id) = $0 { id } else { nil } }
-                }
-                result[run["school_id"]] = (checks, [:])
+        try await pool.read { db in try Self.lastRunCounts(in: db) }
+    }
+
+    static func lastRunCounts(in db: Database) throws -> [String: (checks: [String], counts: [String: Int])] {
+        var result: [String: (checks: [String], counts: [String: Int])] = [:]
+        let runs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, school_id, checks FROM check_run
+                WHERE id IN (SELECT max(id) FROM check_run GROUP BY school_id)
+                """)
+        for run in runs {
+            var checks: [String] = []
+            if case .array(let values)? = JSONValue.parseCanonical(run["checks"] as String) {
+                checks = values.compactMap { if case .string(let id) = $0 { id } else { nil } }
             }
-            let counts = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.school_id, f.check_id, count(*) AS n FROM check_run r
-                    JOIN check_finding f ON f.run_id = r.id
-                    WHERE r.id IN (SELECT max(id) FROM check_run GROUP BY school_id)
-                    GROUP BY r.school_id, f.check_id
-                    """)
-            for row in counts {
-                result[row["school_id"], default: ([], [:])].counts[row["check_id"]] = row["n"]
-            }
-            return result
+            result[run["school_id"]] = (checks, [:])
         }
+        let counts = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.school_id, f.check_id, count(*) AS n FROM check_run r
+                JOIN check_finding f ON f.run_id = r.id
+                WHERE r.id IN (SELECT max(id) FROM check_run GROUP BY school_id)
+                GROUP BY r.school_id, f.check_id
+                """)
+        for row in counts {
+            result[row["school_id"], default: ([], [:])].counts[row["check_id"]] = row["n"]
+        }
+        return result
     }
 }

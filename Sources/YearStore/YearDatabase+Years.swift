@@ -61,17 +61,19 @@ extension YearDatabase {
 
     /// The years of `schools`, newest label first.
     public func years(of schools: [String]) async throws -> [AcademicYear] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Records.yearColumns) FROM academic_year
-                    WHERE school_id IN (SELECT value FROM json_each(?))
-                    ORDER BY school_id, label DESC
-                    """,
-                arguments: [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
-            ).map(Records.year)
-        }
+        try await pool.read { db in try Self.years(of: schools, in: db) }
+    }
+
+    static func years(of schools: [String], in db: Database) throws -> [AcademicYear] {
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Records.yearColumns) FROM academic_year
+                WHERE school_id IN (SELECT value FROM json_each(?))
+                ORDER BY school_id, label DESC
+                """,
+            arguments: [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
+        ).map(Records.year)
     }
 
     /// The year with this id, or nil.

@@ -30,6 +30,7 @@ public final class YearDatabase: Sendable {
             for function in CheckFunctions.all { db.add(function: function) }
             // The checks' temporary tables and sorts stay in memory rather than in temporary files.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            for statement in CheckQueries.tables { try db.execute(sql: statement) }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in

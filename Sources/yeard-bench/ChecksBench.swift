@@ -15,6 +15,8 @@ struct ChecksBench: AsyncParsableCommand {
 
     @Option(help: "How many schools (1,000: the region size).") var schools = 1000
     @Option(help: "The yeard binary (default: next to this one).") var yeard: String?
+    @Option(help: "Seconds between a status reply and the next status call (a monitoring client polling hard).")
+    var statusInterval = 0.1
     @Option(help: "Clients running schools at once (default: one per core, as the scheduler does).")
     var clients = ProcessInfo.processInfo.activeProcessorCount
 
@@ -79,7 +81,7 @@ struct ChecksBench: AsyncParsableCommand {
 
         daemon = try DaemonProcess(binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
         defer { daemon.stop() }
-        let status = StatusProbe(path: daemon.socket)
+        let status = StatusProbe(path: daemon.socket, interval: statusInterval)
         status.start()
         // As the scheduler does at 06:00: as many schools at once as there are cores, each through its connection.
         let socket = daemon.socket
@@ -224,13 +226,19 @@ struct ChecksBench: AsyncParsableCommand {
     }
 }
 
-/// A client that asks for the status, one call after another, until stopped; the latencies in ms, sorted.
+/// A client that asks for the status, one call `interval` after the last reply, until stopped; the latencies in ms,
+/// sorted.
 final class StatusProbe: Sendable {
     let path: String
+    /// Seconds between one reply and the next call.
+    let interval: Double
     private let state = NIOLockedValueBox((running: true, latencies: [Double]()))
     private let done = DispatchSemaphore(value: 0)
 
-    init(path: String) { self.path = path }
+    init(path: String, interval: Double) {
+        self.path = path
+        self.interval = interval
+    }
 
     func start() {
         Thread { [self] in
@@ -242,7 +250,7 @@ final class StatusProbe: Sendable {
                     guard (try? Load.exchange(descriptor, message, &buffer)) != nil else { break }
                     let taken = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
                     state.withLockedValue { $0.latencies.append(taken) }
-                    usleep(2000)
+                    usleep(UInt32(interval * 1_000_000))
                 }
                 close(descriptor)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import YearCore
+
+@testable import YearCore
 
 @Suite("Checks in the core: cron schedules, findings' difference, readiness")
 struct CheckCoreTests {
@@ -40,6 +41,11 @@ struct CheckCoreTests {
             daily.previous(atOrBefore: Self.date("2027-03-29T03:00:00Z"), timeZone: Self.berlin)
                 == Self.date("2027-03-28T04:00:00Z"))
         #expect(try CronSchedule("0 0 31 2 *").next(after: Date(), timeZone: Self.moscow) == nil)
+        // A day field that starts with `*` leaves the other alone (Vixie): odd days that are Mondays.
+        let oddMondays = try CronSchedule("0 6 */2 * 1")
+        #expect(
+            oddMondays.next(after: Self.date("2026-11-29T00:00:00Z"), timeZone: TimeZone(identifier: "UTC")!)
+                == Self.date("2026-12-07T06:00:00Z"))
     }
 
     @Test(
@@ -63,13 +69,20 @@ struct CheckCoreTests {
         Finding(check: check, severity: severity, entityKind: "student", entityID: id, className: name, message: id)
     }
 
-    @Test("the difference between runs: new findings, and resolved ones only of checks that ran again")
+    @Test("the difference between runs: new and resolved findings only of checks both runs ran")
     func diff() {
         let previous = [Self.finding("consent.missing", "S1"), Self.finding("decision.missing", "S2")]
         let current = [Self.finding("consent.missing", "S3")]
-        let diff = FindingDiff(previous: previous, current: current, currentChecks: ["consent.missing"])
+        let diff = FindingDiff(
+            previous: previous, previousChecks: ["consent.missing", "decision.missing"], current: current,
+            currentChecks: ["consent.missing"])
         #expect(diff.new.map(\.entityID) == ["S3"])
         #expect(diff.resolved.map(\.entityID) == ["S1"])
+        // A check the previous run did not run finds nothing new: nobody looked then.
+        let after = FindingDiff(
+            previous: [], previousChecks: ["consent.missing"], current: [Self.finding("decision.missing", "S2")],
+            currentChecks: ["consent.missing", "decision.missing"])
+        #expect(after.new.isEmpty && after.resolved.isEmpty)
     }
 
     @Test("readiness: errors block unless accepted, warnings never; counts by check and by class")
@@ -103,5 +116,11 @@ struct CheckCoreTests {
             .deletingLastPathComponent().appendingPathComponent("docs/checks.md").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text == CheckCatalogue.markdownReference(), "regenerate it: yeard --print-checks > docs/checks.md")
+    }
+
+    @Test("the HTML report escapes markup in names, even joined to a neighbouring scalar")
+    func htmlEscaping() {
+        #expect(CheckReport.escape("\u{600}<img src=x>") == "\u{600}&lt;img src=x&gt;")
+        #expect(CheckReport.escape("O'Neil \"x\u{301}\" & Co") == "O&#39;Neil &quot;x\u{301}&quot; &amp; Co")
     }
 }

@@ -82,7 +82,7 @@ struct CheckSchedulerTests {
     )
         -> Task<Void, any Error>
     {
-        let service = CheckSchedulerService(
+        var service = CheckSchedulerService(
             state: fixture.state, clock: clock, logger: Logger(label: "test"),
             afterRun: { run in
                 log.inFlight.withLock {
@@ -92,7 +92,10 @@ struct CheckSchedulerTests {
                 log.runs.withLock { $0.append(run) }
                 log.inFlight.withLock { $0.now -= 1 }
             })
-        return Task { try await service.run() }
+        // The tests read the deadlines: the scheduler sleeps to its next fire without waking to re-read.
+        service.recheck = 86400 * 30
+        let scheduler = service
+        return Task { try await scheduler.run() }
     }
 
     static func fixture(_ schedule: String) async throws -> DaemonFixture {
@@ -224,5 +227,58 @@ extension CheckSchedulerTests {
         #expect(latencies.count >= 5, "status calls answered while \(total) of runs went on: \(latencies.count)")
         let slowest = latencies.max() ?? .zero
         #expect(slowest < total / 2, "a status call waited for the runs: slowest \(slowest), runs \(total)")
+    }
+}
+
+extension CheckSchedulerTests {
+    @Test("beyond a few schools the status line is one summary")
+    func statusSummary() async throws {
+        let fixture = try await Self.fixture("0 6 * * *")
+        _ = try await fixture.state.database.runChecks(
+            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
+            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:00Z"))
+        let line = await Daemon.statusLine(
+            database: fixture.state.database, zones: ["school-a": "Europe/Moscow"], detailed: 1)
+        #expect(line == "2 schools: 2 without an active year; checks 06:00: 0 errors, 0 warnings at 0 of 1 schools")
+    }
+}
+
+extension CheckSchedulerTests {
+    @Test("a reload is read at the next wake: a new schedule fires, a removed one does not")
+    func reloadRead() async throws {
+        let fixture = try await Self.fixture("0 6 * * *")
+        _ = try await fixture.state.database.runChecks(
+            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
+            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:05Z"))
+        let clock = ManualClock(Self.date("2026-11-30T04:00:00Z"))
+        let log = RunLog()
+        var service = CheckSchedulerService(
+            state: fixture.state, clock: clock, logger: Logger(label: "test"),
+            afterRun: { run in log.runs.withLock { $0.append(run) } })
+        service.recheck = 60
+        let scheduler = service
+        let task = Task { try await scheduler.run() }
+        defer { task.cancel() }
+        try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T04:01:00Z")] }
+        // The schedule moves to 08:00 (05:00 UTC) today: it fires then, not at 06:00 tomorrow.
+        var configuration = fixture.state.configuration
+        configuration.checkSchedules["school-a"] = try CronSchedule("0 8 * * *")
+        fixture.state.replace(configuration)
+        clock.advance(to: Self.date("2026-11-30T04:01:00Z"))
+        try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T04:02:00Z")] }
+        clock.advance(to: Self.date("2026-11-30T04:59:30Z"))
+        try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T05:00:00Z")] }
+        clock.advance(to: Self.date("2026-11-30T05:00:00Z"))
+        try await Self.eventually { log.count == 1 }
+        #expect(log.runs.withLock { $0[0].startedAt } == Self.date("2026-11-30T05:00:00Z"))
+        // Removed: nothing runs at the old time.
+        configuration.checkSchedules = [:]
+        fixture.state.replace(configuration)
+        try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T05:01:00Z")] }
+        clock.advance(to: Self.date("2026-11-30T05:01:00Z"))
+        try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T05:02:00Z")] }
+        clock.advance(to: Self.date("2026-12-01T05:00:00Z"))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(log.count == 1)
     }
 }

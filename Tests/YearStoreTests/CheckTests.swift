@@ -264,7 +264,8 @@ struct CheckTests {
                 WHERE school_id = 'school-a'
                 """
             ],
-            expected: ["schedule.class-conflict 5А/1-1", "schedule.hours-mismatch 5А/math"]),
+            // The group's one period of math is short of the curriculum's two as well.
+            expected: ["schedule.class-conflict 5А/1-1", "schedule.hours-mismatch 5А/math/1"]),
         CheckCase(
             check: "teacher.overload", sql: [], expected: ["teacher.overload T1", "teacher.overload T2"],
             settings: CheckSettings(maxTeacherPeriods: 2)),
@@ -294,6 +295,71 @@ struct CheckTests {
             check: "movement.order-missing",
             sql: ["UPDATE enrollment SET to_date = '2026-09-10', closed_by = 'withdrawal' WHERE student_id = 'S4'"],
             expected: ["movement.unbalanced 11А", "movement.order-missing S4"]),
+        // What must not be found.
+        CheckCase(
+            check: "movement.unbalanced",
+            sql: [
+                """
+                INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_to,
+                    effective_on)
+                SELECT 'school-a', '1-у', 'S2', id, '2026-08-30', 'enrollment', '5А', '2026-09-01' FROM academic_year
+                WHERE school_id = 'school-a'
+                """,
+                "UPDATE enrollment SET opened_by = 'enrollment', order_no = '1-у' WHERE student_id = 'S2'",
+            ],
+            expected: []),
+        CheckCase(
+            check: "student.no-class",
+            sql: [
+                """
+                INSERT INTO academic_year (id, school_id, label, start_date, end_date, state, created_at, updated_at)
+                VALUES (91, 'school-a', '2027/2028', '2027-09-01', '2028-05-31', 'open', 'x', 'x')
+                """,
+                "INSERT INTO school_class (year_id, school_id, name, grade, letter) VALUES (91, 'school-a', '1А', 1, 'А')",
+                """
+                INSERT INTO student (school_id, id, last_name, first_name, birth_date, gender)
+                VALUES ('school-a', 'S9', 'Новиков', 'Глеб', '2021-01-01', 'M'),
+                    ('school-a', 'S8', 'Орлов', 'Лев', '2010-01-01', 'M')
+                """,
+                """
+                INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, opened_by, basis)
+                VALUES (91, 'school-a', 'S9', '1А', '2027-09-01', 'import', 'next year')
+                """,
+                """
+                INSERT INTO decision (year_id, school_id, student_id, outcome)
+                SELECT id, 'school-a', 'S8', 'left' FROM academic_year WHERE label = '2026/2027'
+                    AND school_id = 'school-a'
+                """,
+            ],
+            expected: []),
+        CheckCase(
+            check: "grade.final-missing",
+            sql: [
+                "UPDATE curriculum SET hours_per_week = 0 WHERE grade = 5 AND subject_id = 'math'",
+                "DELETE FROM final_grade WHERE subject_id = 'math' AND student_id IN ('S1', 'S2')",
+            ],
+            expected: ["schedule.hours-mismatch 5А/math"]),
+        CheckCase(
+            check: "schedule.hours-mismatch",
+            sql: [
+                "UPDATE schedule_slot SET grp = '1' WHERE class_name = '5А' AND subject_id = 'rus'",
+                """
+                INSERT INTO schedule_slot (year_id, school_id, class_name, weekday, period, grp, subject_id,
+                    teacher_id, room)
+                SELECT id, 'school-a', '5А', day, 3, '2', 'rus', 'T2', '103'
+                FROM academic_year, (SELECT 1 AS day UNION SELECT 2) WHERE school_id = 'school-a'
+                """,
+            ],
+            expected: []),
+        CheckCase(
+            check: "guardian.no-contact",
+            sql: [
+                """
+                INSERT INTO guardian (school_id, id, student_id, relation, last_name, first_name)
+                VALUES ('school-a', 'G1', 'S2', 'мать', 'Иванова', 'Ольга')
+                """
+            ],
+            expected: []),
         CheckCase(
             check: "graduate.exam-admission",
             sql: ["UPDATE final_grade SET grade = '2' WHERE student_id = 'S3' AND subject_id = 'math'"],

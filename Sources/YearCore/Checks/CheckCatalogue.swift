@@ -52,7 +52,7 @@ public enum CheckCatalogue {
             "An active student's age on 1 September is outside grade+5 .. grade+8 (configurable)."),
         check(
             "student.duplicate", .always, .error, "student",
-            "Two students of the school have the same names and birth date (ignoring case, spaces and ё/е)."),
+            "Two active students have the same names and birth date (ignoring case, spaces and ё/е)."),
         check(
             "student.no-class", .always, .error, "student",
             "A student of the school who has not left it is in no class of the year."),

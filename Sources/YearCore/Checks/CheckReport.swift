@@ -153,18 +153,19 @@ public struct CheckReport: Sendable, Codable, Equatable {
 }
 
 extension CheckReport {
-    /// `text` with `&`, `<`, `>` and quotes escaped for HTML.
+    /// `text` with `&`, `<`, `>` and quotes escaped for HTML: scalar by scalar, since a `<` joined to a neighbour
+    /// in one grapheme (after U+0600, say) is still a `<` to the browser.
     static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
-            default: escaped.append(character)
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

@@ -40,8 +40,9 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         months = try Self.field(fields[3], name: "month", range: 1...12, names: Self.monthNames, firstName: 1)
         let weekdays = try Self.field(fields[4], name: "day of week", range: 0...7, names: Self.dayNames, firstName: 0)
         self.weekdays = Set(weekdays.map { $0 % 7 })
-        daysRestricted = fields[2] != "*"
-        weekdaysRestricted = fields[4] != "*"
+        // As in Vixie cron, a field that starts with `*` (also `*/2`) leaves the other day field alone.
+        daysRestricted = !fields[2].hasPrefix("*")
+        weekdaysRestricted = !fields[4].hasPrefix("*")
     }
 
     static func field(
@@ -121,16 +122,37 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    /// The last time at or before `instant` that the schedule fired, looking back at most `horizon` seconds.
+    /// The last time at or before `instant` that the schedule fired, looking back at most `horizon` seconds: day by
+    /// day backwards, each day's times latest first.
     public func previous(atOrBefore instant: Date, timeZone zone: TimeZone, horizon: TimeInterval = 8 * 86400)
         -> Date?
     {
-        var cursor = instant.addingTimeInterval(-horizon)
-        var last: Date?
-        while let fire = next(after: cursor, timeZone: zone), fire <= instant {
-            last = fire
-            cursor = fire
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let earliest = instant.addingTimeInterval(-horizon)
+        let start = calendar.dateComponents([.year, .month, .day], from: instant)
+        guard var day = calendar.date(from: start) else { return nil }
+        let sortedHours = hours.sorted(by: >), sortedMinutes = minutes.sorted(by: >)
+        while day.addingTimeInterval(86400) > earliest {
+            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
+            if let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday,
+                months.contains(month), matches(day: dayOfMonth, weekday: weekday - 1)
+            {
+                for hour in sortedHours {
+                    for minute in sortedMinutes {
+                        var wanted = parts
+                        wanted.weekday = nil
+                        wanted.hour = hour
+                        wanted.minute = minute
+                        if let candidate = calendar.date(from: wanted), candidate <= instant {
+                            return candidate >= earliest ? candidate : nil
+                        }
+                    }
+                }
+            }
+            guard let before = calendar.date(byAdding: .day, value: -1, to: day) else { return nil }
+            day = before
         }
-        return last
+        return nil
     }
 }

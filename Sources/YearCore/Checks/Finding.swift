@@ -49,13 +49,13 @@ public struct FindingDiff: Sendable, Equatable {
     /// In the previous run, of a check the current run ran again, and no longer found.
     public var resolved: [Finding]
 
-    /// The difference from `previous` to `current`. A finding of a check that the current run did not run is neither
-    /// new nor resolved: nobody looked again.
-    public init(previous: [Finding], current: [Finding], currentChecks: Set<String>) {
+    /// The difference from `previous` to `current`, counting only the checks both runs ran: a finding of a check one
+    /// of them did not run is neither new nor resolved (nobody looked then, or nobody looked again).
+    public init(previous: [Finding], previousChecks: Set<String>, current: [Finding], currentChecks: Set<String>) {
+        let both = previousChecks.intersection(currentChecks)
         let before = Set(previous.map(\.key))
         let now = Set(current.map(\.key))
-        new = current.filter { !before.contains($0.key) }.sorted { $0.key < $1.key }
-        resolved = previous.filter { currentChecks.contains($0.check) && !now.contains($0.key) }
-            .sorted { $0.key < $1.key }
+        new = current.filter { both.contains($0.check) && !before.contains($0.key) }.sorted { $0.key < $1.key }
+        resolved = previous.filter { both.contains($0.check) && !now.contains($0.key) }.sorted { $0.key < $1.key }
     }
 }
