@@ -98,6 +98,13 @@ struct CheckSchedulerTests {
         return Task { try await scheduler.run() }
     }
 
+    /// Stores a scheduled run of school-a made at `time`, as an earlier daemon would have.
+    static func scheduledRun(_ fixture: DaemonFixture, at time: String) async throws {
+        _ = try await fixture.state.database.runChecks(
+            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
+            settings: CheckSettings(), cause: .schedule, caller: nil, now: date(time))
+    }
+
     static func fixture(_ schedule: String) async throws -> DaemonFixture {
         let fixture = try await DaemonFixture(schedule: schedule)
         _ = try await fixture.state.database.createYear(
@@ -110,9 +117,7 @@ struct CheckSchedulerTests {
     func catchUpThenOnTime() async throws {
         let fixture = try await Self.fixture("0 6 * * *")
         // The last scheduled run was three days ago; three fires were missed since.
-        _ = try await fixture.state.database.runChecks(
-            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
-            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-27T03:00:00Z"))
+        try await Self.scheduledRun(fixture, at: "2026-11-27T03:00:00Z")
         // 05:00 in Moscow (UTC+3).
         let clock = ManualClock(Self.date("2026-11-30T02:00:00Z"))
         let log = RunLog()
@@ -130,9 +135,7 @@ struct CheckSchedulerTests {
     @Test("no catch-up when the last fire already has its run")
     func noCatchUpWhenDone() async throws {
         let fixture = try await Self.fixture("0 6 * * *")
-        _ = try await fixture.state.database.runChecks(
-            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
-            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:05Z"))
+        try await Self.scheduledRun(fixture, at: "2026-11-30T03:00:05Z")
         let clock = ManualClock(Self.date("2026-11-30T04:00:00Z"))
         let log = RunLog()
         let task = Self.start(fixture, clock: clock, log: log)
@@ -144,9 +147,7 @@ struct CheckSchedulerTests {
     @Test("runs never overlap, and fires that pass during a long run are not queued")
     func neverOverlaps() async throws {
         let fixture = try await Self.fixture("* * * * *")
-        _ = try await fixture.state.database.runChecks(
-            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
-            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:00Z"))
+        try await Self.scheduledRun(fixture, at: "2026-11-30T03:00:00Z")
         let clock = ManualClock(Self.date("2026-11-30T03:00:30Z"))
         let log = RunLog()
         let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
@@ -174,9 +175,7 @@ extension CheckSchedulerTests {
     @Test("the status line carries each school's last run: its time in the school's zone and its counts")
     func statusLine() async throws {
         let fixture = try await Self.fixture("0 6 * * *")
-        _ = try await fixture.state.database.runChecks(
-            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
-            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:00Z"))
+        try await Self.scheduledRun(fixture, at: "2026-11-30T03:00:00Z")
         let line = await Daemon.statusLine(
             database: fixture.state.database, zones: ["school-a": "Europe/Moscow"])
         #expect(
@@ -234,9 +233,7 @@ extension CheckSchedulerTests {
     @Test("beyond a few schools the status line is one summary")
     func statusSummary() async throws {
         let fixture = try await Self.fixture("0 6 * * *")
-        _ = try await fixture.state.database.runChecks(
-            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
-            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:00Z"))
+        try await Self.scheduledRun(fixture, at: "2026-11-30T03:00:00Z")
         let line = await Daemon.statusLine(
             database: fixture.state.database, zones: ["school-a": "Europe/Moscow"], detailed: 1)
         #expect(line == "2 schools: 2 without an active year; checks 06:00: 0 errors, 0 warnings at 0 of 1 schools")
@@ -247,9 +244,7 @@ extension CheckSchedulerTests {
     @Test("a reload is read at the next wake: a new schedule fires, a removed one does not")
     func reloadRead() async throws {
         let fixture = try await Self.fixture("0 6 * * *")
-        _ = try await fixture.state.database.runChecks(
-            school: "school-a", year: try #require(try await fixture.state.database.years(of: ["school-a"]).first),
-            settings: CheckSettings(), cause: .schedule, caller: nil, now: Self.date("2026-11-30T03:00:05Z"))
+        try await Self.scheduledRun(fixture, at: "2026-11-30T03:00:05Z")
         let clock = ManualClock(Self.date("2026-11-30T04:00:00Z"))
         let log = RunLog()
         var service = CheckSchedulerService(

@@ -91,31 +91,41 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         return dayOK && weekdayOK
     }
 
+    /// The times the schedule fires on `day` (a midnight in `calendar`'s time zone), earliest first.
+    func fires(on day: Date, calendar: Calendar) -> [Date] {
+        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
+        guard let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday,
+            months.contains(month), matches(day: dayOfMonth, weekday: weekday - 1)
+        else { return [] }
+        var times: [Date] = []
+        for hour in hours.sorted() {
+            for minute in minutes.sorted() {
+                var wanted = parts
+                wanted.weekday = nil
+                wanted.hour = hour
+                wanted.minute = minute
+                // A wall-clock time skipped by a DST change resolves to the next valid instant.
+                if let time = calendar.date(from: wanted) { times.append(time) }
+            }
+        }
+        return times
+    }
+
+    /// The midnight of `instant`'s day in `zone`, and a calendar of that zone.
+    func startOfDay(_ instant: Date, _ zone: TimeZone) -> (Date, Calendar)? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return calendar.date(from: parts).map { ($0, calendar) }
+    }
+
     /// The first time strictly after `instant` that the schedule fires, in the time zone `zone`; nil when it never
     /// does within eight years (31 February).
     public func next(after instant: Date, timeZone zone: TimeZone) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let sortedHours = hours.sorted(), sortedMinutes = minutes.sorted()
-        let start = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        guard var day = calendar.date(from: DateComponents(year: start.year, month: start.month, day: start.day))
-        else { return nil }
+        guard let (start, calendar) = startOfDay(instant, zone) else { return nil }
+        var day = start
         for _ in 0..<(366 * 8) {
-            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
-            if let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday,
-                months.contains(month), matches(day: dayOfMonth, weekday: weekday - 1)
-            {
-                for hour in sortedHours {
-                    for minute in sortedMinutes {
-                        var wanted = parts
-                        wanted.weekday = nil
-                        wanted.hour = hour
-                        wanted.minute = minute
-                        // A wall-clock time skipped by a DST change resolves to the next valid instant.
-                        if let candidate = calendar.date(from: wanted), candidate > instant { return candidate }
-                    }
-                }
-            }
+            if let fire = fires(on: day, calendar: calendar).first(where: { $0 > instant }) { return fire }
             guard let following = calendar.date(byAdding: .day, value: 1, to: day) else { return nil }
             day = following
         }
@@ -123,32 +133,16 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The last time at or before `instant` that the schedule fired, looking back at most `horizon` seconds: day by
-    /// day backwards, each day's times latest first.
+    /// day backwards.
     public func previous(atOrBefore instant: Date, timeZone zone: TimeZone, horizon: TimeInterval = 8 * 86400)
         -> Date?
     {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
+        guard let (start, calendar) = startOfDay(instant, zone) else { return nil }
+        var day = start
         let earliest = instant.addingTimeInterval(-horizon)
-        let start = calendar.dateComponents([.year, .month, .day], from: instant)
-        guard var day = calendar.date(from: start) else { return nil }
-        let sortedHours = hours.sorted(by: >), sortedMinutes = minutes.sorted(by: >)
         while day.addingTimeInterval(86400) > earliest {
-            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
-            if let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday,
-                months.contains(month), matches(day: dayOfMonth, weekday: weekday - 1)
-            {
-                for hour in sortedHours {
-                    for minute in sortedMinutes {
-                        var wanted = parts
-                        wanted.weekday = nil
-                        wanted.hour = hour
-                        wanted.minute = minute
-                        if let candidate = calendar.date(from: wanted), candidate <= instant {
-                            return candidate >= earliest ? candidate : nil
-                        }
-                    }
-                }
+            if let fire = fires(on: day, calendar: calendar).last(where: { $0 <= instant }) {
+                return fire >= earliest ? fire : nil
             }
             guard let before = calendar.date(byAdding: .day, value: -1, to: day) else { return nil }
             day = before
