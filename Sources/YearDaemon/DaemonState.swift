@@ -32,6 +32,24 @@ final class DaemonState: Sendable {
     /// Called after a transition was executed and committed.
     func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
 
+    /// The encoded schools of the last Status replies, by the snapshot and names they were made from.
+    private let statusFragments = NIOLockedValueBox<[[String]: (snapshot: [SchoolSnapshot], json: Data)]>([:])
+
+    /// The encoded schools' part of a Status reply for `snapshot` (named `names`): made by `encode` when the
+    /// snapshot or a name changed since the last call, else the bytes made then.
+    func statusFragment(for snapshot: [SchoolSnapshot], names: [String], encode: () throws -> Data) rethrows -> Data {
+        let key = zip(snapshot.map(\.school), names).map { "\($0)\u{0}\($1)" }
+        if let cached = statusFragments.withLockedValue({ $0[key] }), cached.snapshot == snapshot {
+            return cached.json
+        }
+        let json = try encode()
+        statusFragments.withLockedValue { fragments in
+            if fragments.count >= 64 { fragments.removeAll() }
+            fragments[key] = (snapshot, json)
+        }
+        return json
+    }
+
     /// The last run of checks of each school, for the status line.
     private let lastRuns = NIOLockedValueBox<[String: CheckRun]>([:])
 

@@ -96,7 +96,7 @@ extension YearDatabase {
 }
 
 /// One school's years and waiting requests, read in one transaction for `Status`.
-public struct SchoolSnapshot: Sendable {
+public struct SchoolSnapshot: Sendable, Equatable {
     /// The school's id.
     public var school: String
     /// Its years that are not closed.
