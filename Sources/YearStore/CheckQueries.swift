@@ -20,17 +20,23 @@ enum CheckQueries {
 
     /// The guardians of the active students whose contact is missing or malformed (what the guardian checks look
     /// at), one row per guardian with its malformed phone, if any: a guardian of two children has a row for each,
-    /// so the contacts are gathered across them first. With the first class among their children's.
+    /// so the contacts are gathered across them first. With the first class among their children's. The rows that
+    /// may be wrong are picked first, so that only their guardians are gathered.
     static let guardians = """
         INSERT INTO check_guardians (id, class_name, phone, email, name, children)
+            WITH candidates AS (
+                SELECT DISTINCT g.id FROM guardian g
+                WHERE g.school_id = :school AND ((g.phone IS NULL AND g.email IS NULL)
+                    OR (g.phone IS NOT NULL AND yeard_phone_ok(g.phone) = 0)))
             SELECT id, class_name, bad_phone, email, name, children FROM (
                 SELECT g.id, min(a.class_name) AS class_name,
                     max(CASE WHEN g.phone IS NOT NULL AND yeard_phone_ok(g.phone) = 0 THEN g.phone END) AS bad_phone,
                     max(g.phone) AS any_phone, max(g.email) AS email,
                     max(g.last_name || ' ' || g.first_name || coalesce(' ' || g.middle_name, '')) AS name,
                     group_concat(DISTINCT a.name) AS children
-                FROM guardian g JOIN check_active a ON a.id = g.student_id
-                WHERE g.school_id = :school
+                FROM candidates c
+                JOIN guardian g ON g.school_id = :school AND g.id = c.id
+                JOIN check_active a ON a.id = g.student_id
                 GROUP BY g.id)
             WHERE bad_phone IS NOT NULL OR (any_phone IS NULL AND email IS NULL)
         """
@@ -127,8 +133,8 @@ enum CheckQueries {
                     AND (e.year_id = :year OR y.state <> 'closed'))
             AND NOT EXISTS (SELECT 1 FROM enrollment d WHERE d.school_id = :school AND d.student_id = s.id
                 AND d.closed_by IN ('withdrawal', 'transfer_out', 'graduation'))
-            AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.school_id = :school AND d.student_id = s.id
-                AND d.outcome IN ('graduated', 'left', 'transferred'))
+            AND NOT EXISTS (SELECT 1 FROM academic_year y JOIN decision d ON d.year_id = y.id AND d.student_id = s.id
+                WHERE y.school_id = :school AND d.outcome IN ('graduated', 'left', 'transferred'))
         """,
         "student.multiple-classes": """
         SELECT a.id AS entity_id, a.class_name,
@@ -304,19 +310,10 @@ enum CheckQueries {
         HAVING count(DISTINCT weekday * 100 + period) > :max_periods
         """,
         "grade.final-missing": """
-        -- Students whose year grades cover their planned subjects are dropped first by counting (one range of
-        -- final_grade per student); only the others are matched subject by subject.
-        WITH due AS (
-            SELECT class_name, count(*) AS n FROM check_planned WHERE hours > 0 GROUP BY class_name),
-        short AS (
-            SELECT a.id, a.class_name, a.name FROM check_active a JOIN due ON due.class_name = a.class_name
-            WHERE (SELECT count(*) FROM final_grade f JOIN check_planned p ON p.class_name = a.class_name
-                    AND p.subject_id = f.subject_id AND p.hours > 0
-                WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year') < due.n)
-        SELECT s.id || '/' || p.subject_id AS entity_id, s.class_name,
-            s.name || ' (' || s.class_name || ') has no year grade in ' || p.subject_id AS message
-        FROM short s JOIN check_planned p ON p.class_name = s.class_name AND p.hours > 0
-        WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = s.id
+        SELECT a.id || '/' || p.subject_id AS entity_id, a.class_name,
+            a.name || ' (' || a.class_name || ') has no year grade in ' || p.subject_id AS message
+        FROM check_active a JOIN check_planned p ON p.class_name = a.class_name AND p.hours > 0
+        WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
             AND f.subject_id = p.subject_id AND f.period = 'year')
         """,
         "decision.missing": """
