@@ -26,7 +26,7 @@ struct Handlers: Sendable {
                 Dispatcher.route("io.yeard.Approval.Cancel", cancel),
                 Dispatcher.route("io.yeard.Audit.List", listAudit),
                 Dispatcher.route("io.yeard.Audit.Verify", verifyAudit),
-            ] + registryRoutes() + checkRoutes())
+            ] + registryRoutes() + checkRoutes() + rolloverRoutes())
     }
 
     func getInfo(_: NoParameters, _: CallContext) async throws -> ServiceInfoReply {

@@ -513,8 +513,53 @@ public enum YeardAPI {
             error UploadNotFound (upload: string, message: string)
             """)
 
+    /// `io.yeard.Rollover`: the plan of closing a year and opening the next.
+    public static let rollover = VarlinkInterface(
+        name: "io.yeard.Rollover",
+        doc: """
+            The year rollover of a school: where every active student goes, which classes the new year has and its
+            dates, as a plan with a SHA-256 hash that an approval will be bound to.
+            """,
+        types: """
+            # One old class and where it goes (to absent: it closes), with the students who follow it.
+            type PlanClass (
+              from: string,
+              to: ?string,
+              students: int
+            )
+
+            # One active student's line: outcome (absent: no decision), the class left and the class joined (absent:
+            # the student leaves the school), and why the student cannot be placed (absent: placed).
+            type PlanStudent (
+              student_id: string,
+              name: string,
+              outcome: ?string,
+              from_class: string,
+              to_class: ?string,
+              reason: ?string,
+              debts: ?string,
+              deadline: ?string
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Rollover", "Plan", parameters: "(school: ?string, year: ?string)",
+                reply: """
+                    (school: string, from_year: string, to_year: string, to_start: string, to_end: string, \
+                    plan_hash: string, summary: [string]int, classes: []PlanClass, new_classes: []string, \
+                    students: []PlanStudent, problems: int)
+                    """,
+                doc: """
+                    Preview the rollover of a year in progress or closing (default: the school's active year): every
+                    student's outcome and target class, the class mapping, the new year's classes and dates, and the
+                    plan's hash. Students who cannot be placed are counted in problems, each with a reason.
+                    """,
+                roles: findingReaders, mutating: false, scope: .school(required: true))
+        ],
+        errors: "")
+
     /// Every interface the daemon serves.
-    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry, checks]
+    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry, checks, rollover]
 
     /// Every method, by fully qualified name.
     public static let methods: [String: MethodSpec] = Dictionary(

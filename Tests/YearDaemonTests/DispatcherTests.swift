@@ -34,6 +34,7 @@ struct DispatcherTests {
             "school": "school-a", "studentId": "S1", "guardianId": "G1", "phone": "+7 900 000-00-00",
         ]),
         "io.yeard.Checks.Run": .object(["school": "school-a"]),
+        "io.yeard.Rollover.Plan": .object(["school": "school-a"]),
         "io.yeard.Checks.Last": .object(["school": "school-a"]),
         "io.yeard.Checks.Diff": .object(["school": "school-a"]),
         "io.yeard.Checks.Readiness": .object(["school": "school-a", "target": "start"]),

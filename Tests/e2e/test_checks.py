@@ -228,3 +228,34 @@ id = "school-b"
     rc, _, err = d.yearctl("root", "report", "readiness", "--for", "close", "--school", "school-a", "--format",
                            "html", "--output", str(target))
     assert rc == 1 and target.exists() and "Readiness to close" in target.read_text(), err
+
+
+def test_rollover_plan_preview(daemon):
+    d = daemon()
+    year = load(d)
+    # A plan is previewed from in_progress on.
+    rc, out, err = d.yearctl("yeard-coord", "rollover", "plan", "--school", "school-a")
+    assert rc == 2 and "no year in progress or closing" in err, (out, err)
+    rc, out, _ = d.yearctl("yeard-admin", "year", "start", str(year["id"]), "--json")
+    request = parse_json(out)["request"]["id"]
+    rc, out, err = d.yearctl("yeard-coord", "request", "approve", str(request), "--yes", "--accept", "consent.missing",
+                             "--accept", "guardian.no-contact", "--reason", "planned for the test")
+    assert rc == 0, (out, err)
+    rc, out, err = d.yearctl("yeard-coord", "rollover", "plan", "--school", "school-a", "--json")
+    assert rc == 0, (out, err)
+    plan = parse_json(out)
+    assert len(plan["plan_hash"]) == 64 and plan["from_year"] == "2026/2027" and plan["to_year"] == "2027/2028"
+    assert plan["to_start"] == "2027-09-01" and plan["summary"] == {"promoted": 2, "graduated": 1}, plan
+    assert {(c["from"], c["to"], c["students"]) for c in plan["classes"]} == {("5А", "6А", 2), ("11А", None, 0)}
+    lines = {s["student_id"]: s for s in plan["students"]}
+    assert lines["S1"]["to_class"] == "6А" and lines["S3"]["to_class"] is None and plan["problems"] == 0
+    for line in plan["students"]:
+        assert set(line) >= {"student_id", "outcome", "from_class", "to_class", "reason"}, line
+    assert all("to" in c for c in plan["classes"]), plan["classes"]
+    # The same data, the same hash; a teacher may not see it (it names students).
+    rc, again, _ = d.yearctl("yeard-auditor", "rollover", "plan", "--school", "school-a", "--json")
+    assert parse_json(again)["plan_hash"] == plan["plan_hash"]
+    rc, out, err = d.yearctl("yeard-teacher", "rollover", "plan", "--school", "school-a")
+    assert rc == 3, (out, err)
+    rc, out, err = d.yearctl("yeard-coord", "rollover", "plan", "--school", "school-a", "--students")
+    assert rc == 0 and "6А" in out and "(leaves)" in out and "(closes)" in out, out

@@ -45,6 +45,7 @@ METHOD_ROLES = {
     "io.yeard.Checks.Last": FINDING_READERS,
     "io.yeard.Checks.Diff": FINDING_READERS,
     "io.yeard.Checks.Readiness": {"coordinator", "admin"},
+    "io.yeard.Rollover.Plan": FINDING_READERS,
 }
 
 USERS = list(USER_ROLES)
@@ -92,6 +93,7 @@ CASES = [
     ("Checks.Readiness", "io.yeard.Checks.Readiness", {"school": "school-a", "target": "start"}, "school-a"),
     ("Checks.Readiness(school-b)", "io.yeard.Checks.Readiness", {"school": "school-b", "target": "close"},
      "school-b"),
+    ("Rollover.Plan", "io.yeard.Rollover.Plan", {"school": "school-a"}, "school-a"),
     ("Registry.IssueOrder", "io.yeard.Registry.IssueOrder",
      {"school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1"},
      "school-a"),

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import YearCore
+
+@Suite("The rollover plan, a pure computation")
+struct RolloverPlanTests {
+    static let school = School(
+        id: "s", name: "s", timeZone: "Europe/Moscow", firstGrade: 1, lastGrade: 11, graduatingGrades: [9, 11],
+        defaultStart: MonthDay("09-01")!, defaultEnd: MonthDay("05-31")!, startSkipsSunday: true)
+
+    typealias Student = RolloverInput.Student
+
+    static func plan(
+        _ students: [Student], classes: [String], year: String = "2026/2027", overrides: [String: String] = [:]
+    ) throws -> RolloverPlan {
+        try #require(
+            RolloverPlan(
+                RolloverInput(
+                    school: school, year: YearLabel(year)!, classes: classes, students: students,
+                    overrides: overrides)))
+    }
+
+    static func target(_ plan: RolloverPlan, _ id: String) -> String? {
+        plan.students.first { $0.studentID == id }?.toClass
+    }
+
+    @Test("every outcome: promoted up a grade with the letter, retained in the same grade, graduates and leavers leave")
+    func outcomes() throws {
+        let plan = try Self.plan(
+            [
+                Student(id: "P", name: "P", className: "5А", grade: 5, outcome: .promoted),
+                Student(
+                    id: "C", name: "C", className: "5А", grade: 5, outcome: .conditional, debts: "math",
+                    deadline: "2027-10-15"),
+                Student(id: "R", name: "R", className: "5Б", grade: 5, outcome: .retained),
+                Student(id: "A", name: "A", className: "5Б", grade: 5, outcome: .adapted, targetClass: "6К"),
+                Student(id: "G9", name: "G9", className: "9А", grade: 9, outcome: .graduated),
+                Student(id: "P9", name: "P9", className: "9А", grade: 9, outcome: .promoted),
+                Student(id: "G11", name: "G11", className: "11А", grade: 11, outcome: .graduated),
+                Student(id: "L", name: "L", className: "5А", grade: 5, outcome: .left),
+                Student(id: "T", name: "T", className: "5А", grade: 5, outcome: .transferred),
+            ], classes: ["5А", "5Б", "9А", "11А"])
+        #expect(Self.target(plan, "P") == "6А" && Self.target(plan, "C") == "6А")
+        #expect(Self.target(plan, "R") == "5Б", "retained: the same grade and letter")
+        #expect(Self.target(plan, "A") == "6К")
+        #expect(Self.target(plan, "G9") == nil && Self.target(plan, "G11") == nil)
+        #expect(Self.target(plan, "P9") == "10А", "grade 9 students who stay go on to 10")
+        #expect(Self.target(plan, "L") == nil && Self.target(plan, "T") == nil)
+        #expect(plan.problems.isEmpty)
+        let conditional = try #require(plan.students.first { $0.studentID == "C" })
+        #expect(conditional.debts == "math" && conditional.deadline == "2027-10-15")
+        #expect(plan.students.first { $0.studentID == "R" }?.debts == nil)
+        #expect(plan.classes.first { $0.from == "11А" }?.to == nil, "the last grade's classes close")
+        #expect(plan.newYearClasses == ["5Б", "6А", "6Б", "6К", "10А"])
+        #expect(
+            plan.outcomeCounts == [
+                "promoted": 2, "conditional": 1, "retained": 1, "adapted": 1, "graduated": 2, "left": 1,
+                "transferred": 1,
+            ])
+    }
+
+    @Test("students who cannot be placed are the plan's errors, each with its reason")
+    func unplaceable() throws {
+        let plan = try Self.plan(
+            [
+                Student(id: "N", name: "Без Решения", className: "5А", grade: 5, outcome: nil),
+                Student(id: "P11", name: "P11", className: "11А", grade: 11, outcome: .promoted),
+                Student(id: "G5", name: "G5", className: "5А", grade: 5, outcome: .graduated),
+                Student(id: "A", name: "A", className: "5А", grade: 5, outcome: .adapted),
+            ], classes: ["5А", "11А"])
+        let reasons = Dictionary(uniqueKeysWithValues: plan.problems.map { ($0.studentID, $0.reason ?? "") })
+        #expect(reasons["N"] == "no promotion decision is recorded")
+        #expect(reasons["P11"]?.contains("the last grade") == true)
+        #expect(reasons["G5"]?.contains("not a graduating grade") == true)
+        #expect(reasons["A"]?.contains("target class") == true)
+    }
+
+    @Test("overrides merge and rename classes; a decision's target class places one student")
+    func overrides() throws {
+        let plan = try Self.plan(
+            [
+                Student(id: "A1", name: "A1", className: "9А", grade: 9, outcome: .promoted),
+                Student(id: "B1", name: "B1", className: "9Б", grade: 9, outcome: .promoted),
+                Student(id: "B2", name: "B2", className: "9Б", grade: 9, outcome: .promoted, targetClass: "10Б"),
+            ], classes: ["9А", "9Б"], overrides: ["9Б": "10А"])
+        #expect(Self.target(plan, "A1") == "10А" && Self.target(plan, "B1") == "10А")
+        #expect(Self.target(plan, "B2") == "10Б")
+        #expect(plan.classes.map(\.to) == ["10А", "10А"])
+        #expect(plan.classes.map(\.students) == [1, 1])
+    }
+
+    @Test("the new year's dates follow the calendar rule: 2 September when the 1st is a Sunday, never +365 days")
+    func dates() throws {
+        // 1 September 2024 was a Sunday.
+        let plan = try Self.plan([], classes: [], year: "2023/2024")
+        #expect(plan.toYear.description == "2024/2025")
+        #expect(plan.toStart.description == "2024-09-02" && plan.toEnd.description == "2025-05-31")
+        let next = try Self.plan([], classes: [], year: "2026/2027")
+        #expect(next.toStart.description == "2027-09-01")
+    }
+
+    @Test("the hash is the canonical form's: the same input gives it again, a changed decision another")
+    func hash() throws {
+        let students = [
+            Student(id: "P", name: "P", className: "5А", grade: 5, outcome: .promoted),
+            Student(id: "Q", name: "Q", className: "5А", grade: 5, outcome: .promoted),
+        ]
+        let first = try Self.plan(students, classes: ["5А"])
+        #expect(try Self.plan(students.reversed(), classes: ["5А"]).hash == first.hash)
+        var changed = students
+        changed[1].outcome = .retained
+        #expect(try Self.plan(changed, classes: ["5А"]).hash != first.hash)
+        #expect(first.hash.count == 64)
+    }
+}
