@@ -28,16 +28,11 @@ public final class YearDatabase: Sendable {
         configuration.label = "yeard"
         configuration.prepareDatabase { db in
             for function in CheckFunctions.all { db.add(function: function) }
-            // The checks' temporary tables and sorts stay in memory rather than in temporary files.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             for statement in CheckQueries.tables { try db.execute(sql: statement) }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // The writer runs the imports and the checks over a whole school: 64 MB of page cache (SQLite's default
-            // is 2 MB) keeps a school's pages in memory while a municipality's database is much larger.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         try Migrations.migrator().migrate(pool)
         self.table = table
