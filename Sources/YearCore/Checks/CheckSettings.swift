@@ -28,20 +28,4 @@ public struct CheckSettings: Sendable, Hashable, Codable {
     public func severity(of check: CheckDefinition) -> Severity {
         severities[check.id] ?? check.defaultSeverity
     }
-
-    /// What is wrong with these settings, one sentence each, naming the key (empty when they are sound).
-    public var problems: [String] {
-        var found: [String] = []
-        for id in CheckCatalogue.unknown(severities.keys).sorted() {
-            found.append("severity: no check '\(id)' in the catalogue; see 'yearctl checks list'")
-        }
-        if !(0...10).contains(ageOffsetMin) { found.append("age_offset_min must be from 0 to 10") }
-        if !(ageOffsetMin...15).contains(ageOffsetMax) {
-            found.append("age_offset_max must be from age_offset_min (\(ageOffsetMin)) to 15")
-        }
-        if !(1...100).contains(defaultCapacity) { found.append("default_capacity must be from 1 to 100") }
-        if !(1...84).contains(maxTeacherPeriods) { found.append("max_teacher_periods must be from 1 to 84") }
-        if !(14...21).contains(adultAge) { found.append("adult_age must be from 14 to 21") }
-        return found
-    }
 }
