@@ -94,13 +94,7 @@ extension Handlers {
     /// The year a check concerns: the one named (id or label), else the school's active year, else its only open one.
     func checkedYear(_ text: String?, school: String) async throws -> AcademicYear {
         let years = try await state.database.years(of: [school])
-        if let text {
-            guard let match = years.first(where: { String($0.id) == text || $0.label.description == text }) else {
-                throw YearError.invalidParameter(
-                    field: "year", reason: "school \(school) has no year '\(text)'; see 'yearctl year list'")
-            }
-            return match
-        }
+        if let text { return try Self.year(named: text, in: years, school: school) }
         if let active = years.first(where: { $0.state.isActive }) { return active }
         let open = years.filter { $0.state == .open }
         if open.count == 1 { return open[0] }

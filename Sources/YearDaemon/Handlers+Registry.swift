@@ -196,14 +196,7 @@ extension Handlers {
     /// open year. Nil for kinds that belong to no year; an error when a year is needed and none can be told.
     func resolveYear(_ text: String?, school: String, kind: RegistryKind) async throws -> AcademicYear? {
         let years = try await state.database.years(of: [school])
-        if let text {
-            let match = years.first { String($0.id) == text || $0.label.description == text }
-            guard let match else {
-                throw YearError.invalidParameter(
-                    field: "year", reason: "school \(school) has no year '\(text)'; see 'yearctl year list'")
-            }
-            return match
-        }
+        if let text { return try Self.year(named: text, in: years, school: school) }
         guard kind.isYearScoped else { return nil }
         if let active = years.first(where: { $0.state.isActive }) { return active }
         let open = years.filter { $0.state == .open }
@@ -211,5 +204,14 @@ extension Handlers {
         if kind == .students { return nil }
         throw YearError.invalidParameter(
             field: "year", reason: "school \(school) has no active year and \(open.count) open ones: name the year")
+    }
+
+    /// The year of `years` named `text` (its id or its label), or an error that says where to look.
+    static func year(named text: String, in years: [AcademicYear], school: String) throws -> AcademicYear {
+        guard let match = years.first(where: { String($0.id) == text || $0.label.description == text }) else {
+            throw YearError.invalidParameter(
+                field: "year", reason: "school \(school) has no year '\(text)'; see 'yearctl year list'")
+        }
+        return match
     }
 }

@@ -14,11 +14,7 @@ extension Handlers {
         let years = try await state.database.years(of: [school])
         let year: AcademicYear
         if let text = parameters.year {
-            guard let match = years.first(where: { String($0.id) == text || $0.label.description == text }) else {
-                throw YearError.invalidParameter(
-                    field: "year", reason: "school \(school) has no year '\(text)'; see 'yearctl year list'")
-            }
-            year = match
+            year = try Self.year(named: text, in: years, school: school)
         } else {
             guard let active = years.first(where: { $0.state.isActive }) else {
                 throw YearError.invalidParameter(

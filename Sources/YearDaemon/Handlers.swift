@@ -160,13 +160,7 @@ struct Handlers: Sendable {
             throw YearError.invalidParameter(field: "payloadHash", reason: "expected 64 lowercase hex digits")
         }
         let accepted = parameters.accept ?? []
-        let unknown = CheckCatalogue.unknown(accepted)
-        if !unknown.isEmpty {
-            throw YearError.invalidParameter(
-                field: "accept",
-                reason: "no check \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalogue; see "
-                    + "'yearctl checks list'")
-        }
+        try CheckCatalogue.requireKnown(accepted, field: "accept")
         if !accepted.isEmpty && reason.isEmpty {
             throw YearError.invalidParameter(
                 field: "reason", reason: "accepting errors of the readiness report needs a written reason")

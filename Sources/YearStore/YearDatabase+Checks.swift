@@ -19,9 +19,7 @@ extension YearDatabase {
         let (definitions, findings) = try await pool.read { db in
             try Self.findings(school: school, year: year, checks: checks, settings: settings, now: now, in: db)
         }
-        let elapsed = ContinuousClock.now - clock
-        let finished = now.addingTimeInterval(
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let finished = Self.finished(started: now, clock: clock)
         // Not through `write`: a run changes nothing the status snapshot shows, so the snapshot stays cached and
         // the status calls made meanwhile do not recompute it for every school's run.
         return try await pool.write { db in
@@ -31,16 +29,18 @@ extension YearDatabase {
         }
     }
 
+    /// When a run that started at `started` (by the wall clock) and `clock` (by the monotonic one) finishes: now,
+    /// by the monotonic clock, so that an injected start time keeps its run's duration.
+    static func finished(started: Date, clock: ContinuousClock.Instant) -> Date {
+        let elapsed = ContinuousClock.now - clock
+        return started.addingTimeInterval(
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
     static func validateChecks(_ checks: [String]?) throws {
         guard let checks else { return }
         if checks.isEmpty { throw YearError.invalidParameter(field: "checks", reason: "name at least one check") }
-        let unknown = CheckCatalogue.unknown(checks)
-        if !unknown.isEmpty {
-            throw YearError.invalidParameter(
-                field: "checks",
-                reason: "no check \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalogue; see "
-                    + "'yearctl checks list'")
-        }
+        try CheckCatalogue.requireKnown(checks, field: "checks")
     }
 
     /// The run, inside a write transaction the caller holds (an approval runs its readiness checks in its own, so
@@ -52,9 +52,7 @@ extension YearDatabase {
         let clock = ContinuousClock.now
         let (definitions, findings) = try findings(
             school: school, year: year, checks: checks, settings: settings, now: now, in: db)
-        let elapsed = ContinuousClock.now - clock
-        let finished = now.addingTimeInterval(
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let finished = Self.finished(started: now, clock: clock)
         return try store(
             school: school, year: year, checks: definitions, findings: findings, cause: cause, caller: caller,
             keep: keep, started: now, finished: finished, in: db)

@@ -138,6 +138,17 @@ public enum CheckCatalogue {
     public static func unknown(_ ids: some Sequence<String>) -> [String] {
         ids.filter { byID[$0] == nil }
     }
+
+    /// Refuses, as an invalid `field`, ids that are not in the catalogue, naming them and where to look.
+    public static func requireKnown(_ ids: some Sequence<String>, field: String) throws {
+        let unknown = unknown(ids)
+        guard unknown.isEmpty else {
+            throw YearError.invalidParameter(
+                field: field,
+                reason: "no check \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalogue; see "
+                    + "'yearctl checks list'")
+        }
+    }
 }
 
 extension CheckCatalogue {
