@@ -35,7 +35,9 @@ public enum ApprovalPolicy {
             return .failure(
                 .yearChanged(id: request.id, requestedVersion: request.yearVersion, currentVersion: year.version))
         }
-        let context = TransitionContext(year: year, otherYears: otherYears, reason: request.payload.reason)
+        let context = TransitionContext(
+            year: year, otherYears: otherYears, reason: request.payload.reason,
+            byRollover: request.payload.rollover != nil)
         let decided = table.decide(request.payload.event, in: context)
         // The row must still lead where the request said (a table changed by an upgrade must not redirect it).
         if case .success(let executed) = decided, executed.to != request.payload.to {

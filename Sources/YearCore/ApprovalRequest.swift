@@ -11,6 +11,45 @@ public enum RequestStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case expired
 }
 
+/// What a rollover request (or the request to undo one) is bound to: the plan's hash, the rollover to undo, and the
+/// summary lines the approver reads.
+public struct RolloverDigest: Sendable, Hashable, Codable {
+    /// The hash of the rollover plan (apply), or of what the rollover wrote (undo).
+    public var planHash: String
+    /// The rollover an undo reverses (nil: the request applies a plan).
+    public var rolloverID: Int64?
+    /// The year the rollover opens (or opened).
+    public var toYear: String
+    /// What it does, one line each: counts per outcome, class mappings, new classes, carry-over.
+    public var summary: [String]
+
+    /// A digest with every field given.
+    public init(planHash: String, rolloverID: Int64? = nil, toYear: String, summary: [String]) {
+        self.planHash = planHash
+        self.rolloverID = rolloverID
+        self.toYear = toYear
+        self.summary = summary
+    }
+
+    var canonical: JSONValue {
+        .object([
+            "planHash": .string(planHash), "rollover": rolloverID.map(JSONValue.int) ?? .null,
+            "toYear": .string(toYear), "summary": .array(summary.map(JSONValue.string)),
+        ])
+    }
+
+    init?(canonical value: JSONValue) {
+        guard case .string(let hash)? = value["planHash"], case .string(let toYear)? = value["toYear"],
+            case .array(let lines)? = value["summary"]
+        else { return nil }
+        var rollover: Int64?
+        if case .int(let id)? = value["rollover"] { rollover = id }
+        self.init(
+            planHash: hash, rolloverID: rollover, toYear: toYear,
+            summary: lines.compactMap { if case .string(let line) = $0 { line } else { nil } })
+    }
+}
+
 /// Exactly what an admin asked for: the approval is bound to this payload through its hash.
 public struct TransitionPayload: Sendable, Hashable, Codable {
     /// The school, the year and its label.
@@ -19,12 +58,15 @@ public struct TransitionPayload: Sendable, Hashable, Codable {
     public var event: YearEvent, from: YearState, to: YearState
     /// The requester's reason (may be empty where the row needs none).
     public var reason: String
+    /// For the rollover's requests (close, undo-rollover): what the approval is bound to.
+    public var rollover: RolloverDigest?
 
     /// A payload with every field given.
     public init(
         school: String, yearID: Int64, yearLabel: String, event: YearEvent, from: YearState, to: YearState,
-        reason: String
+        reason: String, rollover: RolloverDigest? = nil
     ) {
+        self.rollover = rollover
         self.school = school
         self.yearID = yearID
         self.yearLabel = yearLabel
@@ -36,11 +78,17 @@ public struct TransitionPayload: Sendable, Hashable, Codable {
 
     /// The canonical JSON form that is hashed and stored.
     public var canonical: JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "kind": "transition", "school": .string(school), "year": .int(yearID), "label": .string(yearLabel),
             "event": .string(event.rawValue), "from": .string(from.rawValue), "to": .string(to.rawValue),
             "reason": .string(reason),
-        ])
+        ]
+        // Only the rollover's requests carry the key, so that every other request keeps its form (and hash).
+        if let rollover {
+            fields["kind"] = "rollover"
+            fields["rollover"] = rollover.canonical
+        }
+        return .object(fields)
     }
 
     /// Reads a payload back from its canonical form.
@@ -52,7 +100,14 @@ public struct TransitionPayload: Sendable, Hashable, Codable {
             case .string(let toText)? = value["to"], let to = YearState(rawValue: toText),
             case .string(let reason)? = value["reason"]
         else { return nil }
-        self.init(school: school, yearID: yearID, yearLabel: label, event: event, from: from, to: to, reason: reason)
+        var rollover: RolloverDigest?
+        if let digest = value["rollover"] {
+            guard let decoded = RolloverDigest(canonical: digest) else { return nil }
+            rollover = decoded
+        }
+        self.init(
+            school: school, yearID: yearID, yearLabel: label, event: event, from: from, to: to, reason: reason,
+            rollover: rollover)
     }
 }
 

@@ -84,6 +84,10 @@ public struct TransitionTable: Sendable {
         Transition(
             from: .closing, event: .close, to: .closed, requestedBy: .admin, approvedBy: .coordinator,
             rolloverOnly: true, guards: []),
+        // The undo of a rollover reopens the old year as closing; its request names the rollover it reverses.
+        Transition(
+            from: .closed, event: .undoRollover, to: .closing, requestedBy: .admin, approvedBy: .coordinator,
+            rolloverOnly: true, guards: [SingleActiveYearGuard()]),
     ])
 
     /// The row for `event` from `state`, if there is one.

@@ -37,6 +37,12 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     case importRefused(file: String, problems: [ImportProblem], count: Int)
     /// The year's readiness report for the transition has errors that were not accepted (check id and count).
     case notReady(year: String, target: ReadinessTarget, blocking: [ReadinessBlocker])
+    /// The rollover plan has errors (students who cannot be placed, classes over capacity): nothing was filed.
+    case planHasErrors(year: String, errors: [String])
+    /// The data changed since the rollover request was filed: its plan no longer hashes the same.
+    case planStale(id: Int64, filed: String, current: String)
+    /// The new year holds changes made after the rollover, so it cannot be undone.
+    case rolloverChanged(rollover: Int64, changes: [String])
     /// The daemon could not complete the call (database full, I/O error); nothing was changed.
     case internalFailure(reason: String)
 
@@ -94,6 +100,18 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
             let first = problems.first.map { ": \(file):\($0)" } ?? ""
             return "\(file) was not imported, nothing was written: \(count) problem(s)\(first); fix them and try "
                 + "again"
+        case .planHasErrors(let year, let errors):
+            let shown = errors.prefix(5).joined(separator: "; ")
+            let more = errors.count > 5 ? "; and \(errors.count - 5) more" : ""
+            return "the rollover plan of \(year) has \(errors.count) error(s): \(shown)\(more); see 'yearctl rollover "
+                + "plan --students', fix them and request again"
+        case .planStale(let id, let filed, let current):
+            return "the data changed since rollover request \(id) was filed (plan \(filed.prefix(12)), now "
+                + "\(current.prefix(12))): reject it and ask the admin to review 'yearctl rollover plan' and request "
+                + "again"
+        case .rolloverChanged(let rollover, let changes):
+            return "rollover \(rollover) cannot be undone: the new year changed since it applied: "
+                + changes.joined(separator: "; ") + "; undo those changes first or keep the rollover"
         case .internalFailure(let reason):
             return "the daemon could not complete the call, nothing was changed: \(reason); see the daemon's log"
         }

@@ -22,4 +22,6 @@ public enum YearEvent: String, Sendable, Codable, CaseIterable, Hashable {
     case reopen
     /// closing -> closed: reached only through the year rollover.
     case close
+    /// closed -> closing: the undo of a year rollover, while the new year holds nothing made after it.
+    case undoRollover = "undo-rollover"
 }

@@ -65,6 +65,13 @@ public struct DaemonConfiguration: Sendable {
     public var reportsDirectory: String?
     /// The Prometheus text-format file for node_exporter's textfile collector (nil: none).
     public var metricsFile: String?
+    /// How rollovers number their orders and what they carry over (`[rollover]`); the capacity of new first grades
+    /// is `[checks] default_capacity`.
+    public var rolloverSettings = RolloverSettings()
+    /// Whether an online backup of the database is written before each rollover (`[rollover] backup`).
+    public var rolloverBackup = true
+    /// How many backups taken before rollovers are kept (`[rollover] backups_kept`).
+    public var rolloverBackupsKept = 5
 
     /// The grants as canonical JSON, for the audit log.
     public var grantsRecord: JSONValue {
@@ -167,7 +174,7 @@ struct ConfigurationReader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
-        checkKeys(root, allowed: ["daemon", "school", "grant", "checks"], path: "")
+        checkKeys(root, allowed: ["daemon", "school", "grant", "checks", "rollover"], path: "")
         if let value = root["daemon"] {
             if let daemon = value.table {
                 readDaemon(daemon, into: &configuration)
@@ -202,6 +209,14 @@ struct ConfigurationReader {
                 issue("checks", "[checks] must be a table")
             }
         }
+        if let value = root["rollover"] {
+            if let rollover = value.table {
+                readRollover(rollover, into: &configuration)
+            } else {
+                issue("rollover", "[rollover] must be a table")
+            }
+        }
+        configuration.rolloverSettings.firstGradeCapacity = configuration.checkSettings.defaultCapacity
         let schoolIDs = Set(configuration.schools.map(\.id))
         for (index, table) in tables(root, "grant").enumerated() {
             if let grant = readGrant(table, path: "grant[\(index)]", schools: schoolIDs) {
@@ -418,6 +433,34 @@ struct ConfigurationReader {
             }
         }
         configuration.checkSettings = settings
+    }
+
+    mutating func readRollover(_ table: TOMLTable, into configuration: inout DaemonConfiguration) {
+        let path = "rollover"
+        checkKeys(table, allowed: ["order_number", "backup", "backups_kept", "carry"], path: path)
+        if let rule = string(table, "order_number", path) {
+            if let problem = RolloverSettings.orderNumberProblem(rule) {
+                issue("rollover.order_number", "'order_number': \(problem)")
+            } else {
+                configuration.rolloverSettings.orderNumber = rule
+            }
+        }
+        if let value = bool(table, "backup", path) { configuration.rolloverBackup = value }
+        if let value = int(table, "backups_kept", path, in: 1...1000) { configuration.rolloverBackupsKept = value }
+        guard let value = table["carry"] else { return }
+        guard let carry = value.table else {
+            issue("rollover.carry", "[rollover.carry] must be a table of switches = true or false")
+            return
+        }
+        let names = Set(CarryOver().named.map(\.0))
+        checkKeys(carry, allowed: names, path: "rollover.carry")
+        var switches = configuration.rolloverSettings.carry
+        if let on = bool(carry, "curriculum", "rollover.carry") { switches.curriculum = on }
+        if let on = bool(carry, "class_teachers", "rollover.carry") { switches.classTeachers = on }
+        if let on = bool(carry, "assignments", "rollover.carry") { switches.assignments = on }
+        if let on = bool(carry, "profiles", "rollover.carry") { switches.profiles = on }
+        if let on = bool(carry, "capacity", "rollover.carry") { switches.capacity = on }
+        configuration.rolloverSettings.carry = switches
     }
 
     mutating func monthDay(_ table: TOMLTable, _ key: String, _ path: String) -> MonthDay? {

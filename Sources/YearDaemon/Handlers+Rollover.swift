@@ -6,31 +6,90 @@ import YearStore
 extension Handlers {
     /// The routes of `io.yeard.Rollover`.
     func rolloverRoutes() -> [(String, Dispatcher.Route)] {
-        [Dispatcher.route("io.yeard.Rollover.Plan", rolloverPlan)]
+        [
+            Dispatcher.route("io.yeard.Rollover.Plan", rolloverPlan),
+            Dispatcher.route("io.yeard.Rollover.Map", rolloverMap),
+            Dispatcher.route("io.yeard.Rollover.Request", rolloverRequest),
+            Dispatcher.route("io.yeard.Rollover.Undo", rolloverUndo),
+            Dispatcher.route("io.yeard.Rollover.List", rolloverList),
+        ]
+    }
+
+    /// The year a rollover call names, or the school's active one.
+    func rolloverYear(_ text: String?, school: String) async throws -> AcademicYear {
+        let years = try await state.database.years(of: [school])
+        if let text { return try Self.year(named: text, in: years, school: school) }
+        guard let active = years.first(where: { $0.state.isActive }) else {
+            throw YearError.invalidParameter(
+                field: "year", reason: "school \(school) has no year in progress or closing to roll over")
+        }
+        return active
     }
 
     func rolloverPlan(_ parameters: RolloverPlanParameters, _ context: CallContext) async throws -> RolloverPlanReply {
         let school = try context.requiredSchool()
-        let years = try await state.database.years(of: [school])
-        let year: AcademicYear
-        if let text = parameters.year {
-            year = try Self.year(named: text, in: years, school: school)
-        } else {
-            guard let active = years.first(where: { $0.state.isActive }) else {
-                throw YearError.invalidParameter(
-                    field: "year", reason: "school \(school) has no year in progress or closing to roll over")
-            }
-            year = active
-        }
+        let year = try await rolloverYear(parameters.year, school: school)
         guard year.state.isActive else {
             throw YearError.invalidParameter(
                 field: "year",
                 reason: "year \(year.label) is \(year.state.rawValue): a rollover is planned from in_progress on")
         }
-        guard let plan = RolloverPlan(try await state.database.rolloverInput(of: year)) else {
+        let input = try await state.database.rolloverInput(
+            of: year, settings: state.configuration.rolloverSettings)
+        guard let plan = RolloverPlan(input) else {
             throw YearError.invalidParameter(
                 field: "year", reason: "the school's calendar gives no dates for the year after \(year.label)")
         }
         return RolloverPlanReply(plan)
+    }
+
+    func rolloverMap(_ parameters: RolloverMapParameters, _ context: CallContext) async throws -> RolloverMapReply {
+        let school = try context.requiredSchool()
+        let year = try await rolloverYear(parameters.year, school: school)
+        let from = try Self.text(parameters.from, field: "from", required: true)
+        let to = try parameters.to.map { try Self.text($0, field: "to", required: true) }
+        try await state.database.setRolloverOverride(
+            year: year, from: RegistryValues.className(from)?.name ?? from, to: to, caller: context.caller,
+            now: context.now)
+        return RolloverMapReply(overrides: try await state.database.rolloverOverrides(of: year))
+    }
+
+    func rolloverRequest(_ parameters: RolloverRequestParameters, _ context: CallContext) async throws -> RequestReply {
+        let school = try context.requiredSchool()
+        let year = try await rolloverYear(parameters.year, school: school)
+        let reason = try Self.text(parameters.reason, field: "reason", required: false)
+        let configuration = state.configuration
+        let request = try await state.database.fileRolloverRequest(
+            year: year.id, reason: reason, settings: configuration.rolloverSettings, caller: context.caller,
+            policy: configuration.policy, lifetime: configuration.requestLifetime, now: context.now)
+        return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    func rolloverUndo(_ parameters: RolloverRequestParameters, _ context: CallContext) async throws -> RequestReply {
+        let school = try context.requiredSchool()
+        let reason = try Self.text(parameters.reason, field: "reason", required: true)
+        let years = try await state.database.years(of: [school])
+        let year: AcademicYear
+        if let text = parameters.year {
+            year = try Self.year(named: text, in: years, school: school)
+        } else {
+            guard let latest = try await state.database.rollovers(of: school).first(where: { $0.state == "applied" }),
+                let closed = years.first(where: { $0.id == latest.fromYearID })
+            else {
+                throw YearError.invalidParameter(
+                    field: "year", reason: "school \(school) has no applied rollover to undo")
+            }
+            year = closed
+        }
+        let configuration = state.configuration
+        let request = try await state.database.fileUndoRequest(
+            year: year.id, reason: reason, caller: context.caller, policy: configuration.policy,
+            lifetime: configuration.requestLifetime, now: context.now)
+        return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    func rolloverList(_ parameters: SchoolFilterParameters, _ context: CallContext) async throws -> RolloverListReply {
+        let school = try context.requiredSchool()
+        return RolloverListReply(rollovers: try await state.database.rollovers(of: school).map(RolloverInfo.init))
     }
 }

@@ -166,11 +166,24 @@ struct Handlers: Sendable {
                 field: "reason", reason: "accepting errors of the readiness report needs a written reason")
         }
         let configuration = state.configuration
+        var backup: BackupFile?
+        if configuration.rolloverBackup, let request = try await state.database.request(id: parameters.id),
+            request.status == .pending, request.payload.event == .close, request.payload.rollover != nil
+        {
+            // The online backup before a rollover: taken (and verified) before its transaction, kept N deep. One
+            // file per request: an approval refused (not ready, stale) and tried again replaces its backup.
+            let number = String(request.id)
+            backup = try state.database.backup(
+                into: (configuration.stateDirectory as NSString).appendingPathComponent("backups"),
+                name: "before-rollover-request-" + String(repeating: "0", count: max(0, 10 - number.count)) + number,
+                prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
+        }
         let outcome = try await state.database.approveRequest(
             id: parameters.id, reason: reason, shownHash: parameters.payloadHash, caller: context.caller,
             policy: configuration.policy,
             readiness: ReadinessGate(
-                settings: configuration.checkSettings, accepted: Set(accepted), keep: configuration.checkRunsKept),
+                settings: configuration.checkSettings, accepted: Set(accepted), keep: configuration.checkRunsKept,
+                rollover: configuration.rolloverSettings, backup: backup?.path),
             now: context.now)
         state.transitioned(outcome)
         return ApproveReply(request: RequestInfo(outcome.request, now: context.now), year: YearInfo(outcome.year))

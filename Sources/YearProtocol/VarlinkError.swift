@@ -141,6 +141,24 @@ public struct VarlinkError: Error, Sendable, Equatable {
                         blocking.map { .object(["check": .string($0.check), "count": .int(Int64($0.count))]) }),
                     "message": message,
                 ]))
+        case .planHasErrors(let year, let errors):
+            self.init(
+                name: "io.yeard.Rollover.PlanHasErrors",
+                parameters: .object([
+                    "year": .string(year), "errors": .array(errors.map(JSONValue.string)), "message": message,
+                ]))
+        case .planStale(let id, let filed, let current):
+            self.init(
+                name: "io.yeard.Rollover.PlanStale",
+                parameters: .object([
+                    "id": .int(id), "filed": .string(filed), "current": .string(current), "message": message,
+                ]))
+        case .rolloverChanged(let rollover, let changes):
+            self.init(
+                name: "io.yeard.Rollover.ChangedSince",
+                parameters: .object([
+                    "rollover": .int(rollover), "changes": .array(changes.map(JSONValue.string)), "message": message,
+                ]))
         case .internalFailure(let reason):
             self.init(
                 name: "io.yeard.Year.InternalFailure",

@@ -65,6 +65,8 @@ public struct RequestInfo: Codable, Sendable, Equatable {
         createdAt: String, expiresAt: String, status: String
     /// The decision, once there is one.
     public var deciderUid: Int64?, decider: String?, decidedAt: String?, decisionReason: String?
+    /// What a rollover's request is bound to (absent for other requests).
+    public var rollover: RolloverRequestInfo?
 
     /// The wire form of a stored request, with its status as seen at `now`.
     public init(_ request: ApprovalRequest, now: Date) {
@@ -88,7 +90,16 @@ public struct RequestInfo: Codable, Sendable, Equatable {
         decider = request.deciderName
         decidedAt = request.decidedAt.map { style.format($0) }
         decisionReason = request.decisionReason
+        rollover = request.payload.rollover.map {
+            RolloverRequestInfo(planHash: $0.planHash, rollover: $0.rolloverID, toYear: $0.toYear, summary: $0.summary)
+        }
     }
+}
+
+/// `io.yeard.Approval.RolloverRequest`: what a rollover's request is bound to.
+public struct RolloverRequestInfo: Codable, Sendable, Equatable {
+    /// Fields as in the interface description.
+    public var planHash: String, rollover: Int64?, toYear: String, summary: [String]
 }
 
 /// An audit row as the wire carries it (`io.yeard.Audit.Entry`).

@@ -48,6 +48,43 @@ public enum YeardAPI {
             error ExpectedMore ()
             """)
 
+    /// The Request type and what a rollover request carries (in io.yeard.Approval and io.yeard.Rollover).
+    static let requestType = """
+        # A request. status is one of pending, approved, rejected, cancelled, expired.
+        # payloadHash is the SHA-256 of the canonical payload the approval is bound to.
+        type Request (
+          id: int,
+          school: string,
+          year: int,
+          yearLabel: string,
+          event: string,
+          from: string,
+          to: string,
+          reason: string,
+          payloadHash: string,
+          yearVersion: int,
+          requesterUid: int,
+          requester: string,
+          createdAt: string,
+          expiresAt: string,
+          status: string,
+          deciderUid: ?int,
+          decider: ?string,
+          decidedAt: ?string,
+          decisionReason: ?string,
+          rollover: ?RolloverRequest
+        )
+
+        # What a rollover request (event close) or the request to undo one (event undo-rollover) is bound
+        # to: the plan's hash, the rollover to undo, the year it opens, and what it does, one line each.
+        type RolloverRequest (
+          planHash: string,
+          rollover: ?int,
+          toYear: string,
+          summary: []string
+        )
+        """
+
     static let yearType = """
         # An academic year of one school. state is one of open, in_progress, closing, closed;
         # version grows with every change, and an approval is bound to it.
@@ -154,31 +191,7 @@ public enum YeardAPI {
             Two-person approval: an admin files a request, a different person with the coordinator role
             approves it exactly as filed, once, before it expires.
             """,
-        types: yearType + "\n\n" + """
-            # A request. status is one of pending, approved, rejected, cancelled, expired.
-            # payloadHash is the SHA-256 of the canonical payload the approval is bound to.
-            type Request (
-              id: int,
-              school: string,
-              year: int,
-              yearLabel: string,
-              event: string,
-              from: string,
-              to: string,
-              reason: string,
-              payloadHash: string,
-              yearVersion: int,
-              requesterUid: int,
-              requester: string,
-              createdAt: string,
-              expiresAt: string,
-              status: string,
-              deciderUid: ?int,
-              decider: ?string,
-              decidedAt: ?string,
-              decisionReason: ?string
-            )
-            """,
+        types: yearType + "\n\n" + requestType,
         methods: [
             MethodSpec(
                 "io.yeard.Approval", "List", parameters: "(school: ?string, status: ?string)",
@@ -513,18 +526,34 @@ public enum YeardAPI {
             error UploadNotFound (upload: string, message: string)
             """)
 
-    /// `io.yeard.Rollover`: the plan of closing a year and opening the next.
+    /// `io.yeard.Rollover`: the plan of closing a year and opening the next, its request, and its undo.
     public static let rollover = VarlinkInterface(
         name: "io.yeard.Rollover",
         doc: """
             The year rollover of a school: where every active student goes, which classes the new year has and its
-            dates, as a plan with a SHA-256 hash that an approval will be bound to.
+            dates, as a plan with a SHA-256 hash. An admin requests it (Request) when the year is closing; a
+            different person with the coordinator role approves it with io.yeard.Approval.Approve, which
+            recomputes the plan, refuses it if the data changed (PlanStale), and applies it in one transaction. An
+            applied rollover is undone the same way (Undo) while the new year holds nothing made after it.
             """,
-        types: """
+        types: requestType + "\n\n" + """
             # One old class and where it goes (to absent: it closes), with the students who follow it.
             type PlanClass (
               from: string,
               to: ?string,
+              students: int
+            )
+
+            # One class of the new year: source is the old class whose profile, type, class teacher, capacity and
+            # teaching assignments it carries (as the carry-over switches say); existing: the next year had it.
+            type PlanNewClass (
+              name: string,
+              source: ?string,
+              existing: bool,
+              profile: ?string,
+              class_type: ?string,
+              class_teacher_id: ?string,
+              capacity: ?int,
               students: int
             )
 
@@ -540,23 +569,86 @@ public enum YeardAPI {
               debts: ?string,
               deadline: ?string
             )
+
+            # One accepted first-grade application and the class it joins (absent, with a reason: not placed).
+            type PlanAdmission (
+              application_id: string,
+              name: string,
+              to_class: ?string,
+              reason: ?string
+            )
+
+            # An applied (or undone) rollover.
+            type Rollover (
+              id: int,
+              school: string,
+              from_year: int,
+              to_year: string,
+              to_year_id: ?int,
+              request: int,
+              plan_hash: string,
+              state: string,
+              applied_at: string,
+              undone_at: ?string,
+              summary: []string
+            )
             """,
         methods: [
             MethodSpec(
                 "io.yeard.Rollover", "Plan", parameters: "(school: ?string, year: ?string)",
                 reply: """
                     (school: string, from_year: string, to_year: string, to_start: string, to_end: string, \
-                    plan_hash: string, summary: [string]int, classes: []PlanClass, new_classes: []string, \
-                    students: []PlanStudent, problems: int)
+                    plan_hash: string, summary: [string]int, lines: []string, classes: []PlanClass, \
+                    new_classes: []PlanNewClass, students: []PlanStudent, admissions: []PlanAdmission, \
+                    carry: [string]bool, errors: []string, problems: int)
                     """,
                 doc: """
                     Preview the rollover of a year in progress or closing (default: the school's active year): every
-                    student's outcome and target class, the class mapping, the new year's classes and dates, and the
-                    plan's hash. Students who cannot be placed are counted in problems, each with a reason.
+                    student's outcome and target class, the class mapping, the new year's classes with what they
+                    carry over, the first grades formed from accepted applications, the new year's dates, and the
+                    plan's hash. Every error of the plan is a sentence in errors; problems counts them.
                     """,
-                roles: findingReaders, mutating: false, scope: .school(required: true))
+                roles: findingReaders, mutating: false, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Rollover", "Map", parameters: "(school: ?string, year: ?string, from: string, to: ?string)",
+                reply: "(overrides: [string]string)",
+                doc: """
+                    Store the override that sends old class from to class to of the next year (a merge, split,
+                    rename or new class: 9Б -> 10А); without to, remove it. Replies with every override of the year.
+                    """,
+                roles: [.admin], mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Rollover", "Request", parameters: "(school: ?string, year: ?string, reason: ?string)",
+                reply: "(request: Request)",
+                doc: """
+                    File the rollover of a closing year for approval: the request carries the plan's hash and
+                    summary. Refused (PlanHasErrors) while the plan has errors.
+                    """,
+                roles: [.admin], mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Rollover", "Undo", parameters: "(school: ?string, year: ?string, reason: string)",
+                reply: "(request: Request)",
+                doc: """
+                    File the undo of the rollover that closed year (default: the school's latest applied rollover)
+                    for approval. Refused (ChangedSince, listing the changes) while the new year holds changes made
+                    after the rollover.
+                    """,
+                roles: [.admin], mutating: true, scope: .school(required: true)),
+            MethodSpec(
+                "io.yeard.Rollover", "List", parameters: "(school: ?string)", reply: "(rollovers: []Rollover)",
+                doc: "The rollovers of a school, newest first.",
+                roles: anyRole, mutating: false, scope: .school(required: true)),
         ],
-        errors: "")
+        errors: """
+            # The plan has errors (students who cannot be placed, classes over capacity); nothing was filed.
+            error PlanHasErrors (year: string, errors: []string, message: string)
+
+            # The data changed since the rollover request was filed; the admin must review the plan and request again.
+            error PlanStale (id: int, filed: string, current: string, message: string)
+
+            # The new year holds changes made after the rollover, which therefore cannot be undone.
+            error ChangedSince (rollover: int, changes: []string, message: string)
+            """)
 
     /// Every interface the daemon serves.
     public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry, checks, rollover]

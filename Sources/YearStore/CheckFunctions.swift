@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import GRDB
 import YearCore
 
@@ -17,5 +19,27 @@ enum CheckFunctions {
         DatabaseFunction("yeard_phone_ok", argumentCount: 1, pure: true) { values in
             String.fromDatabaseValue(values[0]).map { RegistryValues.phoneValid($0) ? 1 : 0 }
         },
+        // yeard_digest(text): the SHA-256 (hex) of the texts in the order given, for a rollover's fingerprint.
+        DatabaseFunction("yeard_digest", argumentCount: 1, pure: true, aggregate: DigestAggregate.self),
     ]
+}
+
+/// An aggregate SQLite lacks: SHA-256 over a column's texts, each followed by a newline (NULL counts as an empty
+/// line), in the order the rows come. Written here because no maintained SQLite extension is loaded by yeard.
+struct DigestAggregate: DatabaseAggregate {
+    var hasher = SHA256()
+
+    init() {}
+
+    mutating func step(_ values: [DatabaseValue]) {
+        if let text = String.fromDatabaseValue(values[0]) { hasher.update(data: Data(text.utf8)) }
+        hasher.update(data: Data([0x0A]))
+    }
+
+    func finalize() -> (any DatabaseValueConvertible)? {
+        hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
 }

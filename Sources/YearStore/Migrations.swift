@@ -401,6 +401,147 @@ enum Migrations {
                     CREATE INDEX guardian_by_student ON guardian(school_id, student_id);
                     """)
         }
+        migrator.registerMigration("2026-11-29-rollovers") { db in
+            // The rollover: its record, the class overrides stored with the plan, the debts conditional promotions
+            // carry into the new year, and a lineage tag (`rollover_id`) on every row a rollover creates, so that an
+            // undo deletes exactly those rows. `enrollment` is rebuilt because its CHECK on `opened_by` must admit
+            // 'promotion' (SQLite cannot alter a CHECK); it also gains `closing_rollover_id` for the old year's
+            // enrollments a rollover closes (graduates, leavers).
+            try db.execute(
+                sql: """
+                    CREATE TABLE rollover (
+                        id INTEGER PRIMARY KEY,
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        from_year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        to_year_id INTEGER,
+                        to_year_label TEXT NOT NULL,
+                        created_year INTEGER NOT NULL CHECK (created_year IN (0, 1)),
+                        request_id INTEGER NOT NULL UNIQUE REFERENCES approval_request(id),
+                        plan_hash TEXT NOT NULL CHECK (length(plan_hash) = 64),
+                        summary TEXT NOT NULL CHECK (json_valid(summary)),
+                        fingerprint TEXT NOT NULL CHECK (json_valid(fingerprint)),
+                        state TEXT NOT NULL CHECK (state IN ('applied', 'undone')),
+                        applied_at TEXT NOT NULL,
+                        undone_at TEXT,
+                        undo_request_id INTEGER REFERENCES approval_request(id),
+                        CHECK ((state = 'undone') = (undone_at IS NOT NULL))
+                    ) STRICT;
+                    CREATE UNIQUE INDEX rollover_applied_once_per_year ON rollover(from_year_id)
+                        WHERE state = 'applied';
+                    CREATE INDEX rollover_by_school ON rollover(school_id, id);
+
+                    CREATE TABLE rollover_override (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        from_class TEXT NOT NULL,
+                        to_class TEXT NOT NULL CHECK (length(to_class) BETWEEN 2 AND 3),
+                        set_by TEXT NOT NULL,
+                        set_at TEXT NOT NULL,
+                        PRIMARY KEY (year_id, from_class),
+                        FOREIGN KEY (year_id, from_class) REFERENCES school_class(year_id, name)
+                    ) STRICT;
+
+                    CREATE TABLE academic_debt (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        subjects TEXT NOT NULL,
+                        deadline TEXT NOT NULL CHECK (date(deadline) IS deadline),
+                        from_year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        rollover_id INTEGER,
+                        PRIMARY KEY (year_id, student_id),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id)
+                    ) STRICT;
+
+                    -- Written and emptied inside one undo transaction: while a year's id is here, the read-only
+                    -- triggers of that closed year stand aside. Nothing else writes it.
+                    CREATE TABLE year_unlock (year_id INTEGER PRIMARY KEY) STRICT;
+
+                    ALTER TABLE academic_year ADD COLUMN rollover_id INTEGER;
+                    ALTER TABLE school_class ADD COLUMN rollover_id INTEGER;
+                    ALTER TABLE school_order ADD COLUMN rollover_id INTEGER;
+                    ALTER TABLE curriculum ADD COLUMN rollover_id INTEGER;
+                    ALTER TABLE assignment ADD COLUMN rollover_id INTEGER;
+                    ALTER TABLE student ADD COLUMN rollover_id INTEGER;
+                    ALTER TABLE application ADD COLUMN rollover_id INTEGER;
+
+                    CREATE TABLE enrollment_new (
+                        id INTEGER PRIMARY KEY,
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        class_name TEXT NOT NULL,
+                        from_date TEXT NOT NULL CHECK (date(from_date) IS from_date),
+                        to_date TEXT CHECK (to_date IS NULL OR (date(to_date) IS to_date AND to_date >= from_date)),
+                        order_no TEXT,
+                        opened_by TEXT NOT NULL CHECK (opened_by IN ('import', 'enrollment', 'transfer_in',
+                            'class_change', 'promotion')),
+                        closed_by TEXT CHECK (closed_by IN ('withdrawal', 'transfer_out', 'graduation',
+                            'class_change')),
+                        closing_order_no TEXT,
+                        basis TEXT NOT NULL CHECK (basis <> ''),
+                        rollover_id INTEGER,
+                        closing_rollover_id INTEGER,
+                        CHECK ((to_date IS NULL) = (closed_by IS NULL)),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        FOREIGN KEY (year_id, class_name) REFERENCES school_class(year_id, name)
+                    ) STRICT;
+                    INSERT INTO enrollment_new (id, year_id, school_id, student_id, class_name, from_date, to_date,
+                        order_no, opened_by, closed_by, closing_order_no, basis)
+                    SELECT id, year_id, school_id, student_id, class_name, from_date, to_date, order_no, opened_by,
+                        closed_by, closing_order_no, basis FROM enrollment;
+                    DROP TABLE enrollment;
+                    ALTER TABLE enrollment_new RENAME TO enrollment;
+                    CREATE UNIQUE INDEX enrollment_one_open_per_student
+                        ON enrollment(year_id, school_id, student_id) WHERE to_date IS NULL;
+                    CREATE INDEX enrollment_by_class ON enrollment(year_id, class_name);
+                    CREATE INDEX enrollment_by_student ON enrollment(school_id, student_id, from_date);
+                    CREATE TRIGGER enrollment_intervals_do_not_overlap
+                        BEFORE INSERT ON enrollment
+                        WHEN EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = NEW.year_id
+                            AND e.school_id = NEW.school_id AND e.student_id = NEW.student_id
+                            AND e.from_date < coalesce(NEW.to_date, '9999-12-31')
+                            AND coalesce(e.to_date, '9999-12-31') > NEW.from_date)
+                        BEGIN SELECT RAISE(ABORT, 'a student is in one class at a time: the enrollments overlap'); END;
+                    CREATE TRIGGER enrollment_school_is_the_years
+                        BEFORE INSERT ON enrollment
+                        WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
+                        BEGIN SELECT RAISE(ABORT, 'an enrollment belongs to its year''s school'); END;
+
+                    DROP TRIGGER academic_year_closed_is_read_only;
+                    DROP TRIGGER academic_year_closed_is_kept;
+                    CREATE TRIGGER academic_year_closed_is_read_only
+                        BEFORE UPDATE ON academic_year WHEN OLD.state = 'closed'
+                            AND NOT EXISTS (SELECT 1 FROM year_unlock WHERE year_id = OLD.id)
+                        BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END;
+                    CREATE TRIGGER academic_year_closed_is_kept
+                        BEFORE DELETE ON academic_year WHEN OLD.state = 'closed'
+                        BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END;
+                    """)
+            // The closed-year triggers again, now standing aside for a year an undo has unlocked (the enrollment
+            // ones went with the old table), and for the new tables.
+            let closed = { (row: String) in
+                "((SELECT state FROM academic_year WHERE id = \(row).year_id) = 'closed' "
+                    + "AND NOT EXISTS (SELECT 1 FROM year_unlock WHERE year_id = \(row).year_id))"
+            }
+            for table in [
+                "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot",
+                "final_grade", "decision", "academic_debt", "rollover_override",
+            ] {
+                for (event, condition) in [
+                    ("INSERT", closed("NEW")), ("UPDATE", closed("OLD") + " OR " + closed("NEW")),
+                    ("DELETE", closed("OLD")),
+                ] {
+                    let name = "\(table)_closed_year_\(event.lowercased())"
+                    try db.execute(
+                        sql: """
+                            DROP TRIGGER IF EXISTS \(name);
+                            CREATE TRIGGER \(name) BEFORE \(event) ON \(table) WHEN \(condition)
+                                BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END
+                            """)
+                }
+            }
+        }
         return migrator
     }
 }

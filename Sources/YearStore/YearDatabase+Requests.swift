@@ -10,6 +10,8 @@ public struct ApprovalOutcome: Sendable {
     public var year: AcademicYear
     /// The audit chain's head after the transition.
     public var auditHead: String
+    /// The rollover the approval applied or undid, if it was a rollover's request.
+    public var rollover: RolloverRecord? = nil
 }
 
 extension YearDatabase {
@@ -20,52 +22,63 @@ extension YearDatabase {
         lifetime: TimeInterval, now: Date = Date()
     ) async throws -> ApprovalRequest {
         try await write { db in
-            try Self.expireRequests(now: now, in: db)
             guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
-            let context = TransitionContext(
-                year: year, otherYears: try Self.fetchOtherYears(of: year, in: db), reason: reason)
-            let row = try self.table.decide(event, in: context).get()
-            guard policy.roles(of: caller, at: year.school).contains(row.requestedBy) else {
-                throw YearError.permissionDenied(
-                    method: "request \(event.rawValue)", required: [row.requestedBy], school: year.school)
-            }
-            if let pending = try Int64.fetchOne(
-                db, sql: "SELECT id FROM approval_request WHERE year_id = ? AND status = 'pending'",
-                arguments: [yearID])
-            {
-                throw YearError.requestPending(year: year.label.description, request: pending)
-            }
-            let payload = TransitionPayload(
-                school: year.school, yearID: year.id, yearLabel: year.label.description, event: event,
-                from: year.state, to: row.to, reason: reason)
-            let text = payload.canonical.canonicalText
-            let hash = Digest.sha256Hex(text)
-            let expires = now.addingTimeInterval(lifetime)
-            try db.execute(
-                sql: """
-                    INSERT INTO approval_request (school_id, year_id, event, payload, payload_hash, year_version,
-                        requester_uid, requester_name, created_at, expires_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
-                    """,
-                arguments: [
-                    year.school, year.id, event.rawValue, text, hash, year.version, Int64(caller.uid),
-                    caller.userName, StoredTime.text(now), StoredTime.text(expires),
-                ])
-            let request = ApprovalRequest(
-                id: db.lastInsertedRowID, payload: payload, payloadText: text, payloadHash: hash,
-                yearVersion: year.version, requesterUID: caller.uid, requesterName: caller.userName,
-                createdAt: now, expiresAt: expires, status: .pending)
-            try Self.appendAudit(
-                AuditEvent(
-                    caller: caller, role: row.requestedBy.rawValue, school: year.school, action: "request.file",
-                    target: "request:\(request.id)",
-                    details: .object([
-                        "payload": payload.canonical, "payloadHash": .string(hash), "yearVersion": .int(year.version),
-                        "expiresAt": .string(StoredTime.text(expires)),
-                    ])),
-                at: now, in: db)
-            return request
+            return try Self.fileRequest(
+                year: year, event: event, reason: reason, rollover: nil, caller: caller, policy: policy,
+                lifetime: lifetime, table: self.table, now: now, in: db)
         }
+    }
+
+    /// Files a request in the caller's transaction: the row and its guards are checked now (and again at approval),
+    /// the caller must hold the row's requesting role, and the year must have no other pending request.
+    static func fileRequest(
+        year: AcademicYear, event: YearEvent, reason: String, rollover: RolloverDigest?, caller: Caller,
+        policy: AccessPolicy, lifetime: TimeInterval, table: TransitionTable, now: Date, in db: Database
+    ) throws -> ApprovalRequest {
+        try expireRequests(now: now, in: db)
+        let context = TransitionContext(
+            year: year, otherYears: try fetchOtherYears(of: year, in: db), reason: reason,
+            byRollover: rollover != nil)
+        let row = try table.decide(event, in: context).get()
+        guard policy.roles(of: caller, at: year.school).contains(row.requestedBy) else {
+            throw YearError.permissionDenied(
+                method: "request \(event.rawValue)", required: [row.requestedBy], school: year.school)
+        }
+        if let pending = try Int64.fetchOne(
+            db, sql: "SELECT id FROM approval_request WHERE year_id = ? AND status = 'pending'", arguments: [year.id])
+        {
+            throw YearError.requestPending(year: year.label.description, request: pending)
+        }
+        let payload = TransitionPayload(
+            school: year.school, yearID: year.id, yearLabel: year.label.description, event: event,
+            from: year.state, to: row.to, reason: reason, rollover: rollover)
+        let text = payload.canonical.canonicalText
+        let hash = Digest.sha256Hex(text)
+        let expires = now.addingTimeInterval(lifetime)
+        try db.execute(
+            sql: """
+                INSERT INTO approval_request (school_id, year_id, event, payload, payload_hash, year_version,
+                    requester_uid, requester_name, created_at, expires_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+                """,
+            arguments: [
+                year.school, year.id, event.rawValue, text, hash, year.version, Int64(caller.uid),
+                caller.userName, StoredTime.text(now), StoredTime.text(expires),
+            ])
+        let request = ApprovalRequest(
+            id: db.lastInsertedRowID, payload: payload, payloadText: text, payloadHash: hash,
+            yearVersion: year.version, requesterUID: caller.uid, requesterName: caller.userName,
+            createdAt: now, expiresAt: expires, status: .pending)
+        try appendAudit(
+            AuditEvent(
+                caller: caller, role: row.requestedBy.rawValue, school: year.school, action: "request.file",
+                target: "request:\(request.id)",
+                details: .object([
+                    "payload": payload.canonical, "payloadHash": .string(hash), "yearVersion": .int(year.version),
+                    "expiresAt": .string(StoredTime.text(expires)),
+                ])),
+            at: now, in: db)
+        return request
     }
 
     /// Approves request `id` and executes its transition in the same transaction. `shownHash`, when given, is
@@ -112,6 +125,26 @@ extension YearDatabase {
                         decided_at = ?, decision_reason = ?
                     WHERE id = ? AND status = 'pending'
                     """, arguments: [Int64(caller.uid), caller.userName, stamp, reason, id])
+            // The rollover's rows are written before the old year closes (a closed year refuses writes); its undo
+            // unlocks the closed year for the length of this transaction.
+            var rollover: RolloverRecord?
+            switch row.event {
+            case .close:
+                rollover = try Self.applyRollover(
+                    request: request, year: year, settings: readiness.rollover, now: now, in: db)
+            case .undoRollover:
+                guard let id = request.payload.rollover?.rolloverID,
+                    let applied = try Self.fetchRollover(id: id, in: db),
+                    applied.state == "applied"
+                else {
+                    throw YearError.invalidParameter(
+                        field: "id", reason: "the rollover request \(id) names is not applied; nothing to undo")
+                }
+                try Self.undoRollover(applied, request: request, now: now, in: db)
+                rollover = try Self.fetchRollover(id: applied.id, in: db)
+            default:
+                break
+            }
             try db.execute(
                 sql: """
                     UPDATE academic_year SET state = ?, version = version + 1, updated_at = ?
@@ -121,6 +154,7 @@ extension YearDatabase {
                 throw YearError.yearChanged(
                     id: id, requestedVersion: request.yearVersion, currentVersion: year.version + 1)
             }
+            if row.event == .undoRollover { try Self.relock(year: year.id, in: db) }
             try Self.appendAudit(
                 AuditEvent(
                     caller: caller, role: row.approvedBy.rawValue, school: year.school, action: "request.approve",
@@ -140,13 +174,29 @@ extension YearDatabase {
                         "requester": .string(request.requesterName), "version": .int(moved.version),
                     ])),
                 at: now, in: db)
+            var head = entry.hash
+            if let rollover {
+                let undone = row.event == .undoRollover
+                head = try Self.appendAudit(
+                    AuditEvent(
+                        caller: caller, role: row.approvedBy.rawValue, school: year.school,
+                        action: undone ? "rollover.undo" : "rollover.apply", target: "rollover:\(rollover.id)",
+                        details: .object([
+                            "request": .int(id), "planHash": .string(rollover.planHash),
+                            "fromYear": .int(rollover.fromYearID), "toYear": .string(rollover.toYear),
+                            "toYearId": rollover.toYearID.map(JSONValue.int) ?? .null,
+                            "backup": readiness.backup.map(JSONValue.string) ?? .null,
+                        ])),
+                    at: now, in: db
+                ).hash
+            }
             var decided = request
             decided.status = .approved
             decided.deciderUID = caller.uid
             decided.deciderName = caller.userName
             decided.decidedAt = now
             decided.decisionReason = reason
-            return ApprovalOutcome(request: decided, year: moved, auditHead: entry.hash)
+            return ApprovalOutcome(request: decided, year: moved, auditHead: head, rollover: rollover)
         }
     }
 
@@ -277,20 +327,31 @@ public struct ReadinessGate: Sendable {
     public var accepted: Set<String>
     /// How many runs of the school are kept.
     public var keep: Int
+    /// How a rollover approved through this gate recomputes and applies its plan.
+    public var rollover: RolloverSettings
+    /// The backup taken before the rollover, recorded in its audit row.
+    public var backup: String?
 
     /// A gate with every field given; by default the catalogue's settings, nothing accepted.
     public init(
-        settings: CheckSettings = CheckSettings(), accepted: Set<String> = [], keep: Int = YearDatabase.defaultRunsKept
+        settings: CheckSettings = CheckSettings(), accepted: Set<String> = [], keep: Int = YearDatabase.defaultRunsKept,
+        rollover: RolloverSettings = RolloverSettings(), backup: String? = nil
     ) {
+        self.backup = backup
         self.settings = settings
         self.accepted = accepted
         self.keep = keep
+        self.rollover = rollover
     }
 
-    /// The readiness report an event needs: the start of a year needs the start report. (Closing a year is the
-    /// rollover's, which checks the close report; beginning to close is when the close data are entered, so it is
-    /// not gated; reopening undoes a step.)
+    /// The readiness report an event needs: the start of a year needs the start report, its close (the rollover)
+    /// the close report. Beginning to close is when the close data are entered, so it is not gated; reopening and
+    /// undoing a rollover take a step back.
     func target(of event: YearEvent) -> ReadinessTarget? {
-        event == .start ? .start : nil
+        switch event {
+        case .start: .start
+        case .close: .close
+        case .beginClosing, .reopen, .undoRollover: nil
+        }
     }
 }

@@ -3,35 +3,562 @@ import GRDB
 import YearCore
 
 extension YearDatabase {
-    /// What a rollover plan of `year` is computed from, read in one snapshot: the school, the year's classes, and its
-    /// active students with their class, grade and recorded decision. Set-based: three queries whatever the size.
-    public func rolloverInput(of year: AcademicYear, overrides: [String: String] = [:]) async throws -> RolloverInput {
-        try await pool.read { db in
-            guard
-                let school = try Row.fetchOne(db, sql: "SELECT * FROM school WHERE id = ?", arguments: [year.school])
-                    .flatMap(Records.school)
-            else { throw YearError.schoolNotFound(school: year.school) }
-            let classes = try String.fetchAll(
-                db, sql: "SELECT name FROM school_class WHERE year_id = ? ORDER BY grade, letter", arguments: [year.id])
-            let students = try Row.fetchAll(
+    /// What a rollover plan of `year` is computed from, read in one snapshot.
+    public func rolloverInput(of year: AcademicYear, settings: RolloverSettings = RolloverSettings()) async throws
+        -> RolloverInput
+    {
+        try await pool.read { db in try Self.rolloverInput(of: year, settings: settings, in: db) }
+    }
+
+    /// The input in the caller's transaction: the school, the year's classes with their attributes, the active
+    /// students with their class, grade and decision, the stored class overrides, the accepted first-grade
+    /// applications and the next year if it exists. Set-based: a fixed number of queries whatever the size.
+    static func rolloverInput(of year: AcademicYear, settings: RolloverSettings, in db: Database) throws
+        -> RolloverInput
+    {
+        guard
+            let school = try Row.fetchOne(db, sql: "SELECT * FROM school WHERE id = ?", arguments: [year.school])
+                .flatMap(Records.school)
+        else { throw YearError.schoolNotFound(school: year.school) }
+        func attributes(_ row: Row) -> ClassAttributes {
+            ClassAttributes(
+                profile: row["profile"], classType: row["class_type"], teacherID: row["class_teacher_id"],
+                capacity: row["capacity"])
+        }
+        let classRows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT name, profile, class_type, class_teacher_id, capacity FROM school_class
+                WHERE year_id = ? ORDER BY grade, letter
+                """, arguments: [year.id])
+        let students = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.id, s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
+                    e.class_name, c.grade, d.outcome, d.debts, d.deadline, d.target_class
+                FROM enrollment e
+                JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
+                JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                LEFT JOIN decision d ON d.year_id = e.year_id AND d.student_id = e.student_id
+                WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL
+                """, arguments: ["year": year.id, "school": year.school]
+        ).map { row in
+            RolloverInput.Student(
+                id: row["id"], name: row["name"], className: row["class_name"], grade: row["grade"],
+                outcome: (row["outcome"] as String?).flatMap(PromotionOutcome.init(rawValue:)),
+                debts: row["debts"], deadline: row["deadline"], targetClass: row["target_class"])
+        }
+        let overrides = try Row.fetchAll(
+            db, sql: "SELECT from_class, to_class FROM rollover_override WHERE year_id = ?", arguments: [year.id]
+        ).reduce(into: [String: String]()) { $0[$1["from_class"]] = $1["to_class"] }
+        let applications = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id, a.last_name || ' ' || a.first_name || coalesce(' ' || a.middle_name, '') AS name,
+                    a.gender, a.birth_date,
+                    EXISTS (SELECT 1 FROM student s WHERE s.school_id = a.school_id AND s.id = a.id) AS taken
+                FROM application a
+                WHERE a.school_id = ? AND a.status = 'accepted' AND a.grade = ?
+                """, arguments: [year.school, school.firstGrade]
+        ).map { row in
+            RolloverInput.Application(
+                id: row["id"], name: row["name"], gender: row["gender"], birthDate: row["birth_date"],
+                idTaken: row["taken"])
+        }
+        let nextLabel = "\(year.label.startYear + 1)/\(year.label.startYear + 2)"
+        var nextYear: RolloverInput.NextYear?
+        if let next = try Row.fetchOne(
+            db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND label = ?",
+            arguments: [year.school, nextLabel]
+        ).map(Records.year) {
+            let classes = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
-                        e.class_name, c.grade, d.outcome, d.debts, d.deadline, d.target_class
-                    FROM enrollment e
-                    JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
-                    JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
-                    LEFT JOIN decision d ON d.year_id = e.year_id AND d.student_id = e.student_id
-                    WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL
-                    """, arguments: ["year": year.id, "school": year.school]
-            ).map { row in
-                RolloverInput.Student(
-                    id: row["id"], name: row["name"], className: row["class_name"], grade: row["grade"],
-                    outcome: (row["outcome"] as String?).flatMap(PromotionOutcome.init(rawValue:)),
-                    debts: row["debts"], deadline: row["deadline"], targetClass: row["target_class"])
+                    SELECT name, profile, class_type, class_teacher_id, capacity FROM school_class WHERE year_id = ?
+                    """, arguments: [next.id]
+            ).reduce(into: [String: ClassAttributes]()) { $0[$1["name"]] = attributes($1) }
+            let enrollments =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM enrollment WHERE year_id = ?", arguments: [next.id])
+                ?? 0
+            nextYear = RolloverInput.NextYear(
+                label: next.label, start: next.startDate, end: next.endDate, state: next.state, classes: classes,
+                enrollments: enrollments)
+        }
+        return RolloverInput(
+            school: school, year: year.label, classes: classRows.map { $0["name"] }, students: students,
+            overrides: overrides,
+            attributes: classRows.reduce(into: [:]) { $0[$1["name"]] = attributes($1) },
+            applications: applications, nextYear: nextYear, carry: settings.carry,
+            firstGradeCapacity: settings.firstGradeCapacity)
+    }
+
+    /// The plan of `year` in the caller's transaction; refused when the calendar gives no next year.
+    static func rolloverPlan(of year: AcademicYear, settings: RolloverSettings, in db: Database) throws
+        -> RolloverPlan
+    {
+        guard let plan = RolloverPlan(try rolloverInput(of: year, settings: settings, in: db)) else {
+            throw YearError.invalidParameter(
+                field: "year", reason: "the school's calendar gives no dates for the year after \(year.label)")
+        }
+        return plan
+    }
+
+    // MARK: Class overrides
+
+    /// The class overrides stored with the plan of `year`, by old class.
+    public func rolloverOverrides(of year: AcademicYear) async throws -> [String: String] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT from_class, to_class FROM rollover_override WHERE year_id = ?", arguments: [year.id]
+            ).reduce(into: [String: String]()) { $0[$1["from_class"]] = $1["to_class"] }
+        }
+    }
+
+    /// Stores (or, with `to` nil, removes) the override that sends old class `from` of `year` to class `to` of the
+    /// next year. The old class must exist in the year; the new one must be a class name. Audited.
+    public func setRolloverOverride(
+        year: AcademicYear, from: String, to: String?, caller: Caller, now: Date = Date()
+    ) async throws {
+        try await write { db in
+            guard let current = try Self.fetchYear(id: year.id, in: db), current.state.isActive else {
+                throw YearError.invalidParameter(
+                    field: "year",
+                    reason: "year \(year.label) is not in progress or closing: its rollover plan cannot change")
             }
-            return RolloverInput(
-                school: school, year: year.label, classes: classes, students: students, overrides: overrides)
+            let exists = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM school_class WHERE year_id = ? AND name = ?", arguments: [year.id, from])
+            guard exists == true else {
+                throw YearError.invalidParameter(
+                    field: "from", reason: "year \(year.label) has no class \(from); see 'yearctl class list'")
+            }
+            var target: String?
+            if let to {
+                guard let parsed = RegistryValues.className(to) else {
+                    throw YearError.invalidParameter(
+                        field: "to", reason: "'\(to)' is not a class name such as 10А (grade and one letter)")
+                }
+                target = parsed.name
+                try db.execute(
+                    sql: """
+                        INSERT INTO rollover_override (year_id, school_id, from_class, to_class, set_by, set_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (year_id, from_class) DO UPDATE SET to_class = excluded.to_class,
+                            set_by = excluded.set_by, set_at = excluded.set_at
+                        """,
+                    arguments: [year.id, year.school, from, parsed.name, caller.userName, StoredTime.text(now)])
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM rollover_override WHERE year_id = ? AND from_class = ?",
+                    arguments: [year.id, from])
+                guard db.changesCount == 1 else {
+                    throw YearError.invalidParameter(field: "from", reason: "class \(from) has no override to remove")
+                }
+            }
+            try Self.appendAudit(
+                AuditEvent(
+                    caller: caller, role: Role.admin.rawValue, school: year.school,
+                    action: target == nil ? "rollover.unmap" : "rollover.map", target: "year:\(year.id)",
+                    details: .object(["from": .string(from), "to": target.map(JSONValue.string) ?? .null])),
+                at: now, in: db)
+        }
+    }
+
+    // MARK: Requests
+
+    /// Files the request to roll `year` over: the year must be closing and its plan free of errors; the request
+    /// carries the plan's hash and summary, and the approval recomputes the plan and refuses it if the hash moved.
+    public func fileRolloverRequest(
+        year yearID: Int64, reason: String, settings: RolloverSettings, caller: Caller, policy: AccessPolicy,
+        lifetime: TimeInterval, now: Date = Date()
+    ) async throws -> ApprovalRequest {
+        try await write { db in
+            guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
+            guard year.state == .closing else {
+                throw YearError.invalidParameter(
+                    field: "year",
+                    reason: "year \(year.label) is \(year.state.rawValue): a rollover is requested when the year is "
+                        + "closing (it can be previewed from in_progress on with 'yearctl rollover plan')")
+            }
+            let plan = try Self.rolloverPlan(of: year, settings: settings, in: db)
+            guard plan.errors.isEmpty else {
+                throw YearError.planHasErrors(year: year.label.description, errors: plan.errors)
+            }
+            let digest = RolloverDigest(
+                planHash: plan.hash, toYear: plan.toYear.description, summary: plan.summaryLines)
+            return try Self.fileRequest(
+                year: year, event: .close, reason: reason, rollover: digest, caller: caller, policy: policy,
+                lifetime: lifetime, table: self.table, now: now, in: db)
+        }
+    }
+
+    /// Files the request to undo the rollover that closed `year`: refused while the new year holds changes made
+    /// after the rollover (they are listed).
+    public func fileUndoRequest(
+        year yearID: Int64, reason: String, caller: Caller, policy: AccessPolicy, lifetime: TimeInterval,
+        now: Date = Date()
+    ) async throws -> ApprovalRequest {
+        try await write { db in
+            guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
+            guard let rollover = try Self.appliedRollover(from: year.id, in: db) else {
+                throw YearError.invalidParameter(
+                    field: "year", reason: "no applied rollover closed year \(year.label); nothing to undo")
+            }
+            let changes = try Self.changes(since: rollover, in: db)
+            guard changes.lines.isEmpty else {
+                throw YearError.rolloverChanged(rollover: rollover.id, changes: changes.lines)
+            }
+            let digest = RolloverDigest(
+                planHash: rollover.planHash, rolloverID: rollover.id, toYear: rollover.toYear,
+                summary: [
+                    "undo rollover \(rollover.id): \(year.label) reopens as closing; \(rollover.toYear) loses "
+                        + "every row the rollover wrote"
+                ] + rollover.summary)
+            return try Self.fileRequest(
+                year: year, event: .undoRollover, reason: reason, rollover: digest, caller: caller, policy: policy,
+                lifetime: lifetime, table: self.table, now: now, in: db)
+        }
+    }
+
+    // MARK: Apply and undo (inside the approval's transaction)
+
+    /// Applies the plan a close request was filed with: recomputes it (refusing a stale one), then writes the new
+    /// year, its classes, enrollments, orders, debts and carried-over data, each row tagged with the rollover's
+    /// number; the caller then closes the old year in the same transaction. A fixed number of statements, whatever
+    /// the number of students.
+    static func applyRollover(
+        request: ApprovalRequest, year: AcademicYear, settings: RolloverSettings, now: Date, in db: Database
+    ) throws -> RolloverRecord {
+        guard let digest = request.payload.rollover else {
+            throw YearError.internalFailure(reason: "request \(request.id) carries no rollover plan")
+        }
+        let plan = try rolloverPlan(of: year, settings: settings, in: db)
+        guard plan.hash == digest.planHash else {
+            throw YearError.planStale(id: request.id, filed: digest.planHash, current: plan.hash)
+        }
+        guard plan.errors.isEmpty else {
+            throw YearError.planHasErrors(year: year.label.description, errors: plan.errors)
+        }
+        let stamp = StoredTime.text(now)
+        let planText = plan.canonical.canonicalText
+        try db.execute(
+            sql: """
+                INSERT INTO rollover (school_id, from_year_id, to_year_label, created_year, request_id, plan_hash,
+                    summary, fingerprint, state, applied_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 'applied', ?)
+                """,
+            arguments: [
+                year.school, year.id, plan.toYear.description, plan.toYearExists ? 0 : 1, request.id, plan.hash,
+                JSONValue.array(digest.summary.map(JSONValue.string)).canonicalText, stamp,
+            ])
+        let rollover = db.lastInsertedRowID
+        let toYear: Int64
+        if plan.toYearExists {
+            guard
+                let existing = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM academic_year WHERE school_id = ? AND label = ?",
+                    arguments: [year.school, plan.toYear.description])
+            else { throw YearError.internalFailure(reason: "the year \(plan.toYear) vanished during the rollover") }
+            toYear = existing
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO academic_year (school_id, label, start_date, end_date, state, version, created_at,
+                        updated_at, rollover_id)
+                    VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?)
+                    """,
+                arguments: [
+                    year.school, plan.toYear.description, plan.toStart.description, plan.toEnd.description, stamp,
+                    stamp, rollover,
+                ])
+            toYear = db.lastInsertedRowID
+        }
+        let numbers = settings.orderNumber(year: plan.toYear.startYear, rollover: rollover)
+        let arguments: StatementArguments = [
+            "plan": planText, "school": year.school, "old": year.id, "new": toYear, "r": rollover,
+            "old_end": year.endDate.description, "new_start": plan.toStart.description,
+            "today": String(stamp.prefix(10)), "numbers": numbers,
+        ]
+        for statement in applyStatements(carry: plan.carry) {
+            try db.execute(sql: statement, arguments: arguments)
+        }
+        let fingerprint = try fingerprint(toYear: toYear, rollover: rollover, in: db)
+        try db.execute(
+            sql: "UPDATE rollover SET to_year_id = ?, fingerprint = ? WHERE id = ?",
+            arguments: [toYear, fingerprint.canonicalText, rollover])
+        guard let record = try fetchRollover(id: rollover, in: db) else {
+            throw YearError.internalFailure(reason: "rollover \(rollover) was not stored")
+        }
+        return record
+    }
+
+    /// The lines of the plan as rows: `json_each` over the canonical plan, so every statement is one pass.
+    static let planLines = """
+        (SELECT json_extract(value, '$.student_id') AS student_id, json_extract(value, '$.outcome') AS outcome,
+            json_extract(value, '$.from_class') AS from_class, json_extract(value, '$.to_class') AS to_class,
+            json_extract(value, '$.debts') AS debts, json_extract(value, '$.deadline') AS deadline,
+            CASE json_extract(value, '$.outcome') WHEN 'graduated' THEN 'graduation' WHEN 'left' THEN 'withdrawal'
+                WHEN 'transferred' THEN 'transfer_out' ELSE 'promotion' END AS kind
+         FROM json_each(:plan, '$.students'))
+        """
+
+    static let planClasses = """
+        (SELECT json_extract(value, '$.name') AS name, json_extract(value, '$.grade') AS grade,
+            json_extract(value, '$.letter') AS letter, json_extract(value, '$.source') AS source,
+            json_extract(value, '$.existing') AS existing, json_extract(value, '$.profile') AS profile,
+            json_extract(value, '$.class_type') AS class_type,
+            json_extract(value, '$.class_teacher_id') AS class_teacher_id,
+            json_extract(value, '$.capacity') AS capacity
+         FROM json_each(:plan, '$.newClasses'))
+        """
+
+    static let planAdmissions = """
+        (SELECT json_extract(value, '$.application_id') AS application_id, json_extract(value, '$.to_class') AS to_class
+         FROM json_each(:plan, '$.admissions') WHERE json_extract(value, '$.to_class') IS NOT NULL)
+        """
+
+    /// The statements of an apply, in order (the old year's rows first: it is closed after them).
+    static func applyStatements(carry: CarryOver) -> [String] {
+        var statements = [
+            // The new year's classes that do not exist yet.
+            """
+            INSERT INTO school_class (year_id, school_id, name, grade, letter, profile, class_type,
+                class_teacher_id, capacity, rollover_id)
+            SELECT :new, :school, name, grade, letter, profile, class_type, class_teacher_id, capacity, :r
+            FROM \(planClasses) WHERE existing = 0
+            """,
+            // One order per student of the old year: promotion (also for the retained and adapted, naming the class
+            // they join), graduation, withdrawal, transfer.
+            """
+            INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_from, class_to,
+                effective_on, basis, rollover_id)
+            SELECT :school, replace(:numbers, '{kind}', kind), student_id, :old, :today, kind, from_class, to_class,
+                CASE kind WHEN 'promotion' THEN :new_start ELSE :old_end END,
+                'year rollover: ' || outcome, :r
+            FROM \(planLines)
+            """,
+            // Graduates and leavers leave their class at the end of the old year.
+            """
+            UPDATE enrollment SET to_date = max(:old_end, enrollment.from_date), closed_by = l.kind,
+                closing_order_no = replace(:numbers, '{kind}', l.kind), closing_rollover_id = :r
+            FROM \(planLines) AS l
+            WHERE enrollment.year_id = :old AND enrollment.school_id = :school AND enrollment.to_date IS NULL
+                AND enrollment.student_id = l.student_id AND l.kind <> 'promotion'
+            """,
+            // Everyone placed joins their class on the new year's first day.
+            """
+            INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, order_no, opened_by, basis,
+                rollover_id)
+            SELECT :new, :school, student_id, to_class, :new_start, replace(:numbers, '{kind}', 'promotion'),
+                'promotion', 'year rollover from ' || from_class, :r
+            FROM \(planLines) WHERE to_class IS NOT NULL
+            """,
+            // Conditional promotions carry their debts and deadline; nothing else of a decision follows a student.
+            """
+            INSERT INTO academic_debt (year_id, school_id, student_id, subjects, deadline, from_year_id, rollover_id)
+            SELECT :new, :school, student_id, debts, deadline, :old, :r
+            FROM \(planLines) WHERE to_class IS NOT NULL AND debts IS NOT NULL AND deadline IS NOT NULL
+            """,
+            // Accepted applications become students of the new first grades, each with an enrollment order.
+            """
+            INSERT INTO student (school_id, id, last_name, first_name, middle_name, birth_date, gender, enrolled_on,
+                rollover_id)
+            SELECT a.school_id, a.id, a.last_name, a.first_name, a.middle_name, a.birth_date, a.gender, :new_start, :r
+            FROM \(planAdmissions) AS p JOIN application a ON a.school_id = :school AND a.id = p.application_id
+            """,
+            """
+            INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_to,
+                effective_on, basis, rollover_id)
+            SELECT :school, replace(:numbers, '{kind}', 'enrollment'), application_id, :new, :today, 'enrollment',
+                to_class, :new_start, 'accepted application ' || application_id, :r
+            FROM \(planAdmissions)
+            """,
+            """
+            INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, order_no, opened_by, basis,
+                rollover_id)
+            SELECT :new, :school, application_id, to_class, :new_start, replace(:numbers, '{kind}', 'enrollment'),
+                'enrollment', 'accepted application ' || application_id, :r
+            FROM \(planAdmissions)
+            """,
+            """
+            UPDATE application SET status = 'enrolled', rollover_id = :r
+            WHERE school_id = :school AND id IN (SELECT application_id FROM \(planAdmissions))
+            """,
+        ]
+        if carry.curriculum {
+            statements.append(
+                """
+                INSERT INTO curriculum (year_id, school_id, grade, profile, subject_id, hours_per_week, assessment,
+                    rollover_id)
+                SELECT :new, c.school_id, c.grade, c.profile, c.subject_id, c.hours_per_week, c.assessment, :r
+                FROM curriculum c
+                WHERE c.year_id = :old AND NOT EXISTS (SELECT 1 FROM curriculum n WHERE n.year_id = :new
+                    AND n.grade = c.grade AND n.profile = c.profile)
+                """)
+        }
+        if carry.assignments {
+            statements.append(
+                """
+                INSERT INTO assignment (year_id, school_id, class_name, subject_id, grp, teacher_id, rollover_id)
+                SELECT :new, a.school_id, k.name, a.subject_id, a.grp, a.teacher_id, :r
+                FROM \(planClasses) AS k JOIN assignment a ON a.year_id = :old AND a.class_name = k.source
+                WHERE k.existing = 0
+                """)
+        }
+        return statements
+    }
+
+    /// Reverses rollover `rollover` (the approval of an undo request): deletes every row tagged with it, reopens
+    /// the old enrollments it closed and the applications it enrolled, deletes the year it created; the caller
+    /// moves the old year back to closing. Refused while the new year holds changes made after the rollover.
+    static func undoRollover(_ rollover: RolloverRecord, request: ApprovalRequest, now: Date, in db: Database) throws {
+        let changes = try changes(since: rollover, in: db)
+        guard changes.lines.isEmpty else {
+            throw YearError.rolloverChanged(rollover: rollover.id, changes: changes.lines)
+        }
+        let arguments: StatementArguments = [
+            "r": rollover.id, "old": rollover.fromYearID, "new": rollover.toYearID, "school": rollover.school,
+        ]
+        for statement in [
+            "INSERT INTO year_unlock (year_id) VALUES (:old)",
+            "DELETE FROM academic_debt WHERE year_id = :new AND rollover_id = :r",
+            "DELETE FROM assignment WHERE year_id = :new AND rollover_id = :r",
+            "DELETE FROM curriculum WHERE year_id = :new AND rollover_id = :r",
+            "DELETE FROM enrollment WHERE year_id = :new AND rollover_id = :r",
+            """
+            UPDATE enrollment SET to_date = NULL, closed_by = NULL, closing_order_no = NULL, closing_rollover_id = NULL
+            WHERE year_id = :old AND closing_rollover_id = :r
+            """,
+            "DELETE FROM school_order WHERE school_id = :school AND rollover_id = :r",
+            "UPDATE application SET status = 'accepted', rollover_id = NULL WHERE school_id = :school AND rollover_id = :r",
+            "DELETE FROM student WHERE school_id = :school AND rollover_id = :r",
+            "DELETE FROM school_class WHERE year_id = :new AND rollover_id = :r",
+            // Check runs of a year the rollover created are derived data: they go with it.
+            "DELETE FROM check_run WHERE year_id = (SELECT id FROM academic_year WHERE id = :new AND rollover_id = :r)",
+            "DELETE FROM academic_year WHERE id = :new AND rollover_id = :r",
+        ] {
+            try db.execute(sql: statement, arguments: arguments)
+        }
+        try db.execute(
+            sql: "UPDATE rollover SET state = 'undone', undone_at = ?, undo_request_id = ? WHERE id = ?",
+            arguments: [StoredTime.text(now), request.id, rollover.id])
+    }
+
+    /// Ends an undo: the old year's read-only triggers apply again.
+    static func relock(year: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM year_unlock WHERE year_id = ?", arguments: [year])
+    }
+
+    // MARK: What changed since
+
+    /// The tables of a year that a rollover writes or that later work fills; each is fingerprinted whole.
+    static let yearTables = [
+        "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot", "final_grade",
+        "decision", "academic_debt",
+    ]
+
+    /// A fingerprint of the new year: per table its row count and a SHA-256 over its rows, plus the year itself,
+    /// the rollover's students and applications, and the requests filed for the year. Compared at undo time.
+    static func fingerprint(toYear: Int64, rollover: Int64, in db: Database) throws -> JSONValue {
+        var tables: [String: JSONValue] = [:]
+        func add(_ name: String, _ sql: String) throws {
+            let row = try Row.fetchOne(
+                db, sql: "SELECT count(*) AS n, yeard_digest(x) AS digest FROM (\(sql) ORDER BY 1)",
+                arguments: ["year": toYear, "r": rollover])
+            tables[name] = .object([
+                "rows": .int(row?["n"] ?? 0), "digest": .string(row?["digest"] ?? ""),
+            ])
+        }
+        func row(_ table: String, _ alias: String) throws -> String {
+            "json_array(" + (try db.columns(in: table).map { "\(alias).\($0.name)" }.joined(separator: ", ")) + ")"
+        }
+        for table in yearTables {
+            try add(table, "SELECT \(try row(table, "t")) AS x FROM \(table) t WHERE t.year_id = :year")
+        }
+        try add(
+            "academic_year",
+            "SELECT json_array(state, version, start_date, end_date) AS x FROM academic_year WHERE id = :year")
+        try add("student", "SELECT \(try row("student", "s")) AS x FROM student s WHERE s.rollover_id = :r")
+        try add(
+            "guardian",
+            """
+            SELECT \(try row("guardian", "g")) AS x FROM guardian g JOIN student s
+                ON s.school_id = g.school_id AND s.id = g.student_id WHERE s.rollover_id = :r
+            """)
+        try add(
+            "application", "SELECT \(try row("application", "a")) AS x FROM application a WHERE a.rollover_id = :r")
+        try add("approval_request", "SELECT json_array(id, status) AS x FROM approval_request WHERE year_id = :year")
+        return .object(tables)
+    }
+
+    /// What differs between the new year now and the fingerprint taken when the rollover applied.
+    static func changes(since rollover: RolloverRecord, in db: Database) throws -> RolloverChanges {
+        guard let toYear = rollover.toYearID,
+            let stored = try String.fetchOne(
+                db, sql: "SELECT fingerprint FROM rollover WHERE id = ?", arguments: [rollover.id]
+            ).flatMap(JSONValue.parseCanonical)
+        else { return RolloverChanges(lines: ["the year the rollover opened is gone"]) }
+        let now = try fingerprint(toYear: toYear, rollover: rollover.id, in: db)
+        var lines: [String] = []
+        let names: [String: String] = [
+            "academic_year": "the year \(rollover.toYear) itself (its state or dates)",
+            "approval_request": "requests filed for \(rollover.toYear)", "student": "the students it admitted",
+            "guardian": "the guardians of the students it admitted",
+            "application": "the applications it enrolled",
+        ]
+        for key in (["academic_year", "approval_request"] + yearTables + ["student", "guardian", "application"]) {
+            guard let before = stored[key], let after = now[key], before != after else { continue }
+            let count = { (value: JSONValue) -> Int64 in
+                if case .int(let n)? = value["rows"] { return n }
+                return 0
+            }
+            let what = names[key] ?? "\(key) of \(rollover.toYear)"
+            lines.append(
+                count(before) == count(after)
+                    ? "\(what): rows changed since the rollover"
+                    : "\(what): \(count(after)) row(s) now, \(count(before)) when the rollover applied")
+        }
+        return RolloverChanges(lines: lines)
+    }
+
+    // MARK: Records
+
+    static let rolloverColumns = """
+        id, school_id, from_year_id, to_year_id, to_year_label, request_id, plan_hash, summary, state, applied_at,
+        undone_at
+        """
+
+    static func rolloverRecord(_ row: Row) -> RolloverRecord {
+        let summary: String = row["summary"]
+        var lines: [String] = []
+        if case .array(let values)? = JSONValue.parseCanonical(summary) {
+            lines = values.compactMap { if case .string(let line) = $0 { line } else { nil } }
+        }
+        let undone: String? = row["undone_at"]
+        return RolloverRecord(
+            id: row["id"], school: row["school_id"], fromYearID: row["from_year_id"], toYearID: row["to_year_id"],
+            toYear: row["to_year_label"], requestID: row["request_id"], planHash: row["plan_hash"], summary: lines,
+            state: row["state"], appliedAt: StoredTime.date(row["applied_at"]), undoneAt: undone.map(StoredTime.date))
+    }
+
+    static func fetchRollover(id: Int64, in db: Database) throws -> RolloverRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(rolloverColumns) FROM rollover WHERE id = ?", arguments: [id])
+            .map(rolloverRecord)
+    }
+
+    static func appliedRollover(from year: Int64, in db: Database) throws -> RolloverRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(rolloverColumns) FROM rollover WHERE from_year_id = ? AND state = 'applied'",
+            arguments: [year]
+        ).map(rolloverRecord)
+    }
+
+    /// The rollovers of `school`, newest first.
+    public func rollovers(of school: String) async throws -> [RolloverRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.rolloverColumns) FROM rollover WHERE school_id = ? ORDER BY id DESC",
+                arguments: [school]
+            ).map(Self.rolloverRecord)
         }
     }
 }

@@ -139,4 +139,9 @@ func describe(_ request: RequestInfo) {
     if let decider = request.decider {
         print("  decided by:    \(decider) at \(request.decidedAt ?? "-"): \(request.decisionReason ?? "")")
     }
+    if let rollover = request.rollover {
+        let what = rollover.rollover.map { "undo of rollover \($0)" } ?? "rollover into \(rollover.toYear)"
+        print("  \(what), plan \(rollover.planHash):")
+        for line in rollover.summary { print("    \(line)") }
+    }
 }

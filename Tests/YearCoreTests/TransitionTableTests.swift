@@ -5,17 +5,18 @@ import YearCore
 struct TransitionTableTests {
     /// The machine of domain.md, written out by hand: every (state, event) pair and what it must do.
     static let expected: [YearState: [YearEvent: YearState?]] = [
-        .open: [.start: .inProgress, .beginClosing: nil, .reopen: nil, .close: nil],
-        .inProgress: [.start: nil, .beginClosing: .closing, .reopen: nil, .close: nil],
-        .closing: [.start: nil, .beginClosing: nil, .reopen: .inProgress, .close: .closed],
-        .closed: [.start: nil, .beginClosing: nil, .reopen: nil, .close: nil],
+        .open: [.start: .inProgress, .beginClosing: nil, .reopen: nil, .close: nil, .undoRollover: nil],
+        .inProgress: [.start: nil, .beginClosing: .closing, .reopen: nil, .close: nil, .undoRollover: nil],
+        .closing: [.start: nil, .beginClosing: nil, .reopen: .inProgress, .close: .closed, .undoRollover: nil],
+        .closed: [.start: nil, .beginClosing: nil, .reopen: nil, .close: nil, .undoRollover: .closing],
     ]
 
     @Test("every state x event pair leads where the domain says, or is refused by name", arguments: YearState.allCases)
     func everyPair(state: YearState) throws {
         for event in YearEvent.allCases {
             let context = TransitionContext(
-                year: Fixtures.year(state: state), otherYears: [], reason: "a reason", byRollover: event == .close)
+                year: Fixtures.year(state: state), otherYears: [], reason: "a reason",
+                byRollover: event == .close || event == .undoRollover)
             let result = TransitionTable.standard.decide(event, in: context)
             switch (Self.expected[state]?[event] ?? nil, result) {
             case (let target?, .success(let row)):

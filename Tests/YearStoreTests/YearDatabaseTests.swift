@@ -16,7 +16,7 @@ struct YearDatabaseTests {
         #expect(
             try store.database.appliedMigrations() == [
                 "2026-11-29-schools-years-requests-audit", "2026-11-29-registry-people-classes-enrollments",
-                "2026-11-29-student-birth-date-optional", "2026-11-29-check-runs",
+                "2026-11-29-student-birth-date-optional", "2026-11-29-check-runs", "2026-11-29-rollovers",
             ])
     }
 

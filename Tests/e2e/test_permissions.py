@@ -46,6 +46,10 @@ METHOD_ROLES = {
     "io.yeard.Checks.Diff": FINDING_READERS,
     "io.yeard.Checks.Readiness": {"coordinator", "admin"},
     "io.yeard.Rollover.Plan": FINDING_READERS,
+    "io.yeard.Rollover.Map": {"admin"},
+    "io.yeard.Rollover.Request": {"admin"},
+    "io.yeard.Rollover.Undo": {"admin"},
+    "io.yeard.Rollover.List": ANY_ROLE,
 }
 
 USERS = list(USER_ROLES)
@@ -94,6 +98,11 @@ CASES = [
     ("Checks.Readiness(school-b)", "io.yeard.Checks.Readiness", {"school": "school-b", "target": "close"},
      "school-b"),
     ("Rollover.Plan", "io.yeard.Rollover.Plan", {"school": "school-a"}, "school-a"),
+    ("Rollover.Map", "io.yeard.Rollover.Map", {"school": "school-a", "from": "5А", "to": "6Б"}, "school-a"),
+    ("Rollover.Request", "io.yeard.Rollover.Request", {"school": "school-a"}, "school-a"),
+    ("Rollover.Undo", "io.yeard.Rollover.Undo", {"school": "school-a", "reason": "permission test"}, "school-a"),
+    ("Rollover.List", "io.yeard.Rollover.List", {"school": "school-a"}, "school-a"),
+    ("Rollover.List(school-b)", "io.yeard.Rollover.List", {"school": "school-b"}, "school-b"),
     ("Registry.IssueOrder", "io.yeard.Registry.IssueOrder",
      {"school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1"},
      "school-a"),

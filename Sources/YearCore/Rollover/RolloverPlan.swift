@@ -5,6 +5,55 @@ public enum PromotionOutcome: String, Sendable, Codable, CaseIterable {
     case promoted, conditional, retained, adapted, graduated, left, transferred
 }
 
+/// What a rollover carries from the old year into the new one; each switch can be turned off in `[rollover.carry]`.
+/// Subjects and staff belong to the school, not to a year, so they are there in the new year whatever the switches.
+public struct CarryOver: Sendable, Equatable, Codable {
+    /// The curriculum, grade by grade (hours, assessment).
+    public var curriculum: Bool
+    /// A class's class teacher follows it into its new class.
+    public var classTeachers: Bool
+    /// A class's teaching assignments follow it into its new class.
+    public var assignments: Bool
+    /// A class's profile and class type follow it.
+    public var profiles: Bool
+    /// A class's capacity follows it.
+    public var capacity: Bool
+
+    /// Switches with every field given; by default everything is carried.
+    public init(
+        curriculum: Bool = true, classTeachers: Bool = true, assignments: Bool = true, profiles: Bool = true,
+        capacity: Bool = true
+    ) {
+        self.curriculum = curriculum
+        self.classTeachers = classTeachers
+        self.assignments = assignments
+        self.profiles = profiles
+        self.capacity = capacity
+    }
+
+    /// The switches by their configuration names.
+    public var named: [(String, Bool)] {
+        [
+            ("curriculum", curriculum), ("class_teachers", classTeachers), ("assignments", assignments),
+            ("profiles", profiles), ("capacity", capacity),
+        ]
+    }
+}
+
+/// A class's attributes that a rollover can carry into the class that follows it.
+public struct ClassAttributes: Sendable, Equatable {
+    /// Profile, class type, class teacher and capacity, as recorded (nil: none).
+    public var profile: String?, classType: String?, teacherID: String?, capacity: Int?
+
+    /// Attributes with every field given.
+    public init(profile: String? = nil, classType: String? = nil, teacherID: String? = nil, capacity: Int? = nil) {
+        self.profile = profile
+        self.classType = classType
+        self.teacherID = teacherID
+        self.capacity = capacity
+    }
+}
+
 /// What a rollover plan is computed from: one school's year as the store reads it.
 public struct RolloverInput: Sendable, Equatable {
     /// A student active in the old year, with the decision recorded for them (if any).
@@ -32,6 +81,47 @@ public struct RolloverInput: Sendable, Equatable {
         }
     }
 
+    /// An accepted admissions application for the school's first grade: the child becomes a student of a new
+    /// first-grade class.
+    public struct Application: Sendable, Equatable {
+        /// The application's id (the new student's id), the child's name, gender and birth date (nil: not given).
+        public var id: String, name: String, gender: String?, birthDate: String?
+        /// Whether a student with this id already exists at the school.
+        public var idTaken: Bool
+
+        /// An application with every field given.
+        public init(id: String, name: String, gender: String?, birthDate: String? = nil, idTaken: Bool = false) {
+            self.id = id
+            self.name = name
+            self.gender = gender
+            self.birthDate = birthDate
+            self.idTaken = idTaken
+        }
+    }
+
+    /// The next year when it already exists (created `open` to be prepared): its dates and classes are used.
+    public struct NextYear: Sendable, Equatable {
+        /// Its label, dates and state.
+        public var label: YearLabel, start: CalendarDate, end: CalendarDate, state: YearState
+        /// Its classes, by name.
+        public var classes: [String: ClassAttributes]
+        /// How many enrollments it already holds (a rollover into a year with students is refused).
+        public var enrollments: Int
+
+        /// A next year with every field given.
+        public init(
+            label: YearLabel, start: CalendarDate, end: CalendarDate, state: YearState = .open,
+            classes: [String: ClassAttributes] = [:], enrollments: Int = 0
+        ) {
+            self.label = label
+            self.start = start
+            self.end = end
+            self.state = state
+            self.classes = classes
+            self.enrollments = enrollments
+        }
+    }
+
     /// The school (its grades, graduating grades and calendar rule).
     public var school: School
     /// The year being closed.
@@ -42,22 +132,39 @@ public struct RolloverInput: Sendable, Equatable {
     public var students: [Student]
     /// Explicit class mappings for merges, splits, renames (`9Б` -> `10А`), by old class name.
     public var overrides: [String: String]
+    /// The old classes' attributes, by name.
+    public var attributes: [String: ClassAttributes]
+    /// Accepted applications for the first grade, to form the new first grades from.
+    public var applications: [Application]
+    /// The next year if it already exists.
+    public var nextYear: NextYear?
+    /// What is carried over.
+    public var carry: CarryOver
+    /// The capacity of a new first-grade class (the `[checks] default_capacity`).
+    public var firstGradeCapacity: Int
 
     /// An input with every field given.
     public init(
-        school: School, year: YearLabel, classes: [String], students: [Student], overrides: [String: String] = [:]
+        school: School, year: YearLabel, classes: [String], students: [Student], overrides: [String: String] = [:],
+        attributes: [String: ClassAttributes] = [:], applications: [Application] = [], nextYear: NextYear? = nil,
+        carry: CarryOver = CarryOver(), firstGradeCapacity: Int = 30
     ) {
         self.school = school
         self.year = year
         self.classes = classes
         self.students = students
         self.overrides = overrides
+        self.attributes = attributes
+        self.applications = applications
+        self.nextYear = nextYear
+        self.carry = carry
+        self.firstGradeCapacity = firstGradeCapacity
     }
 }
 
 /// The plan of a school's rollover from one year to the next: where every active student goes and why, which classes
-/// the new year has, and its dates. A pure computation: the same input gives the same plan, byte for byte, and the
-/// same hash, which an approval is bound to.
+/// the new year has (and what they carry over), who joins the new first grades, and the new year's dates. A pure
+/// computation: the same input gives the same plan, byte for byte, and the same hash, which an approval is bound to.
 public struct RolloverPlan: Sendable, Equatable {
     /// One student's line.
     public struct Line: Sendable, Equatable {
@@ -76,19 +183,58 @@ public struct RolloverPlan: Sendable, Equatable {
         public var from: String, to: String?, students: Int
     }
 
+    /// One class of the new year.
+    public struct NewClass: Sendable, Equatable {
+        /// Its name, grade and letter.
+        public var name: String, grade: Int, letter: String
+        /// The old class whose attributes it carries (nil: none), and whether the next year already has it (then
+        /// it is kept as it is).
+        public var source: String?, existing: Bool
+        /// What it will have.
+        public var attributes: ClassAttributes
+        /// How many students it will hold (promoted, retained and admitted).
+        public var students: Int
+    }
+
+    /// One accepted application and the first-grade class it joins (nil with a reason: it cannot be placed).
+    public struct Admission: Sendable, Equatable {
+        /// The application (the new student's id), the child's name and gender, the class and the reason.
+        public var applicationID: String, name: String, gender: String?, toClass: String?, reason: String?
+    }
+
     /// The school, the year closed and the year opened, with the new year's dates.
     public var school: String, fromYear: YearLabel, toYear: YearLabel
-    /// The new year's first and last day, from the school's calendar rule.
+    /// The new year's first and last day: its own when it exists, else the school's calendar rule.
     public var toStart: CalendarDate, toEnd: CalendarDate
+    /// Whether the new year already exists (prepared ahead as `open`).
+    public var toYearExists: Bool
     /// Every active student, by class then id.
     public var students: [Line]
     /// Every old class, in class order.
     public var classes: [ClassMapping]
     /// The new year's classes, in class order.
-    public var newYearClasses: [String]
+    public var newClasses: [NewClass]
+    /// Accepted first-grade applications, by name then id.
+    public var admissions: [Admission]
+    /// What is carried over.
+    public var carry: CarryOver
+    /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
+    public var planErrors: [String]
+
+    /// The new year's class names, in class order.
+    public var newYearClasses: [String] { newClasses.map(\.name) }
 
     /// The students who cannot be placed: errors of the plan, which block its request.
     public var problems: [Line] { students.filter { $0.reason != nil } }
+
+    /// Every error of the plan as a sentence naming the student, application, class or year; empty when it can be
+    /// requested.
+    public var errors: [String] {
+        problems.map { "\($0.name) (\($0.studentID), \($0.fromClass)): \($0.reason ?? "")" }
+            + admissions.compactMap { admission in
+                admission.reason.map { "application \(admission.applicationID) (\(admission.name)): \($0)" }
+            } + planErrors
+    }
 
     /// How many students have each outcome (`none` for those without a decision).
     public var outcomeCounts: [String: Int] {
@@ -97,16 +243,37 @@ public struct RolloverPlan: Sendable, Equatable {
         return counts
     }
 
-    /// Computes the plan; nil when the school's calendar gives no dates for the next year.
+    /// The letters new classes are named with, in order (those a class name never uses are left out).
+    static let letters = Array("АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ").map(String.init)
+
+    /// Computes the plan; nil when the next year does not exist and the school's calendar gives no dates for it.
     public init?(_ input: RolloverInput) {
         let next = input.year.startYear + 1
-        guard let toYear = YearLabel("\(next)/\(next + 1)"), let dates = input.school.defaultDates(for: toYear)
-        else { return nil }
+        guard let label = YearLabel("\(next)/\(next + 1)") else { return nil }
+        if let existing = input.nextYear {
+            (toStart, toEnd) = (existing.start, existing.end)
+        } else {
+            guard let dates = input.school.defaultDates(for: label) else { return nil }
+            (toStart, toEnd) = (dates.start, dates.end)
+        }
         school = input.school.id
         fromYear = input.year
-        self.toYear = toYear
-        toStart = dates.start
-        toEnd = dates.end
+        toYear = label
+        toYearExists = input.nextYear != nil
+        carry = input.carry
+        var errors: [String] = []
+        if let existing = input.nextYear {
+            if existing.state != .open {
+                errors.append(
+                    "the year \(label) is \(existing.state.rawValue): a rollover opens a year that is open (being "
+                        + "prepared) or not yet created")
+            }
+            if existing.enrollments > 0 {
+                errors.append(
+                    "the year \(label) already holds \(existing.enrollments) enrollment(s): a rollover fills an empty "
+                        + "year; remove them or roll over by hand")
+            }
+        }
         let school = input.school
         // The class an old class leads to by default: the next grade, same letter; none after the last grade.
         func following(_ name: String) -> String? {
@@ -115,45 +282,8 @@ public struct RolloverPlan: Sendable, Equatable {
             return "\(parsed.grade + 1)\(parsed.letter)"
         }
         var lines: [Line] = []
-        for student in input.students.sorted(by: {
-            ($0.className, $0.id) < ($1.className, $1.id)
-        }) {
-            var line = Line(
-                studentID: student.id, name: student.name, outcome: student.outcome, fromClass: student.className,
-                toClass: nil, reason: nil, debts: nil, deadline: nil)
-            let letter = RegistryValues.className(student.className)?.letter ?? ""
-            switch student.outcome {
-            case nil:
-                line.reason = "no promotion decision is recorded"
-            case .promoted?, .conditional?:
-                if let target = student.targetClass ?? following(student.className) {
-                    line.toClass = target
-                } else {
-                    line.reason =
-                        "\(student.outcome?.rawValue ?? "") from grade \(student.grade), the last grade: record "
-                        + "'graduated' instead"
-                }
-                if student.outcome == .conditional {
-                    line.debts = student.debts
-                    line.deadline = student.deadline
-                }
-            case .retained?:
-                // The same grade's class with the same letter in the new year; nothing marks them as retained there.
-                line.toClass = student.targetClass ?? "\(student.grade)\(letter)"
-            case .adapted?:
-                if let target = student.targetClass {
-                    line.toClass = target
-                } else {
-                    line.reason = "an adapted programme needs the target class in the decision"
-                }
-            case .graduated?:
-                if !school.graduatingGrades.contains(student.grade) {
-                    line.reason = "graduated from grade \(student.grade), which is not a graduating grade"
-                }
-            case .left?, .transferred?:
-                break
-            }
-            lines.append(line)
+        for student in input.students.sorted(by: { ($0.className, $0.id) < ($1.className, $1.id) }) {
+            lines.append(Self.line(for: student, school: school, following: following))
         }
         students = lines
         classes = input.classes.sorted(by: ClassOrder.precedes).map { name in
@@ -162,38 +292,215 @@ public struct RolloverPlan: Sendable, Equatable {
                 from: name, to: target,
                 students: lines.filter { $0.fromClass == name && $0.toClass != nil && $0.toClass == target }.count)
         }
-        newYearClasses = Array(Set(lines.compactMap(\.toClass) + classes.compactMap(\.to)))
-            .sorted(by: ClassOrder.precedes)
+        // The new year's classes: every target, and every class an old class leads to.
+        var counts: [String: Int] = [:]
+        for line in lines { if let to = line.toClass { counts[to, default: 0] += 1 } }
+        for mapping in classes { if let to = mapping.to, counts[to] == nil { counts[to] = 0 } }
+        var built: [String: NewClass] = [:]
+        for (name, count) in counts {
+            guard let parsed = RegistryValues.className(name) else { continue }
+            if let attributes = input.nextYear?.classes[name] {
+                built[name] = NewClass(
+                    name: name, grade: parsed.grade, letter: parsed.letter, source: nil, existing: true,
+                    attributes: attributes, students: count)
+                continue
+            }
+            let source = classes.first { $0.to == name }?.from
+            let old = source.flatMap { input.attributes[$0] } ?? ClassAttributes()
+            built[name] = NewClass(
+                name: name, grade: parsed.grade, letter: parsed.letter, source: source, existing: false,
+                attributes: ClassAttributes(
+                    profile: input.carry.profiles ? old.profile : nil,
+                    classType: input.carry.profiles ? old.classType : nil,
+                    teacherID: input.carry.classTeachers ? old.teacherID : nil,
+                    capacity: input.carry.capacity ? old.capacity : nil),
+                students: count)
+        }
+        admissions = Self.admit(
+            input.applications, grade: school.firstGrade, capacity: input.firstGradeCapacity,
+            existing: input.nextYear?.classes ?? [:], into: &built)
+        newClasses = built.values.sorted { ClassOrder.precedes($0.name, $1.name) }
+        for line in lines where line.toClass != nil && RegistryValues.className(line.toClass ?? "") == nil {
+            errors.append("'\(line.toClass ?? "")' (the target of \(line.name)) is not a class name such as 6А")
+        }
+        for new in newClasses {
+            if let capacity = new.attributes.capacity, new.students > capacity {
+                errors.append(
+                    "class \(new.name) would hold \(new.students) students, over its capacity of \(capacity): map "
+                        + "part of its students elsewhere with 'yearctl rollover map' or change its capacity")
+            }
+        }
+        planErrors = errors
+    }
+
+    /// One student's line: where the decision sends them, or why they cannot be placed.
+    static func line(
+        for student: RolloverInput.Student, school: School, following: (String) -> String?
+    ) -> Line {
+        var line = Line(
+            studentID: student.id, name: student.name, outcome: student.outcome, fromClass: student.className,
+            toClass: nil, reason: nil, debts: nil, deadline: nil)
+        let letter = RegistryValues.className(student.className)?.letter ?? ""
+        switch student.outcome {
+        case nil:
+            line.reason = "no promotion decision is recorded"
+        case .promoted?, .conditional?:
+            if let target = student.targetClass ?? following(student.className) {
+                line.toClass = target
+            } else {
+                line.reason =
+                    "\(student.outcome?.rawValue ?? "") from grade \(student.grade), the last grade: record "
+                    + "'graduated' instead"
+            }
+            if student.outcome == .conditional {
+                line.debts = student.debts
+                line.deadline = student.deadline
+            }
+        case .retained?:
+            // The same grade's class with the same letter in the new year; nothing marks them as retained there.
+            line.toClass = student.targetClass ?? "\(student.grade)\(letter)"
+        case .adapted?:
+            if let target = student.targetClass {
+                line.toClass = target
+            } else {
+                line.reason = "an adapted programme needs the target class in the decision"
+            }
+        case .graduated?:
+            if !school.graduatingGrades.contains(student.grade) {
+                line.reason = "graduated from grade \(student.grade), which is not a graduating grade"
+            }
+        case .left?, .transferred?:
+            break
+        }
+        return line
+    }
+
+    /// Places the accepted first-grade applications: each joins the first-grade class with the fewest students
+    /// (ties: the first letter), new classes of `capacity` being formed while the existing ones are full.
+    static func admit(
+        _ applications: [RolloverInput.Application], grade: Int, capacity: Int,
+        existing: [String: ClassAttributes], into classes: inout [String: NewClass]
+    ) -> [Admission] {
+        var admissions: [Admission] = []
+        var placeable: [Int] = []
+        for application in applications.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
+            var admission = Admission(
+                applicationID: application.id, name: application.name, gender: application.gender, toClass: nil,
+                reason: nil)
+            if application.idTaken {
+                admission.reason = "a student with the id \(application.id) already exists at the school"
+            } else if application.gender == nil {
+                admission.reason = "the application gives no gender; complete it before the rollover"
+            } else if let birth = application.birthDate, CalendarDate(iso: birth) == nil {
+                admission.reason = "the birth date '\(birth)' is not a date (YYYY-MM-DD); correct the application"
+            } else {
+                placeable.append(admissions.count)
+            }
+            admissions.append(admission)
+        }
+        guard !placeable.isEmpty else { return admissions }
+        for (name, attributes) in existing where classes[name] == nil {
+            if let parsed = RegistryValues.className(name), parsed.grade == grade {
+                classes[name] = NewClass(
+                    name: name, grade: grade, letter: parsed.letter, source: nil, existing: true,
+                    attributes: attributes, students: 0)
+            }
+        }
+        func room() -> Int {
+            classes.values.filter { $0.grade == grade }.reduce(0) {
+                $0 + max(0, ($1.attributes.capacity ?? capacity) - $1.students)
+            }
+        }
+        var letters = Self.letters.makeIterator()
+        while room() < placeable.count, let letter = letters.next() {
+            let name = "\(grade)\(letter)"
+            if classes[name] == nil {
+                classes[name] = NewClass(
+                    name: name, grade: grade, letter: letter, source: nil, existing: false,
+                    attributes: ClassAttributes(capacity: capacity), students: 0)
+            }
+        }
+        for index in placeable {
+            guard
+                let target = classes.values.filter({ $0.grade == grade }).min(by: {
+                    ($0.students, $0.letter) < ($1.students, $1.letter)
+                })
+            else { break }
+            classes[target.name]?.students += 1
+            admissions[index].toClass = target.name
+        }
+        return admissions
     }
 
     /// The plan in canonical JSON: what its hash is made of and what an approval reviews.
     public var canonical: JSONValue {
-        .object([
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return .object([
             "school": .string(school), "fromYear": .string(fromYear.description),
             "toYear": .string(toYear.description), "toStart": .string(toStart.description),
-            "toEnd": .string(toEnd.description),
+            "toEnd": .string(toEnd.description), "toYearExists": .bool(toYearExists),
+            "carry": .object(Dictionary(uniqueKeysWithValues: carry.named.map { ($0.0, JSONValue.bool($0.1)) })),
             "classes": .array(
                 classes.map {
+                    .object(["from": .string($0.from), "to": text($0.to), "students": .int(Int64($0.students))])
+                }),
+            "newClasses": .array(
+                newClasses.map {
                     .object([
-                        "from": .string($0.from), "to": $0.to.map(JSONValue.string) ?? .null,
+                        "name": .string($0.name), "grade": .int(Int64($0.grade)), "letter": .string($0.letter),
+                        "source": text($0.source), "existing": .bool($0.existing),
+                        "profile": text($0.attributes.profile), "class_type": text($0.attributes.classType),
+                        "class_teacher_id": text($0.attributes.teacherID),
+                        "capacity": $0.attributes.capacity.map { .int(Int64($0)) } ?? .null,
                         "students": .int(Int64($0.students)),
                     ])
                 }),
-            "newYearClasses": .array(newYearClasses.map(JSONValue.string)),
             "students": .array(
                 students.map {
                     .object([
                         "student_id": .string($0.studentID),
                         "outcome": $0.outcome.map { .string($0.rawValue) } ?? .null,
-                        "from_class": .string($0.fromClass), "to_class": $0.toClass.map(JSONValue.string) ?? .null,
-                        "reason": $0.reason.map(JSONValue.string) ?? .null,
-                        "debts": $0.debts.map(JSONValue.string) ?? .null,
-                        "deadline": $0.deadline.map(JSONValue.string) ?? .null,
+                        "from_class": .string($0.fromClass), "to_class": text($0.toClass), "reason": text($0.reason),
+                        "debts": text($0.debts), "deadline": text($0.deadline),
                     ])
                 }),
+            "admissions": .array(
+                admissions.map {
+                    .object([
+                        "application_id": .string($0.applicationID), "gender": text($0.gender),
+                        "to_class": text($0.toClass), "reason": text($0.reason),
+                    ])
+                }),
+            "errors": .array(planErrors.map(JSONValue.string)),
         ])
     }
 
     /// The SHA-256 of the canonical form, in hex.
     public var hash: String { Digest.sha256Hex(canonical.canonicalText) }
+
+    /// What the plan does, one line each, as a request shows it to the approver.
+    public var summaryLines: [String] {
+        var lines = [
+            "\(fromYear) closes; \(toYear) \(toYearExists ? "(already prepared) is filled" : "opens"), "
+                + "\(toStart) to \(toEnd)"
+        ]
+        let order = PromotionOutcome.allCases.map(\.rawValue) + ["none"]
+        let counts = outcomeCounts
+        lines.append(
+            "students: \(students.count): "
+                + order.compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", "))
+        for mapping in classes {
+            lines.append(
+                mapping.to.map { "class \(mapping.from) -> \($0): \(mapping.students) student(s)" }
+                    ?? "class \(mapping.from) closes")
+        }
+        let created = newClasses.filter { !$0.existing }.map(\.name)
+        lines.append(
+            "new year's classes: \(newClasses.count) (\(created.count) created: \(created.joined(separator: ", ")))")
+        let admitted = admissions.filter { $0.toClass != nil }.count
+        lines.append("admissions to the first grade: \(admitted) of \(admissions.count) accepted application(s)")
+        let carried = carry.named.filter(\.1).map { $0.0.replacingOccurrences(of: "_", with: " ") }
+        lines.append("carried over: " + (carried.isEmpty ? "nothing" : carried.joined(separator: ", ")))
+        return lines
+    }
 }

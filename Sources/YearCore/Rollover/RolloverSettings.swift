@@ -1,0 +1,45 @@
+import Foundation
+
+/// How an instance rolls its years over (`[rollover]` in yeard.toml).
+public struct RolloverSettings: Sendable, Equatable {
+    /// What is carried over (`[rollover.carry]`).
+    public var carry: CarryOver
+    /// The numbering rule of the orders a rollover writes: `{year}` (the new year's first calendar year), `{kind}`
+    /// (promotion, graduation, withdrawal, transfer_out, enrollment) and `{n}` (the rollover's number).
+    public var orderNumber: String
+    /// The capacity of a new first-grade class.
+    public var firstGradeCapacity: Int
+
+    /// The default numbering rule.
+    public static let defaultOrderNumber = "{year}-{kind}-{n}"
+
+    /// Settings with every field given.
+    public init(carry: CarryOver = CarryOver(), orderNumber: String = defaultOrderNumber, firstGradeCapacity: Int = 30)
+    {
+        self.carry = carry
+        self.orderNumber = orderNumber
+        self.firstGradeCapacity = firstGradeCapacity
+    }
+
+    /// Why `template` cannot number orders, or nil when it can: it must name `{kind}` and `{n}` (so that two orders
+    /// never share a number), use no other placeholder, and stay short enough for any kind.
+    public static func orderNumberProblem(_ template: String) -> String? {
+        guard template.contains("{kind}"), template.contains("{n}") else {
+            return "the order number rule must contain {kind} and {n}, e.g. \(defaultOrderNumber)"
+        }
+        let stripped = ["{year}", "{kind}", "{n}"].reduce(template) { $0.replacingOccurrences(of: $1, with: "") }
+        if stripped.contains("{") || stripped.contains("}") {
+            return "the order number rule may only use {year}, {kind} and {n}"
+        }
+        if stripped.count > 30 {
+            return "the order number rule is too long (at most 30 characters besides placeholders)"
+        }
+        return nil
+    }
+
+    /// The rule with the year and the rollover's number filled in; `{kind}` is left for each order.
+    public func orderNumber(year: Int, rollover: Int64) -> String {
+        orderNumber.replacingOccurrences(of: "{year}", with: String(year))
+            .replacingOccurrences(of: "{n}", with: String(rollover))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// A verified copy of the database.
+public struct BackupFile: Sendable, Equatable {
+    /// Its path and size in bytes.
+    public var path: String, bytes: Int64
+    /// How long the copy, the check and the syncs took.
+    public var seconds: Double
+}
+
+extension YearDatabase {
+    /// Writes an online backup of the database into `directory` as `NAME.sqlite`: SQLite's backup API copies a
+    /// consistent snapshot into a temporary file while reads and writes go on, the copy must pass
+    /// `PRAGMA integrity_check`, is fsynced and renamed into place (and the directory fsynced), so a crash leaves
+    /// either no backup or a whole one. Then only the newest `keep` files starting with `prefix` are kept.
+    public func backup(into directory: String, name: String, prefix: String, keep: Int) throws -> BackupFile {
+        let started = ContinuousClock.now
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let final = (directory as NSString).appendingPathComponent(name + ".sqlite")
+        let temporary = final + ".partial"
+        try? manager.removeItem(atPath: temporary)
+        do {
+            var configuration = Configuration()
+            configuration.label = "yeard-backup"
+            let copy = try DatabaseQueue(path: temporary, configuration: configuration)
+            try pool.backup(to: copy)
+            let verdict = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+            // The copy is a self-contained file: rollback journal, nothing left in a WAL beside it.
+            try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+            try copy.close()
+            guard verdict == ["ok"] else {
+                throw YearError.internalFailure(
+                    reason: "the backup copy failed its integrity check: \(verdict.prefix(3).joined(separator: "; "))")
+            }
+            try Self.fsync(path: temporary)
+            guard rename(temporary, final) == 0 else {
+                throw YearError.internalFailure(
+                    reason: "cannot rename the backup into \(final): \(String(cString: strerror(errno)))")
+            }
+            try Self.fsync(path: directory)
+        } catch let error as YearError {
+            try? manager.removeItem(atPath: temporary)
+            throw error
+        } catch {
+            try? manager.removeItem(atPath: temporary)
+            throw YearError.internalFailure(reason: "the backup into \(directory) failed: \(error)")
+        }
+        let kept = try manager.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".sqlite") }.sorted()
+        for old in kept.dropLast(max(keep, 1)) {
+            try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(old))
+        }
+        let size = (try? manager.attributesOfItem(atPath: final)[.size] as? NSNumber)?.int64Value ?? 0
+        let elapsed = ContinuousClock.now - started
+        return BackupFile(
+            path: final, bytes: size,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// fsync(2) of a file or directory.
+    static func fsync(path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw YearError.internalFailure(
+                reason: "cannot open \(path) to sync it: \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(descriptor) }
+        guard Glibc.fsync(descriptor) == 0 else {
+            throw YearError.internalFailure(reason: "cannot sync \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
