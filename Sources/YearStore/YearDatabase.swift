@@ -10,6 +10,8 @@ import YearCore
 public final class YearDatabase: Sendable {
     /// The pool: one writer, concurrent readers, WAL.
     let pool: DatabasePool
+    /// The database file.
+    public let path: String
     /// The state machine the store executes.
     public let table: TransitionTable
     /// Counts write transactions, so that cached reads know when they went stale.
@@ -30,6 +32,7 @@ public final class YearDatabase: Sendable {
             for function in CheckFunctions.all { db.add(function: function) }
             for statement in CheckQueries.tables { try db.execute(sql: statement) }
         }
+        self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -41,7 +44,18 @@ public final class YearDatabase: Sendable {
     /// Runs `body` in a write transaction; every write of the store goes through here.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         defer { generation.add(1, ordering: .releasing) }
-        return try await pool.write(body)
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // The transaction was rolled back: say so, and what to do, instead of SQLite's words and its SQL.
+            throw YearError.internalFailure(
+                reason: "the disk holding the database is full (\(path)); the change was rolled back, nothing was "
+                    + "written: free space there and try again")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_IOERR {
+            throw YearError.internalFailure(
+                reason: "the database file could not be written (\(path): \(error.message ?? "I/O error")); the "
+                    + "change was rolled back")
+        }
     }
 
     /// The value of a PRAGMA as the writer connection sees it (`synchronous`, `journal_mode`, `foreign_keys`).
