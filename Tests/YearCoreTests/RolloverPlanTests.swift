@@ -112,4 +112,85 @@ struct RolloverPlanTests {
         #expect(try Self.plan(changed, classes: ["5А"]).hash != first.hash)
         #expect(first.hash.count == 64)
     }
+
+    @Test("accepted applications form the new first grades, evenly, by capacity; incomplete ones are errors")
+    func admissions() throws {
+        var applications = (1...40).map {
+            RolloverInput.Application(id: "A\($0)", name: "Child \($0)", gender: $0 % 2 == 0 ? "F" : "M")
+        }
+        applications.append(RolloverInput.Application(id: "X1", name: "No Gender", gender: nil))
+        applications.append(RolloverInput.Application(id: "X2", name: "Taken", gender: "M", idTaken: true))
+        applications.append(
+            RolloverInput.Application(id: "X3", name: "Bad Date", gender: "M", birthDate: "2020-02-30"))
+        let plan = try #require(
+            RolloverPlan(
+                RolloverInput(
+                    school: Self.school, year: YearLabel("2026/2027")!, classes: [], students: [],
+                    applications: applications, firstGradeCapacity: 25)))
+        let placed = Dictionary(grouping: plan.admissions.compactMap(\.toClass), by: { $0 }).mapValues(\.count)
+        #expect(placed == ["1А": 20, "1Б": 20], "40 children, classes of 25: two classes of 20")
+        #expect(plan.newClasses.filter { $0.grade == 1 }.map(\.attributes.capacity) == [25, 25])
+        let refused = Dictionary(
+            uniqueKeysWithValues: plan.admissions.compactMap { a in a.reason.map { (a.applicationID, $0) } })
+        #expect(refused.keys.sorted() == ["X1", "X2", "X3"])
+        #expect(refused["X2"]?.contains("already exists") == true && refused["X3"]?.contains("not a date") == true)
+        #expect(plan.errors.count == 3 && plan.errors.allSatisfy { $0.hasPrefix("application X") })
+    }
+
+    @Test("a class over its carried capacity is an error of the plan, naming the class")
+    func capacity() throws {
+        let students = (1...3).map {
+            Student(id: "P\($0)", name: "P\($0)", className: "5А", grade: 5, outcome: .promoted)
+        }
+        let input = RolloverInput(
+            school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
+            attributes: ["5А": ClassAttributes(profile: "general", teacherID: "T1", capacity: 2)])
+        let plan = try #require(RolloverPlan(input))
+        #expect(
+            plan.planErrors == [
+                "class 6А would hold 3 students, over its capacity of 2: map part of its students elsewhere with "
+                    + "'yearctl rollover map' or change its capacity"
+            ])
+        let six = try #require(plan.newClasses.first { $0.name == "6А" })
+        #expect(
+            six.source == "5А" && six.attributes == ClassAttributes(profile: "general", teacherID: "T1", capacity: 2))
+        // Without carrying the capacity there is no limit to exceed; without class teachers, none follows.
+        var relaxed = input
+        relaxed.carry = CarryOver(classTeachers: false, capacity: false)
+        let other = try #require(RolloverPlan(relaxed))
+        #expect(other.planErrors.isEmpty && other.hash != plan.hash)
+        #expect(other.newClasses.first?.attributes == ClassAttributes(profile: "general"))
+    }
+
+    @Test("a next year prepared ahead gives its dates and classes; one that already has students is refused")
+    func preparedNextYear() throws {
+        let students = [Student(id: "P", name: "P", className: "5А", grade: 5, outcome: .promoted)]
+        var next = RolloverInput.NextYear(
+            label: YearLabel("2027/2028")!, start: CalendarDate(iso: "2027-09-01")!,
+            end: CalendarDate(iso: "2028-06-20")!, classes: ["6А": ClassAttributes(teacherID: "T9", capacity: 28)])
+        let plan = try #require(
+            RolloverPlan(
+                RolloverInput(
+                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
+                    attributes: ["5А": ClassAttributes(teacherID: "T1")], nextYear: next)))
+        #expect(plan.toYearExists && plan.toEnd.description == "2028-06-20")
+        let six = try #require(plan.newClasses.first)
+        #expect(six.existing && six.attributes.teacherID == "T9", "a prepared class is kept as it is")
+        #expect(plan.errors.isEmpty)
+        next.enrollments = 12
+        let refused = try #require(
+            RolloverPlan(
+                RolloverInput(
+                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
+                    nextYear: next)))
+        #expect(refused.planErrors.count == 1 && refused.planErrors[0].contains("already holds 12 enrollment"))
+    }
+
+    @Test("a target class that is not a class name is an error naming the student")
+    func badTarget() throws {
+        let plan = try Self.plan(
+            [Student(id: "P", name: "Петров Пётр", className: "5А", grade: 5, outcome: .promoted, targetClass: "6")],
+            classes: ["5А"])
+        #expect(plan.planErrors == ["'6' (the target of Петров Пётр) is not a class name such as 6А"])
+    }
 }

@@ -107,6 +107,47 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("rollover: the order numbering rule, backups and carry-over switches; bad ones refused with their line")
+    func rolloverSection() throws {
+        let good = try DaemonConfiguration.parse(
+            """
+            [[school]]
+            id = "a"
+
+            [checks]
+            default_capacity = 26
+
+            [rollover]
+            order_number = "{kind}/{year}-{n}"
+            backups_kept = 3
+
+            [rollover.carry]
+            class_teachers = false
+            """, source: "t.toml")
+        #expect(good.rolloverSettings.orderNumber == "{kind}/{year}-{n}" && good.rolloverBackupsKept == 3)
+        #expect(good.rolloverSettings.carry == CarryOver(classTeachers: false))
+        #expect(good.rolloverSettings.firstGradeCapacity == 26 && good.rolloverBackup)
+        #expect(good.rolloverSettings.orderNumber(year: 2027, rollover: 4) == "{kind}/2027-4")
+        do {
+            _ = try DaemonConfiguration.parse(
+                """
+                [[school]]
+                id = "a"
+
+                [rollover]
+                order_number = "{year}-{n}"
+                backups_kept = 0
+
+                [rollover.carry]
+                schedule = true
+                """, source: "t.toml")
+            Issue.record("must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.issues.compactMap(\.line) == [5, 6, 9], "\(error)")
+            #expect(error.description.contains("must contain {kind} and {n}"), "\(error)")
+        }
+    }
+
     @Test("a syntax error names its line")
     func syntax() {
         do {
