@@ -30,7 +30,6 @@ let package = Package(
             dependencies: [
                 "YearCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -77,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "yeard-bench",
             dependencies: [
-                "YearCore", "YearProtocol",
+                "YearCore", "YearProtocol", "YearStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

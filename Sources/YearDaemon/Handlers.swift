@@ -167,16 +167,23 @@ struct Handlers: Sendable {
         }
         let configuration = state.configuration
         var backup: BackupFile?
-        if configuration.rolloverBackup, let request = try await state.database.request(id: parameters.id),
-            request.status == .pending, request.payload.event == .close, request.payload.rollover != nil
-        {
-            // The online backup before a rollover: taken (and verified) before its transaction, kept N deep. One
-            // file per request: an approval refused (not ready, stale) and tried again replaces its backup.
+        let backups = (configuration.stateDirectory as NSString).appendingPathComponent("backups")
+        let request = try await state.database.precheckApproval(
+            id: parameters.id, shownHash: parameters.payloadHash, caller: context.caller, policy: configuration.policy,
+            now: context.now)
+        if configuration.rolloverBackup, request.payload.event == .close, request.payload.rollover != nil {
+            // The online backup before a rollover: taken (and verified) before its transaction, once the rules
+            // that cost nothing have passed. One file per request: an approval refused later (not ready, stale)
+            // and tried again replaces its backup. Copying a region's database takes a while: it runs on a thread
+            // of its own, not on one of the few that serve the socket.
             let number = String(request.id)
-            backup = try state.database.backup(
-                into: (configuration.stateDirectory as NSString).appendingPathComponent("backups"),
-                name: "before-rollover-request-" + String(repeating: "0", count: max(0, 10 - number.count)) + number,
-                prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
+            let name = "before-rollover-request-" + String(repeating: "0", count: max(0, 10 - number.count)) + number
+            let database = state.database
+            backup = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Result { try database.backup(into: backups, name: name) })
+                }.start()
+            }
         }
         let outcome = try await state.database.approveRequest(
             id: parameters.id, reason: reason, shownHash: parameters.payloadHash, caller: context.caller,
@@ -185,6 +192,10 @@ struct Handlers: Sendable {
                 settings: configuration.checkSettings, accepted: Set(accepted), keep: configuration.checkRunsKept,
                 rollover: configuration.rolloverSettings, backup: backup?.path),
             now: context.now)
+        if backup != nil {
+            try? state.database.pruneBackups(
+                in: backups, prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
+        }
         state.transitioned(outcome)
         return ApproveReply(request: RequestInfo(outcome.request, now: context.now), year: YearInfo(outcome.year))
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import YearCore
@@ -19,27 +18,55 @@ enum CheckFunctions {
         DatabaseFunction("yeard_phone_ok", argumentCount: 1, pure: true) { values in
             String.fromDatabaseValue(values[0]).map { RegistryValues.phoneValid($0) ? 1 : 0 }
         },
-        // yeard_digest(text): the SHA-256 (hex) of the texts in the order given, for a rollover's fingerprint.
-        DatabaseFunction("yeard_digest", argumentCount: 1, pure: true, aggregate: DigestAggregate.self),
+        // yeard_fingerprint(value, ...): a hash of a set of rows, for what a rollover wrote (see RowSetHash).
+        DatabaseFunction("yeard_fingerprint", argumentCount: nil, pure: true, aggregate: RowSetHash.self),
     ]
 }
 
-/// An aggregate SQLite lacks: SHA-256 over a column's texts, each followed by a newline (NULL counts as an empty
-/// line), in the order the rows come. Written here because no maintained SQLite extension is loaded by yeard.
-struct DigestAggregate: DatabaseAggregate {
-    var hasher = SHA256()
+/// An aggregate SQLite lacks: a hash of a set of rows that does not depend on their order (so no sort is needed):
+/// each row's values are hashed with 64-bit FNV-1a (type tag, length and bytes of each value, so that no two rows
+/// of different values collide by shifting bytes), and the row hashes are added up with wrapping, beside a second
+/// sum of the row hashes squared to make cancelling changes unlikely. It detects change, not tampering: whoever
+/// can write the file can rewrite anything. Written here because no maintained SQLite extension is loaded by yeard.
+struct RowSetHash: DatabaseAggregate {
+    var sum: UInt64 = 0
+    var squares: UInt64 = 0
 
     init() {}
 
     mutating func step(_ values: [DatabaseValue]) {
-        if let text = String.fromDatabaseValue(values[0]) { hasher.update(data: Data(text.utf8)) }
-        hasher.update(data: Data([0x0A]))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        func mix<T: FixedWidthInteger>(integer value: T) {
+            withUnsafeBytes(of: value.littleEndian) { for byte in $0 { mix(byte) } }
+        }
+        for value in values {
+            switch value.storage {
+            case .null: mix(0)
+            case .int64(let number):
+                mix(1)
+                mix(integer: number)
+            case .double(let number):
+                mix(2)
+                mix(integer: number.bitPattern)
+            case .string(let text):
+                mix(3)
+                mix(integer: Int64(text.utf8.count))
+                for byte in text.utf8 { mix(byte) }
+            case .blob(let data):
+                mix(4)
+                mix(integer: Int64(data.count))
+                for byte in data { mix(byte) }
+            }
+        }
+        sum = sum &+ hash
+        squares = squares &+ (hash &* hash)
     }
 
     func finalize() -> (any DatabaseValueConvertible)? {
-        hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        String(sum, radix: 16) + "-" + String(squares, radix: 16)
     }
 }

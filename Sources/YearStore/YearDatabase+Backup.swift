@@ -14,14 +14,17 @@ extension YearDatabase {
     /// Writes an online backup of the database into `directory` as `NAME.sqlite`: SQLite's backup API copies a
     /// consistent snapshot into a temporary file while reads and writes go on, the copy must pass
     /// `PRAGMA integrity_check`, is fsynced and renamed into place (and the directory fsynced), so a crash leaves
-    /// either no backup or a whole one. Then only the newest `keep` files starting with `prefix` are kept.
-    public func backup(into directory: String, name: String, prefix: String, keep: Int) throws -> BackupFile {
+    /// either no backup or a whole one. One backup runs at a time; older ones are pruned by `pruneBackups`.
+    public func backup(into directory: String, name: String) throws -> BackupFile {
+        try backupLock.withLock { _ in try writeBackup(into: directory, name: name) }
+    }
+
+    private func writeBackup(into directory: String, name: String) throws -> BackupFile {
         let started = ContinuousClock.now
         let manager = FileManager.default
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let final = (directory as NSString).appendingPathComponent(name + ".sqlite")
-        let temporary = final + ".partial"
-        try? manager.removeItem(atPath: temporary)
+        let temporary = final + ".\(UUID().uuidString).partial"
         do {
             var configuration = Configuration()
             configuration.label = "yeard-backup"
@@ -48,16 +51,25 @@ extension YearDatabase {
             try? manager.removeItem(atPath: temporary)
             throw YearError.internalFailure(reason: "the backup into \(directory) failed: \(error)")
         }
-        let kept = try manager.contentsOfDirectory(atPath: directory)
-            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".sqlite") }.sorted()
-        for old in kept.dropLast(max(keep, 1)) {
-            try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(old))
-        }
         let size = (try? manager.attributesOfItem(atPath: final)[.size] as? NSNumber)?.int64Value ?? 0
         let elapsed = ContinuousClock.now - started
         return BackupFile(
             path: final, bytes: size,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Keeps the newest `keep` backups in `directory` whose names start with `prefix` (names sort by age), and
+    /// removes copies a crash left half-written.
+    public func pruneBackups(in directory: String, prefix: String, keep: Int) throws {
+        try backupLock.withLock { _ in
+            let manager = FileManager.default
+            let names = try manager.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(prefix) }
+            let stale = names.filter { $0.hasSuffix(".partial") }
+            let kept = names.filter { $0.hasSuffix(".sqlite") }.sorted()
+            for old in stale + kept.dropLast(max(keep, 1)) {
+                try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(old))
+            }
+        }
     }
 
     /// fsync(2) of a file or directory.

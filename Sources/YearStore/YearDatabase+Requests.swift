@@ -128,6 +128,7 @@ extension YearDatabase {
             // The rollover's rows are written before the old year closes (a closed year refuses writes); its undo
             // unlocks the closed year for the length of this transaction.
             var rollover: RolloverRecord?
+            let applyStart = ContinuousClock.now
             switch row.event {
             case .close:
                 rollover = try Self.applyRollover(
@@ -145,6 +146,8 @@ extension YearDatabase {
             default:
                 break
             }
+            let applied = ContinuousClock.now - applyStart
+            let applyMs = applied.components.seconds * 1000 + applied.components.attoseconds / 1_000_000_000_000_000
             try db.execute(
                 sql: """
                     UPDATE academic_year SET state = ?, version = version + 1, updated_at = ?
@@ -185,7 +188,7 @@ extension YearDatabase {
                             "request": .int(id), "planHash": .string(rollover.planHash),
                             "fromYear": .int(rollover.fromYearID), "toYear": .string(rollover.toYear),
                             "toYearId": rollover.toYearID.map(JSONValue.int) ?? .null,
-                            "backup": readiness.backup.map(JSONValue.string) ?? .null,
+                            "backup": readiness.backup.map(JSONValue.string) ?? .null, "applyMs": .int(applyMs),
                         ])),
                     at: now, in: db
                 ).hash
@@ -197,6 +200,26 @@ extension YearDatabase {
             decided.decidedAt = now
             decided.decisionReason = reason
             return ApprovalOutcome(request: decided, year: moved, auditHead: head, rollover: rollover)
+        }
+    }
+
+    /// The approval rules that cost nothing to check (the approver's role, not the requester, pending and not
+    /// expired, the hash shown, the year unchanged), on a read: what an approval checks before its costly
+    /// preparation (the backup before a rollover). The approval checks them again in its transaction.
+    public func precheckApproval(id: Int64, shownHash: String?, caller: Caller, policy: AccessPolicy, now: Date)
+        async throws -> ApprovalRequest
+    {
+        try await pool.read { db in
+            let request = try Self.fetchRequest(id: id, in: db)
+            guard let year = try Self.fetchYear(id: request.payload.yearID, in: db) else {
+                throw YearError.yearNotFound(id: request.payload.yearID)
+            }
+            _ = try ApprovalPolicy.decideApproval(
+                of: request, by: caller.uid, approverRoles: policy.roles(of: caller, at: request.payload.school),
+                shownHash: shownHash, year: year, otherYears: try Self.fetchOtherYears(of: year, in: db), now: now,
+                table: self.table
+            ).get()
+            return request
         }
     }
 

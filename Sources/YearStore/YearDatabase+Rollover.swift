@@ -66,6 +66,21 @@ extension YearDatabase {
                 idTaken: row["taken"])
         }
         let nextLabel = "\(year.label.startYear + 1)/\(year.label.startYear + 2)"
+        let nextID = try Int64.fetchOne(
+            db, sql: "SELECT id FROM academic_year WHERE school_id = ? AND label = ?",
+            arguments: [year.school, nextLabel])
+        // What the apply copies beside the plan's lines, digested so that a change to it makes a request stale.
+        let carried =
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) || ':' || yeard_fingerprint(grade, profile, subject_id, hours_per_week,
+                            assessment) FROM curriculum WHERE year_id = :old)
+                        || '/' || (SELECT count(*) || ':' || yeard_fingerprint(class_name, subject_id, grp, teacher_id)
+                            FROM assignment WHERE year_id = :old)
+                        || '/' || (SELECT count(*) || ':' || yeard_fingerprint(grade, profile, subject_id)
+                            FROM curriculum WHERE year_id = :next)
+                    """, arguments: ["old": year.id, "next": nextID]) ?? ""
         var nextYear: RolloverInput.NextYear?
         if let next = try Row.fetchOne(
             db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND label = ?",
@@ -89,7 +104,7 @@ extension YearDatabase {
             overrides: overrides,
             attributes: classRows.reduce(into: [:]) { $0[$1["name"]] = attributes($1) },
             applications: applications, nextYear: nextYear, carry: settings.carry,
-            firstGradeCapacity: settings.firstGradeCapacity)
+            firstGradeCapacity: settings.firstGradeCapacity, orderNumber: settings.orderNumber, carriedData: carried)
     }
 
     /// The plan of `year` in the caller's transaction; refused when the calendar gives no next year.
@@ -232,14 +247,15 @@ extension YearDatabase {
             throw YearError.internalFailure(reason: "request \(request.id) carries no rollover plan")
         }
         let plan = try rolloverPlan(of: year, settings: settings, in: db)
-        guard plan.hash == digest.planHash else {
-            throw YearError.planStale(id: request.id, filed: digest.planHash, current: plan.hash)
+        let planText = plan.canonical.canonicalText
+        let planHash = Digest.sha256Hex(planText)
+        guard planHash == digest.planHash else {
+            throw YearError.planStale(id: request.id, filed: digest.planHash, current: planHash)
         }
         guard plan.errors.isEmpty else {
             throw YearError.planHasErrors(year: year.label.description, errors: plan.errors)
         }
         let stamp = StoredTime.text(now)
-        let planText = plan.canonical.canonicalText
         try db.execute(
             sql: """
                 INSERT INTO rollover (school_id, from_year_id, to_year_label, created_year, request_id, plan_hash,
@@ -247,7 +263,7 @@ extension YearDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 'applied', ?)
                 """,
             arguments: [
-                year.school, year.id, plan.toYear.description, plan.toYearExists ? 0 : 1, request.id, plan.hash,
+                year.school, year.id, plan.toYear.description, plan.toYearExists ? 0 : 1, request.id, planHash,
                 JSONValue.array(digest.summary.map(JSONValue.string)).canonicalText, stamp,
             ])
         let rollover = db.lastInsertedRowID
@@ -278,10 +294,12 @@ extension YearDatabase {
             "old_end": year.endDate.description, "new_start": plan.toStart.description,
             "today": String(stamp.prefix(10)), "numbers": numbers,
         ]
-        for statement in applyStatements(carry: plan.carry) {
+        for statement in stageLines + applyStatements(carry: plan.carry) + [
+            "DROP TABLE temp.rollover_line", "DROP TABLE temp.rollover_class", "DROP TABLE temp.rollover_admission",
+        ] {
             try db.execute(sql: statement, arguments: arguments)
         }
-        let fingerprint = try fingerprint(toYear: toYear, rollover: rollover, in: db)
+        let fingerprint = try fingerprint(school: year.school, toYear: toYear, rollover: rollover, in: db)
         try db.execute(
             sql: "UPDATE rollover SET to_year_id = ?, fingerprint = ? WHERE id = ?",
             arguments: [toYear, fingerprint.canonicalText, rollover])
@@ -291,30 +309,50 @@ extension YearDatabase {
         return record
     }
 
-    /// The lines of the plan as rows: `json_each` over the canonical plan, so every statement is one pass.
-    static let planLines = """
-        (SELECT json_extract(value, '$.student_id') AS student_id, json_extract(value, '$.outcome') AS outcome,
-            json_extract(value, '$.from_class') AS from_class, json_extract(value, '$.to_class') AS to_class,
-            json_extract(value, '$.debts') AS debts, json_extract(value, '$.deadline') AS deadline,
+    /// The plan's student lines, new classes and admissions as tables keyed by student, class and application,
+    /// filled from the canonical plan by one `json_each` pass each and dropped at the apply's end: every later statement joins them by key
+    /// instead of re-reading the JSON.
+    static let stageLines = [
+        """
+        CREATE TEMP TABLE rollover_line (
+            student_id TEXT PRIMARY KEY, outcome TEXT, from_class TEXT, to_class TEXT, debts TEXT, deadline TEXT,
+            kind TEXT NOT NULL) WITHOUT ROWID
+        """,
+        """
+        INSERT INTO temp.rollover_line
+        SELECT json_extract(value, '$.student_id'), json_extract(value, '$.outcome'),
+            json_extract(value, '$.from_class'), json_extract(value, '$.to_class'), json_extract(value, '$.debts'),
+            json_extract(value, '$.deadline'),
             CASE json_extract(value, '$.outcome') WHEN 'graduated' THEN 'graduation' WHEN 'left' THEN 'withdrawal'
-                WHEN 'transferred' THEN 'transfer_out' ELSE 'promotion' END AS kind
-         FROM json_each(:plan, '$.students'))
+                WHEN 'transferred' THEN 'transfer_out' ELSE 'promotion' END
+        FROM json_each(:plan, '$.students')
+        """,
         """
+        CREATE TEMP TABLE rollover_class (
+            name TEXT PRIMARY KEY, grade INTEGER, letter TEXT, source TEXT, existing INTEGER, profile TEXT,
+            class_type TEXT, class_teacher_id TEXT, capacity INTEGER) WITHOUT ROWID
+        """,
+        """
+        INSERT INTO temp.rollover_class
+        SELECT json_extract(value, '$.name'), json_extract(value, '$.grade'), json_extract(value, '$.letter'),
+            json_extract(value, '$.source'), json_extract(value, '$.existing'), json_extract(value, '$.profile'),
+            json_extract(value, '$.class_type'), json_extract(value, '$.class_teacher_id'),
+            json_extract(value, '$.capacity')
+        FROM json_each(:plan, '$.newClasses')
+        """,
+        "CREATE TEMP TABLE rollover_admission (application_id TEXT PRIMARY KEY, to_class TEXT NOT NULL) WITHOUT ROWID",
+        """
+        INSERT INTO temp.rollover_admission
+        SELECT json_extract(value, '$.application_id'), json_extract(value, '$.to_class')
+        FROM json_each(:plan, '$.admissions') WHERE json_extract(value, '$.to_class') IS NOT NULL
+        """,
+    ]
 
-    static let planClasses = """
-        (SELECT json_extract(value, '$.name') AS name, json_extract(value, '$.grade') AS grade,
-            json_extract(value, '$.letter') AS letter, json_extract(value, '$.source') AS source,
-            json_extract(value, '$.existing') AS existing, json_extract(value, '$.profile') AS profile,
-            json_extract(value, '$.class_type') AS class_type,
-            json_extract(value, '$.class_teacher_id') AS class_teacher_id,
-            json_extract(value, '$.capacity') AS capacity
-         FROM json_each(:plan, '$.newClasses'))
-        """
+    static let planLines = "temp.rollover_line"
 
-    static let planAdmissions = """
-        (SELECT json_extract(value, '$.application_id') AS application_id, json_extract(value, '$.to_class') AS to_class
-         FROM json_each(:plan, '$.admissions') WHERE json_extract(value, '$.to_class') IS NOT NULL)
-        """
+    static let planClasses = "temp.rollover_class"
+
+    static let planAdmissions = "temp.rollover_admission"
 
     /// The statements of an apply, in order (the old year's rows first: it is closed after them).
     static func applyStatements(carry: CarryOver) -> [String] {
@@ -450,43 +488,61 @@ extension YearDatabase {
 
     // MARK: What changed since
 
+    /// The form of the fingerprints stored with rollovers (2: row-set hashes, `RowSetHash`).
+    static let fingerprintVersion: Int64 = 2
+
     /// The tables of a year that a rollover writes or that later work fills; each is fingerprinted whole.
     static let yearTables = [
         "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot", "final_grade",
         "decision", "academic_debt",
     ]
 
-    /// A fingerprint of the new year: per table its row count and a SHA-256 over its rows, plus the year itself,
+    /// A fingerprint of the new year: per table its row count and a hash of its rows, plus the year itself,
     /// the rollover's students and applications, and the requests filed for the year. Compared at undo time.
-    static func fingerprint(toYear: Int64, rollover: Int64, in db: Database) throws -> JSONValue {
+    static func fingerprint(school: String, toYear: Int64, rollover: Int64, in db: Database) throws -> JSONValue {
         var tables: [String: JSONValue] = [:]
-        func add(_ name: String, _ sql: String) throws {
+        /// Counts the rows of `table` (as `alias`) that `condition` selects and fingerprints their values.
+        func add(_ name: String, _ table: String, _ alias: String, columns: [String]? = nil, _ condition: String) throws
+        {
+            let names = try columns ?? db.columns(in: table).map(\.name)
             let row = try Row.fetchOne(
-                db, sql: "SELECT count(*) AS n, yeard_digest(x) AS digest FROM (\(sql) ORDER BY 1)",
-                arguments: ["year": toYear, "r": rollover])
-            tables[name] = .object([
-                "rows": .int(row?["n"] ?? 0), "digest": .string(row?["digest"] ?? ""),
-            ])
-        }
-        func row(_ table: String, _ alias: String) throws -> String {
-            "json_array(" + (try db.columns(in: table).map { "\(alias).\($0.name)" }.joined(separator: ", ")) + ")"
+                db,
+                sql: """
+                    SELECT count(*) AS n, yeard_fingerprint(\(names.map { "\(alias).\($0)" }.joined(separator: ", ")))
+                        AS digest FROM \(condition)
+                    """, arguments: ["year": toYear, "r": rollover, "school": school])
+            tables[name] = .object(["rows": .int(row?["n"] ?? 0), "digest": .string(row?["digest"] ?? "")])
         }
         for table in yearTables {
-            try add(table, "SELECT \(try row(table, "t")) AS x FROM \(table) t WHERE t.year_id = :year")
+            try add(table, table, "t", "\(table) t WHERE t.year_id = :year")
         }
         try add(
-            "academic_year",
-            "SELECT json_array(state, version, start_date, end_date) AS x FROM academic_year WHERE id = :year")
-        try add("student", "SELECT \(try row("student", "s")) AS x FROM student s WHERE s.rollover_id = :r")
+            "academic_year", "academic_year", "y", columns: ["state", "version", "start_date", "end_date"],
+            "academic_year y WHERE y.id = :year")
+        // Restricted to the school first: its key leads every lookup (a region holds a million students).
+        try add("student", "student", "s", "student s WHERE s.school_id = :school AND s.rollover_id = :r")
         try add(
-            "guardian",
+            "guardian", "guardian", "g",
             """
-            SELECT \(try row("guardian", "g")) AS x FROM guardian g JOIN student s
-                ON s.school_id = g.school_id AND s.id = g.student_id WHERE s.rollover_id = :r
+            guardian g JOIN student s ON s.school_id = g.school_id AND s.id = g.student_id
+            WHERE s.school_id = :school AND s.rollover_id = :r
             """)
+        try add("application", "application", "a", "application a WHERE a.school_id = :school AND a.rollover_id = :r")
+        // Consents of the students it admitted and of their guardians (consents name people, not rows).
         try add(
-            "application", "SELECT \(try row("application", "a")) AS x FROM application a WHERE a.rollover_id = :r")
-        try add("approval_request", "SELECT json_array(id, status) AS x FROM approval_request WHERE year_id = :year")
+            "consent", "consent", "c",
+            """
+            consent c WHERE c.school_id = :school AND (
+                (c.person_kind = 'student' AND c.person_id IN (
+                    SELECT id FROM student WHERE school_id = :school AND rollover_id = :r))
+                OR (c.person_kind = 'guardian' AND c.person_id IN (
+                    SELECT g.id FROM guardian g JOIN student s ON s.school_id = g.school_id AND s.id = g.student_id
+                    WHERE s.school_id = :school AND s.rollover_id = :r)))
+            """)
+        tables["version"] = .int(Self.fingerprintVersion)
+        try add(
+            "approval_request", "approval_request", "q", columns: ["id", "status"],
+            "approval_request q WHERE q.school_id = :school AND q.year_id = :year")
         return .object(tables)
     }
 
@@ -497,16 +553,23 @@ extension YearDatabase {
                 db, sql: "SELECT fingerprint FROM rollover WHERE id = ?", arguments: [rollover.id]
             ).flatMap(JSONValue.parseCanonical)
         else { return RolloverChanges(lines: ["the year the rollover opened is gone"]) }
-        let now = try fingerprint(toYear: toYear, rollover: rollover.id, in: db)
+        let now = try fingerprint(school: rollover.school, toYear: toYear, rollover: rollover.id, in: db)
         var lines: [String] = []
         let names: [String: String] = [
             "academic_year": "the year \(rollover.toYear) itself (its state or dates)",
             "approval_request": "requests filed for \(rollover.toYear)", "student": "the students it admitted",
             "guardian": "the guardians of the students it admitted",
+            "consent": "the consents of the students it admitted and of their guardians",
             "application": "the applications it enrolled",
         ]
-        for key in (["academic_year", "approval_request"] + yearTables + ["student", "guardian", "application"]) {
-            guard let before = stored[key], let after = now[key], before != after else { continue }
+        // A fingerprint of another version hashed rows differently: only the row counts still compare.
+        let sameVersion = stored["version"] == now["version"]
+        for key
+            in (["academic_year", "approval_request"] + yearTables + ["student", "guardian", "consent", "application"])
+        {
+            guard let before = stored[key], let after = now[key],
+                sameVersion ? before != after : before["rows"] != after["rows"]
+            else { continue }
             let count = { (value: JSONValue) -> Int64 in
                 if case .int(let n)? = value["rows"] { return n }
                 return 0

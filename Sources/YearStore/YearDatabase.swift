@@ -18,6 +18,8 @@ public final class YearDatabase: Sendable {
     let generation = Atomic<UInt64>(0)
     /// The last status snapshots, by the schools they cover (see `statusSnapshot`).
     let statusCache = Mutex<[String: CachedStatus]>([:])
+    /// One online backup at a time.
+    let backupLock = Mutex<Void>(())
 
     /// Opens (creating if needed) and migrates the database at `path`.
     ///

@@ -20,9 +20,36 @@ struct RolloverCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Option(help: "The year (id or label); default: the school's active year.") var year: String?
         @Flag(help: "Also list every student's line.") var students = false
+        @Flag(help: "Every school of the instance where you hold a role, one line each.") var allSchools = false
+
+        func validate() throws { try requireOneScope(options, allSchools) }
 
         func run() async throws {
             let client = Client(options: options)
+            if allSchools {
+                let outcomes = try await forEverySchool(options) { session, school in
+                    try await session.call(
+                        "io.yeard.Rollover.Plan", RolloverPlanParameters(school: school, year: year),
+                        as: RolloverPlanReply.self)
+                }
+                client.output(outcomes) { outcomes in
+                    printTable(
+                        ["SCHOOL", "YEARS", "STUDENTS", "ERRORS", "PLAN"],
+                        outcomes.map { outcome in
+                            guard let plan = outcome.result else {
+                                return [outcome.school, "-", "-", "-", outcome.message ?? ""]
+                            }
+                            return [
+                                outcome.school, "\(plan.fromYear) -> \(plan.toYear)", String(plan.students.count),
+                                String(plan.problems), String(plan.planHash.prefix(16)),
+                            ]
+                        }, empty: "no schools visible to you")
+                }
+                if outcomes.contains(where: { $0.result == nil || ($0.result?.problems ?? 0) > 0 }) {
+                    throw ExitCode(ExitStatus.refused.rawValue)
+                }
+                return
+            }
             let reply = try await client.call(
                 "io.yeard.Rollover.Plan", RolloverPlanParameters(school: options.school, year: year),
                 as: RolloverPlanReply.self)
@@ -118,8 +145,34 @@ struct RolloverCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Option(help: "The year (id or label); default: the school's active year.") var year: String?
         @Option(help: "Why (recorded).") var reason: String?
+        @Flag(help: "Request every school's rollover (each is approved and applied on its own).") var allSchools = false
+
+        func validate() throws { try requireOneScope(options, allSchools) }
 
         func run() async throws {
+            if allSchools {
+                let outcomes = try await forEverySchool(options) { session, school in
+                    try await session.call(
+                        "io.yeard.Rollover.Request",
+                        RolloverRequestParameters(school: school, year: year, reason: reason), as: RequestReply.self)
+                }
+                Client(options: options).output(outcomes) { outcomes in
+                    printTable(
+                        ["SCHOOL", "REQUEST", "RESULT"],
+                        outcomes.map { outcome in
+                            guard let request = outcome.result?.request else {
+                                return [outcome.school, "-", outcome.message ?? ""]
+                            }
+                            return [
+                                outcome.school, String(request.id),
+                                "filed: plan \(request.rollover?.planHash.prefix(16) ?? "")",
+                            ]
+                        }, empty: "no schools visible to you")
+                    print("\nA coordinator approves each with: yearctl request approve ID")
+                }
+                if outcomes.contains(where: { $0.result == nil }) { throw ExitCode(ExitStatus.refused.rawValue) }
+                return
+            }
             try await fileRolloverRequest(
                 "io.yeard.Rollover.Request", options: options,
                 RolloverRequestParameters(school: options.school, year: year, reason: reason))
@@ -152,9 +205,35 @@ struct RolloverCommand: AsyncParsableCommand {
             abstract: "The rollovers of a school, newest first.",
             discussion: YeardAPI.help(for: "io.yeard.Rollover.List"))
         @OptionGroup var options: GlobalOptions
+        @Flag(help: "Every school: its newest year and state and its latest rollover.") var allSchools = false
+
+        func validate() throws { try requireOneScope(options, allSchools) }
 
         func run() async throws {
             let client = Client(options: options)
+            if allSchools {
+                let outcomes = try await forEverySchool(options) { session, school in
+                    let years = try await session.call(
+                        "io.yeard.Year.List", SchoolFilterParameters(school: school), as: YearListReply.self)
+                    let rollovers = try await session.call(
+                        "io.yeard.Rollover.List", SchoolFilterParameters(school: school), as: RolloverListReply.self)
+                    return SchoolRollovers(years: years.years, latest: rollovers.rollovers.first)
+                }
+                client.output(outcomes) { outcomes in
+                    printTable(
+                        ["SCHOOL", "YEARS", "LATEST ROLLOVER"],
+                        outcomes.map { outcome in
+                            guard let summary = outcome.result else {
+                                return [outcome.school, "-", outcome.message ?? ""]
+                            }
+                            let years = summary.years.prefix(2).map { "\($0.label) \($0.state)" }.joined(
+                                separator: ", ")
+                            let latest = summary.latest.map { "\($0.id): into \($0.toYear), \($0.state)" } ?? "none"
+                            return [outcome.school, years.isEmpty ? "no years" : years, latest]
+                        }, empty: "no schools visible to you")
+                }
+                return
+            }
             let reply = try await client.call(
                 "io.yeard.Rollover.List", SchoolFilterParameters(school: options.school), as: RolloverListReply.self)
             client.output(reply) { reply in
@@ -177,5 +256,57 @@ func fileRolloverRequest(_ method: String, options: GlobalOptions, _ parameters:
     client.output(reply) { reply in
         describe(reply.request)
         print("\nA coordinator approves it with: yearctl request approve \(reply.request.id)")
+    }
+}
+
+/// `--all-schools` and `--school` name different things: refuse both at once.
+func requireOneScope(_ options: GlobalOptions, _ allSchools: Bool) throws {
+    if allSchools && options.school != nil { throw ValidationError("give --school or --all-schools, not both") }
+}
+
+/// One school's outcome of an `--all-schools` command: its reply, or the daemon's refusal.
+struct SchoolOutcome<R: Codable>: Codable {
+    /// The school, its reply, and the refusal's error name and message.
+    var school: String, result: R?, error: String?, message: String?
+
+    enum CodingKeys: String, CodingKey { case school, result, error, message }
+
+    /// Every key is written, absent values as null (the JSON is a public contract).
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(school, forKey: .school)
+        try container.encode(result, forKey: .result)
+        try container.encode(error, forKey: .error)
+        try container.encode(message, forKey: .message)
+    }
+}
+
+/// A school's years (newest first) and its latest rollover.
+struct SchoolRollovers: Codable {
+    var years: [YearInfo]
+    var latest: RolloverInfo?
+}
+
+/// Runs `body` for every school where the caller holds a role, on one connection; a refusal at one school is that
+/// school's outcome, not the end of the command.
+func forEverySchool<R: Codable>(
+    _ options: GlobalOptions, _ body: (VarlinkSession, String) async throws -> R
+) async throws -> [SchoolOutcome<R>] {
+    try await Client(options: options).withSession { session in
+        let schools = try await session.call(
+            "io.yeard.Year.ListSchools", NoParameters(), as: SchoolListReply.self
+        ).schools
+        var outcomes: [SchoolOutcome<R>] = []
+        for school in schools {
+            do {
+                outcomes.append(
+                    SchoolOutcome(
+                        school: school.id, result: try await body(session, school.id), error: nil, message: nil))
+            } catch let error as VarlinkError {
+                outcomes.append(
+                    SchoolOutcome(school: school.id, result: nil, error: error.name, message: error.message))
+            }
+        }
+        return outcomes
     }
 }

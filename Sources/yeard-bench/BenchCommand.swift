@@ -7,7 +7,7 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yeard-bench", abstract: "Benchmarks of yeard, each beside its floor measured in the same run.",
-        subcommands: [SocketBench.self, ImportBench.self, ChecksBench.self])
+        subcommands: [SocketBench.self, ImportBench.self, ChecksBench.self, RolloverBench.self, FileRollovers.self])
 }
 
 /// `yeard-bench socket`: status calls over the control socket from concurrent clients.
@@ -70,9 +70,10 @@ final class DaemonProcess {
     let process = Process()
     let socket: String
 
-    init(binary: String, directory: String, grants: [String] = ["auditor"], schools: [String] = ["bench-school"])
-        throws
-    {
+    init(
+        binary: String, directory: String, grants: [String] = ["auditor"], schools: [String] = ["bench-school"],
+        daemonKeys: String = "", extra: String = ""
+    ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/control.sock"
         let config = directory + "/yeard.toml"
@@ -81,9 +82,11 @@ final class DaemonProcess {
         state_dir = "\(directory)"
         socket = "\(socket)"
         log_level = "warning"
+        \(daemonKeys)
         max_connections_per_uid = 256
         \(schools.map { "[[school]]\nid = \"\($0)\"\n" }.joined())
         \(grants.map { "[[grant]]\nrole = \"\($0)\"\nuid = \(getuid())\n" }.joined())
+        \(extra)
         """.write(toFile: config, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--config", config]

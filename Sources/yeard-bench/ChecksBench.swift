@@ -32,54 +32,18 @@ struct ChecksBench: AsyncParsableCommand {
         let ids = (1...schools).map { String(format: "school-%04d", $0) }
         let roles = ["admin", "secretary", "coordinator", "teacher"]
 
-        // One generated school goes in through the socket like any school's files; the region is that school
-        // copied with SQL (loading a million students file by file would take most of the benchmark's time).
         let loadStart = ContinuousClock.now
-        var daemon = try DaemonProcess(
-            binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
-        let files = RegistryGenerator(seed: 1, startYear: 2026).school(0)
-        let me = String(cString: getpwuid(getuid()).pointee.pw_name)
-        try await VarlinkSession.withConnection(path: daemon.socket) { session in
-            for school in ids {
-                _ = try await session.call(
-                    "io.yeard.Year.Create",
-                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil),
-                    as: YearReply.self)
-            }
-            // Grades are a teacher's: the benchmark's user is the login of every teacher of the first school.
-            for kind in RegistryGenerator.loadOrder {
-                var text = files[kind] ?? ""
-                if kind == .staff {
-                    text =
-                        "staff_id,last_name,first_name,middle_name,position,login\n"
-                        + text.split(separator: "\n").dropFirst().map { line in
-                            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                            fields[5] = fields[0] == "T0001-1" ? me : ""
-                            return fields.joined(separator: ",") + "\n"
-                        }.joined()
-                }
-                if kind == .assignments {
-                    text = text.replacingOccurrences(
-                        of: #",T0001-\d+\n"#, with: ",T0001-1\n", options: .regularExpression)
-                }
-                let reply = try await ImportBench.upload(Data(text.utf8), kind: kind, school: ids[0], session: session)
-                guard reply.problemCount == 0 else {
-                    throw ValidationError("\(kind) of the first school did not load: \(reply.problems.prefix(3))")
-                }
-            }
-        }
-        daemon.stop()
+        try await Self.buildRegion(binary: binary, directory: directory + "/yeard", ids: ids, roles: roles)
         let database = directory + "/yeard/yeard.sqlite"
-        try clone(database: database, from: ids[0])
         let loaded = ContinuousClock.now - loadStart
-        let students = try sqliteCount(database, "SELECT count(*) FROM student")
-        let grades = try sqliteCount(database, "SELECT count(*) FROM final_grade")
+        let students = try Self.sqliteCount(database, "SELECT count(*) FROM student")
+        let grades = try Self.sqliteCount(database, "SELECT count(*) FROM final_grade")
 
         let floorStart = ContinuousClock.now
-        _ = try sqliteCount(database, "SELECT count(*) FROM final_grade")
+        _ = try Self.sqliteCount(database, "SELECT count(*) FROM final_grade")
         let floor = seconds(ContinuousClock.now - floorStart)
 
-        daemon = try DaemonProcess(binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
+        let daemon = try DaemonProcess(binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
         defer { daemon.stop() }
         let status = StatusProbe(path: daemon.socket, interval: statusInterval)
         status.start()
@@ -159,13 +123,55 @@ struct ChecksBench: AsyncParsableCommand {
                 latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last ?? 0))
     }
 
+    /// The region: one generated school loaded through the socket like any school's files, then copied with SQL
+    /// to every school of `ids` (loading a million students file by file would take most of a benchmark's time).
+    /// The daemon's state directory is `directory`; it is stopped on return.
+    static func buildRegion(binary: String, directory: String, ids: [String], roles: [String]) async throws {
+        // One generated school goes in through the socket like any school's files; the region is that school
+        // copied with SQL (loading a million students file by file would take most of the benchmark's time).
+        let daemon = try DaemonProcess(binary: binary, directory: directory, grants: roles, schools: ids)
+        let files = RegistryGenerator(seed: 1, startYear: 2026).school(0)
+        let me = String(cString: getpwuid(getuid()).pointee.pw_name)
+        try await VarlinkSession.withConnection(path: daemon.socket) { session in
+            for school in ids {
+                _ = try await session.call(
+                    "io.yeard.Year.Create",
+                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil),
+                    as: YearReply.self)
+            }
+            // Grades are a teacher's: the benchmark's user is the login of every teacher of the first school.
+            for kind in RegistryGenerator.loadOrder {
+                var text = files[kind] ?? ""
+                if kind == .staff {
+                    text =
+                        "staff_id,last_name,first_name,middle_name,position,login\n"
+                        + text.split(separator: "\n").dropFirst().map { line in
+                            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                            fields[5] = fields[0] == "T0001-1" ? me : ""
+                            return fields.joined(separator: ",") + "\n"
+                        }.joined()
+                }
+                if kind == .assignments {
+                    text = text.replacingOccurrences(
+                        of: #",T0001-\d+\n"#, with: ",T0001-1\n", options: .regularExpression)
+                }
+                let reply = try await ImportBench.upload(Data(text.utf8), kind: kind, school: ids[0], session: session)
+                guard reply.problemCount == 0 else {
+                    throw ValidationError("\(kind) of the first school did not load: \(reply.problems.prefix(3))")
+                }
+            }
+        }
+        daemon.stop()
+        try clone(database: directory + "/yeard.sqlite", from: ids[0])
+    }
+
     func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Copies every per-school row of `source` to each other school of the database, in one transaction, mapping
     /// the school and its year.
-    func clone(database: String, from source: String) throws {
+    static func clone(database: String, from source: String) throws {
         let tables = [
             "staff", "subject", "school_class", "student", "enrollment", "school_order", "guardian", "consent",
             "application", "curriculum", "assignment", "schedule_slot", "final_grade", "decision",
@@ -178,7 +184,7 @@ struct ChecksBench: AsyncParsableCommand {
 
             """
         for table in tables {
-            let columns = try sqliteValue(
+            let columns = try Self.sqliteValue(
                 database,
                 "SELECT group_concat(name, ',') FROM pragma_table_info('\(table)') WHERE name <> 'id' OR '\(table)' <> 'enrollment'"
             ).split(separator: ",").map(String.init)
@@ -207,7 +213,7 @@ struct ChecksBench: AsyncParsableCommand {
     }
 
     /// The first value the sqlite3 CLI prints for `query`.
-    func sqliteValue(_ database: String, _ query: String) throws -> String {
+    static func sqliteValue(_ database: String, _ query: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [database, query]
@@ -221,8 +227,8 @@ struct ChecksBench: AsyncParsableCommand {
     }
 
     /// The number the sqlite3 CLI prints for `query`.
-    func sqliteCount(_ database: String, _ query: String) throws -> Int {
-        Int(try sqliteValue(database, query)) ?? 0
+    static func sqliteCount(_ database: String, _ query: String) throws -> Int {
+        Int(try Self.sqliteValue(database, query)) ?? 0
     }
 }
 

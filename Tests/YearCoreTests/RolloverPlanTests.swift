@@ -193,4 +193,31 @@ struct RolloverPlanTests {
             classes: ["5А"])
         #expect(plan.planErrors == ["'6' (the target of Петров Пётр) is not a class name such as 6А"])
     }
+
+    @Test("a class mapped beyond the school's last grade is an error naming it")
+    func beyondLastGrade() throws {
+        let plan = try Self.plan(
+            [Student(id: "P", name: "P", className: "11А", grade: 11, outcome: .promoted)], classes: ["11А"],
+            overrides: ["11А": "12А"])
+        #expect(plan.planErrors.contains { $0.hasPrefix("class 12А is beyond the school's grades 1-11") })
+    }
+
+    @Test("what the apply copies is in the hash: an admitted child's birth date, the order rule, the carried rows")
+    func hashCoversCopiedData() throws {
+        func plan(birth: String, rule: String = RolloverSettings.defaultOrderNumber, carried: String = "")
+            throws -> RolloverPlan
+        {
+            try #require(
+                RolloverPlan(
+                    RolloverInput(
+                        school: Self.school, year: YearLabel("2026/2027")!, classes: [], students: [],
+                        applications: [RolloverInput.Application(id: "A1", name: "A", gender: "F", birthDate: birth)],
+                        orderNumber: rule, carriedData: carried)))
+        }
+        let first = try plan(birth: "2020-03-01")
+        #expect(try plan(birth: "2020-03-02").hash != first.hash)
+        #expect(try plan(birth: "2020-03-01", rule: "{kind}-{n}").hash != first.hash)
+        #expect(try plan(birth: "2020-03-01", carried: "12:ab-cd").hash != first.hash)
+        #expect(try plan(birth: "2020-03-01").hash == first.hash)
+    }
 }

@@ -128,6 +128,8 @@ struct ConfigurationTests {
         #expect(good.rolloverSettings.carry == CarryOver(classTeachers: false))
         #expect(good.rolloverSettings.firstGradeCapacity == 26 && good.rolloverBackup)
         #expect(good.rolloverSettings.orderNumber(year: 2027, rollover: 4) == "{kind}/2027-4")
+        #expect(RolloverSettings.orderNumberProblem("{kind}{kind}-{n}")?.contains("more than once") == true)
+        #expect(RolloverSettings.orderNumberProblem(String(repeating: "x", count: 40) + "{kind}{n}") != nil)
         do {
             _ = try DaemonConfiguration.parse(
                 """

@@ -177,6 +177,18 @@ struct RolloverApplyTests {
             #expect(changes.contains { $0.contains("school_class") }, "\(changes)")
         }
         try store.raw("UPDATE school_class SET capacity = 30 WHERE year_id = \(newYear) AND name = '2А'")
+        // A consent recorded for a child the rollover admitted blocks it too (the undo would orphan it).
+        try store.raw(
+            """
+            INSERT INTO consent (school_id, person_kind, person_id, signed_on)
+            SELECT school_id, 'student', id, '2027-08-30' FROM student WHERE rollover_id = \(rollover.id) LIMIT 1
+            """)
+        await #expect(throws: YearError.self) {
+            try await store.database.fileUndoRequest(
+                year: year.id, reason: "mistake", caller: store.admin, policy: store.policy, lifetime: 3600,
+                now: StoreFixture.t0.addingTimeInterval(250))
+        }
+        try store.raw("DELETE FROM consent WHERE signed_on = '2027-08-30'")
         let undo = try await store.database.fileUndoRequest(
             year: year.id, reason: "mistake", caller: store.admin, policy: store.policy, lifetime: 3600,
             now: StoreFixture.t0.addingTimeInterval(300))

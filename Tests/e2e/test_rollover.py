@@ -135,3 +135,26 @@ def test_request_refused_before_closing_and_with_plan_errors(daemon):
     approve_accepting(d, parse_json(out)["request"]["id"])
     rc, out, err = d.yearctl("yeard-admin", "rollover", "request", "--school", "school-a")
     assert rc != 0 and "a rollover is requested when the year is closing" in err, (out, err)
+
+
+def test_all_schools_plan_request_and_summary(daemon):
+    d = daemon()
+    closing_school(d)
+    # school-b has no year: its line says so, school-a's line has the plan; one refusal makes the exit code 1.
+    rc, out, err = d.yearctl("yeard-admin", "rollover", "plan", "--all-schools", "--json")
+    assert rc == 1, (out, err)
+    outcomes = {o["school"]: o for o in parse_json(out)}
+    assert set(outcomes) == {"school-a", "school-b"}
+    assert outcomes["school-a"]["result"]["problems"] == 0 and outcomes["school-b"]["result"] is None
+    assert "no year in progress or closing" in outcomes["school-b"]["message"]
+    rc, out, err = d.yearctl("yeard-admin", "rollover", "request", "--all-schools")
+    assert rc == 1 and "school-a" in out and "filed: plan" in out and "no year in progress" in out, (out, err)
+    rc, out, err = d.yearctl("yeard-admin", "rollover", "request", "--all-schools", "--school", "school-a")
+    assert rc == 2 and "not both" in err, (out, err)
+    rc, out, _ = d.yearctl("yeard-coord", "request", "list", "--school", "school-a", "--json")
+    pending = [r for r in parse_json(out)["requests"] if r["status"] == "pending"]
+    assert len(pending) == 1 and pending[0]["event"] == "close"
+    reply = approve_accepting(d, pending[0]["id"])
+    assert reply["year"]["state"] == "closed"
+    rc, out, err = d.yearctl("yeard-auditor", "rollover", "list", "--all-schools")
+    assert rc == 0 and "2027/2028 open" in out and "into 2027/2028, applied" in out and "no years" in out, (out, err)

@@ -142,13 +142,21 @@ public struct RolloverInput: Sendable, Equatable {
     public var carry: CarryOver
     /// The capacity of a new first-grade class (the `[checks] default_capacity`).
     public var firstGradeCapacity: Int
+    /// The numbering rule of the orders the apply writes (part of what the approval is bound to).
+    public var orderNumber: String
+    /// A digest of the rows the apply copies beside the plan's lines (the old year's curriculum and assignments,
+    /// the next year's curriculum), made by the store: data changed there after a request make it stale.
+    public var carriedData: String
 
     /// An input with every field given.
     public init(
         school: School, year: YearLabel, classes: [String], students: [Student], overrides: [String: String] = [:],
         attributes: [String: ClassAttributes] = [:], applications: [Application] = [], nextYear: NextYear? = nil,
-        carry: CarryOver = CarryOver(), firstGradeCapacity: Int = 30
+        carry: CarryOver = CarryOver(), firstGradeCapacity: Int = 30,
+        orderNumber: String = RolloverSettings.defaultOrderNumber, carriedData: String = ""
     ) {
+        self.orderNumber = orderNumber
+        self.carriedData = carriedData
         self.school = school
         self.year = year
         self.classes = classes
@@ -198,8 +206,10 @@ public struct RolloverPlan: Sendable, Equatable {
 
     /// One accepted application and the first-grade class it joins (nil with a reason: it cannot be placed).
     public struct Admission: Sendable, Equatable {
-        /// The application (the new student's id), the child's name and gender, the class and the reason.
-        public var applicationID: String, name: String, gender: String?, toClass: String?, reason: String?
+        /// The application (the new student's id), the child's name, gender and birth date, the class and the
+        /// reason.
+        public var applicationID: String, name: String, gender: String?, birthDate: String?, toClass: String?,
+            reason: String?
     }
 
     /// The school, the year closed and the year opened, with the new year's dates.
@@ -218,6 +228,8 @@ public struct RolloverPlan: Sendable, Equatable {
     public var admissions: [Admission]
     /// What is carried over.
     public var carry: CarryOver
+    /// The numbering rule of the orders and the digest of the carried rows (see `RolloverInput`).
+    public var orderNumber: String, carriedData: String
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
     public var planErrors: [String]
 
@@ -261,6 +273,8 @@ public struct RolloverPlan: Sendable, Equatable {
         toYear = label
         toYearExists = input.nextYear != nil
         carry = input.carry
+        orderNumber = input.orderNumber
+        carriedData = input.carriedData
         var errors: [String] = []
         if let existing = input.nextYear {
             if existing.state != .open {
@@ -322,6 +336,11 @@ public struct RolloverPlan: Sendable, Equatable {
         newClasses = built.values.sorted { ClassOrder.precedes($0.name, $1.name) }
         for line in lines where line.toClass != nil && RegistryValues.className(line.toClass ?? "") == nil {
             errors.append("'\(line.toClass ?? "")' (the target of \(line.name)) is not a class name such as 6А")
+        }
+        for new in newClasses where !(school.firstGrade...school.lastGrade).contains(new.grade) {
+            errors.append(
+                "class \(new.name) is beyond the school's grades \(school.firstGrade)-\(school.lastGrade): change the "
+                    + "override or the decision that leads there")
         }
         for new in newClasses {
             if let capacity = new.attributes.capacity, new.students > capacity {
@@ -385,8 +404,8 @@ public struct RolloverPlan: Sendable, Equatable {
         var placeable: [Int] = []
         for application in applications.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
             var admission = Admission(
-                applicationID: application.id, name: application.name, gender: application.gender, toClass: nil,
-                reason: nil)
+                applicationID: application.id, name: application.name, gender: application.gender,
+                birthDate: application.birthDate, toClass: nil, reason: nil)
             if application.idTaken {
                 admission.reason = "a student with the id \(application.id) already exists at the school"
             } else if application.gender == nil {
@@ -440,6 +459,7 @@ public struct RolloverPlan: Sendable, Equatable {
             "toYear": .string(toYear.description), "toStart": .string(toStart.description),
             "toEnd": .string(toEnd.description), "toYearExists": .bool(toYearExists),
             "carry": .object(Dictionary(uniqueKeysWithValues: carry.named.map { ($0.0, JSONValue.bool($0.1)) })),
+            "orderNumber": .string(orderNumber), "carriedData": .string(carriedData),
             "classes": .array(
                 classes.map {
                     .object(["from": .string($0.from), "to": text($0.to), "students": .int(Int64($0.students))])
@@ -467,7 +487,8 @@ public struct RolloverPlan: Sendable, Equatable {
             "admissions": .array(
                 admissions.map {
                     .object([
-                        "application_id": .string($0.applicationID), "gender": text($0.gender),
+                        "application_id": .string($0.applicationID), "name": .string($0.name),
+                        "gender": text($0.gender), "birth_date": text($0.birthDate),
                         "to_class": text($0.toClass), "reason": text($0.reason),
                     ])
                 }),

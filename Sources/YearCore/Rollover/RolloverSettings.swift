@@ -31,8 +31,14 @@ public struct RolloverSettings: Sendable, Equatable {
         if stripped.contains("{") || stripped.contains("}") {
             return "the order number rule may only use {year}, {kind} and {n}"
         }
-        if stripped.count > 30 {
-            return "the order number rule is too long (at most 30 characters besides placeholders)"
+        for placeholder in ["{year}", "{kind}", "{n}"]
+        where template.components(separatedBy: placeholder).count > 2 {
+            return "the order number rule names \(placeholder) more than once"
+        }
+        // The longest number it can make: a 4-digit year, the longest kind, a 19-digit rollover number (the CHECK
+        // on order numbers allows 64 characters).
+        if stripped.count + 4 + "transfer_out".count + 19 > 64 {
+            return "the order number rule is too long (at most \(64 - 4 - 12 - 19) characters besides placeholders)"
         }
         return nil
     }
