@@ -294,9 +294,7 @@ extension YearDatabase {
             "old_end": year.endDate.description, "new_start": plan.toStart.description,
             "today": String(stamp.prefix(10)), "numbers": numbers,
         ]
-        for statement in stageLines + applyStatements(carry: plan.carry) + [
-            "DROP TABLE temp.rollover_line", "DROP TABLE temp.rollover_class", "DROP TABLE temp.rollover_admission",
-        ] {
+        for statement in clearTables + stageLines + applyStatements(carry: plan.carry) + clearTables {
             try db.execute(sql: statement, arguments: arguments)
         }
         let fingerprint = try fingerprint(school: year.school, toYear: toYear, rollover: rollover, in: db)
@@ -309,15 +307,35 @@ extension YearDatabase {
         return record
     }
 
-    /// The plan's student lines, new classes and admissions as tables keyed by student, class and application,
-    /// filled from the canonical plan by one `json_each` pass each and dropped at the apply's end: every later statement joins them by key
-    /// instead of re-reading the JSON.
-    static let stageLines = [
+    /// The working tables of an apply: the plan's student lines, new classes and admissions keyed by student, class
+    /// and application. They are made once per connection when it opens (creating or dropping a table empties
+    /// GRDB's cache of compiled statements, which would make the next approval's readiness checks compile every
+    /// statement again) and are empty outside an apply.
+    static let rolloverTables = [
         """
-        CREATE TEMP TABLE rollover_line (
+        CREATE TEMP TABLE IF NOT EXISTS rollover_line (
             student_id TEXT PRIMARY KEY, outcome TEXT, from_class TEXT, to_class TEXT, debts TEXT, deadline TEXT,
             kind TEXT NOT NULL) WITHOUT ROWID
         """,
+        """
+        CREATE TEMP TABLE IF NOT EXISTS rollover_class (
+            name TEXT PRIMARY KEY, grade INTEGER, letter TEXT, source TEXT, existing INTEGER, profile TEXT,
+            class_type TEXT, class_teacher_id TEXT, capacity INTEGER) WITHOUT ROWID
+        """,
+        """
+        CREATE TEMP TABLE IF NOT EXISTS rollover_admission (
+            application_id TEXT PRIMARY KEY, to_class TEXT NOT NULL) WITHOUT ROWID
+        """,
+    ]
+
+    /// Empties the working tables (before an apply, in case one was interrupted, and after it).
+    static let clearTables = [
+        "DELETE FROM temp.rollover_line", "DELETE FROM temp.rollover_class", "DELETE FROM temp.rollover_admission",
+    ]
+
+    /// Fills the working tables from the canonical plan, one `json_each` pass each: every later statement joins
+    /// them by key instead of re-reading the JSON.
+    static let stageLines = [
         """
         INSERT INTO temp.rollover_line
         SELECT json_extract(value, '$.student_id'), json_extract(value, '$.outcome'),
@@ -328,11 +346,6 @@ extension YearDatabase {
         FROM json_each(:plan, '$.students')
         """,
         """
-        CREATE TEMP TABLE rollover_class (
-            name TEXT PRIMARY KEY, grade INTEGER, letter TEXT, source TEXT, existing INTEGER, profile TEXT,
-            class_type TEXT, class_teacher_id TEXT, capacity INTEGER) WITHOUT ROWID
-        """,
-        """
         INSERT INTO temp.rollover_class
         SELECT json_extract(value, '$.name'), json_extract(value, '$.grade'), json_extract(value, '$.letter'),
             json_extract(value, '$.source'), json_extract(value, '$.existing'), json_extract(value, '$.profile'),
@@ -340,7 +353,6 @@ extension YearDatabase {
             json_extract(value, '$.capacity')
         FROM json_each(:plan, '$.newClasses')
         """,
-        "CREATE TEMP TABLE rollover_admission (application_id TEXT PRIMARY KEY, to_class TEXT NOT NULL) WITHOUT ROWID",
         """
         INSERT INTO temp.rollover_admission
         SELECT json_extract(value, '$.application_id'), json_extract(value, '$.to_class')

@@ -32,7 +32,7 @@ public final class YearDatabase: Sendable {
         configuration.label = "yeard"
         configuration.prepareDatabase { db in
             for function in CheckFunctions.all { db.add(function: function) }
-            for statement in CheckQueries.tables { try db.execute(sql: statement) }
+            for statement in CheckQueries.tables + YearDatabase.rolloverTables { try db.execute(sql: statement) }
         }
         self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)

@@ -158,6 +158,24 @@ struct RolloverApplyTests {
         #expect(try await Self.dump(store) == after)
     }
 
+    @Test("the admin who requested a rollover cannot approve it, even when also granted the coordinator role")
+    func selfApprovalRefused() async throws {
+        let (store, year, _) = try await Self.closing(seed: 11)
+        let both = AccessPolicy(
+            grants: store.policy.grants + [RoleGrant(role: .coordinator, subject: .uid(1001), school: nil)])
+        let request = try await Self.request(store, year)
+        let before = try await Self.dump(store)
+        do {
+            _ = try await store.database.approveRequest(
+                id: request.id, reason: "my own", shownHash: request.payloadHash, caller: store.admin, policy: both,
+                readiness: Self.gate, now: StoreFixture.t0.addingTimeInterval(101))
+            Issue.record("the requester approved their own rollover")
+        } catch let error as YearError {
+            guard case .selfApproval = error else { throw error }
+        }
+        #expect(try await Self.dump(store) == before)
+    }
+
     @Test("undo restores exactly the state before the rollover, and is refused after a later change")
     func undo() async throws {
         let (store, year, _) = try await Self.closing(seed: 10)
