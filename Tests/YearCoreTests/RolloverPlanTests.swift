@@ -220,4 +220,14 @@ struct RolloverPlanTests {
         #expect(try plan(birth: "2020-03-01", carried: "12:ab-cd").hash != first.hash)
         #expect(try plan(birth: "2020-03-01").hash == first.hash)
     }
+
+    @Test("the next year's dates come from the calendar rule even where a day is missing: 29 February falls back")
+    func calendarRuleClamps() throws {
+        var school = Self.school
+        school.defaultEnd = MonthDay("02-29")!
+        let leap = RolloverInput(school: school, year: YearLabel("2026/2027")!, classes: [], students: [])
+        #expect(try #require(RolloverPlan(leap)).toEnd.description == "2028-02-29")
+        let plain = RolloverInput(school: school, year: YearLabel("2027/2028")!, classes: [], students: [])
+        #expect(try #require(RolloverPlan(plain)).toEnd.description == "2029-02-28", "never a date that does not exist")
+    }
 }
