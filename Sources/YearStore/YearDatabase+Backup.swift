@@ -22,7 +22,9 @@ extension YearDatabase {
     private func writeBackup(into directory: String, name: String) throws -> BackupFile {
         let started = ContinuousClock.now
         let manager = FileManager.default
-        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // The copies hold the same personal data as the database: the directory is the daemon's alone.
+        try manager.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let final = (directory as NSString).appendingPathComponent(name + ".sqlite")
         let temporary = final + ".\(UUID().uuidString).partial"
         do {
@@ -44,11 +46,11 @@ extension YearDatabase {
                     reason: "cannot rename the backup into \(final): \(String(cString: strerror(errno)))")
             }
             try Self.fsync(path: directory)
-        } catch let error as YearError {
-            try? manager.removeItem(atPath: temporary)
-            throw error
         } catch {
-            try? manager.removeItem(atPath: temporary)
+            for leftover in [temporary, temporary + "-journal", temporary + "-wal", temporary + "-shm"] {
+                try? manager.removeItem(atPath: leftover)
+            }
+            if let refusal = error as? YearError { throw refusal }
             throw YearError.internalFailure(reason: "the backup into \(directory) failed: \(error)")
         }
         let size = (try? manager.attributesOfItem(atPath: final)[.size] as? NSNumber)?.int64Value ?? 0

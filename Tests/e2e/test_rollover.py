@@ -78,6 +78,8 @@ def test_request_approve_apply_and_undo(daemon):
     # The backup was written before the transaction, and it holds the state before the rollover.
     backups = sorted((Path(d.dir) / "backups").glob("before-rollover-*.sqlite"))
     assert len(backups) == 1, list((Path(d.dir)).iterdir())
+    assert (Path(d.dir) / "backups").stat().st_mode & 0o777 == 0o700, "the backups hold personal data"
+    assert not list((Path(d.dir) / "backups").glob("*.partial"))
     with sqlite3.connect(f"file:{backups[0]}?mode=ro", uri=True) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT state FROM academic_year WHERE label = '2026/2027'").fetchone() == ("closing",)
