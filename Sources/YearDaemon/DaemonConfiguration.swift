@@ -72,6 +72,8 @@ public struct DaemonConfiguration: Sendable {
     public var rolloverBackup = true
     /// How many backups taken before rollovers are kept (`[rollover] backups_kept`).
     public var rolloverBackupsKept = 5
+    /// How many backups written on request (`yearctl backup create`) are kept (`[backup] keep`).
+    public var backupsKept = 7
 
     /// The grants as canonical JSON, for the audit log.
     public var grantsRecord: JSONValue {
@@ -174,7 +176,7 @@ struct ConfigurationReader {
 
     mutating func read(_ root: TOMLTable) -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
-        checkKeys(root, allowed: ["daemon", "school", "grant", "checks", "rollover"], path: "")
+        checkKeys(root, allowed: ["daemon", "school", "grant", "checks", "rollover", "backup"], path: "")
         if let value = root["daemon"] {
             if let daemon = value.table {
                 readDaemon(daemon, into: &configuration)
@@ -214,6 +216,14 @@ struct ConfigurationReader {
                 readRollover(rollover, into: &configuration)
             } else {
                 issue("rollover", "[rollover] must be a table")
+            }
+        }
+        if let value = root["backup"] {
+            if let backup = value.table {
+                checkKeys(backup, allowed: ["keep"], path: "backup")
+                if let keep = int(backup, "keep", "backup", in: 1...1000) { configuration.backupsKept = keep }
+            } else {
+                issue("backup", "[backup] must be a table")
             }
         }
         configuration.rolloverSettings.firstGradeCapacity = configuration.checkSettings.defaultCapacity

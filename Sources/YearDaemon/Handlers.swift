@@ -26,7 +26,7 @@ struct Handlers: Sendable {
                 Dispatcher.route("io.yeard.Approval.Cancel", cancel),
                 Dispatcher.route("io.yeard.Audit.List", listAudit),
                 Dispatcher.route("io.yeard.Audit.Verify", verifyAudit),
-            ] + registryRoutes() + checkRoutes() + rolloverRoutes())
+            ] + registryRoutes() + checkRoutes() + rolloverRoutes() + backupRoutes())
     }
 
     func getInfo(_: NoParameters, _: CallContext) async throws -> ServiceInfoReply {
@@ -167,23 +167,17 @@ struct Handlers: Sendable {
         }
         let configuration = state.configuration
         var backup: BackupFile?
-        let backups = (configuration.stateDirectory as NSString).appendingPathComponent("backups")
+        let backups = backupDirectory
         let request = try await state.database.precheckApproval(
             id: parameters.id, shownHash: parameters.payloadHash, caller: context.caller, policy: configuration.policy,
             now: context.now)
         if configuration.rolloverBackup, request.payload.event == .close, request.payload.rollover != nil {
             // The online backup before a rollover: taken (and verified) before its transaction, once the rules
             // that cost nothing have passed. One file per request: an approval refused later (not ready, stale)
-            // and tried again replaces its backup. Copying a region's database takes a while: it runs on a thread
-            // of its own, not on one of the few that serve the socket.
+            // and tried again replaces its backup.
             let number = String(request.id)
             let name = "before-rollover-request-" + String(repeating: "0", count: max(0, 10 - number.count)) + number
-            let database = state.database
-            backup = try await withCheckedThrowingContinuation { continuation in
-                Thread {
-                    continuation.resume(with: Result { try database.backup(into: backups, name: name) })
-                }.start()
-            }
+            backup = try await writeBackup(name: name)
         }
         let outcome = try await state.database.approveRequest(
             id: parameters.id, reason: reason, shownHash: parameters.payloadHash, caller: context.caller,

@@ -650,8 +650,42 @@ public enum YeardAPI {
             error ChangedSince (rollover: int, changes: []string, message: string)
             """)
 
+    /// `io.yeard.Backup`: online backups of the database on demand.
+    public static let backup = VarlinkInterface(
+        name: "io.yeard.Backup",
+        doc: """
+            Online backups of the whole database into the state directory's backups/ (SQLite's backup API while
+            reads and writes go on; each copy passes integrity_check, is fsynced and renamed into place). They hold
+            every school's data, so they need the role at every school.
+            """,
+        types: """
+            # A backup file: its name in the backups directory, its size, and when it was written (UTC).
+            type Backup (
+              name: string,
+              path: string,
+              bytes: int,
+              createdAt: string
+            )
+            """,
+        methods: [
+            MethodSpec(
+                "io.yeard.Backup", "Create", parameters: "()", reply: "(backup: Backup, seconds: float)",
+                doc: """
+                    Write a backup now (yeard-YYYYMMDD-HHMMSS.sqlite); the newest [backup] keep of them are kept
+                    (backups taken before rollovers are kept apart).
+                    """,
+                roles: [.admin], mutating: true, scope: .everySchool),
+            MethodSpec(
+                "io.yeard.Backup", "List", parameters: "()", reply: "(backups: []Backup)",
+                doc: "Every backup in the backups directory, newest first (those taken before rollovers too).",
+                roles: auditReaders, mutating: false, scope: .everySchool),
+        ],
+        errors: "")
+
     /// Every interface the daemon serves.
-    public static let interfaces: [VarlinkInterface] = [service, year, approval, audit, registry, checks, rollover]
+    public static let interfaces: [VarlinkInterface] = [
+        service, year, approval, audit, registry, checks, rollover, backup,
+    ]
 
     /// Every method, by fully qualified name.
     public static let methods: [String: MethodSpec] = Dictionary(

@@ -63,6 +63,14 @@ extension YearDatabase {
         _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }
 
+    /// Records a backup written on request (who, where, how large).
+    public func recordBackup(_ backup: BackupFile, caller: Caller, role: String, now: Date = Date()) async throws {
+        let event = AuditEvent(
+            caller: caller, role: role, school: nil, action: "backup.create", target: backup.path,
+            details: .object(["bytes": .int(backup.bytes)]))
+        _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
+    }
+
     /// Audit rows after `sequence` (oldest first), at most `limit`, optionally only those of `schools` (and, with
     /// `includingUnscoped`, the rows that concern no school).
     public func auditEntries(after sequence: Int64, limit: Int, schools: [String]?, includingUnscoped: Bool = true)

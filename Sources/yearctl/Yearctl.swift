@@ -23,7 +23,7 @@ struct Yearctl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, SchoolCommand.self, YearCommand.self, RequestCommand.self, AuditCommand.self,
             ImportCommand.self, ExportCommand.self, MovementCommand.self, OrderCommand.self, RecordCommand.self,
-            ContactCommand.self, ChecksCommand.self, ReportCommand.self, RolloverCommand.self,
+            ContactCommand.self, ChecksCommand.self, ReportCommand.self, RolloverCommand.self, BackupCommand.self,
         ])
 
     /// Runs yearctl with the documented exit codes: argument errors exit 2 (not ArgumentParser's 64), and the

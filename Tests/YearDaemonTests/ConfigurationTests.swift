@@ -123,10 +123,13 @@ struct ConfigurationTests {
 
             [rollover.carry]
             class_teachers = false
+
+            [backup]
+            keep = 3
             """, source: "t.toml")
         #expect(good.rolloverSettings.orderNumber == "{kind}/{year}-{n}" && good.rolloverBackupsKept == 3)
         #expect(good.rolloverSettings.carry == CarryOver(classTeachers: false))
-        #expect(good.rolloverSettings.firstGradeCapacity == 26 && good.rolloverBackup)
+        #expect(good.rolloverSettings.firstGradeCapacity == 26 && good.rolloverBackup && good.backupsKept == 3)
         #expect(good.rolloverSettings.orderNumber(year: 2027, rollover: 4) == "{kind}/2027-4")
         #expect(RolloverSettings.orderNumberProblem("{kind}{kind}-{n}")?.contains("more than once") == true)
         #expect(RolloverSettings.orderNumberProblem(String(repeating: "x", count: 40) + "{kind}{n}") != nil)

@@ -50,6 +50,8 @@ METHOD_ROLES = {
     "io.yeard.Rollover.Request": {"admin"},
     "io.yeard.Rollover.Undo": {"admin"},
     "io.yeard.Rollover.List": ANY_ROLE,
+    "io.yeard.Backup.Create": {"admin"},
+    "io.yeard.Backup.List": AUDIT_READERS,
 }
 
 USERS = list(USER_ROLES)
@@ -103,6 +105,8 @@ CASES = [
     ("Rollover.Undo", "io.yeard.Rollover.Undo", {"school": "school-a", "reason": "permission test"}, "school-a"),
     ("Rollover.List", "io.yeard.Rollover.List", {"school": "school-a"}, "school-a"),
     ("Rollover.List(school-b)", "io.yeard.Rollover.List", {"school": "school-b"}, "school-b"),
+    ("Backup.Create", "io.yeard.Backup.Create", {}, "*"),
+    ("Backup.List", "io.yeard.Backup.List", {}, "*"),
     ("Registry.IssueOrder", "io.yeard.Registry.IssueOrder",
      {"school": "school-a", "orderNo": "1", "orderDate": "2026-09-01", "kind": "enrollment", "studentId": "S1"},
      "school-a"),

@@ -13,7 +13,7 @@ import pytest
 import varlink
 
 INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.yeard.Audit", "io.yeard.Registry",
-              "io.yeard.Checks", "io.yeard.Rollover"]
+              "io.yeard.Checks", "io.yeard.Rollover", "io.yeard.Backup"]
 
 # Reply types, in Varlink notation: "?T" may be absent or null, "[]T" is an array, other names are types below.
 TYPES = {

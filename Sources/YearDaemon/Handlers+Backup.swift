@@ -1,0 +1,59 @@
+import Foundation
+import YearCore
+import YearProtocol
+import YearStore
+
+extension Handlers {
+    /// The routes of `io.yeard.Backup`.
+    func backupRoutes() -> [(String, Dispatcher.Route)] {
+        [
+            Dispatcher.route("io.yeard.Backup.Create", createBackup),
+            Dispatcher.route("io.yeard.Backup.List", listBackups),
+        ]
+    }
+
+    /// `STATE_DIR/backups`.
+    var backupDirectory: String {
+        (state.configuration.stateDirectory as NSString).appendingPathComponent("backups")
+    }
+
+    /// Writes a verified backup named `name` into the backups directory. Copying a region's database takes a
+    /// while: it runs on a thread of its own, not on one of the few that serve the socket.
+    func writeBackup(name: String) async throws -> BackupFile {
+        let database = state.database
+        let directory = backupDirectory
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try database.backup(into: directory, name: name) }) }.start()
+        }
+    }
+
+    func createBackup(_ parameters: NoParameters, _ context: CallContext) async throws -> BackupCreateReply {
+        let stamp = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.omitted)
+            .time(includingFractionalSeconds: false).timeSeparator(.omitted).dateTimeSeparator(.standard)
+            .format(context.now).replacingOccurrences(of: "T", with: "-").replacingOccurrences(of: "Z", with: "")
+        let backup = try await writeBackup(name: "yeard-\(stamp)")
+        try await state.database.recordBackup(
+            backup, caller: context.caller, role: Role.admin.rawValue, now: context.now)
+        try state.database.pruneBackups(in: backupDirectory, prefix: "yeard-", keep: state.configuration.backupsKept)
+        return BackupCreateReply(backup: Self.info(path: backup.path), seconds: backup.seconds)
+    }
+
+    func listBackups(_ parameters: NoParameters, _ context: CallContext) async throws -> BackupListReply {
+        let directory = backupDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let backups = names.filter { $0.hasSuffix(".sqlite") }.map {
+            Self.info(path: (directory as NSString).appendingPathComponent($0))
+        }
+        return BackupListReply(backups: backups.sorted { ($0.createdAt, $0.name) > ($1.createdAt, $1.name) })
+    }
+
+    /// A backup file as the wire shows it.
+    static func info(path: String) -> BackupInfo {
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+        let modified = attributes[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+        return BackupInfo(
+            name: (path as NSString).lastPathComponent, path: path,
+            bytes: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+            createdAt: Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(modified))
+    }
+}
