@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "yeard",
             dependencies: [
-                "YearDaemon", "YearProtocol",
+                "YearDaemon", "YearProtocol", "YearStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import YearCore
 import YearDaemon
 import YearProtocol
+import YearStore
 
 /// `yeard`: the academic-year lifecycle daemon.
 @main
@@ -14,7 +16,7 @@ struct YeardCommand: AsyncParsableCommand {
             Runs in the foreground (systemd Type=notify). Try it:  yeard --demo ./demo
             Then, in another terminal:  yearctl --socket ./demo/control.sock status
             """,
-        version: Daemon.version)
+        version: Daemon.version, subcommands: [Restore.self])
 
     @Option(name: .long, help: "The configuration file.")
     var config: String?
@@ -83,6 +85,70 @@ struct YeardCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("yeard: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+}
+
+/// `yeard restore FILE`: puts a backup in place of the database, with the daemon stopped.
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replace the database by a backup (stop yeard first); the current database is kept beside it.",
+        discussion: """
+            The backup must pass integrity_check and foreign_key_check and come from this yeard or an older one.
+            The database it replaces is kept as yeard.sqlite.before-restore-STAMP in the state directory.
+            """)
+
+    @Argument(help: "The backup file (see 'yearctl backup list').") var file: String
+    /// `--config` and `--state-dir` are yeard's own (`yeard restore FILE --config C` or `yeard --config C restore FILE`).
+    @ParentCommand var yeard: YeardCommand
+
+    func run() throws {
+        var configuration = DaemonConfiguration()
+        if let config = yeard.config {
+            do {
+                configuration = try DaemonConfiguration.load(path: config)
+            } catch let error as ConfigurationError {
+                FileHandle.standardError.write(Data((error.description + "\nyeard: nothing restored\n").utf8))
+                throw ExitCode(1)
+            }
+        }
+        ConfigurationOverrides(stateDirectory: yeard.stateDir, socketPath: yeard.socket).apply(to: &configuration)
+        // A running daemon answers on its socket: restoring under it would lose what it writes next.
+        if Self.answers(socket: configuration.socketPath) {
+            FileHandle.standardError.write(
+                Data(
+                    ("yeard: yeard is running (\(configuration.socketPath) answers): stop it first "
+                        + "(systemctl stop yeard), then restore; nothing restored\n").utf8))
+            throw ExitCode(1)
+        }
+        do {
+            let outcome = try YearDatabase.restore(
+                from: (file as NSString).standardizingPath, to: configuration.databasePath)
+            print(
+                "Restored \(file) into \(configuration.databasePath) (\(outcome.migrations.count) migrations); "
+                    + (outcome.keptPrevious.map { "the previous database is kept as \($0)" } ?? "there was none"))
+        } catch let error as YearError {
+            FileHandle.standardError.write(Data("yeard: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Whether something accepts connections on the Unix socket at `path`.
+    static func answers(socket path: String) -> Bool {
+        let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
         }
     }
 }

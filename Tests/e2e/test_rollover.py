@@ -6,7 +6,6 @@ two-person again and brings the old year back as closing."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 from conftest import parse_json
@@ -162,26 +161,3 @@ def test_all_schools_plan_request_and_summary(daemon):
     rc, out, err = d.yearctl("yeard-auditor", "rollover", "list", "--all-schools")
     assert rc == 0 and "2027/2028 open" in out and "into 2027/2028, applied" in out and "no years" in out, (out, err)
 
-
-def test_backup_create_and_list(daemon):
-    d = daemon(extra="[backup]\nkeep = 2\n")
-    rc, out, err = d.yearctl("yeard-teacher", "backup", "create")
-    assert rc == 3, (out, err)
-    written = []
-    for _ in range(3):
-        rc, out, err = d.yearctl("yeard-admin", "backup", "create", "--json")
-        assert rc == 0, (out, err)
-        written.append(parse_json(out)["backup"])
-        time.sleep(1.05)  # names carry the second they were written in
-    directory = Path(d.dir) / "backups"
-    assert directory.stat().st_mode & 0o777 == 0o700
-    with sqlite3.connect(f"file:{written[-1]['path']}?mode=ro", uri=True) as copy:
-        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert copy.execute("SELECT count(*) FROM school").fetchone()[0] == 2
-    # keep = 2: the oldest went; the auditor sees the two newest, newest first.
-    rc, out, err = d.yearctl("yeard-auditor", "backup", "list", "--json")
-    assert rc == 0, (out, err)
-    assert [b["name"] for b in parse_json(out)["backups"]] == [written[2]["name"], written[1]["name"]]
-    assert sorted(p.name for p in directory.iterdir()) == sorted([written[1]["name"], written[2]["name"]])
-    rc, out, _ = d.yearctl("yeard-auditor", "audit", "list", "--json")
-    assert sum(1 for e in parse_json(out)["entries"] if e["action"] == "backup.create") == 3

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import YearCore
+
+/// What a restore did.
+public struct RestoreOutcome: Sendable, Equatable {
+    /// Where the database that was replaced was kept (nil: there was none).
+    public var keptPrevious: String?
+    /// The migrations the restored file has.
+    public var migrations: [String]
+}
+
+extension YearDatabase {
+    /// Replaces the database at `databasePath` by the backup `source`, with the daemon stopped. The backup is first
+    /// copied beside the database and checked there (`integrity_check`, `foreign_key_check`, and only migrations
+    /// this yeard knows: a file written by a newer one is refused); then the current database is checkpointed and
+    /// kept as `yeard.sqlite.before-restore-STAMP`, and the copy renamed into place (fsynced, directory too). A
+    /// refused file changes nothing.
+    public static func restore(from source: String, to databasePath: String, now: Date = Date()) throws
+        -> RestoreOutcome
+    {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: source) else {
+            throw YearError.invalidParameter(field: "FILE", reason: "\(source) does not exist")
+        }
+        let directory = (databasePath as NSString).deletingLastPathComponent
+        let staged = databasePath + ".restoring"
+        func cleanUp() {
+            for path in [staged, staged + "-wal", staged + "-shm", staged + "-journal"] {
+                try? manager.removeItem(atPath: path)
+            }
+        }
+        cleanUp()
+        let migrations: [String]
+        do {
+            try manager.copyItem(atPath: source, toPath: staged)
+            let copy = try DatabaseQueue(path: staged)
+            migrations = try copy.read { db -> [String] in
+                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                guard integrity == ["ok"] else {
+                    throw YearError.invalidParameter(
+                        field: "FILE",
+                        reason: "\(source) fails integrity_check (\(integrity.prefix(3).joined(separator: "; "))): "
+                            + "it is not restored; pick another backup ('yearctl backup list')")
+                }
+                guard try db.tableExists("school"), try db.tableExists("grdb_migrations") else {
+                    throw YearError.invalidParameter(field: "FILE", reason: "\(source) is not a yeard database")
+                }
+                let dangling = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+                guard dangling.isEmpty else {
+                    throw YearError.invalidParameter(
+                        field: "FILE", reason: "\(source) has \(dangling.count) row(s) whose references are broken")
+                }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            }
+            try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+            try copy.close()
+            let known = Set(Migrations.migrator().migrations)
+            if let unknown = migrations.first(where: { !known.contains($0) }) {
+                throw YearError.invalidParameter(
+                    field: "FILE",
+                    reason: "\(source) was written by a newer yeard (its migration \(unknown) is unknown to this one); "
+                        + "restore it with that version or newer")
+            }
+            try fsync(path: staged)
+        } catch {
+            cleanUp()
+            if let refusal = error as? YearError { throw refusal }
+            throw YearError.invalidParameter(
+                field: "FILE", reason: "\(source) could not be read as a database (\(error)); nothing restored")
+        }
+        var kept: String?
+        if manager.fileExists(atPath: databasePath) {
+            // Whatever the last run left in the WAL goes into the file kept, so that nothing is lost with it.
+            let current = try DatabaseQueue(path: databasePath)
+            try current.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try current.close()
+            let stamp = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.omitted)
+                .time(includingFractionalSeconds: false).timeSeparator(.omitted).format(now)
+            let keep = databasePath + ".before-restore-" + stamp
+            guard rename(databasePath, keep) == 0 else {
+                cleanUp()
+                throw YearError.internalFailure(
+                    reason: "cannot keep the current database as \(keep): \(String(cString: strerror(errno)))")
+            }
+            for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: databasePath + suffix) }
+            kept = keep
+        }
+        guard rename(staged, databasePath) == 0 else {
+            throw YearError.internalFailure(
+                reason: "cannot move the restored copy into place: \(String(cString: strerror(errno))); the previous "
+                    + "database is \(kept ?? "absent")")
+        }
+        try fsync(path: directory)
+        return RestoreOutcome(keptPrevious: kept, migrations: migrations)
+    }
+}
