@@ -16,10 +16,10 @@ extension YearDatabase {
     /// `PRAGMA integrity_check`, is fsynced and renamed into place (and the directory fsynced), so a crash leaves
     /// either no backup or a whole one. One backup runs at a time; older ones are pruned by `pruneBackups`.
     public func backup(into directory: String, name: String) throws -> BackupFile {
-        try backupLock.withLock { _ in try writeBackup(into: directory, name: name) }
+        try backupLock.withLock { _ in try Self.backup(pool: pool, into: directory, name: name) }
     }
 
-    private func writeBackup(into directory: String, name: String) throws -> BackupFile {
+    static func backup(pool: DatabasePool, into directory: String, name: String) throws -> BackupFile {
         let started = ContinuousClock.now
         let manager = FileManager.default
         // The copies hold the same personal data as the database: the directory is the daemon's alone.
@@ -63,14 +63,16 @@ extension YearDatabase {
     /// Keeps the newest `keep` backups in `directory` whose names start with `prefix` (names sort by age), and
     /// removes copies a crash left half-written.
     public func pruneBackups(in directory: String, prefix: String, keep: Int) throws {
-        try backupLock.withLock { _ in
-            let manager = FileManager.default
-            let names = try manager.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(prefix) }
-            let stale = names.filter { $0.hasSuffix(".partial") }
-            let kept = names.filter { $0.hasSuffix(".sqlite") }.sorted()
-            for old in stale + kept.dropLast(max(keep, 1)) {
-                try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(old))
-            }
+        try backupLock.withLock { _ in try Self.prune(directory: directory, prefix: prefix, keep: keep) }
+    }
+
+    static func prune(directory: String, prefix: String, keep: Int) throws {
+        let manager = FileManager.default
+        let names = try manager.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(prefix) }
+        let stale = names.filter { $0.hasSuffix(".partial") }
+        let kept = names.filter { $0.hasSuffix(".sqlite") }.sorted()
+        for old in stale + kept.dropLast(max(keep, 1)) {
+            try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(old))
         }
     }
 

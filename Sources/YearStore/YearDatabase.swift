@@ -39,8 +39,30 @@ public final class YearDatabase: Sendable {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        try Migrations.migrator().migrate(pool)
         self.table = table
+        try Self.upgrade(pool: pool, path: path)
+    }
+
+    /// Migrates the database to this yeard's schema. A database written by a newer yeard (a migration this one does
+    /// not know) is refused before anything is written to it; one written by an older yeard is backed up first
+    /// (`backups/before-upgrade-LAST.sqlite` beside it, the newest three kept), then migrated.
+    static func upgrade(pool: DatabasePool, path: String) throws {
+        let migrator = Migrations.migrator()
+        let (applied, superseded) = try pool.read { db in
+            (try migrator.appliedIdentifiers(db), try migrator.hasBeenSuperseded(db))
+        }
+        if superseded {
+            throw DatabaseVersionError(
+                path: path, unknown: applied.subtracting(migrator.migrations).sorted())
+        }
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        if !applied.isEmpty && !pending.isEmpty {
+            let directory = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("backups")
+            let last = migrator.migrations.last { applied.contains($0) } ?? "unknown"
+            _ = try Self.backup(pool: pool, into: directory, name: "before-upgrade-\(last)")
+            try? Self.prune(directory: directory, prefix: "before-upgrade-", keep: 3)
+        }
+        try migrator.migrate(pool)
     }
 
     /// Runs `body` in a write transaction; every write of the store goes through here.
@@ -88,5 +110,18 @@ enum StoredTime {
 
     static func date(_ text: String) -> Date {
         (try? style.parse(text)) ?? Date(timeIntervalSince1970: 0)
+    }
+}
+
+/// The database was written by a newer yeard: it is not opened (nor changed).
+public struct DatabaseVersionError: Error, CustomStringConvertible {
+    /// The database and the migrations it has that this yeard does not know.
+    public var path: String, unknown: [String]
+
+    /// One sentence: what and what to do.
+    public var description: String {
+        "the database \(path) was written by a newer yeard (its migrations \(unknown.joined(separator: ", ")) are "
+            + "unknown to this one); it was not opened: run that version or newer, or restore a backup of this "
+            + "version with 'yeard restore FILE'"
     }
 }

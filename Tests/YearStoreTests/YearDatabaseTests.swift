@@ -53,6 +53,44 @@ struct YearDatabaseTests {
                         + "VALUES ('s', 'G2', 'nobody', 'А', 'Б')")
             }
         }
+        // The older database was backed up, as it was, before it was migrated.
+        let backup = directory.appendingPathComponent(
+            "backups/before-upgrade-2026-11-29-registry-people-classes-enrollments.sqlite"
+        ).path
+        let copy = try DatabaseQueue(path: backup)
+        let (integrity, migrations, students) = try await copy.read { db in
+            (
+                try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM student")
+            )
+        }
+        #expect(integrity == ["ok"] && migrations == 2 && students == 1)
+    }
+
+    @Test("a database written by a newer yeard is refused, named, and left as it was")
+    func newerDatabaseRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-new-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("yeard.sqlite").path
+        do {
+            let database = try YearDatabase(path: path)
+            try await database.pool.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('2099-01-01-from-the-future')")
+            }
+            try database.close()
+        }
+        do {
+            _ = try YearDatabase(path: path)
+            Issue.record("a newer database was opened")
+        } catch let error as DatabaseVersionError {
+            #expect(error.unknown == ["2099-01-01-from-the-future"])
+            #expect(error.description.contains("written by a newer yeard"))
+        }
+        let queue = try DatabaseQueue(path: path)
+        let applied = try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") }
+        #expect(applied == 6, "five migrations of this yeard and the newer one's")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("backups").path))
     }
 
     @Test("a year is created open with the school's default dates; a second with the same label is refused")
