@@ -11,6 +11,22 @@ public struct RestoreOutcome: Sendable, Equatable {
 }
 
 extension YearDatabase {
+    /// Whether some process has the database at `path` open: every SQLite connection to a WAL database holds a read
+    /// lock on the "DMS" byte (offset 128) of its `-shm` file for as long as it is open (SQLite's unix VFS), so a
+    /// write lock there would be refused. Asked with F_GETLK, which takes no lock itself.
+    public static func inUse(path: String) -> Bool {
+        let descriptor = Glibc.open(path + "-shm", O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        var probe = flock()
+        probe.l_type = Int16(F_WRLCK)
+        probe.l_whence = Int16(SEEK_SET)
+        probe.l_start = 128
+        probe.l_len = 1
+        guard fcntl(descriptor, F_GETLK, &probe) == 0 else { return false }
+        return probe.l_type != Int16(F_UNLCK)
+    }
+
     /// Replaces the database at `databasePath` by the backup `source`, with the daemon stopped. The backup is first
     /// copied beside the database and checked there (`integrity_check`, `foreign_key_check`, and only migrations
     /// this yeard knows: a file written by a newer one is refused); then the current database is checkpointed and

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import YearCore
 import YearDaemon
 import YearProtocol
@@ -113,12 +112,13 @@ struct Restore: ParsableCommand {
             }
         }
         ConfigurationOverrides(stateDirectory: yeard.stateDir, socketPath: yeard.socket).apply(to: &configuration)
-        // A running daemon answers on its socket: restoring under it would lose what it writes next.
-        if Self.answers(socket: configuration.socketPath) {
+        // A process with the database open (a running yeard) would go on writing into the file it has open:
+        // refuse. Asked of the database's own lock, not the socket, which systemd may hold and would start yeard on.
+        if YearDatabase.inUse(path: configuration.databasePath) {
             FileHandle.standardError.write(
                 Data(
-                    ("yeard: yeard is running (\(configuration.socketPath) answers): stop it first "
-                        + "(systemctl stop yeard), then restore; nothing restored\n").utf8))
+                    ("yeard: the database \(configuration.databasePath) is open in another process (yeard is "
+                        + "running?): stop it first (systemctl stop yeard), then restore; nothing restored\n").utf8))
             throw ExitCode(1)
         }
         do {
@@ -130,25 +130,6 @@ struct Restore: ParsableCommand {
         } catch let error as YearError {
             FileHandle.standardError.write(Data("yeard: \(error.description)\n".utf8))
             throw ExitCode(1)
-        }
-    }
-
-    /// Whether something accepts connections on the Unix socket at `path`.
-    static func answers(socket path: String) -> Bool {
-        let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { Glibc.close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
-        }
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
         }
     }
 }

@@ -48,7 +48,7 @@ def test_restore_puts_a_backup_back_and_refuses_what_it_must(daemon):
     yeard = str(wait_for_binary(YEARD))
     # While the daemon runs, nothing is restored.
     result = run_binary([yeard, "restore", backup, "--config", str(d.config_path)])
-    assert result.returncode == 1 and "yeard is running" in result.stderr, result
+    assert result.returncode == 1 and "is open in another process" in result.stderr, result
     assert d.stop() == 0
     database = Path(d.dir) / "yeard.sqlite"
     # A damaged file is refused and the database stays as it was.
