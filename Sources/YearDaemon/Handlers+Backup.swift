@@ -28,10 +28,7 @@ extension Handlers {
     }
 
     func createBackup(_ parameters: NoParameters, _ context: CallContext) async throws -> BackupCreateReply {
-        let stamp = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.omitted)
-            .time(includingFractionalSeconds: false).timeSeparator(.omitted).dateTimeSeparator(.standard)
-            .format(context.now).replacingOccurrences(of: "T", with: "-").replacingOccurrences(of: "Z", with: "")
-        let backup = try await writeBackup(name: "yeard-\(stamp)")
+        let backup = try await writeBackup(name: "yeard-\(StoredTime.fileStamp(context.now))")
         try await state.database.recordBackup(
             backup, caller: context.caller, role: Role.admin.rawValue, now: context.now)
         try state.database.pruneBackups(in: backupDirectory, prefix: "yeard-", keep: state.configuration.backupsKept)

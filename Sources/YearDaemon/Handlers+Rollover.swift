@@ -34,13 +34,8 @@ extension Handlers {
                 field: "year",
                 reason: "year \(year.label) is \(year.state.rawValue): a rollover is planned from in_progress on")
         }
-        let input = try await state.database.rolloverInput(
-            of: year, settings: state.configuration.rolloverSettings)
-        guard let plan = RolloverPlan(input) else {
-            throw YearError.invalidParameter(
-                field: "year", reason: "the school's calendar gives no dates for the year after \(year.label)")
-        }
-        return RolloverPlanReply(plan)
+        return RolloverPlanReply(
+            try await state.database.rolloverPlan(of: year, settings: state.configuration.rolloverSettings))
     }
 
     func rolloverMap(_ parameters: RolloverMapParameters, _ context: CallContext) async throws -> RolloverMapReply {

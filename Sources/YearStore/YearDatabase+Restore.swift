@@ -48,10 +48,11 @@ extension YearDatabase {
         }
         cleanUp()
         let migrations: [String]
+        let unknown: [String]
         do {
             try manager.copyItem(atPath: source, toPath: staged)
             let copy = try DatabaseQueue(path: staged)
-            migrations = try copy.read { db -> [String] in
+            (migrations, unknown) = try copy.read { db -> ([String], [String]) in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                 guard integrity == ["ok"] else {
                     throw YearError.invalidParameter(
@@ -67,15 +68,17 @@ extension YearDatabase {
                     throw YearError.invalidParameter(
                         field: "FILE", reason: "\(source) has \(dangling.count) row(s) whose references are broken")
                 }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                return (
+                    try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                    try unknownMigrations(in: db)
+                )
             }
             try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
-            let known = Set(Migrations.migrator().migrations)
-            if let unknown = migrations.first(where: { !known.contains($0) }) {
+            if let newer = unknown.first {
                 throw YearError.invalidParameter(
                     field: "FILE",
-                    reason: "\(source) was written by a newer yeard (its migration \(unknown) is unknown to this one); "
+                    reason: "\(source) was written by a newer yeard (its migration \(newer) is unknown to this one); "
                         + "restore it with that version or newer")
             }
             try fsync(path: staged)
@@ -91,9 +94,7 @@ extension YearDatabase {
             let current = try DatabaseQueue(path: databasePath)
             try current.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try current.close()
-            let stamp = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.omitted)
-                .time(includingFractionalSeconds: false).timeSeparator(.omitted).format(now)
-            let keep = databasePath + ".before-restore-" + stamp
+            let keep = databasePath + ".before-restore-" + StoredTime.fileStamp(now)
             guard rename(databasePath, keep) == 0 else {
                 cleanUp()
                 throw YearError.internalFailure(

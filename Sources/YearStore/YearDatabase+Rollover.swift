@@ -48,9 +48,7 @@ extension YearDatabase {
                 outcome: (row["outcome"] as String?).flatMap(PromotionOutcome.init(rawValue:)),
                 debts: row["debts"], deadline: row["deadline"], targetClass: row["target_class"])
         }
-        let overrides = try Row.fetchAll(
-            db, sql: "SELECT from_class, to_class FROM rollover_override WHERE year_id = ?", arguments: [year.id]
-        ).reduce(into: [String: String]()) { $0[$1["from_class"]] = $1["to_class"] }
+        let overrides = try rolloverOverrides(of: year.id, in: db)
         let applications = try Row.fetchAll(
             db,
             sql: """
@@ -107,6 +105,11 @@ extension YearDatabase {
             firstGradeCapacity: settings.firstGradeCapacity, orderNumber: settings.orderNumber, carriedData: carried)
     }
 
+    /// The plan of `year`, read in one snapshot (the preview); refused when the calendar gives no next year.
+    public func rolloverPlan(of year: AcademicYear, settings: RolloverSettings) async throws -> RolloverPlan {
+        try await pool.read { db in try Self.rolloverPlan(of: year, settings: settings, in: db) }
+    }
+
     /// The plan of `year` in the caller's transaction; refused when the calendar gives no next year.
     static func rolloverPlan(of year: AcademicYear, settings: RolloverSettings, in db: Database) throws
         -> RolloverPlan
@@ -122,11 +125,13 @@ extension YearDatabase {
 
     /// The class overrides stored with the plan of `year`, by old class.
     public func rolloverOverrides(of year: AcademicYear) async throws -> [String: String] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT from_class, to_class FROM rollover_override WHERE year_id = ?", arguments: [year.id]
-            ).reduce(into: [String: String]()) { $0[$1["from_class"]] = $1["to_class"] }
-        }
+        try await pool.read { db in try Self.rolloverOverrides(of: year.id, in: db) }
+    }
+
+    static func rolloverOverrides(of yearID: Int64, in db: Database) throws -> [String: String] {
+        try Row.fetchAll(
+            db, sql: "SELECT from_class, to_class FROM rollover_override WHERE year_id = ?", arguments: [yearID]
+        ).reduce(into: [String: String]()) { $0[$1["from_class"]] = $1["to_class"] }
     }
 
     /// Stores (or, with `to` nil, removes) the override that sends old class `from` of `year` to class `to` of the

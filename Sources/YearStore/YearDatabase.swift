@@ -48,13 +48,10 @@ public final class YearDatabase: Sendable {
     /// (`backups/before-upgrade-LAST.sqlite` beside it, the newest three kept), then migrated.
     static func upgrade(pool: DatabasePool, path: String) throws {
         let migrator = Migrations.migrator()
-        let (applied, superseded) = try pool.read { db in
-            (try migrator.appliedIdentifiers(db), try migrator.hasBeenSuperseded(db))
+        let (applied, unknown) = try pool.read { db in
+            (try migrator.appliedIdentifiers(db), try Self.unknownMigrations(in: db))
         }
-        if superseded {
-            throw DatabaseVersionError(
-                path: path, unknown: applied.subtracting(migrator.migrations).sorted())
-        }
+        if !unknown.isEmpty { throw DatabaseVersionError(path: path, unknown: unknown) }
         let pending = migrator.migrations.filter { !applied.contains($0) }
         if !applied.isEmpty && !pending.isEmpty {
             let directory = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("backups")
@@ -63,6 +60,12 @@ public final class YearDatabase: Sendable {
             try? Self.prune(directory: directory, prefix: "before-upgrade-", keep: 3)
         }
         try migrator.migrate(pool)
+    }
+
+    /// The migrations `db` has that this yeard does not know (a newer yeard wrote it), sorted.
+    static func unknownMigrations(in db: Database) throws -> [String] {
+        let migrator = Migrations.migrator()
+        return try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
     }
 
     /// Runs `body` in a write transaction; every write of the store goes through here.
@@ -103,13 +106,22 @@ public final class YearDatabase: Sendable {
 }
 
 /// Text forms of times, as stored: ISO 8601 in UTC with milliseconds, so that they sort as text.
-enum StoredTime {
+public enum StoredTime {
     static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func text(_ date: Date) -> String { style.format(date) }
 
     static func date(_ text: String) -> Date {
         (try? style.parse(text)) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// A time in file names (backups, a restored database kept): `20261129-114642`, UTC, sorting by time.
+    public static func fileStamp(_ date: Date) -> String {
+        date.formatted(
+            Date.VerbatimFormatStyle(
+                format:
+                    "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)-\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
+                timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
     }
 }
 
