@@ -46,10 +46,15 @@ struct HousekeepingService: Service {
         state.uploads.expire(olderThan: 3600)
         do {
             let expired = try await state.database.expireRequests()
-            if expired > 0 { logger.notice("requests expired", metadata: ["count": "\(expired)"]) }
+            if expired > 0 {
+                logger.event(
+                    .requestsExpired, "\(expired) requests expired", EventFields(action: "request.expire"),
+                    metadata: ["count": "\(expired)"])
+            }
             if writeHead, let head = try await state.database.auditHead() {
-                logger.info(
-                    "audit head", metadata: ["audit_seq": "\(head.sequence)", "audit_head": "\(head.hash)"])
+                logger.event(
+                    .auditHead, "audit head \(head.sequence): \(head.hash)", level: .info,
+                    metadata: ["audit_seq": "\(head.sequence)", "audit_head": "\(head.hash)"])
             }
         } catch {
             logger.error("housekeeping failed", metadata: ["error": "\(error)"])
@@ -62,14 +67,17 @@ struct HousekeepingService: Service {
 struct ReadinessService: Service {
     let logger: Logger
     let statusLine: @Sendable () async -> String
+    /// Called once READY=1 is sent.
+    let onReady: @Sendable () -> Void
     let metadata: Logger.Metadata
 
     func run() async throws {
         Systemd.notify("READY=1\nSTATUS=\(await statusLine())")
-        logger.notice("yeard ready", metadata: metadata)
+        logger.event(.started, "yeard ready", metadata: metadata)
+        onReady()
         try? await gracefulShutdown()
         Systemd.notify("STOPPING=1\nSTATUS=stopping: finishing calls in flight")
-        logger.notice("yeard stopping")
+        logger.event(.stopping, "yeard stopping")
     }
 }
 
@@ -130,14 +138,16 @@ struct ReloadService: Service {
                 }
             }
             logLevel.value = configuration.logLevel
-            logger.notice(
-                "configuration reloaded",
+            logger.event(
+                .reloaded, "configuration reloaded from \(path)",
                 metadata: [
                     "schools": "\(configuration.schools.count)", "grants": "\(configuration.policy.grants.count)",
                 ])
             Systemd.notify("STATUS=\(await statusLine())")
         } catch {
-            logger.error("configuration refused, the one in force stays: \(error)")
+            logger.event(
+                .reloadRefused, "configuration refused, the one in force stays: \(error)", level: .error,
+                metadata: ["path": "\(path)"])
             Systemd.notify("STATUS=reload refused: configuration has errors; \(await statusLine())")
         }
     }

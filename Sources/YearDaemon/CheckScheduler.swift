@@ -12,6 +12,27 @@ protocol SchedulerClock: Sendable {
     func sleep(until deadline: Date) async throws
 }
 
+/// Until a graceful shutdown: sleeps on `clock` until the earliest of `fires(after: now)` and runs `due` with the
+/// jobs due at that instant, read again after the sleep (a reload may have changed them); wakes at least every
+/// `recheck` seconds to read them anew. Fires that pass while `due` runs are not queued.
+func runOnSchedule<Job: Sendable>(
+    clock: any SchedulerClock, recheck: TimeInterval, fires: (Date) -> [(job: Job, fire: Date)],
+    due: ([Job]) async -> Void
+) async {
+    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        let now = clock.now()
+        let first = fires(now).map(\.fire).min()
+        let wake = min(first ?? .distantFuture, now.addingTimeInterval(recheck))
+        do {
+            try await cancelWhenGracefulShutdown { try await clock.sleep(until: wake) }
+        } catch {
+            return
+        }
+        guard let first, wake >= first else { continue }
+        await due(fires(first.addingTimeInterval(-1)).filter { $0.fire == first }.map(\.job))
+    }
+}
+
 /// The wall clock.
 struct SystemSchedulerClock: SchedulerClock {
     func now() -> Date { Date() }
@@ -40,24 +61,11 @@ struct CheckSchedulerService: Service {
 
     func run() async throws {
         await catchUp()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let now = clock.now()
-            let first = nextFires(after: now).map(\.fire).min()
-            let wake = min(first ?? .distantFuture, now.addingTimeInterval(recheck))
-            do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(until: wake) }
-            } catch {
-                return
-            }
-            // The schools due are read from the configuration in force now, not from the one before the sleep.
-            guard let first, wake >= first else { continue }
-            await runChecks(
-                schools: nextFires(after: first.addingTimeInterval(-1)).filter { $0.fire == first }.map(\.school))
-        }
+        await runOnSchedule(clock: clock, recheck: recheck, fires: nextFires) { await runChecks(schools: $0) }
     }
 
     /// The next fire time of each scheduled school after `instant`.
-    func nextFires(after instant: Date) -> [(school: String, fire: Date)] {
+    func nextFires(after instant: Date) -> [(job: String, fire: Date)] {
         let configuration = state.configuration
         return configuration.schools.compactMap { school in
             guard let schedule = configuration.checkSchedules[school.id],
@@ -114,14 +122,7 @@ struct CheckSchedulerService: Service {
             let run = try await state.database.runChecks(
                 school: school, year: year, settings: configuration.checkSettings, cause: .schedule, caller: nil,
                 keep: configuration.checkRunsKept, now: clock.now())
-            state.checked(run)
-            logger.notice(
-                "scheduled checks finished",
-                metadata: [
-                    "school": "\(school)", "year": "\(year.label)", "run": "\(run.id)",
-                    "errors": "\(run.count(.error))", "warnings": "\(run.count(.warning))",
-                    "duration_ms": "\(Int(run.finishedAt.timeIntervalSince(run.startedAt) * 1000))",
-                ])
+            state.checked(run, by: nil)
             await afterRun(run)
         } catch {
             logger.error("scheduled checks failed", metadata: ["school": "\(school)", "error": "\(error)"])

@@ -62,35 +62,37 @@ public enum Daemon {
         try await database.applyConfiguredSchools(configuration.schools, grants: configuration.grantsRecord)
         if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
         let zones = Dictionary(uniqueKeysWithValues: configuration.schools.map { ($0.id, $0.timeZone) })
-        let statusLine: @Sendable () async -> String = { await Self.statusLine(database: database, zones: zones) }
+        let stateBox = StateBox()
+        let statusLine: @Sendable () async -> String = {
+            let line = await Self.statusLine(database: database, zones: zones)
+            guard let part = stateBox.state?.maintenance.withLockedValue({ $0.statusPart }) else { return line }
+            return line + "; " + part
+        }
         let uploads = try UploadStore(directory: configuration.stateDirectory + "/uploads")
         let metrics = MetricsFile(database: database, logger: logger)
-        let stateBox = StateBox()
         // The metrics file is rewritten after every run of checks and every transition (and once at start-up).
         let refreshMetrics: @Sendable () -> Void = {
-            guard let configuration = stateBox.state?.configuration, let path = configuration.metricsFile else {
-                return
-            }
+            guard let state = stateBox.state, let path = state.configuration.metricsFile else { return }
+            let configuration = state.configuration
             Task {
                 await metrics.write(
-                    to: path, settings: configuration.checkSettings, schools: configuration.schools.map(\.id))
+                    to: path, settings: configuration.checkSettings, schools: configuration.schools.map(\.id),
+                    maintenance: { state.maintenance.withLockedValue { $0 } })
             }
         }
         let state = DaemonState(
             database: database, uploads: uploads, configuration: configuration, version: version,
-            onTransition: { outcome in
-                logger.notice(
-                    "year moved",
-                    metadata: [
-                        "school": "\(outcome.year.school)", "year": "\(outcome.year.label)",
-                        "state": "\(outcome.year.state.rawValue)", "request": "\(outcome.request.id)",
-                        "audit_head": "\(outcome.auditHead)",
-                    ])
+            logger: logger,
+            onTransition: { _ in
                 Task { Systemd.notify("STATUS=\(await statusLine())") }
                 refreshMetrics()
             },
             onChecked: { _ in
                 // Computing the line costs a look at every school: only when a service manager listens.
+                if Systemd.isSupervised { Task { Systemd.notify("STATUS=\(await statusLine())") } }
+                refreshMetrics()
+            },
+            onMaintained: {
                 if Systemd.isSupervised { Task { Systemd.notify("STATUS=\(await statusLine())") } }
                 refreshMetrics()
             })
@@ -124,9 +126,13 @@ public enum Daemon {
         if let interval = Systemd.watchdogInterval() {
             services.append(WatchdogService(interval: interval, database: database, logger: logger))
         }
+        let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
+        services.append(
+            MaintenanceService(
+                state: state, clock: SystemSchedulerClock(), logger: logger, ready: ready))
         services.append(
             ReadinessService(
-                logger: logger, statusLine: statusLine,
+                logger: logger, statusLine: statusLine, onReady: { readyContinuation.finish() },
                 metadata: [
                     "version": "\(version)", "database": "\(configuration.databasePath)",
                     "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",

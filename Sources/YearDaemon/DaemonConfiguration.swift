@@ -74,6 +74,12 @@ public struct DaemonConfiguration: Sendable {
     public var rolloverBackupsKept = 5
     /// How many backups written on request (`yearctl backup create`) are kept (`[backup] keep`).
     public var backupsKept = 7
+    /// When a backup is written by itself (`[backup] schedule`); nil: only on request. Counted with `backupsKept`.
+    public var backupSchedule: CronSchedule? = try? CronSchedule("30 2 * * *")
+    /// When `PRAGMA integrity_check` and `foreign_key_check` run by themselves (`[backup] integrity_check_schedule`).
+    public var integrityCheckSchedule: CronSchedule? = try? CronSchedule("15 3 * * sun")
+    /// The time zone the two schedules above are read in (`[backup] time_zone`).
+    public var maintenanceTimeZone = "UTC"
 
     /// The grants as canonical JSON, for the audit log.
     public var grantsRecord: JSONValue {
@@ -220,8 +226,28 @@ struct ConfigurationReader {
         }
         if let value = root["backup"] {
             if let backup = value.table {
-                checkKeys(backup, allowed: ["keep"], path: "backup")
+                checkKeys(
+                    backup, allowed: ["keep", "schedule", "integrity_check_schedule", "time_zone"], path: "backup")
                 if let keep = int(backup, "keep", "backup", in: 1...1000) { configuration.backupsKept = keep }
+                for (key, keyPath) in [
+                    ("schedule", \DaemonConfiguration.backupSchedule),
+                    ("integrity_check_schedule", \DaemonConfiguration.integrityCheckSchedule),
+                ] {
+                    guard let text = string(backup, key, "backup") else { continue }
+                    // "" turns the schedule off.
+                    do {
+                        configuration[keyPath: keyPath] = text.isEmpty ? nil : try CronSchedule(text)
+                    } catch {
+                        issue("backup.\(key)", "'\(key)': \(error)")
+                    }
+                }
+                if let zone = string(backup, "time_zone", "backup") {
+                    if TimeZone(identifier: zone) == nil {
+                        issue("backup.time_zone", "unknown time zone '\(zone)'")
+                    } else {
+                        configuration.maintenanceTimeZone = zone
+                    }
+                }
             } else {
                 issue("backup", "[backup] must be a table")
             }

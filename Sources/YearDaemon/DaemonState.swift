@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import YearCore
 import YearProtocol
@@ -11,26 +12,73 @@ final class DaemonState: Sendable {
     let uploads: UploadStore
     let started: Date
     let version: String
+    /// Where handlers write the journal's events (`JournalEvent`).
+    let logger: Logger
     private let current: NIOLockedValueBox<DaemonConfiguration>
     private let onTransition: @Sendable (ApprovalOutcome) -> Void
     private let onChecked: @Sendable (CheckRun) -> Void
+    private let onMaintained: @Sendable () -> Void
 
     init(
         database: YearDatabase, uploads: UploadStore, configuration: DaemonConfiguration, version: String,
-        started: Date = Date(), onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in },
-        onChecked: @escaping @Sendable (CheckRun) -> Void = { _ in }
+        started: Date = Date(), logger: Logger = Logger(label: "yeard"),
+        onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in },
+        onChecked: @escaping @Sendable (CheckRun) -> Void = { _ in },
+        onMaintained: @escaping @Sendable () -> Void = {}
     ) {
         self.database = database
         self.uploads = uploads
         self.started = started
         self.version = version
+        self.logger = logger
         self.onTransition = onTransition
         self.onChecked = onChecked
+        self.onMaintained = onMaintained
         current = NIOLockedValueBox(configuration)
     }
 
     /// Called after a transition was executed and committed.
     func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
+
+    /// What the database's upkeep last found and did (`MaintenanceService`, backups).
+    let maintenance = NIOLockedValueBox(MaintenanceStatus())
+
+    /// `STATE_DIR/backups`.
+    var backupDirectory: String {
+        (configuration.stateDirectory as NSString).appendingPathComponent("backups")
+    }
+
+    /// Writes a verified backup named `name` into the backups directory. Copying a region's database takes a
+    /// while: it runs on a thread of its own, not on one of the few that serve the socket.
+    func writeBackup(name: String) async throws -> BackupFile {
+        let database = database
+        let directory = backupDirectory
+        let file = try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try database.backup(into: directory, name: name) }) }.start()
+        }
+        maintenance.withLockedValue {
+            $0.backup = file
+            $0.backupAt = Date()
+        }
+        maintained()
+        return file
+    }
+
+    /// Called after an integrity check or a backup (the STATUS line and the metrics file show them).
+    func maintained() { onMaintained() }
+
+    /// A backup of the rotation of `[backup] keep` (on request or scheduled), audited as `backup.create` by
+    /// `caller` and written to the journal.
+    func backUp(by caller: Caller, role: String, now: Date) async throws -> BackupFile {
+        let file = try await writeBackup(name: "yeard-\(StoredTime.fileStamp(now))")
+        try await database.recordBackup(file, caller: caller, role: role, now: now)
+        try database.pruneBackups(in: backupDirectory, prefix: "yeard-", keep: configuration.backupsKept)
+        logger.event(
+            .backupCreated, "backup written: \(file.path)",
+            EventFields(action: "backup.create", uid: caller == .daemon ? nil : caller.uid),
+            metadata: ["path": "\(file.path)", "bytes": "\(file.bytes)", "seconds": "\(file.seconds)"])
+        return file
+    }
 
     /// The encoded schools of the last Status replies, by the snapshot and names they were made from.
     private let statusFragments = NIOLockedValueBox<[[String]: (snapshot: [SchoolSnapshot], json: Data)]>([:])
@@ -53,11 +101,21 @@ final class DaemonState: Sendable {
     /// The last run of checks of each school, for the status line.
     private let lastRuns = NIOLockedValueBox<[String: CheckRun]>([:])
 
-    /// Called after a run of checks was stored.
-    func checked(_ run: CheckRun) {
+    /// Called after a run of checks was stored (`caller` is nil for a scheduled run): writes its journal event.
+    func checked(_ run: CheckRun, by caller: Caller?) {
         lastRuns.withLockedValue { runs in
             if (runs[run.school]?.id ?? 0) < run.id { runs[run.school] = run }
         }
+        logger.event(
+            .checkRunFinished,
+            "checks of \(run.year.label) at \(run.school) finished (\(run.cause.rawValue)): "
+                + "\(run.count(.error)) errors, \(run.count(.warning)) warnings",
+            EventFields(school: run.school, year: "\(run.year.label)", action: "checks.run", uid: caller?.uid),
+            metadata: [
+                "run": "\(run.id)", "cause": "\(run.cause.rawValue)", "errors": "\(run.count(.error))",
+                "warnings": "\(run.count(.warning))",
+                "duration_ms": "\(Int(run.finishedAt.timeIntervalSince(run.startedAt) * 1000))",
+            ])
         onChecked(run)
     }
 

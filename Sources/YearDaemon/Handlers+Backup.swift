@@ -12,31 +12,13 @@ extension Handlers {
         ]
     }
 
-    /// `STATE_DIR/backups`.
-    var backupDirectory: String {
-        (state.configuration.stateDirectory as NSString).appendingPathComponent("backups")
-    }
-
-    /// Writes a verified backup named `name` into the backups directory. Copying a region's database takes a
-    /// while: it runs on a thread of its own, not on one of the few that serve the socket.
-    func writeBackup(name: String) async throws -> BackupFile {
-        let database = state.database
-        let directory = backupDirectory
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try database.backup(into: directory, name: name) }) }.start()
-        }
-    }
-
     func createBackup(_ parameters: NoParameters, _ context: CallContext) async throws -> BackupCreateReply {
-        let backup = try await writeBackup(name: "yeard-\(StoredTime.fileStamp(context.now))")
-        try await state.database.recordBackup(
-            backup, caller: context.caller, role: Role.admin.rawValue, now: context.now)
-        try state.database.pruneBackups(in: backupDirectory, prefix: "yeard-", keep: state.configuration.backupsKept)
+        let backup = try await state.backUp(by: context.caller, role: Role.admin.rawValue, now: context.now)
         return BackupCreateReply(backup: Self.info(path: backup.path), seconds: backup.seconds)
     }
 
     func listBackups(_ parameters: NoParameters, _ context: CallContext) async throws -> BackupListReply {
-        let directory = backupDirectory
+        let directory = state.backupDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let backups = names.filter { $0.hasSuffix(".sqlite") }.map {
             Self.info(path: (directory as NSString).appendingPathComponent($0))

@@ -28,7 +28,7 @@ extension Handlers {
         let run = try await state.database.runChecks(
             school: school, year: year, checks: parameters.checks, settings: configuration.checkSettings,
             cause: .manual, caller: context.caller, keep: configuration.checkRunsKept, now: context.now)
-        state.checked(run)
+        state.checked(run, by: context.caller)
         return CheckRunReply(run: RunInfo(run), rendered: format.map { CheckReport(run: run).rendered(as: $0) })
     }
 
@@ -73,7 +73,7 @@ extension Handlers {
             school: school, year: year, checks: CheckCatalogue.checks(for: target).map(\.id),
             settings: configuration.checkSettings, cause: .readiness, caller: context.caller,
             keep: configuration.checkRunsKept, now: context.now)
-        state.checked(run)
+        state.checked(run, by: context.caller)
         return ReadinessReply(
             ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run,
             rendered: format.map { CheckReport(readiness: target, of: run).rendered(as: $0) })

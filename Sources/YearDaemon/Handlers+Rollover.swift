@@ -57,6 +57,7 @@ extension Handlers {
         let request = try await state.database.fileRolloverRequest(
             year: year.id, reason: reason, settings: configuration.rolloverSettings, caller: context.caller,
             policy: configuration.policy, lifetime: configuration.requestLifetime, now: context.now)
+        journal(.transitionRequested, request, action: "request.file", by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
@@ -80,6 +81,7 @@ extension Handlers {
         let request = try await state.database.fileUndoRequest(
             year: year.id, reason: reason, caller: context.caller, policy: configuration.policy,
             lifetime: configuration.requestLifetime, now: context.now)
+        journal(.transitionRequested, request, action: "request.file", by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import YearCore
 import YearProtocol
 import YearStore
@@ -149,6 +150,7 @@ struct Handlers: Sendable {
         let request = try await state.database.fileTransitionRequest(
             year: parameters.year, event: event, reason: reason, caller: context.caller, policy: state.policy,
             lifetime: state.configuration.requestLifetime, now: context.now)
+        journal(.transitionRequested, request, action: "request.file", by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
@@ -167,7 +169,6 @@ struct Handlers: Sendable {
         }
         let configuration = state.configuration
         var backup: BackupFile?
-        let backups = backupDirectory
         let request = try await state.database.precheckApproval(
             id: parameters.id, shownHash: parameters.payloadHash, caller: context.caller, policy: configuration.policy,
             now: context.now)
@@ -177,7 +178,7 @@ struct Handlers: Sendable {
             // and tried again replaces its backup.
             let number = String(request.id)
             let name = "before-rollover-request-" + String(repeating: "0", count: max(0, 10 - number.count)) + number
-            backup = try await writeBackup(name: name)
+            backup = try await state.writeBackup(name: name)
         }
         let outcome = try await state.database.approveRequest(
             id: parameters.id, reason: reason, shownHash: parameters.payloadHash, caller: context.caller,
@@ -188,7 +189,17 @@ struct Handlers: Sendable {
             now: context.now)
         if backup != nil {
             try? state.database.pruneBackups(
-                in: backups, prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
+                in: state.backupDirectory, prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
+        }
+        journal(
+            .requestApproved, outcome.request, action: "request.approve", by: context.caller,
+            metadata: ["audit_head": "\(outcome.auditHead)"])
+        if let rollover = outcome.rollover {
+            let undone = outcome.request.payload.event == .undoRollover
+            journal(
+                undone ? .rolloverUndone : .rolloverApplied, outcome.request,
+                action: undone ? "rollover.undo" : "rollover.apply", by: context.caller,
+                metadata: ["rollover": "\(rollover.id)", "backup": "\(backup?.path ?? "none")"])
         }
         state.transitioned(outcome)
         return ApproveReply(request: RequestInfo(outcome.request, now: context.now), year: YearInfo(outcome.year))
@@ -198,6 +209,7 @@ struct Handlers: Sendable {
         let reason = try Self.text(parameters.reason, field: "reason", required: true)
         let request = try await state.database.rejectRequest(
             id: parameters.id, reason: reason, caller: context.caller, policy: state.policy, now: context.now)
+        journal(.requestRejected, request, action: "request.reject", by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
@@ -205,7 +217,33 @@ struct Handlers: Sendable {
         let reason = try Self.text(parameters.reason, field: "reason", required: false)
         let request = try await state.database.cancelRequest(
             id: parameters.id, reason: reason, caller: context.caller, now: context.now)
+        journal(.requestCancelled, request, action: "request.cancel", by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
+    }
+
+    /// Writes the journal event `kind` of `request`, acted on by `caller` (audit action `action`).
+    func journal(
+        _ kind: JournalEvent, _ request: ApprovalRequest, action: String, by caller: Caller,
+        metadata: Logger.Metadata = [:]
+    ) {
+        let payload = request.payload
+        let verb =
+            switch kind {
+            case .transitionRequested: "filed"
+            case .requestApproved: "approved"
+            case .requestRejected: "rejected"
+            case .requestCancelled: "cancelled"
+            case .rolloverApplied: "applied its rollover"
+            case .rolloverUndone: "undid its rollover"
+            default: kind.rawValue
+            }
+        state.logger.event(
+            kind,
+            "request \(request.id) (\(payload.event.rawValue) \(payload.yearLabel) at \(payload.school)) \(verb) "
+                + "by \(caller.userName)",
+            EventFields(
+                school: payload.school, year: payload.yearLabel, action: action, uid: caller.uid, request: request.id),
+            metadata: metadata.merging(["event": "\(payload.event.rawValue)", "to": "\(payload.to.rawValue)"]) { $1 })
     }
 
     /// A free-text field: trimmed, at most 2000 characters, no control characters but newlines.

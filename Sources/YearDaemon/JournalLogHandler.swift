@@ -26,16 +26,10 @@ public struct JournalLogHandler: LogHandler {
 
     /// Writes one entry.
     public func log(event: LogEvent) {
-        var fields = [
-            "MESSAGE=\(event.message)", "PRIORITY=\(Self.priority(event.level))", "SYSLOG_IDENTIFIER=yeard",
-            "YEARD_LOGGER=\(label)", "CODE_FILE=\(event.file)", "CODE_LINE=\(event.line)",
-            "CODE_FUNC=\(event.function)",
-        ]
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            let name = key.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
-            fields.append("YEARD_\(String(name))=\(value)")
-        }
+        let fields = Self.fields(
+            message: event.message, level: event.level, label: label,
+            metadata: metadata.merging(event.metadata ?? [:]) { $1 }, file: event.file, line: event.line,
+            function: event.function)
         let buffers = fields.map { Array($0.utf8) }
         var pointers: [UnsafeMutablePointer<UInt8>] = []
         defer { pointers.forEach { $0.deallocate() } }
@@ -47,6 +41,27 @@ public struct JournalLogHandler: LogHandler {
             vectors.append(iovec(iov_base: UnsafeMutableRawPointer(pointer), iov_len: bytes.count))
         }
         _ = vectors.withUnsafeBufferPointer { yeard_journal_sendv($0.baseAddress, Int32($0.count)) }
+    }
+
+    /// The journal fields of one entry: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, the code location, MESSAGE_ID when
+    /// the entry is a `JournalEvent`, and each other metadata key as an upper-cased `YEARD_` field.
+    static func fields(
+        message: Logger.Message, level: Logger.Level, label: String, metadata: Logger.Metadata, file: String,
+        line: UInt, function: String
+    ) -> [String] {
+        var fields = [
+            "MESSAGE=\(message)", "PRIORITY=\(priority(level))", "SYSLOG_IDENTIFIER=yeard", "YEARD_LOGGER=\(label)",
+            "CODE_FILE=\(file)", "CODE_LINE=\(line)", "CODE_FUNC=\(function)",
+        ]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            if key == JournalEvent.metadataKey {
+                fields.append("MESSAGE_ID=\(value)")
+                continue
+            }
+            let name = key.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+            fields.append("YEARD_\(String(name))=\(value)")
+        }
+        return fields
     }
 
     static func priority(_ level: Logger.Level) -> Int {

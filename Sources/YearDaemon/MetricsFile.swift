@@ -5,7 +5,7 @@ import YearCore
 import YearStore
 
 /// Writes the Prometheus text-format file that node_exporter's textfile collector reads (`metrics_file`): each
-/// year's state, and each school's last run of checks with its findings per check. Written whole to a temporary
+/// year's state, each school's last run of checks with its findings per check, the last integrity check and backup. Written whole to a temporary
 /// name and renamed, so that the collector never reads half a file; rewritten after every run and transition.
 actor MetricsFile {
     let database: YearDatabase
@@ -19,7 +19,8 @@ actor MetricsFile {
     /// The file's text for the schools of `configuration`.
     static func render(
         years: [AcademicYear], runs: [String: CheckRunSummary],
-        counts: [String: (checks: [String], counts: [String: Int])], settings: CheckSettings
+        counts: [String: (checks: [String], counts: [String: Int])], settings: CheckSettings,
+        maintenance: MaintenanceStatus = MaintenanceStatus()
     ) -> String {
         let registry = PrometheusCollectorRegistry()
         func gauge(_ name: String, unit: String = "", _ help: String, _ labels: [(String, String)], _ value: Double) {
@@ -55,6 +56,19 @@ actor MetricsFile {
                     Double(found.counts[check] ?? 0))
             }
         }
+        if let integrity = maintenance.integrity {
+            let labels = [("depth", integrity.depth.rawValue)]
+            gauge(
+                "database_integrity_ok", "1 when the last integrity check of the database passed, 0 when it failed.",
+                labels, integrity.isOK ? 1 : 0)
+            gauge(
+                "database_integrity_checked", unit: "seconds", "When the last integrity check of the database ran.",
+                labels, integrity.checkedAt.timeIntervalSince1970)
+        }
+        if let backup = maintenance.backup, let at = maintenance.backupAt {
+            gauge("backup_last", unit: "seconds", "When the last backup was written.", [], at.timeIntervalSince1970)
+            gauge("backup_last", unit: "bytes", "The size of the last backup.", [], Double(backup.bytes))
+        }
         return registry.emitToString()
     }
 
@@ -64,7 +78,9 @@ actor MetricsFile {
     /// Rewrites the file; a failure is logged, never thrown (metrics must not stop the daemon). Calls that come while
     /// a write is going are folded into one more write after it, which reads everything afresh in one snapshot, so
     /// the last file written is never older than the last call.
-    func write(to path: String, settings: CheckSettings, schools: [String]) async {
+    func write(
+        to path: String, settings: CheckSettings, schools: [String], maintenance: @Sendable () -> MaintenanceStatus
+    ) async {
         stale = true
         guard !writing else { return }
         writing = true
@@ -74,7 +90,8 @@ actor MetricsFile {
             do {
                 let snapshot = try await database.metricsSnapshot(of: schools)
                 let text = Self.render(
-                    years: snapshot.years, runs: snapshot.runs, counts: snapshot.counts, settings: settings)
+                    years: snapshot.years, runs: snapshot.runs, counts: snapshot.counts, settings: settings,
+                    maintenance: maintenance())
                 let temporary = path + ".tmp"
                 try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
                 if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }

@@ -51,22 +51,23 @@ extension YearDatabase {
         let unknown: [String]
         do {
             try manager.copyItem(atPath: source, toPath: staged)
+            try takeOwnership(of: staged, like: directory)
             let copy = try DatabaseQueue(path: staged)
             (migrations, unknown) = try copy.read { db -> ([String], [String]) in
-                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-                guard integrity == ["ok"] else {
+                let verdict = try Self.integrity(of: db, .full)
+                guard verdict.problems.isEmpty else {
                     throw YearError.invalidParameter(
                         field: "FILE",
-                        reason: "\(source) fails integrity_check (\(integrity.prefix(3).joined(separator: "; "))): "
+                        reason: "\(source) fails integrity_check (\(verdict.summary)): "
                             + "it is not restored; pick another backup ('yearctl backup list')")
                 }
                 guard try db.tableExists("school"), try db.tableExists("grdb_migrations") else {
                     throw YearError.invalidParameter(field: "FILE", reason: "\(source) is not a yeard database")
                 }
-                let dangling = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
-                guard dangling.isEmpty else {
+                guard verdict.danglingReferences == 0 else {
                     throw YearError.invalidParameter(
-                        field: "FILE", reason: "\(source) has \(dangling.count) row(s) whose references are broken")
+                        field: "FILE",
+                        reason: "\(source) has \(verdict.danglingReferences) row(s) whose references are broken")
                 }
                 return (
                     try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
@@ -110,5 +111,26 @@ extension YearDatabase {
         }
         try fsync(path: directory)
         return RestoreOutcome(keptPrevious: kept, migrations: migrations)
+    }
+
+    /// Gives the restored copy the owner of the database's directory and mode 0600, as the daemon's own file has
+    /// (root running `yeard restore` must not leave a database the service user cannot write).
+    static func takeOwnership(of path: String, like directory: String) throws {
+        var owner = stat()
+        guard stat(directory, &owner) == 0 else {
+            throw YearError.internalFailure(reason: "cannot read \(directory): \(String(cString: strerror(errno)))")
+        }
+        if owner.st_uid != getuid() || owner.st_gid != getgid() {
+            guard chown(path, owner.st_uid, owner.st_gid) == 0 else {
+                throw YearError.invalidParameter(
+                    field: "FILE",
+                    reason: "cannot give the restored database to the owner of \(directory) (uid \(owner.st_uid)): "
+                        + "run yeard restore as root or as that user (runuser -u yeard -- yeard restore FILE)")
+            }
+        }
+        guard chmod(path, 0o600) == 0 else {
+            throw YearError.internalFailure(
+                reason: "cannot set the mode of \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }

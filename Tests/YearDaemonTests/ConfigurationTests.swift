@@ -23,7 +23,12 @@ struct ConfigurationTests {
         #expect(configuration.maxConnectionsPerUID == defaults.maxConnectionsPerUID)
         #expect(configuration.auditHeadInterval == defaults.auditHeadInterval)
         #expect(configuration.schools.map(\.id) == ["school-1"])
-        #expect(configuration.policy.grants.count == 3)
+        // One grant per role, each to its group (yeard-admin, yeard-coordinator, ...), which the package makes.
+        #expect(configuration.policy.grants.count == Role.allCases.count)
+        #expect(configuration.backupsKept == defaults.backupsKept)
+        #expect(configuration.backupSchedule == defaults.backupSchedule)
+        #expect(configuration.integrityCheckSchedule == defaults.integrityCheckSchedule)
+        #expect(configuration.maintenanceTimeZone == defaults.maintenanceTimeZone)
         #expect(configuration.checkSettings == defaults.checkSettings)
         #expect(configuration.checkRunsKept == defaults.checkRunsKept)
         #expect(configuration.checkSchedules["school-1"]?.expression == "0 6 * * mon-fri")

@@ -18,8 +18,9 @@ struct DaemonFixture {
         return Caller(uid: uid, gid: 100, userName: role?.rawValue ?? "nobody")
     }
 
-    /// A fixture whose school-a (in Moscow time) runs its checks on `schedule`, when given.
-    init(schedule: String? = nil) async throws {
+    /// A fixture whose school-a (in Moscow time) runs its checks on `schedule`, when given; `extra` is appended to
+    /// its configuration; the handlers' journal events go to `logger`.
+    init(schedule: String? = nil, extra: String = "", logger: Logger = Logger(label: "test")) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let text = """
@@ -33,11 +34,13 @@ struct DaemonFixture {
             id = "school-b"
             """
             + Role.allCases.map { "\n[[grant]]\nrole = \"\($0.rawValue)\"\nuid = \(Self.caller($0).uid)\n" }.joined()
+            + "\n" + extra
         let configuration = try DaemonConfiguration.parse(text, source: "test.toml")
         let database = try YearDatabase(path: configuration.databasePath)
         try await database.applyConfiguredSchools(configuration.schools)
         let uploads = try UploadStore(directory: directory.appendingPathComponent("uploads").path)
-        state = DaemonState(database: database, uploads: uploads, configuration: configuration, version: "test")
+        state = DaemonState(
+            database: database, uploads: uploads, configuration: configuration, version: "test", logger: logger)
         dispatcher = Dispatcher(state: state, logger: Logger(label: "test"))
     }
 

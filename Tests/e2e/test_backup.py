@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import time
@@ -64,6 +65,9 @@ def test_restore_puts_a_backup_back_and_refuses_what_it_must(daemon):
     assert result.returncode == 0 and "kept as" in result.stdout, result
     kept = list(Path(d.dir).glob("yeard.sqlite.before-restore-*"))
     assert len(kept) == 1
+    # The restored file is the state directory owner's, 0600, whoever ran the restore (root, usually).
+    restored, directory = os.stat(database), os.stat(d.dir)
+    assert (restored.st_uid, restored.st_gid, restored.st_mode & 0o777) == (directory.st_uid, directory.st_gid, 0o600)
     with sqlite3.connect(f"file:{kept[0]}?mode=ro", uri=True) as old:
         assert old.execute("SELECT count(*) FROM academic_year").fetchone() == (1,)
     d.restart()

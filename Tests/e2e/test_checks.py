@@ -184,7 +184,7 @@ id = "school-b"
     while not last.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert last.exists(), d.stderr()
-    assert "scheduled checks finished" in d.stderr()
+    assert "finished (schedule)" in d.stderr() and "message_id=b5dffb115bbc4e098d48450f4fbe83ff" in d.stderr()
     names = sorted(path.name for path in (reports / "school-a").iterdir())
     assert names == sorted(f"{report}.{ext}" for report in ("checks-last", "readiness-start", "readiness-close")
                            for ext in ("txt", "csv", "json", "html")), names

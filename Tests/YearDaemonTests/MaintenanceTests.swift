@@ -1,0 +1,215 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import YearCore
+import YearStore
+
+@testable import YearDaemon
+
+/// The entries a logger was given, for tests of the journal's events.
+final class CapturedLog: Sendable {
+    struct Entry: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+    }
+
+    let entries = Mutex<[Entry]>([])
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(log: self) }
+    }
+
+    /// The entries carrying `event`'s MESSAGE_ID.
+    func events(_ event: JournalEvent) -> [Entry] {
+        entries.withLock { $0.filter { $0.metadata[JournalEvent.metadataKey] == event.messageID } }
+    }
+
+    struct Handler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            log.entries.withLock {
+                $0.append(
+                    Entry(
+                        level: event.level, message: "\(event.message)",
+                        metadata: merged.mapValues { "\($0)" }))
+            }
+        }
+    }
+}
+
+@Suite("Journal events")
+struct JournalEventTests {
+    @Test("every kind of event has its own MESSAGE_ID: 32 lowercase hex digits")
+    func identifiers() {
+        let ids = JournalEvent.allCases.map(\.messageID)
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }, "\(id)")
+        }
+    }
+
+    @Test("the journal handler writes MESSAGE_ID as itself and every other key as a YEARD_ field")
+    func fields() {
+        let fields = JournalLogHandler.fields(
+            message: "request 1 filed", level: .notice, label: "yeard",
+            metadata: [
+                JournalEvent.metadataKey: "\(JournalEvent.transitionRequested.messageID)", "school": "school-a",
+                "year": "2026/2027", "action": "request.file", "uid": "1001", "audit_head": "ab",
+            ], file: "F.swift", line: 7, function: "f()")
+        #expect(fields.contains("MESSAGE_ID=1e8a6706d8544f1387fe9b475a0ccd9d"))
+        #expect(!fields.contains { $0.hasPrefix("YEARD_MESSAGE_ID=") })
+        for field in [
+            "MESSAGE=request 1 filed", "PRIORITY=5", "SYSLOG_IDENTIFIER=yeard", "YEARD_SCHOOL=school-a",
+            "YEARD_YEAR=2026/2027", "YEARD_ACTION=request.file", "YEARD_UID=1001", "YEARD_AUDIT_HEAD=ab",
+        ] {
+            #expect(fields.contains(field), "\(field) missing from \(fields)")
+        }
+    }
+
+    @Test("filing, approving and rejecting requests write their events with school, year, action, uid, request")
+    func requestEvents() async throws {
+        let log = CapturedLog()
+        let fixture = try await DaemonFixture(logger: log.logger)
+        let admin = DaemonFixture.caller(.admin)
+        let coordinator = DaemonFixture.caller(.coordinator)
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-a", "label": "2026/2027"]), as: admin)
+        _ = await fixture.call("io.yeard.Approval.File", .object(["year": 1, "event": "start"]), as: admin)
+        let approved = await fixture.call("io.yeard.Approval.Approve", .object(["id": 1]), as: coordinator)
+        #expect(approved?["parameters"]?["year"]?["state"] == "in_progress")
+        _ = await fixture.call("io.yeard.Approval.File", .object(["year": 1, "event": "begin-closing"]), as: admin)
+        _ = await fixture.call("io.yeard.Approval.Reject", .object(["id": 2, "reason": "not yet"]), as: coordinator)
+
+        let filed = log.events(.transitionRequested)
+        #expect(filed.count == 2)
+        #expect(
+            filed.first?.metadata.filter { ["school", "year", "action", "uid", "request"].contains($0.key) } == [
+                "school": "school-a", "year": "2026/2027", "action": "request.file", "uid": "\(admin.uid)",
+                "request": "1",
+            ])
+        let approval = try #require(log.events(.requestApproved).first)
+        #expect(approval.metadata["action"] == "request.approve" && approval.metadata["uid"] == "\(coordinator.uid)")
+        #expect(approval.metadata["to"] == "in_progress")
+        let rejection = try #require(log.events(.requestRejected).first)
+        #expect(rejection.metadata["request"] == "2" && rejection.metadata["action"] == "request.reject")
+        #expect(log.events(.rolloverApplied).isEmpty)
+    }
+
+    @Test("a run of checks on request writes check-run-finished with the caller and its counts")
+    func checkRunEvent() async throws {
+        let log = CapturedLog()
+        let fixture = try await DaemonFixture(logger: log.logger)
+        let admin = DaemonFixture.caller(.admin)
+        _ = await fixture.call(
+            "io.yeard.Year.Create", .object(["school": "school-a", "label": "2026/2027"]), as: admin)
+        let run = await fixture.call("io.yeard.Checks.Run", .object(["school": "school-a"]), as: admin)
+        #expect(run?["parameters"]?["run"] != nil, "\(String(describing: run))")
+        let event = try #require(log.events(.checkRunFinished).first)
+        #expect(event.metadata["school"] == "school-a" && event.metadata["uid"] == "\(admin.uid)")
+        #expect(event.metadata["cause"] == "manual" && event.metadata["errors"] != nil)
+    }
+}
+
+@Suite("Database upkeep: the quick check after start-up, scheduled backups and integrity checks")
+struct MaintenanceTests {
+    static func date(_ text: String) -> Date { (try? Date(text, strategy: .iso8601)) ?? .distantPast }
+
+    @Test("quick check once READY=1 is sent; backups and full checks on their schedules, in their zone")
+    func schedules() async throws {
+        let log = CapturedLog()
+        let fixture = try await DaemonFixture(
+            extra: """
+                [backup]
+                schedule = "30 2 * * *"
+                integrity_check_schedule = "15 3 * * sun"
+                time_zone = "Europe/Moscow"
+                keep = 2
+                """, logger: log.logger)
+        let state = fixture.state
+        // Saturday 2026-11-28 22:00 UTC = Sunday 01:00 in Moscow.
+        let clock = ManualClock(Self.date("2026-11-28T22:00:00Z"))
+        let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
+        var service = MaintenanceService(
+            state: state, clock: clock, logger: log.logger, ready: ready)
+        service.recheck = 86400 * 30
+        let running = service
+        let task = Task { try await running.run() }
+        defer { task.cancel() }
+
+        // Nothing before READY.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(log.events(.integrityChecked).isEmpty && clock.deadlines.isEmpty)
+        readyContinuation.finish()
+        try await CheckSchedulerTests.eventually { clock.deadlines.count == 1 }
+        let quick = try #require(state.maintenance.withLockedValue { $0.integrity })
+        #expect(quick.depth == .quick && quick.isOK)
+        #expect(state.maintenance.withLockedValue { $0.statusPart } == "integrity ok (quick)")
+        // 02:30 Moscow is 23:30 UTC.
+        #expect(clock.deadlines == [Self.date("2026-11-28T23:30:00Z")])
+
+        clock.advance(to: Self.date("2026-11-28T23:30:00Z"))
+        try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-29T00:15:00Z")] }
+        let backups = try FileManager.default.contentsOfDirectory(atPath: state.backupDirectory)
+            .filter { $0.hasSuffix(".sqlite") }
+        #expect(backups == ["yeard-20261128-233000.sqlite"], "\(backups)")
+        let backup = try #require(log.events(.backupCreated).first)
+        #expect(backup.metadata["action"] == "backup.create" && backup.metadata["uid"] == nil)
+        let audit = try await state.database.auditEntries(after: 0, limit: 100, schools: nil)
+        #expect(audit.last?.action == "backup.create" && audit.last?.userName == "yeard")
+
+        // Sunday 03:15 Moscow: the full check; then the next backup at 02:30 on Monday.
+        clock.advance(to: Self.date("2026-11-29T00:15:00Z"))
+        try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-29T23:30:00Z")] }
+        let full = try #require(state.maintenance.withLockedValue { $0.integrity })
+        #expect(full.depth == .full && full.isOK && full.checkedAt == Self.date("2026-11-29T00:15:00Z"))
+        #expect(log.events(.integrityChecked).map { $0.metadata["depth"] } == ["quick", "full"])
+
+        // Two more nights: the rotation keeps two.
+        clock.advance(to: Self.date("2026-11-29T23:30:00Z"))
+        try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-30T23:30:00Z")] }
+        clock.advance(to: Self.date("2026-11-30T23:30:00Z"))
+        try await CheckSchedulerTests.eventually { log.events(.backupCreated).count == 3 }
+        let kept = try FileManager.default.contentsOfDirectory(atPath: state.backupDirectory)
+            .filter { $0.hasSuffix(".sqlite") }.sorted()
+        #expect(kept == ["yeard-20261129-233000.sqlite", "yeard-20261130-233000.sqlite"])
+
+        let metrics = MetricsFile.render(
+            years: [], runs: [:], counts: [:], settings: CheckSettings(),
+            maintenance: state.maintenance.withLockedValue { $0 })
+        #expect(metrics.contains("yeard_database_integrity_ok{depth=\"full\"} 1"), "\(metrics)")
+        #expect(metrics.contains("yeard_database_integrity_checked_seconds{depth=\"full\"}"))
+        #expect(metrics.contains("yeard_backup_last_seconds "))
+        #expect(metrics.contains("yeard_backup_last_bytes "))
+    }
+
+    @Test("empty schedules turn the jobs off; a bad schedule or zone is refused with its key")
+    func configuration() throws {
+        let school = "[[school]]\nid = \"a\"\n"
+        let off = try DaemonConfiguration.parse(
+            school + "[backup]\nschedule = \"\"\nintegrity_check_schedule = \"\"\n", source: "t.toml")
+        #expect(off.backupSchedule == nil && off.integrityCheckSchedule == nil)
+        let defaults = try DaemonConfiguration.parse(school, source: "t.toml")
+        #expect(defaults.backupSchedule != nil && defaults.integrityCheckSchedule != nil)
+        #expect(defaults.maintenanceTimeZone == "UTC")
+        #expect(throws: (any Error).self) {
+            try DaemonConfiguration.parse(school + "[backup]\nschedule = \"61 * * * *\"\n", source: "t.toml")
+        }
+        do {
+            _ = try DaemonConfiguration.parse(school + "[backup]\ntime_zone = \"Mars/Olympus\"\n", source: "t.toml")
+            Issue.record("an unknown zone was accepted")
+        } catch {
+            #expect("\(error)".contains("line 4: unknown time zone 'Mars/Olympus'"), "\(error)")
+        }
+    }
+}
