@@ -7,7 +7,10 @@ import Glibc
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yeard-bench", abstract: "Benchmarks of yeard, each beside its floor measured in the same run.",
-        subcommands: [SocketBench.self, ImportBench.self, ChecksBench.self, RolloverBench.self, FileRollovers.self])
+        subcommands: [
+            SocketBench.self, ImportBench.self, ChecksBench.self, RolloverBench.self, FileRollovers.self,
+            StartupBench.self,
+        ])
 }
 
 /// `yeard-bench socket`: status calls over the control socket from concurrent clients.
@@ -72,7 +75,7 @@ final class DaemonProcess {
 
     init(
         binary: String, directory: String, grants: [String] = ["auditor"], schools: [String] = ["bench-school"],
-        daemonKeys: String = "", extra: String = ""
+        daemonKeys: String = "", extra: String = "", environment: [String: String] = [:], wait: Bool = true
     ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/control.sock"
@@ -90,7 +93,11 @@ final class DaemonProcess {
         """.write(toFile: config, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--config", config]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         try process.run()
+        guard wait else { return }
         for _ in 0..<200 {
             if (try? Load.roundTrip(
                 path: socket, message: Array(#"{"method":"org.varlink.service.GetInfo"}"#.utf8) + [0])) != nil

@@ -7,9 +7,13 @@
   (--root=), never to this machine, and the users, groups and directories they make are checked.
 - The units agree with the daemon's facts: Type=notify, a watchdog, no PrivateUsers= (SO_PEERCRED must see real
   uids), AF_UNIX only, and the socket and state paths of config/yeard.toml.
+- The role groups agree everywhere: yeard.sysusers makes one system group per role, yeard.socket's ExecStartPost=
+  gives exactly those groups read-write ACL entries on the socket (connecting needs write access), the shipped
+  config/yeard.toml grants each group its role at every school, and the package's postrm deletes the same groups.
 
 `verify` does not look users up, so User=yeard need not exist on this machine; that the user is made right is the
-sysusers check's job. A tool that is missing makes its test skip with the reason.
+sysusers check's job. It does check that every Exec*= binary exists, so setfacl (package acl) must be installed. A
+tool that is missing makes its test skip with the reason. Tests/e2e/test_real_systemd.py runs the units for real.
 """
 
 import os
@@ -28,9 +32,13 @@ SOCKET = UNITS / "yeard.socket"
 SYSUSERS = UNITS / "yeard.sysusers"
 TMPFILES = UNITS / "yeard.tmpfiles"
 CONFIG = REPO / "config" / "yeard.toml"
+POSTRM = REPO / "packaging" / "postrm"
 
 INSTALLED_BINARY = "/usr/bin/yeard"
 MAX_EXPOSURE = 2.0
+SETFACL = "/usr/bin/setfacl"
+ROLES = ("admin", "coordinator", "secretary", "teacher", "auditor")
+ROLE_GROUPS = tuple(f"yeard-{role}" for role in ROLES)
 
 # No pager, no colours, no hyperlinks: plain text to parse.
 ENV = dict(os.environ, SYSTEMD_PAGER="cat", PAGER="cat", SYSTEMD_COLORS="0", SYSTEMD_URLIFY="0", LC_ALL="C.UTF-8")
@@ -86,6 +94,8 @@ def stand_in_binary() -> str:
 @pytest.fixture
 def staged_units(tmp_path: Path) -> tuple[Path, Path]:
     """Copies of the two units in a temporary directory, ExecStart pointing at an existing executable."""
+    if not os.access(SETFACL, os.X_OK):
+        pytest.skip(f"{SETFACL} is not installed (apt-get install acl): verify requires yeard.socket's ExecStartPost=")
     service_text = SERVICE.read_text()
     assert service_text.count(INSTALLED_BINARY) == 1, f"expected exactly one {INSTALLED_BINARY} in {SERVICE.name}"
     service = tmp_path / SERVICE.name
@@ -257,3 +267,77 @@ def test_units_match_the_daemon() -> None:
     sysusers_lines = [line.split() for line in SYSUSERS.read_text().splitlines() if line and line[0] not in "#"]
     assert ["g", "yeard"] == sysusers_lines[0][:2]
     assert ["u", "yeard"] == sysusers_lines[1][:2]
+
+
+def sysusers_entries() -> list[list[str]]:
+    return [line.split() for line in SYSUSERS.read_text().splitlines() if line.strip() and line[0] != "#"]
+
+
+def test_sysusers_declares_one_group_per_role() -> None:
+    groups = [entry[1] for entry in sysusers_entries() if entry[0] == "g"]
+    assert groups == ["yeard", *ROLE_GROUPS], f"yeard.sysusers groups: {groups}"
+    for entry in sysusers_entries():
+        if entry[0] == "g":
+            assert entry[2:] == ["-"], f"{entry[1]}: a fixed gid would clash between machines: {entry}"
+
+
+def test_sysusers_makes_role_groups(sysusers_root: Path) -> None:
+    groups = read_db(sysusers_root / "etc" / "group")
+    gids = []
+    for group in ROLE_GROUPS:
+        assert group in groups, f"systemd-sysusers did not make group {group}: {sorted(groups)}"
+        gid = int(groups[group][2])
+        assert 0 < gid < 1000, f"{group}: not a system gid: {gid}"
+        assert groups[group][3] == "", f"{group} must start without members: {groups[group]}"
+        gids.append(gid)
+    assert len(set(gids + [int(groups["yeard"][2])])) == len(ROLE_GROUPS) + 1, "two groups share a gid"
+
+
+def socket_acl_command() -> list[str]:
+    values = parse_unit(SOCKET)["Socket"].get("ExecStartPost", [])
+    assert len(values) == 1, f"yeard.socket: expected one ExecStartPost=, got {values}"
+    return values[0].split()
+
+
+def test_socket_lets_exactly_the_role_groups_connect() -> None:
+    argv = socket_acl_command()
+    assert argv[0] == SETFACL and argv[1] == "-m" and len(argv) == 4, f"ExecStartPost={' '.join(argv)}"
+    entries = argv[2].split(",")
+    assert sorted(entries) == sorted(f"g:{group}:rw" for group in ROLE_GROUPS), f"ACL entries: {entries}"
+    # The entries go on the socket itself, the path systemd binds.
+    assert argv[3] == parse_unit(SOCKET)["Socket"]["ListenStream"][0]
+    # Everyone else stays out: no access for others.
+    assert parse_unit(SOCKET)["Socket"]["SocketMode"] == ["0660"]
+
+
+def test_setfacl_arguments_parse(tmp_path: Path) -> None:
+    """setfacl accepts the entries (checked on a file of our own with the groups swapped for one that exists)."""
+    if not os.access(SETFACL, os.X_OK):
+        pytest.skip(f"{SETFACL} is not installed (apt-get install acl)")
+    argv = socket_acl_command()
+    target = tmp_path / "control.sock"
+    target.write_text("")
+    existing = run("id", "-gn").stdout.strip()
+    entries = re.sub(r"g:[^:,]+:", f"g:{existing}:", argv[2])
+    result = run(SETFACL, argv[1], entries, str(target))
+    if result.returncode != 0 and "Operation not supported" in result.stderr:
+        pytest.skip(f"{tmp_path} does not support ACLs")
+    assert result.returncode == 0, report(result)
+
+
+def test_shipped_config_grants_each_group_its_role() -> None:
+    grants = tomllib.loads(CONFIG.read_text()).get("grant", [])
+    by_group = {grant.get("group"): grant for grant in grants if "group" in grant}
+    for role, group in zip(ROLES, ROLE_GROUPS):
+        assert group in by_group, f"config/yeard.toml grants nothing to group {group}"
+        grant = by_group[group]
+        assert grant == {"role": role, "group": group}, f"{group}: expected role {role} at every school: {grant}"
+    assert len(grants) == len(ROLES), f"config/yeard.toml: one grant per role group expected: {grants}"
+
+
+def test_purge_deletes_the_same_groups() -> None:
+    if not POSTRM.is_file():
+        pytest.skip("packaging/postrm is not there")
+    match = re.search(r'^ROLE_GROUPS="([^"]*)"', POSTRM.read_text(), re.M)
+    assert match, "packaging/postrm: no ROLE_GROUPS= line"
+    assert match.group(1).split() == list(ROLE_GROUPS), "packaging/postrm and yeard.sysusers name other groups"

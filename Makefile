@@ -1,0 +1,143 @@
+# yeard: build, install and package.
+#
+#   make release                           the three programs, optimised, with the Swift runtime linked in
+#                                          (--static-swift-stdlib: the binaries need no Swift toolchain to run)
+#   make install [DESTDIR=...] [PREFIX=...] installs what `make release` built (BIN_DIR) and the files below
+#   make deb                               yeard_VERSION_amd64.deb in .build/deb (scripts/build-deb;
+#                                          DEB_FLAGS=--no-build packages the binaries already in BIN_DIR)
+#
+# `make install` writes, under $(DESTDIR):
+#   $(BINDIR)/yeard, yearctl, yeard-gen
+#   $(SYSTEMDUNITDIR)/yeard.service, yeard.socket   (ExecStart= names $(BINDIR)/yeard and
+#                                                    $(SYSCONFDIR)/yeard/yeard.toml)
+#   $(SYSUSERSDIR)/yeard.conf, $(TMPFILESDIR)/yeard.conf
+#   $(SYSCONFDIR)/yeard/yeard.toml                  0644; an existing one is never overwritten: outside DESTDIR
+#                                                    staging the shipped file goes beside it as yeard.toml.new
+#   $(MANDIR)/man8/yeard.8.gz, man1/yearctl.1.gz, man5/yeard.toml.5.gz   (gzip -9n; ALLOW_MISSING_MAN=1 skips a
+#                                                    page that is not written yet, with a warning, instead of failing)
+#   bash, zsh and fish completions of the three programs, written by the programs themselves
+#
+# After installing outside a package on a systemd machine:
+#   systemd-sysusers yeard.conf && systemd-tmpfiles --create yeard.conf && systemctl daemon-reload
+#   systemctl enable --now yeard.socket
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+SYSCONFDIR ?= /etc
+BASHCOMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPLETIONDIR ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPLETIONDIR ?= $(DATADIR)/fish/vendor_completions.d
+
+# Where the built programs are; `make release` puts them in .build/release.
+BIN_DIR ?= .build/release
+PROGRAMS = yeard yearctl yeard-gen
+MAN_PAGES = docs/man/yeard.8 docs/man/yearctl.1 docs/man/yeard.toml.5
+ALLOW_MISSING_MAN ?= 0
+
+SWIFT ?= swift
+INSTALL ?= install
+
+.PHONY: all release install install-programs install-units install-config install-man install-completions deb \
+	check-programs
+
+all: release
+
+# One product at a time: swift build takes a single --product.
+release:
+	for program in $(PROGRAMS); do \
+		$(SWIFT) build -c release --static-swift-stdlib --product $$program || exit 1; \
+	done
+
+check-programs:
+	@for program in $(PROGRAMS); do \
+		if [ ! -x "$(BIN_DIR)/$$program" ]; then \
+			echo "make install: $(BIN_DIR)/$$program is missing: run 'make release' first (or set BIN_DIR)" >&2; \
+			exit 1; \
+		fi; \
+	done
+
+install: install-programs install-units install-config install-man install-completions
+
+install-programs: check-programs
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(BINDIR)"
+	for program in $(PROGRAMS); do \
+		$(INSTALL) -m 0755 "$(BIN_DIR)/$$program" "$(DESTDIR)$(BINDIR)/$$program" || exit 1; \
+	done
+
+# The units name /usr/bin/yeard and /etc/yeard/yeard.toml; other places are written in as they are installed.
+install-units:
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(SYSTEMDUNITDIR)" "$(DESTDIR)$(SYSUSERSDIR)" "$(DESTDIR)$(TMPFILESDIR)"
+	sed -e 's|^ExecStart=/usr/bin/yeard |ExecStart=$(BINDIR)/yeard |' \
+		-e 's|--config /etc/yeard/yeard.toml|--config $(SYSCONFDIR)/yeard/yeard.toml|' \
+		systemd/yeard.service > "$(DESTDIR)$(SYSTEMDUNITDIR)/yeard.service.tmp"
+	grep -q '^ExecStart=$(BINDIR)/yeard --config $(SYSCONFDIR)/yeard/yeard.toml' \
+		"$(DESTDIR)$(SYSTEMDUNITDIR)/yeard.service.tmp" \
+		|| { echo "make install: ExecStart= of systemd/yeard.service was not rewritten" >&2; exit 1; }
+	chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/yeard.service.tmp"
+	mv "$(DESTDIR)$(SYSTEMDUNITDIR)/yeard.service.tmp" "$(DESTDIR)$(SYSTEMDUNITDIR)/yeard.service"
+	$(INSTALL) -m 0644 systemd/yeard.socket "$(DESTDIR)$(SYSTEMDUNITDIR)/yeard.socket"
+	$(INSTALL) -m 0644 systemd/yeard.sysusers "$(DESTDIR)$(SYSUSERSDIR)/yeard.conf"
+	$(INSTALL) -m 0644 systemd/yeard.tmpfiles "$(DESTDIR)$(TMPFILESDIR)/yeard.conf"
+
+# A configuration already in place is the administrator's: outside staging (DESTDIR empty) it is never replaced.
+install-config:
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(SYSCONFDIR)/yeard"
+	@if [ -z "$(DESTDIR)" ] && [ -e "$(SYSCONFDIR)/yeard/yeard.toml" ]; then \
+		echo "$(INSTALL) -m 0644 config/yeard.toml $(SYSCONFDIR)/yeard/yeard.toml.new"; \
+		$(INSTALL) -m 0644 config/yeard.toml "$(SYSCONFDIR)/yeard/yeard.toml.new"; \
+		echo "make install: $(SYSCONFDIR)/yeard/yeard.toml exists and was left as it is; the shipped" \
+			"configuration is $(SYSCONFDIR)/yeard/yeard.toml.new (compare: diff -u $(SYSCONFDIR)/yeard/yeard.toml" \
+			"$(SYSCONFDIR)/yeard/yeard.toml.new)"; \
+	else \
+		echo "$(INSTALL) -m 0644 config/yeard.toml $(DESTDIR)$(SYSCONFDIR)/yeard/yeard.toml"; \
+		$(INSTALL) -m 0644 config/yeard.toml "$(DESTDIR)$(SYSCONFDIR)/yeard/yeard.toml"; \
+	fi
+
+# gzip -9n: no name or time stamp in the .gz, so the same page gives the same bytes (reproducible packages).
+install-man:
+	@missing=0; \
+	for page in $(MAN_PAGES); do \
+		if [ ! -f "$$page" ]; then \
+			if [ "$(ALLOW_MISSING_MAN)" = 1 ]; then \
+				echo "make install: WARNING: $$page does not exist yet; not installed (ALLOW_MISSING_MAN=1)" >&2; \
+			else \
+				echo "make install: $$page is missing: the man pages are part of the installation" \
+					"(ALLOW_MISSING_MAN=1 skips missing pages, for development only)" >&2; \
+				missing=1; \
+			fi; \
+			continue; \
+		fi; \
+		section=$${page##*.}; \
+		dir="$(DESTDIR)$(MANDIR)/man$$section"; \
+		echo "gzip -9n < $$page > $$dir/$${page##*/}.gz"; \
+		$(INSTALL) -d -m 0755 "$$dir" || exit 1; \
+		gzip -9n < "$$page" > "$$dir/$${page##*/}.gz.tmp" || exit 1; \
+		chmod 0644 "$$dir/$${page##*/}.gz.tmp" && mv "$$dir/$${page##*/}.gz.tmp" "$$dir/$${page##*/}.gz" || exit 1; \
+	done; \
+	exit $$missing
+
+# swift-argument-parser writes each program's completion script (--generate-completion-script SHELL).
+install-completions: check-programs
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(BASHCOMPLETIONDIR)" "$(DESTDIR)$(ZSHCOMPLETIONDIR)" \
+		"$(DESTDIR)$(FISHCOMPLETIONDIR)"
+	@set -e; for program in $(PROGRAMS); do \
+		for shell in bash zsh fish; do \
+			case $$shell in \
+				bash) target="$(DESTDIR)$(BASHCOMPLETIONDIR)/$$program" ;; \
+				zsh) target="$(DESTDIR)$(ZSHCOMPLETIONDIR)/_$$program" ;; \
+				fish) target="$(DESTDIR)$(FISHCOMPLETIONDIR)/$$program.fish" ;; \
+			esac; \
+			echo "$(BIN_DIR)/$$program --generate-completion-script $$shell > $$target"; \
+			"$(BIN_DIR)/$$program" --generate-completion-script $$shell > "$$target.tmp"; \
+			test -s "$$target.tmp" || { echo "make install: $$program wrote no $$shell completion" >&2; exit 1; }; \
+			chmod 0644 "$$target.tmp"; mv "$$target.tmp" "$$target"; \
+		done; \
+	done
+
+deb:
+	scripts/build-deb $(DEB_FLAGS)
