@@ -15,6 +15,9 @@ checks, with the system's own tools (dpkg, systemctl, journalctl, runuser, getfa
 - the service runs as user yeard with no capability at all, and `systemd-analyze security` rates it 2.0 or less;
 - the watchdog: a SIGSTOPped daemon is aborted and restarted by systemd, with the database intact;
 - `systemctl reload` applies a good configuration and refuses a bad one, keeping the one in force;
+- backups as yeard(8) says: `yearctl backup create` writes a 0600 file of user yeard into /var/lib/yeard/backups
+  (0700), and `yeard restore FILE` with the units stopped puts it back, owned by yeard, the later request gone;
+  after the start the STATUS line reports the quick_check;
 - the journal carries the structured events (MESSAGE_ID and YEARD_* fields) of the request, the approval, the
   start, the reloads, a run of checks and the audit head;
 - `dpkg -i` over the installed package (an upgrade) restarts the running service; `dpkg -r` leaves nothing running
@@ -65,6 +68,8 @@ RELOADED = "bcebfe71ea5f4d299656fb6685da29f9"
 RELOAD_REFUSED = "2b793fb24a2e433ba58b693deb5609c9"
 CHECK_RUN_FINISHED = "b5dffb115bbc4e098d48450f4fbe83ff"
 AUDIT_HEAD = "d4dc4c4e55544b749fa74ed3f67d635c"
+BACKUP_CREATED = "0d7372da551c4817b6f51eb3b66f89d2"
+INTEGRITY_CHECKED = "773fc2cf7e594794824403a431fb32fd"
 
 # Plain output inside the container: no pager, no colours, no hyperlinks.
 INSIDE_ENV = {
@@ -524,6 +529,35 @@ def test_reload_applies_good_and_refuses_bad_configuration(box: Container) -> No
     story["reloaded"] = True
 
 
+def test_backup_and_restore(box: Container) -> None:
+    after("year")
+    made = yearctl_json(box, "alice", "backup", "create")
+    path = made["backup"]["path"]
+    assert path.startswith("/var/lib/yeard/backups/yeard-") and path.endswith(".sqlite"), made
+    assert box.run("stat", "-c", "%a %U", path).stdout.split() == ["600", "yeard"], "the backup's mode and owner"
+    assert box.run("stat", "-c", "%a %U", "/var/lib/yeard/backups").stdout.split() == ["700", "yeard"]
+    listed = [backup["path"] for backup in yearctl_json(box, "alice", "backup", "list")["backups"]]
+    assert path in listed, listed
+    # A change after the backup, which the restore must take away.
+    later = yearctl_json(box, "alice", "year", "begin-closing", YEAR, "--reason", "after the backup")
+    assert later["request"]["status"] == "pending", later
+
+    box.run("systemctl", "stop", "yeard.socket", "yeard.service", timeout=60)
+    restored = box.run("yeard", "restore", path, "--config", "/etc/yeard/yeard.toml", check=False, timeout=120)
+    assert restored.returncode == 0 and "kept as" in restored.stdout, describe(restored)
+    owner = box.run("stat", "-c", "%a %U", "/var/lib/yeard/yeard.sqlite").stdout.split()
+    assert owner == ["600", "yeard"], f"the restored database must be yeard's, 0600: {owner}"
+    box.run("systemctl", "start", "yeard.socket")
+    requests = yearctl_json(box, "alice", "request", "list")["requests"]
+    assert later["request"]["id"] not in [request["id"] for request in requests], \
+        f"the request filed after the backup survived its restore: {requests}"
+    year = year_exists(box)
+    assert year and year["state"] == "in_progress", f"after the restore the year is {year}"
+    wait_until("STATUS= reports the quick_check after the start",
+               lambda: "integrity ok (quick)" in unit_property(box, "yeard.service", "StatusText"), timeout=20)
+    story["backup"] = path
+
+
 def test_journal_carries_structured_events(box: Container) -> None:
     after("year")
     users = story["users"]
@@ -543,6 +577,9 @@ def test_journal_carries_structured_events(box: Container) -> None:
     expect(STARTED, "started")
     expect(AUDIT_HEAD, "audit head")
     expect(CHECK_RUN_FINISHED, "check run finished", school=SCHOOL)
+    if "backup" in story:
+        expect(BACKUP_CREATED, "backup created", action="backup.create", uid=users["alice"])
+        expect(INTEGRITY_CHECKED, "integrity checked", action="integrity.check", depth="quick", ok="true")
     if "reloaded" in story:
         expect(RELOADED, "configuration reloaded")
         expect(RELOAD_REFUSED, "reload refused")
