@@ -30,7 +30,8 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 SYSCONFDIR ?= /etc
 BASHCOMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
-ZSHCOMPLETIONDIR ?= $(DATADIR)/zsh/vendor-completions
+# zsh reads vendor-completions under /usr (Debian) and site-functions elsewhere.
+ZSHCOMPLETIONDIR ?= $(if $(filter /usr,$(PREFIX)),$(DATADIR)/zsh/vendor-completions,$(DATADIR)/zsh/site-functions)
 FISHCOMPLETIONDIR ?= $(DATADIR)/fish/vendor_completions.d
 
 # Where the built programs are; `make release` puts them in .build/release.

@@ -53,7 +53,7 @@ struct HousekeepingService: Service {
             }
             if writeHead, let head = try await state.database.auditHead() {
                 logger.event(
-                    .auditHead, "audit head \(head.sequence): \(head.hash)", level: .info,
+                    .auditHead, "audit head \(head.sequence): \(head.hash)",
                     metadata: ["audit_seq": "\(head.sequence)", "audit_head": "\(head.hash)"])
             }
         } catch {

@@ -97,6 +97,7 @@ public enum Daemon {
                 refreshMetrics()
             })
         stateBox.state = state
+        state.noteExistingBackups()
         refreshMetrics()
         let dispatcher = Dispatcher(state: state, logger: logger)
         let inherited = Systemd.listeningSocket()

@@ -48,20 +48,79 @@ final class DaemonState: Sendable {
         (configuration.stateDirectory as NSString).appendingPathComponent("backups")
     }
 
-    /// Writes a verified backup named `name` into the backups directory. Copying a region's database takes a
-    /// while: it runs on a thread of its own, not on one of the few that serve the socket.
-    func writeBackup(name: String) async throws -> BackupFile {
+    /// Runs `body` on a thread of its own (a backup, or a prune waiting for one, may take as long as a region's copy;
+    /// the few cooperative threads serve the socket), telling it through `isCancelled` once the calling task is
+    /// cancelled (a graceful shutdown).
+    static func onOwnThread<T: Sendable>(
+        _ body: @escaping @Sendable (_ isCancelled: @escaping @Sendable () -> Bool) throws -> T
+    ) async throws -> T {
+        let cancelled = NIOLockedValueBox(false)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread { continuation.resume(with: Result { try body { cancelled.withLockedValue { $0 } } }) }.start()
+            }
+        } onCancel: {
+            cancelled.withLockedValue { $0 = true }
+        }
+    }
+
+    /// Writes a verified backup named `name` into the backups directory, then keeps only the newest `prune.keep`
+    /// of those named `prune.prefix...`. A failure (not a cancellation) is written to the journal
+    /// (`backup-failed`) and shows in the STATUS line and the metrics file until a backup succeeds.
+    func writeBackup(name: String, prune: (prefix: String, keep: Int)? = nil) async throws -> BackupFile {
         let database = database
         let directory = backupDirectory
-        let file = try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try database.backup(into: directory, name: name) }) }.start()
+        let file: BackupFile
+        do {
+            file = try await Self.onOwnThread { isCancelled in
+                try database.backup(into: directory, name: name, prune: prune, isCancelled: isCancelled)
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            maintenance.withLockedValue { $0.backupFailure = (Date(), "\(error)") }
+            logger.event(
+                .backupFailed, "backup into \(directory) failed: \(error)", level: .error,
+                EventFields(action: "backup.create"), metadata: ["name": "\(name)"])
+            maintained()
+            throw error
         }
         maintenance.withLockedValue {
             $0.backup = file
             $0.backupAt = Date()
+            $0.backupFailure = nil
         }
         maintained()
         return file
+    }
+
+    /// Keeps the newest `keep` backups named `prefix...`, on a thread of its own (it waits for a backup running).
+    func pruneBackups(prefix: String, keep: Int) async throws {
+        let database = database
+        let directory = backupDirectory
+        try await Self.onOwnThread { _ in try database.pruneBackups(in: directory, prefix: prefix, keep: keep) }
+    }
+
+    /// Takes the newest backup already in the backups directory as the last one (at start-up: the metrics file
+    /// must not lose the last backup's time with every restart).
+    func noteExistingBackups() {
+        let directory = backupDirectory
+        let manager = FileManager.default
+        let names = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".sqlite") }
+        let files = names.compactMap { name -> (path: String, at: Date, bytes: Int64)? in
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let attributes = try? manager.attributesOfItem(atPath: path),
+                let at = attributes[.modificationDate] as? Date
+            else { return nil }
+            return (path, at, (attributes[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        guard let newest = files.max(by: { $0.at < $1.at }) else { return }
+        maintenance.withLockedValue {
+            if $0.backupAt == nil {
+                $0.backup = BackupFile(path: newest.path, bytes: newest.bytes, seconds: 0)
+                $0.backupAt = newest.at
+            }
+        }
     }
 
     /// Called after an integrity check or a backup (the STATUS line and the metrics file show them).
@@ -70,9 +129,9 @@ final class DaemonState: Sendable {
     /// A backup of the rotation of `[backup] keep` (on request or scheduled), audited as `backup.create` by
     /// `caller` and written to the journal.
     func backUp(by caller: Caller, role: String, now: Date) async throws -> BackupFile {
-        let file = try await writeBackup(name: "yeard-\(StoredTime.fileStamp(now))")
+        let file = try await writeBackup(
+            name: "yeard-\(StoredTime.fileStamp(now))", prune: ("yeard-", configuration.backupsKept))
         try await database.recordBackup(file, caller: caller, role: role, now: now)
-        try database.pruneBackups(in: backupDirectory, prefix: "yeard-", keep: configuration.backupsKept)
         logger.event(
             .backupCreated, "backup written: \(file.path)",
             EventFields(action: "backup.create", uid: caller == .daemon ? nil : caller.uid),

@@ -188,8 +188,7 @@ struct Handlers: Sendable {
                 rollover: configuration.rolloverSettings, backup: backup?.path),
             now: context.now)
         if backup != nil {
-            try? state.database.pruneBackups(
-                in: state.backupDirectory, prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
+            try? await state.pruneBackups(prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
         }
         journal(
             .requestApproved, outcome.request, action: "request.approve", by: context.caller,

@@ -18,6 +18,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case checkRunFinished = "check-run-finished"
     case auditHead = "audit-head"
     case backupCreated = "backup-created"
+    case backupFailed = "backup-failed"
     case integrityChecked = "integrity-checked"
 
     /// The journal's MESSAGE_ID of this kind: 128 bits in lowercase hex, made once with a random generator.
@@ -37,6 +38,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .checkRunFinished: "b5dffb115bbc4e098d48450f4fbe83ff"
         case .auditHead: "d4dc4c4e55544b749fa74ed3f67d635c"
         case .backupCreated: "0d7372da551c4817b6f51eb3b66f89d2"
+        case .backupFailed: "68a3851de6604d0ab18d017808061e1a"
         case .integrityChecked: "773fc2cf7e594794824403a431fb32fd"
         }
     }

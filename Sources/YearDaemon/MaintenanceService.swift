@@ -12,12 +12,24 @@ struct MaintenanceStatus: Sendable {
     /// The last backup written (on request, scheduled or before a rollover), and when.
     var backup: BackupFile?
     var backupAt: Date?
+    /// The last backup's failure, until one succeeds again: when, and why.
+    var backupFailure: (at: Date, reason: String)?
 
-    /// The STATUS line's part: "integrity ok (quick, 0.4 s)" or "integrity FAILED (full): ...".
+    /// The STATUS line's part: "integrity ok (quick)", or what failed and what to do.
     var statusPart: String? {
-        guard let integrity else { return nil }
-        if integrity.isOK { return "integrity ok (\(integrity.depth.rawValue))" }
-        return "integrity FAILED (\(integrity.depth.rawValue)): \(integrity.summary); restore a backup (yeard(8))"
+        var parts: [String] = []
+        if let integrity {
+            parts.append(
+                integrity.isOK
+                    ? "integrity ok (\(integrity.depth.rawValue))"
+                    : "integrity FAILED (\(integrity.depth.rawValue)): \(integrity.summary); restore a backup (yeard(8))"
+            )
+        }
+        if let failure = backupFailure {
+            let reason = String(failure.reason.map { $0.isNewline ? " " : $0 }.prefix(200))
+            parts.append("backup FAILED: \(reason); see journalctl -u yeard")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
 
@@ -43,12 +55,13 @@ struct MaintenanceService: Service {
     func run() async throws {
         for await _ in ready.cancelOnGracefulShutdown() { break }
         guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
-        await checkIntegrity(.quick)
+        // Each job ends early when a graceful shutdown begins: a region's copy or check must not hold the stop up.
+        await cancelWhenGracefulShutdown { await checkIntegrity(.quick) }
         await runOnSchedule(clock: clock, recheck: recheck, fires: nextFires) { jobs in
             for job in jobs {
                 switch job {
-                case .backup: await backup()
-                case .integrityCheck: await checkIntegrity(.full)
+                case .backup: await cancelWhenGracefulShutdown { await backup() }
+                case .integrityCheck: await cancelWhenGracefulShutdown { await checkIntegrity(.full) }
                 }
             }
         }
@@ -64,31 +77,40 @@ struct MaintenanceService: Service {
             }
     }
 
-    /// Runs SQLite's checks of `depth` and reports them; a failure is an error in the journal and the STATUS line.
+    /// Runs SQLite's checks of `depth` and reports them. A check that cannot run at all (the file unreadable) is a
+    /// failed check too; one stopped by a shutdown reports nothing.
     func checkIntegrity(_ depth: IntegrityVerdict.Depth) async {
+        let verdict: IntegrityVerdict
         do {
-            let verdict = try await state.database.checkIntegrity(depth, now: { clock.now() })
-            state.maintenance.withLockedValue { $0.integrity = verdict }
-            logger.event(
-                .integrityChecked,
-                verdict.isOK
-                    ? "database integrity ok (\(depth.rawValue) check)"
-                    : "database integrity check FAILED (\(depth.rawValue)): \(verdict.summary)",
-                level: verdict.isOK ? .notice : .critical, EventFields(action: "integrity.check"),
-                metadata: [
-                    "depth": "\(depth.rawValue)", "ok": "\(verdict.isOK)",
-                    "seconds": "\(String(format: "%.3f", verdict.seconds))",
-                ])
+            verdict = try await state.database.checkIntegrity(depth, now: { clock.now() })
+        } catch  where Task.isCancelled || Task.isShuttingDownGracefully || error is CancellationError {
+            logger.notice("the integrity check stopped: yeard is shutting down", metadata: ["depth": "\(depth)"])
+            return
         } catch {
-            logger.error("the integrity check could not run", metadata: ["depth": "\(depth)", "error": "\(error)"])
+            verdict = IntegrityVerdict(
+                depth: depth, problems: ["the check could not run: \(error)"], danglingReferences: 0,
+                checkedAt: clock.now(), seconds: 0)
         }
+        state.maintenance.withLockedValue { $0.integrity = verdict }
+        logger.event(
+            .integrityChecked,
+            verdict.isOK
+                ? "database integrity ok (\(depth.rawValue) check)"
+                : "database integrity check FAILED (\(depth.rawValue)): \(verdict.summary)",
+            level: verdict.isOK ? .notice : .critical, EventFields(action: "integrity.check"),
+            metadata: [
+                "depth": "\(depth.rawValue)", "ok": "\(verdict.isOK)",
+                "seconds": "\(String(format: "%.3f", verdict.seconds))",
+            ])
         state.maintained()
     }
 
-    /// Writes a scheduled backup into the rotation of `[backup] keep`.
+    /// Writes a scheduled backup into the rotation of `[backup] keep` (a failure is reported by `writeBackup`).
     func backup() async {
         do {
             _ = try await state.backUp(by: .daemon, role: "daemon", now: clock.now())
+        } catch is CancellationError {
+            logger.notice("the scheduled backup stopped: yeard is shutting down")
         } catch {
             logger.error(
                 "the scheduled backup failed", metadata: ["directory": "\(state.backupDirectory)", "error": "\(error)"])

@@ -65,6 +65,11 @@ actor MetricsFile {
                 "database_integrity_checked", unit: "seconds", "When the last integrity check of the database ran.",
                 labels, integrity.checkedAt.timeIntervalSince1970)
         }
+        if maintenance.backup != nil || maintenance.backupFailure != nil {
+            gauge(
+                "backup_last_ok", "1 when the last backup succeeded, 0 when it failed.", [],
+                maintenance.backupFailure == nil ? 1 : 0)
+        }
         if let backup = maintenance.backup, let at = maintenance.backupAt {
             gauge("backup_last", unit: "seconds", "When the last backup was written.", [], at.timeIntervalSince1970)
             gauge("backup_last", unit: "bytes", "The size of the last backup.", [], Double(backup.bytes))

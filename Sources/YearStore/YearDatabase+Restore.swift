@@ -114,21 +114,32 @@ extension YearDatabase {
     }
 
     /// Gives the restored copy the owner of the database's directory and mode 0600, as the daemon's own file has
-    /// (root running `yeard restore` must not leave a database the service user cannot write).
+    /// (root running `yeard restore` must not leave a database the service user cannot write). Through a
+    /// descriptor opened without following links: the directory is the service user's, and root must not be led
+    /// to hand it another file.
     static func takeOwnership(of path: String, like directory: String) throws {
         var owner = stat()
         guard stat(directory, &owner) == 0 else {
             throw YearError.internalFailure(reason: "cannot read \(directory): \(String(cString: strerror(errno)))")
         }
-        if owner.st_uid != getuid() || owner.st_gid != getgid() {
-            guard chown(path, owner.st_uid, owner.st_gid) == 0 else {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw YearError.internalFailure(reason: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(descriptor) }
+        var file = stat()
+        guard fstat(descriptor, &file) == 0, file.st_mode & S_IFMT == S_IFREG else {
+            throw YearError.internalFailure(reason: "\(path) is not a regular file")
+        }
+        if file.st_uid != owner.st_uid || file.st_gid != owner.st_gid {
+            guard fchown(descriptor, owner.st_uid, owner.st_gid) == 0 else {
                 throw YearError.invalidParameter(
                     field: "FILE",
                     reason: "cannot give the restored database to the owner of \(directory) (uid \(owner.st_uid)): "
                         + "run yeard restore as root or as that user (runuser -u yeard -- yeard restore FILE)")
             }
         }
-        guard chmod(path, 0o600) == 0 else {
+        guard fchmod(descriptor, 0o600) == 0 else {
             throw YearError.internalFailure(
                 reason: "cannot set the mode of \(path): \(String(cString: strerror(errno)))")
         }

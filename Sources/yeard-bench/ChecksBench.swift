@@ -130,6 +130,7 @@ struct ChecksBench: AsyncParsableCommand {
         // One generated school goes in through the socket like any school's files; the region is that school
         // copied with SQL (loading a million students file by file would take most of the benchmark's time).
         let daemon = try DaemonProcess(binary: binary, directory: directory, grants: roles, schools: ids)
+        defer { daemon.stop() }
         let files = RegistryGenerator(seed: 1, startYear: 2026).school(0)
         let me = String(cString: getpwuid(getuid()).pointee.pw_name)
         try await VarlinkSession.withConnection(path: daemon.socket) { session in

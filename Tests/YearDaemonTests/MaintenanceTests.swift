@@ -193,6 +193,53 @@ struct MaintenanceTests {
         #expect(metrics.contains("yeard_backup_last_bytes "))
     }
 
+    @Test("a failed backup says so (journal, STATUS, metrics) until a backup succeeds again")
+    func failedBackup() async throws {
+        let log = CapturedLog()
+        let fixture = try await DaemonFixture(logger: log.logger)
+        let state = fixture.state
+        // A file where the backups directory should be.
+        try Data().write(to: URL(fileURLWithPath: state.backupDirectory))
+        await #expect(throws: (any Error).self) {
+            _ = try await state.backUp(by: .daemon, role: "daemon", now: Date())
+        }
+        #expect(log.events(.backupFailed).count == 1)
+        #expect(log.events(.backupCreated).isEmpty)
+        let failed = state.maintenance.withLockedValue { $0 }
+        #expect(failed.statusPart?.hasPrefix("backup FAILED: ") == true, "\(failed.statusPart ?? "nil")")
+        #expect(failed.statusPart?.contains("\n") == false)
+        let before = MetricsFile.render(
+            years: [], runs: [:], counts: [:], settings: CheckSettings(), maintenance: failed)
+        #expect(before.contains("yeard_backup_last_ok 0"), "\(before)")
+
+        try FileManager.default.removeItem(atPath: state.backupDirectory)
+        _ = try await state.backUp(by: .daemon, role: "daemon", now: Date())
+        let recovered = state.maintenance.withLockedValue { $0 }
+        #expect(recovered.statusPart == nil && recovered.backup != nil)
+        let after = MetricsFile.render(
+            years: [], runs: [:], counts: [:], settings: CheckSettings(), maintenance: recovered)
+        #expect(after.contains("yeard_backup_last_ok 1"), "\(after)")
+    }
+
+    @Test("at start-up the newest backup on disk counts as the last one")
+    func existingBackups() async throws {
+        let fixture = try await DaemonFixture()
+        let state = fixture.state
+        let directory = state.backupDirectory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, time) in [
+            ("yeard-a.sqlite", "2026-11-27T02:30:00Z"), ("before-rollover-1.sqlite", "2026-11-28T10:00:00Z"),
+        ] {
+            let path = directory + "/" + name
+            try Data(repeating: 1, count: 10).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.modificationDate: Self.date(time)], ofItemAtPath: path)
+        }
+        state.noteExistingBackups()
+        let status = state.maintenance.withLockedValue { $0 }
+        #expect(status.backup?.path == directory + "/before-rollover-1.sqlite" && status.backup?.bytes == 10)
+        #expect(status.backupAt == Self.date("2026-11-28T10:00:00Z"))
+    }
+
     @Test("empty schedules turn the jobs off; a bad schedule or zone is refused with its key")
     func configuration() throws {
         let school = "[[school]]\nid = \"a\"\n"

@@ -284,6 +284,11 @@ def render_config(directory: Path, daemon_keys: dict | None = None, schools=SCHO
     for grant in _grants():
         lines += ["", "[[grant]]"] + [f"{key} = {toml_value(value)}" for key, value in grant.items()]
     text = "\n".join(lines) + "\n"
+    # No scheduled backup or integrity check at 02:30 or on Sunday night in the middle of a test run.
+    if "[backup]" in extra:
+        extra = extra.replace("[backup]\n", '[backup]\nschedule = ""\nintegrity_check_schedule = ""\n', 1)
+    else:
+        text += '\n[backup]\nschedule = ""\nintegrity_check_schedule = ""\n'
     if extra:
         text += "\n" + extra.strip("\n") + "\n"
     return text

@@ -369,6 +369,18 @@ def year_exists(box: Container, user: str = "alice") -> dict | None:
 # --- the tests, in order ----------------------------------------------------------------------------------------
 
 
+def test_depends_names_what_the_root_already_has() -> None:
+    """The root below comes with systemd, acl and libsqlite3-0, so `dpkg -i` there cannot notice one missing from
+    Depends: the package's own control file must name them."""
+    deb = os.environ.get("YEARD_DEB")
+    if not deb:
+        pytest.skip("no $YEARD_DEB (scripts/build-deb makes one)")
+    depends = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], capture_output=True, text=True, check=True).stdout
+    for package in ("libsqlite3-0", "libsystemd0", "libc6", "acl", "systemd | systemd-standalone-sysusers",
+                    "systemd | systemd-standalone-tmpfiles"):
+        assert package in depends, f"Depends of {deb} lacks {package}: {depends}"
+
+
 def test_install_in_a_minimal_root(box: Container) -> None:
     result = box.run("dpkg", "-i", DEB_INSIDE, check=False, timeout=180)
     assert result.returncode == 0, f"dpkg -i failed in the minimal root (are Depends complete?):\n{describe(result)}"

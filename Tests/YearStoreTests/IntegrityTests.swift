@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import Testing
+import YearCore
+
+@testable import YearStore
+
+@Suite("Integrity checks and backups of the database file")
+struct IntegrityTests {
+    /// A file whose index pages are overwritten with garbage: the table reads, the index no longer matches it.
+    static func damagedFile() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-damaged-\(UUID()).sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        let root = try queue.write { db -> Int in
+            try db.execute(sql: "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT NOT NULL)")
+            try db.execute(sql: "CREATE INDEX t_b ON t(b)")
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+                    INSERT INTO t(a, b) SELECT i, printf('row %06d', i) FROM n
+                    """)
+            return try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 't_b'") ?? 0
+        }
+        try queue.close()
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        defer { try? handle.close() }
+        // The index's root page: keep its 12-byte header, scramble its cell pointers and cells.
+        try handle.seek(toOffset: UInt64((root - 1) * 4096 + 12))
+        try handle.write(contentsOf: Data((0..<4084).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }))
+        return path
+    }
+
+    @Test("a damaged index is a failed check with one-line problems, not an error of the checker")
+    func damagedIndex() throws {
+        let path = try Self.damagedFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
+        for depth in [IntegrityVerdict.Depth.quick, .full] {
+            let verdict = try queue.read { db in try YearDatabase.integrity(of: db, depth) }
+            #expect(!verdict.isOK, "\(depth): \(verdict)")
+            #expect(!verdict.problems.isEmpty && verdict.problems.count <= 10)
+            #expect(verdict.problems.allSatisfy { !$0.contains("\n") && !$0.hasPrefix("*** in database") })
+            #expect(!verdict.summary.contains { $0.isNewline }, "\(verdict.summary)")
+        }
+    }
+
+    @Test("SQLite's multi-line answers become one problem per line, without their heading")
+    func answerLines() {
+        let rows = ["*** in database main ***\nOn tree page 6 cell 10: invalid page number 99\nPage 7: never used"]
+        #expect(
+            IntegrityVerdict.problems(fromAnswer: rows) == [
+                "On tree page 6 cell 10: invalid page number 99", "Page 7: never used",
+            ])
+        #expect(IntegrityVerdict.problems(fromAnswer: ["ok"]).isEmpty)
+    }
+
+    @Test("a sound database passes both checks")
+    func sound() async throws {
+        let store = try await StoreFixture()
+        _ = try await store.createYear()
+        let quick = try await store.database.checkIntegrity(.quick)
+        let full = try await store.database.checkIntegrity(.full)
+        #expect(quick.isOK && full.isOK && full.depth == .full && full.summary == "ok")
+    }
+
+    @Test("a cancelled backup stops, throws CancellationError and leaves no file behind")
+    func cancelledBackup() async throws {
+        let store = try await StoreFixture()
+        _ = try await store.createYear()
+        let directory = store.directory.appendingPathComponent("backups").path
+        #expect(throws: CancellationError.self) {
+            try store.database.backup(into: directory, name: "stopped", isCancelled: { true })
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
+        // Not cancelled: the backup is written, and the rotation keeps the newest one given.
+        _ = try store.database.backup(into: directory, name: "yeard-1")
+        _ = try store.database.backup(into: directory, name: "yeard-2", prune: ("yeard-", 1))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["yeard-2.sqlite"])
+    }
+}
