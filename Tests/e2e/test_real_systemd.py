@@ -20,7 +20,11 @@ checks, with the system's own tools (dpkg, systemctl, journalctl, runuser, getfa
   after the start the STATUS line reports the quick_check;
 - the journal carries the structured events (MESSAGE_ID and YEARD_* fields) of the request, the approval, the
   start, the reloads, a run of checks and the audit head;
-- `dpkg -i` over the installed package (an upgrade) restarts the running service; `dpkg -r` leaves nothing running
+- a database written by an older yeard (Tests/e2e/fixtures/yeard-before-rollovers.sqlite: this repository's
+  migrations up to 2026-11-29-check-runs, the schema before rollovers, with school-1's year 2025/2026 in progress)
+  is backed up (backups/before-upgrade-2026-11-29-check-runs.sqlite) and migrated when yeard starts on it;
+- a newer version of the package (the same package repacked as VERSION+test1) upgrades the installed one and
+  restarts the running service with it; `dpkg -r` leaves nothing running
   but keeps the database, a second `dpkg -i` finds the year again, and `dpkg -P` removes the database, the
   configuration, the user and the groups.
 
@@ -54,6 +58,7 @@ INCLUDE = "systemd,systemd-sysv,dbus,procps,libsqlite3-0,acl,passwd"
 CACHE = Path("/var/cache/yeard-tests")
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 DEB_INSIDE = "/root/yeard.deb"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 SCHOOL = "school-1"  # the one school of the shipped config/yeard.toml
 YEAR = "2026/2027"
@@ -361,6 +366,26 @@ def write_config(box: Container, text: str) -> None:
             stdin=text)
 
 
+def put(box: Container, source: Path, inside: str) -> None:
+    """Copies a host file into the container, through the container's root as the host sees it."""
+    shutil.copyfile(source, f"/proc/{box.leader}/root{inside}")
+
+
+def newer_package(deb: str, directory: Path) -> tuple[Path, str]:
+    """The package under test repacked as version VERSION+test1 (what an upgrade to the next release installs),
+    and that version."""
+    tree = directory / "tree"
+    subprocess.run(["dpkg-deb", "-R", deb, str(tree)], check=True, capture_output=True)
+    control = tree / "DEBIAN" / "control"
+    text = control.read_text()
+    version = re.search(r"^Version: (\S+)$", text, re.M).group(1) + "+test1"
+    control.write_text(re.sub(r"^Version: \S+$", f"Version: {version}", text, count=1, flags=re.M))
+    newer = directory / f"yeard_{version}_amd64.deb"
+    subprocess.run(["dpkg-deb", "-Zgzip", "-z1", "--root-owner-group", "-b", str(tree), str(newer)], check=True,
+                   capture_output=True)
+    return newer, version
+
+
 def year_exists(box: Container, user: str = "alice") -> dict | None:
     years = yearctl_json(box, user, "year", "list").get("years", [])
     return next((year for year in years if year.get("label") == YEAR), None)
@@ -570,6 +595,30 @@ def test_backup_and_restore(box: Container) -> None:
     story["backup"] = path
 
 
+def test_database_of_an_older_yeard_is_backed_up_and_migrated(box: Container) -> None:
+    after("year")
+    box.run("systemctl", "stop", "yeard.socket", "yeard.service", timeout=60)
+    box.sh("mkdir -p /root/saved && mv /var/lib/yeard/yeard.sqlite* /root/saved/")
+    put(box, FIXTURES / "yeard-before-rollovers.sqlite", "/var/lib/yeard/yeard.sqlite")
+    box.sh("chown yeard:yeard /var/lib/yeard/yeard.sqlite && chmod 600 /var/lib/yeard/yeard.sqlite")
+    box.run("systemctl", "start", "yeard.socket")
+    try:
+        years = yearctl_json(box, "alice", "year", "list")["years"]
+        assert [(y["label"], y["state"]) for y in years] == [("2025/2026", "in_progress")], years
+        kept = "/var/lib/yeard/backups/before-upgrade-2026-11-29-check-runs.sqlite"
+        stat = box.run("stat", "-c", "%a %U %s", kept, check=False)
+        assert stat.returncode == 0, f"no backup before the upgrade: {describe(stat)}"
+        assert stat.stdout.split()[:2] == ["600", "yeard"] and int(stat.stdout.split()[2]) > 0, stat.stdout
+        # The tables of the newer migrations are there: the rollovers answer (none yet).
+        assert yearctl_json(box, "alice", "rollover", "list")["rollovers"] == []
+    finally:
+        box.run("systemctl", "stop", "yeard.socket", "yeard.service", timeout=60)
+        box.sh("rm -f /var/lib/yeard/yeard.sqlite* && mv /root/saved/yeard.sqlite* /var/lib/yeard/")
+        box.run("systemctl", "start", "yeard.socket")
+    year = year_exists(box)
+    assert year and year["state"] == "in_progress", f"the database put back is not the one before: {year}"
+
+
 def test_journal_carries_structured_events(box: Container) -> None:
     after("year")
     users = story["users"]
@@ -598,14 +647,18 @@ def test_journal_carries_structured_events(box: Container) -> None:
     assert not failures, "missing journal events:\n" + "\n".join(failures)
 
 
-def test_upgrade_restarts_the_running_service(box: Container) -> None:
-    """dpkg -i over the installed package is an upgrade: postinst restarts a running yeard with the new binary."""
+def test_upgrade_restarts_the_running_service(box: Container, tmp_path: Path) -> None:
+    """dpkg -i of a newer version is an upgrade: postinst restarts a running yeard with the new binary."""
     after("year")
+    newer, version = newer_package(box.deb, tmp_path)
+    put(box, newer, "/root/yeard-newer.deb")
     yearctl(box, "alice", "status")
     wait_until("yeard.service active", lambda: is_active(box, "yeard.service") == "active")
     before = main_pid(box)
-    result = box.run("dpkg", "-i", DEB_INSIDE, check=False, timeout=180)
+    result = box.run("dpkg", "-i", "/root/yeard-newer.deb", check=False, timeout=180)
     assert result.returncode == 0, describe(result)
+    assert "Preparing to unpack" in result.stdout and f"({version})" in result.stdout, result.stdout
+    assert box.run("dpkg-query", "-W", "-f=${Version}", "yeard").stdout == version
     wait_until("yeard.service active again after the upgrade",
                lambda: is_active(box, "yeard.service") == "active" and main_pid(box) not in (0, before))
     assert box.run("systemctl", "is-enabled", "yeard.socket", check=False).stdout.strip() == "enabled"
