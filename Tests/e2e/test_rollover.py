@@ -108,6 +108,12 @@ def test_request_approve_apply_and_undo(daemon):
     assert [r["state"] for r in parse_json(out)["rollovers"]] == ["undone"]
     rc, out, _ = d.yearctl("yeard-auditor", "audit", "verify")
     assert rc == 0, out
+    # The journal's events of both (yeard(8), JOURNAL; stderr shows the same fields when not under systemd).
+    log = d.stderr()
+    for message_id, action in (("2ee5a0c18f3240dabad4ad107599b029", "rollover.apply"),
+                               ("eb4e551594e44cf19ea0ab19307fc425", "rollover.undo")):
+        lines = [line for line in log.splitlines() if f"message_id={message_id}" in line]
+        assert len(lines) == 1 and f"action={action}" in lines[0] and "school=school-a" in lines[0], lines
 
 
 def test_stale_plan_is_refused_and_changes_nothing(daemon):
