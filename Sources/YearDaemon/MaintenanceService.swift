@@ -37,8 +37,9 @@ struct MaintenanceStatus: Sendable {
 /// takes seconds, and READY must come within half a second), then online backups on `[backup] schedule` and
 /// `integrity_check` + `foreign_key_check` on `[backup] integrity_check_schedule`, both in `[backup] time_zone`.
 /// Each result goes to the journal (`integrity-checked`, `backup-created`), the STATUS line and the metrics file.
-/// Fires that pass while a job runs are not queued; jobs missed while the daemon was down are not caught up (the
-/// quick check after start-up stands in for the integrity check, and a backup at start would slow every restart).
+/// Fires that pass while a job runs are not queued. A backup missed while the daemon was down (the newest backup on
+/// disk is older than the schedule's last fire, within eight days) is made once, after the quick check; a missed
+/// integrity check is not (the quick check after start-up stands in for it).
 struct MaintenanceService: Service {
     enum Job: String, Sendable {
         case backup, integrityCheck = "integrity check"
@@ -57,6 +58,10 @@ struct MaintenanceService: Service {
         guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
         // Each job ends early when a graceful shutdown begins: a region's copy or check must not hold the stop up.
         await cancelWhenGracefulShutdown { await checkIntegrity(.quick) }
+        if backupMissed(now: clock.now()) {
+            logger.notice("making up the scheduled backup missed while yeard was down")
+            await cancelWhenGracefulShutdown { await backup() }
+        }
         await runOnSchedule(clock: clock, recheck: recheck, fires: nextFires) { jobs in
             for job in jobs {
                 switch job {
@@ -65,6 +70,16 @@ struct MaintenanceService: Service {
                 }
             }
         }
+    }
+
+    /// Whether the backup schedule fired (within the last eight days) after the newest backup there is.
+    func backupMissed(now: Date) -> Bool {
+        let configuration = state.configuration
+        guard let schedule = configuration.backupSchedule,
+            let fire = schedule.previous(
+                atOrBefore: now, timeZone: TimeZone(identifier: configuration.maintenanceTimeZone) ?? .gmt)
+        else { return false }
+        return state.maintenance.withLockedValue { $0.backupAt }.map { $0 < fire } ?? true
     }
 
     /// The next fire of each scheduled job after `instant`, by the configuration in force.

@@ -137,6 +137,13 @@ struct MaintenanceTests {
                 keep = 2
                 """, logger: log.logger)
         let state = fixture.state
+        // A backup from an hour ago: none was missed, none is made at start.
+        try FileManager.default.createDirectory(atPath: state.backupDirectory, withIntermediateDirectories: true)
+        let recent = state.backupDirectory + "/yeard-20261128-210000.sqlite"
+        try Data(repeating: 1, count: 10).write(to: URL(fileURLWithPath: recent))
+        try FileManager.default.setAttributes(
+            [.modificationDate: Self.date("2026-11-28T21:00:00Z")], ofItemAtPath: recent)
+        state.noteExistingBackups()
         // Saturday 2026-11-28 22:00 UTC = Sunday 01:00 in Moscow.
         let clock = ManualClock(Self.date("2026-11-28T22:00:00Z"))
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
@@ -162,7 +169,7 @@ struct MaintenanceTests {
         try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-29T00:15:00Z")] }
         let backups = try FileManager.default.contentsOfDirectory(atPath: state.backupDirectory)
             .filter { $0.hasSuffix(".sqlite") }
-        #expect(backups == ["yeard-20261128-233000.sqlite"], "\(backups)")
+        #expect(backups.sorted() == ["yeard-20261128-210000.sqlite", "yeard-20261128-233000.sqlite"], "\(backups)")
         let backup = try #require(log.events(.backupCreated).first)
         #expect(backup.metadata["action"] == "backup.create" && backup.metadata["uid"] == nil)
         let audit = try await state.database.auditEntries(after: 0, limit: 100, schools: nil)
@@ -191,6 +198,33 @@ struct MaintenanceTests {
         #expect(metrics.contains("yeard_database_integrity_checked_seconds{depth=\"full\"}"))
         #expect(metrics.contains("yeard_backup_last_seconds "))
         #expect(metrics.contains("yeard_backup_last_bytes "))
+    }
+
+    @Test("a backup missed while yeard was down is made once after the quick check; none when one is recent")
+    func missedBackup() async throws {
+        for (newest, expectMakeUp) in [("2026-11-27T02:30:00Z", true), ("2026-11-28T02:30:00Z", false)] {
+            let log = CapturedLog()
+            let fixture = try await DaemonFixture(
+                extra: "[backup]\nschedule = \"30 2 * * *\"\nintegrity_check_schedule = \"\"\n", logger: log.logger)
+            let state = fixture.state
+            try FileManager.default.createDirectory(atPath: state.backupDirectory, withIntermediateDirectories: true)
+            let old = state.backupDirectory + "/yeard-old.sqlite"
+            try Data(repeating: 1, count: 10).write(to: URL(fileURLWithPath: old))
+            try FileManager.default.setAttributes([.modificationDate: Self.date(newest)], ofItemAtPath: old)
+            state.noteExistingBackups()
+            // Started on the 28th at 09:00 UTC: the last fire was the 28th at 02:30.
+            let clock = ManualClock(Self.date("2026-11-28T09:00:00Z"))
+            let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
+            var service = MaintenanceService(state: state, clock: clock, logger: log.logger, ready: ready)
+            service.recheck = 86400 * 30
+            let running = service
+            let task = Task { try await running.run() }
+            readyContinuation.finish()
+            try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-29T02:30:00Z")] }
+            task.cancel()
+            #expect(log.events(.integrityChecked).count == 1)
+            #expect(log.events(.backupCreated).count == (expectMakeUp ? 1 : 0), "newest backup \(newest)")
+        }
     }
 
     @Test("a failed backup says so (journal, STATUS, metrics) until a backup succeeds again")
