@@ -68,6 +68,16 @@ public enum Daemon {
             guard let part = stateBox.state?.maintenance.withLockedValue({ $0.statusPart }) else { return line }
             return line + "; " + part
         }
+        // A new STATUS= after each change, while a service manager listens (the line costs a look at every school),
+        // and never once STOPPING=1 was sent: "stopping" must stay on show until the end.
+        let stopping = NIOLockedValueBox(false)
+        let updateStatus: @Sendable () -> Void = {
+            guard Systemd.isSupervised else { return }
+            Task {
+                let line = await statusLine()
+                if !stopping.withLockedValue({ $0 }) { Systemd.notify("STATUS=\(line)") }
+            }
+        }
         let uploads = try UploadStore(directory: configuration.stateDirectory + "/uploads")
         let metrics = MetricsFile(database: database, logger: logger)
         // The metrics file is rewritten after every run of checks and every transition (and once at start-up).
@@ -84,16 +94,15 @@ public enum Daemon {
             database: database, uploads: uploads, configuration: configuration, version: version,
             logger: logger,
             onTransition: { _ in
-                Task { Systemd.notify("STATUS=\(await statusLine())") }
+                updateStatus()
                 refreshMetrics()
             },
             onChecked: { _ in
-                // Computing the line costs a look at every school: only when a service manager listens.
-                if Systemd.isSupervised { Task { Systemd.notify("STATUS=\(await statusLine())") } }
+                updateStatus()
                 refreshMetrics()
             },
             onMaintained: {
-                if Systemd.isSupervised { Task { Systemd.notify("STATUS=\(await statusLine())") } }
+                updateStatus()
                 refreshMetrics()
             })
         stateBox.state = state
@@ -134,6 +143,7 @@ public enum Daemon {
         services.append(
             ReadinessService(
                 logger: logger, statusLine: statusLine, onReady: { readyContinuation.finish() },
+                onStopping: { stopping.withLockedValue { $0 = true } },
                 metadata: [
                     "version": "\(version)", "database": "\(configuration.databasePath)",
                     "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",

@@ -103,8 +103,15 @@ def test_notify_ready_status_and_watchdog(daemon, notify):
     notify.wait_for(lambda a: any(line.startswith("STATUS=") and "2026/2027 in_progress" in line for _, line in a),
                     timeout=5)
 
+    # The quick integrity check after READY=1 shows in STATUS=.
+    notify.wait_for(lambda a: any(line.startswith("STATUS=") and "integrity ok (quick)" in line for _, line in a),
+                    timeout=10)
+
     assert d.stop() == 0
     assert "STOPPING=1" in lines(notify.assignments())
+    # Nothing overwrites the stopping line once STOPPING=1 was sent.
+    statuses = [line for line in lines(notify.assignments()) if line.startswith("STATUS=")]
+    assert statuses[-1].startswith("STATUS=stopping"), statuses[-3:]
 
 
 def test_watchdog_for_another_pid_is_not_pinged(daemon, notify):
