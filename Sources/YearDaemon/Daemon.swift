@@ -33,7 +33,7 @@ public struct ConfigurationOverrides: Sendable {
 /// The daemon: opens the database, binds the socket, tells systemd it is ready and runs its services until SIGTERM.
 public enum Daemon {
     /// The version the daemon reports.
-    public static let version = "0.1.0"
+    public static let version = Release.version
 
     /// Sets up logging: the journal when stderr is connected to it, else stderr; the returned setting is the level
     /// in force, which a reload may change.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 
 /// `yearctl`: the command-line client of yeard.
 @main
@@ -19,7 +20,7 @@ struct Yearctl: AsyncParsableCommand {
               3  permission denied (you lack the role the command needs)
               4  cannot connect to the daemon, or the connection failed before its reply
             """,
-        version: "0.1.0",
+        version: Release.version,
         subcommands: [
             StatusCommand.self, SchoolCommand.self, YearCommand.self, RequestCommand.self, AuditCommand.self,
             ImportCommand.self, ExportCommand.self, MovementCommand.self, OrderCommand.self, RecordCommand.self,

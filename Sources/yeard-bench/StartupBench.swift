@@ -32,17 +32,7 @@ struct StartupBench: AsyncParsableCommand {
         let students = try ChecksBench.sqliteCount(database, "SELECT count(*) FROM student")
 
         // The floor: the same binary, exec to exit, doing nothing but print its version.
-        var floor: [Double] = []
-        for _ in 0..<runs {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["--version"]
-            process.standardOutput = FileHandle.nullDevice
-            let begin = DispatchTime.now().uptimeNanoseconds
-            try process.run()
-            process.waitUntilExit()
-            floor.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
-        }
+        let floor = try Self.versionTimes(binary, runs: runs)
 
         let notify = try NotifyListener(path: directory + "/notify.sock")
         defer { notify.close() }
@@ -73,7 +63,6 @@ struct StartupBench: AsyncParsableCommand {
         }
         ready.sort()
         quick.sort()
-        floor.sort()
         func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values[values.count / 2] }
         print(
             String(
@@ -105,8 +94,28 @@ struct StartupBench: AsyncParsableCommand {
             let path = binaries + "/" + name
             guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue
             else { continue }
-            print(String(format: "  %@: %.1f MB, links %@", name, size / 1e6, Self.swiftLibraries(path)))
+            let times = try Self.versionTimes(path, runs: runs)
+            print(
+                String(
+                    format: "  %@: %.1f MB, links %@; exec of --version to exit p50 %.1f ms, max %.1f ms", name,
+                    size / 1e6, Self.swiftLibraries(path), median(times), times.last ?? 0))
         }
+    }
+
+    /// Milliseconds from exec to exit of `path --version`, `runs` times, sorted.
+    static func versionTimes(_ path: String, runs: Int) throws -> [Double] {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = ["--version"]
+            process.standardOutput = FileHandle.nullDevice
+            let begin = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            process.waitUntilExit()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
+        }
+        return times.sorted()
     }
 
     /// "no Swift runtime library" for a static build, else the Swift libraries `ldd` lists.

@@ -16,7 +16,8 @@ struct GenerateCommand: ParsableCommand {
             catalogue; --defects N plants N defects in each (missing birth dates, consents, grades, decisions, class \
             teachers, duplicates, bad SNILS and phones...) and writes the manifest of what the checks must find, one \
             'CHECK ENTITY' line each, to defects.txt beside the school's files.
-            """)
+            """,
+        version: Release.version)
 
     @Option(help: "school, district or region.") var size: String = "school"
     @Option(help: "The seed: the same seed gives the same files.") var seed: UInt64 = 1
