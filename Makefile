@@ -37,7 +37,7 @@ FISHCOMPLETIONDIR ?= $(DATADIR)/fish/vendor_completions.d
 # Where the built programs are; `make release` puts them in .build/release.
 BIN_DIR ?= .build/release
 PROGRAMS = yeard yearctl yeard-gen
-MAN_PAGES = docs/man/yeard.8 docs/man/yearctl.1 docs/man/yeard.toml.5
+MAN_PAGES = docs/man/yeard.8 docs/man/yearctl.1 docs/man/yeard.toml.5 docs/man/yeard-gen.1
 ALLOW_MISSING_MAN ?= 0
 
 SWIFT ?= swift
@@ -122,7 +122,8 @@ install-man:
 	done; \
 	exit $$missing
 
-# swift-argument-parser writes each program's completion script (--generate-completion-script SHELL).
+# swift-argument-parser writes each program's completion script (--generate-completion-script SHELL); bash-completion
+# sources its scripts, so the bash one loses its #! line.
 install-completions: check-programs
 	$(INSTALL) -d -m 0755 "$(DESTDIR)$(BASHCOMPLETIONDIR)" "$(DESTDIR)$(ZSHCOMPLETIONDIR)" \
 		"$(DESTDIR)$(FISHCOMPLETIONDIR)"
@@ -135,6 +136,7 @@ install-completions: check-programs
 			esac; \
 			echo "$(BIN_DIR)/$$program --generate-completion-script $$shell > $$target"; \
 			"$(BIN_DIR)/$$program" --generate-completion-script $$shell > "$$target.tmp"; \
+			if [ $$shell = bash ]; then sed -i '1{/^#!/d}' "$$target.tmp"; fi; \
 			test -s "$$target.tmp" || { echo "make install: $$program wrote no $$shell completion" >&2; exit 1; }; \
 			chmod 0644 "$$target.tmp"; mv "$$target.tmp" "$$target"; \
 		done; \

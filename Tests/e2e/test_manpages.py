@@ -1,15 +1,16 @@
-"""The man pages in docs/man, yeard(8), yearctl(1) and yeard.toml(5), against the programs and files they describe.
+"""The man pages in docs/man, yeard(8), yearctl(1), yeard-gen(1) and yeard.toml(5), against the programs and
+files they describe.
 
 A man page drifts away from its program unless something compares the two, and groff says nothing about a broken
 page unless it is asked. So:
 
 - each page is ASCII and renders without a single warning, both with groff (`groff -man -ww -z -t`) and as man-db
   shows it (`man --warnings -E UTF-8 -l`, 80 columns), and its NAME section gives mandb a whatis entry;
-- every subcommand and every long option of the built yearctl and yeard, as their `--experimental-dump-help` JSON
-  lists them, is in the page: the options of the tool itself and those every subcommand shares (--socket, --json,
-  --help...) as entries of their own, each subcommand on a line that introduces it (`request approve ID ...`),
-  with that subcommand's own options on that line; and the OPTIONS and COMMANDS sections name no option the tool
-  does not have;
+- every subcommand and every long option of the built yearctl, yeard and yeard-gen, as their
+  `--experimental-dump-help` JSON lists them, is in the page: the options of the tool itself and those every
+  subcommand shares (--socket, --json, --help...) as entries of their own, each subcommand on a line that
+  introduces it (`request approve ID ...`), with that subcommand's own options on that line; and the OPTIONS and
+  COMMANDS sections name no option the tool does not have;
 - every table and key of config/yeard.toml, the commented-out examples included (`# metrics_file = ...`), is in
   yeard.toml(5), the key at the start of a line under the heading of its table;
 - the MESSAGE_ID table of yeard(8), the journal contract, holds exactly the identifiers of
@@ -32,11 +33,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import YEARCTL, YEARD, run_binary, wait_for_binary
+from conftest import BIN_DIR, YEARCTL, YEARD, run_binary, wait_for_binary
 
 REPO = Path(__file__).resolve().parents[2]
 MAN = REPO / "docs" / "man"
-PAGES = {"yeard": MAN / "yeard.8", "yearctl": MAN / "yearctl.1", "yeard.toml": MAN / "yeard.toml.5"}
+PAGES = {"yeard": MAN / "yeard.8", "yearctl": MAN / "yearctl.1", "yeard.toml": MAN / "yeard.toml.5",
+         "yeard-gen": MAN / "yeard-gen.1"}
+TOOLS = ["yearctl", "yeard", "yeard-gen"]
 CONFIG = REPO / "config" / "yeard.toml"
 JOURNAL_EVENTS = REPO / "Sources" / "YearDaemon" / "JournalEvent.swift"
 
@@ -123,7 +126,7 @@ def test_name_section_gives_a_whatis_entry(page):
 
 @functools.cache
 def dump_help(binary: str) -> dict:
-    path = wait_for_binary(YEARCTL if binary == "yearctl" else YEARD)
+    path = wait_for_binary({"yearctl": YEARCTL, "yeard": YEARD, "yeard-gen": BIN_DIR / "yeard-gen"}[binary])
     result = run_binary([str(path), "--experimental-dump-help"])
     assert result.returncode == 0, f"{path} --experimental-dump-help failed: {result.stderr}"
     return json.loads(result.stdout)["command"]
@@ -162,7 +165,7 @@ def mentions(line: str, option: str) -> bool:
     return re.search(re.escape(option) + r"(?![\w-])", line) is not None
 
 
-@pytest.mark.parametrize("tool_name", ["yearctl", "yeard"])
+@pytest.mark.parametrize("tool_name", TOOLS)
 def test_every_shared_option_has_an_entry(tool_name):
     lines = rendered(tool_name)
     entries = [line.strip() for line in lines if re.match(r"\s*(-\w, )?--[\w-]", line)]
@@ -173,7 +176,7 @@ def test_every_shared_option_has_an_entry(tool_name):
         f"of {tool_name} itself, or options that every subcommand of it takes")
 
 
-@pytest.mark.parametrize("tool_name", ["yearctl", "yeard"])
+@pytest.mark.parametrize("tool_name", TOOLS)
 def test_every_subcommand_is_introduced_with_its_options(tool_name):
     lines = rendered(tool_name)
     shared = shared_options(tool_name)
@@ -194,7 +197,7 @@ def test_every_subcommand_is_introduced_with_its_options(tool_name):
     assert not problems, f"{PAGES[tool_name]} does not match the built {tool_name}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("tool_name", ["yearctl", "yeard"])
+@pytest.mark.parametrize("tool_name", TOOLS)
 def test_page_documents_no_option_the_tool_lacks(tool_name):
     lines = rendered(tool_name)
     known = set().union(*(long_options(node) for _, node in commands(dump_help(tool_name))))
