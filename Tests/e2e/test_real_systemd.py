@@ -9,7 +9,8 @@ checks, with the system's own tools (dpkg, systemctl, journalctl, runuser, getfa
   starts it, and yeard.service does not run until someone connects;
 - people in the role groups of yeard.sysusers work with yearctl as a sysadmin would set them up (useradd, usermod):
   alice (yeard-admin) creates a year and files its start, bob (yeard-coordinator) approves it and the year moves;
-  carol, in no yeard group, is refused by the kernel at connect(2) (EACCES), never reaching the daemon;
+  carol, in no yeard group, is refused by the kernel at connect(2) (EACCES), never reaching the daemon; a role group
+  the administrator deleted costs only its own ACL entry, not the socket;
 - the first connection starts yeard through the socket; Type=notify makes it active only after READY=1, and the
   STATUS= line shows in `systemctl status`;
 - the service runs as user yeard with no capability at all, and `systemd-analyze security` rates it 2.0 or less;
@@ -506,6 +507,24 @@ def test_security_exposure(box: Container) -> None:
     match = re.search(r"Overall exposure level for yeard\.service:\s*(\d+(?:\.\d+)?)", result.stdout)
     assert match, f"no 'Overall exposure level' line: {describe(result)}"
     assert float(match.group(1)) <= MAX_EXPOSURE, f"exposure {match.group(1)} > {MAX_EXPOSURE}:\n{result.stdout}"
+
+
+def test_a_deleted_role_group_costs_only_its_own_entry(box: Container) -> None:
+    after("started")
+    box.run("groupdel", "yeard-teacher")
+    try:
+        box.run("systemctl", "restart", "yeard.socket", timeout=60)
+        assert is_active(box, "yeard.socket") == "active", \
+            box.run("systemctl", "status", "--no-pager", "yeard.socket", check=False).stdout
+        acl = box.run("getfacl", "-cp", "/run/yeard/control.sock").stdout
+        assert "group:yeard-admin:rw-" in acl and "yeard-teacher" not in acl, acl
+        yearctl(box, "alice", "status")
+    finally:
+        box.run("systemd-sysusers", "yeard.conf")
+        box.run("systemctl", "restart", "yeard.socket", timeout=60)
+    assert "group:yeard-teacher:rw-" in box.run("getfacl", "-cp", "/run/yeard/control.sock").stdout
+    yearctl(box, "alice", "status")
+    wait_until("yeard.service active again", lambda: is_active(box, "yeard.service") == "active")
 
 
 def test_watchdog_restarts_a_hung_daemon(box: Container) -> None:
