@@ -101,24 +101,36 @@ final class DaemonState: Sendable {
         try await Self.onOwnThread { _ in try database.pruneBackups(in: directory, prefix: prefix, keep: keep) }
     }
 
-    /// Takes the newest backup already in the backups directory as the last one (at start-up: the metrics file
-    /// must not lose the last backup's time with every restart).
-    func noteExistingBackups() {
+    /// A backup file in the backups directory: its path, size and time (nil when the file cannot be read).
+    struct StoredBackup {
+        let path: String, bytes: Int64, modified: Date?
+    }
+
+    /// The backups in the backups directory (`*.sqlite`), as the file system describes them.
+    func backupsOnDisk() -> [StoredBackup] {
         let directory = backupDirectory
         let manager = FileManager.default
         let names = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".sqlite") }
-        let files = names.compactMap { name -> (path: String, at: Date, bytes: Int64)? in
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard let attributes = try? manager.attributesOfItem(atPath: path),
-                let at = attributes[.modificationDate] as? Date
-            else { return nil }
-            return (path, at, (attributes[.size] as? NSNumber)?.int64Value ?? 0)
-        }
-        guard let newest = files.max(by: { $0.at < $1.at }) else { return }
+        return names.map { Self.storedBackup(at: (directory as NSString).appendingPathComponent($0)) }
+    }
+
+    /// The backup file at `path`, as the file system describes it.
+    static func storedBackup(at path: String) -> StoredBackup {
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+        return StoredBackup(
+            path: path, bytes: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+            modified: attributes[.modificationDate] as? Date)
+    }
+
+    /// Takes the newest backup already in the backups directory as the last one (at start-up: the metrics file
+    /// must not lose the last backup's time with every restart).
+    func noteExistingBackups() {
+        let dated = backupsOnDisk().compactMap { file in file.modified.map { (file, $0) } }
+        guard let (newest, at) = dated.max(by: { $0.1 < $1.1 }) else { return }
         maintenance.withLockedValue {
             if $0.backupAt == nil {
                 $0.backup = BackupFile(path: newest.path, bytes: newest.bytes, seconds: 0)
-                $0.backupAt = newest.at
+                $0.backupAt = at
             }
         }
     }

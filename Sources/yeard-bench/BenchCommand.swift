@@ -68,6 +68,22 @@ struct SocketBench: ParsableCommand {
     }
 }
 
+/// The programs the benchmarks run beside yeard (sqlite3, setpriv, ldd).
+enum Subprocess {
+    /// Runs `executable` with `arguments`; its exit status and standard output.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
 /// A yeard started on a scratch state directory whose configuration grants the benchmark's user a role.
 final class DaemonProcess {
     let process = Process()

@@ -215,16 +215,9 @@ struct ChecksBench: AsyncParsableCommand {
 
     /// The first value the sqlite3 CLI prints for `query`.
     static func sqliteValue(_ database: String, _ query: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, query]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("sqlite3 failed on: \(query)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let (status, output) = try Subprocess.run("/usr/bin/sqlite3", [database, query])
+        guard status == 0 else { throw ValidationError("sqlite3 failed on: \(query)") }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The number the sqlite3 CLI prints for `query`.

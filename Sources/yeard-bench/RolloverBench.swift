@@ -198,19 +198,13 @@ struct RolloverBench: AsyncParsableCommand {
     /// Runs `yeard-bench file-rollovers` as uid 65534 (an admin in the daemon's grants) and reads back each school's
     /// request id.
     func fileRequests(socket: String, schools: [String]) throws -> [String: Int64] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments =
+        let (status, output) = try Subprocess.run(
+            "/usr/bin/setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", CommandLine.arguments[0], "file-rollovers", socket]
-            + schools
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("filing the rollover requests failed") }
+                + schools)
+        guard status == 0 else { throw ValidationError("filing the rollover requests failed") }
         var requests: [String: Int64] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in output.split(separator: "\n") {
             let fields = line.split(separator: " ")
             if fields.count == 2, let id = Int64(fields[1]) { requests[String(fields[0])] = id }
         }

@@ -120,14 +120,7 @@ struct StartupBench: AsyncParsableCommand {
 
     /// "no Swift runtime library" for a static build, else the Swift libraries `ldd` lists.
     static func swiftLibraries(_ path: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return "(ldd missing)" }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard let (_, output) = try? Subprocess.run("/usr/bin/ldd", [path]) else { return "(ldd missing)" }
         let swift = output.split(separator: "\n").compactMap { line -> String? in
             let name = line.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
             return name.contains("swift") || name.contains("Foundation") || name.contains("dispatch") ? name : nil

@@ -97,6 +97,14 @@ def require_test_users() -> None:
         pytest.skip(reason)
 
 
+def require_tool(name: str, package: str) -> str:
+    """The path of the program `name`; skips the test, naming the Debian package to install, when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (apt-get install {package})")
+    return path
+
+
 def wait_for_binary(path: Path) -> Path:
     """The built binary at `path`; fails the test with what to do when it is missing."""
     if not (path.exists() and os.access(path, os.X_OK)):

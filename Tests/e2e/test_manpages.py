@@ -27,13 +27,12 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN_DIR, YEARCTL, YEARD, run_binary, wait_for_binary
+from conftest import BIN_DIR, YEARCTL, YEARD, require_tool, run_binary, wait_for_binary
 
 REPO = Path(__file__).resolve().parents[2]
 MAN = REPO / "docs" / "man"
@@ -47,10 +46,7 @@ ENV = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="80", MANPAGER="cat", PAGER="c
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (apt-get install {'groff' if name == 'groff' else 'man-db'})")
-    return path
+    return require_tool(name, "groff" if name == "groff" else "man-db")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

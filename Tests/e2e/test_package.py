@@ -11,10 +11,11 @@ without lintian (scripts/install-test-deps installs it), the tests skip and say 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 
 import pytest
+
+from conftest import require_tool
 
 PROGRAMS = ("yeard", "yearctl", "yeard-gen")
 
@@ -49,9 +50,7 @@ def test_package_carries_what_a_sysadmin_needs():
 
 def test_lintian_finds_no_error_or_warning():
     deb = package()
-    lintian = shutil.which("lintian")
-    if not lintian:
-        pytest.skip("lintian is not installed (scripts/install-test-deps installs it)")
+    lintian = require_tool("lintian", "lintian")
     result = subprocess.run([lintian, "--tag-display-limit", "0", deb], capture_output=True, text=True,
                             timeout=900)
     tags = [line for line in result.stdout.splitlines() if line.startswith(("E:", "W:"))]

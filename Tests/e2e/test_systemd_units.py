@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require_tool
+
 REPO = Path(__file__).resolve().parents[2]
 UNITS = REPO / "systemd"
 SERVICE = UNITS / "yeard.service"
@@ -46,10 +48,7 @@ ENV = dict(os.environ, SYSTEMD_PAGER="cat", PAGER="cat", SYSTEMD_COLORS="0", SYS
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (apt-get install systemd)")
-    return path
+    return require_tool(name, "systemd")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
