@@ -104,18 +104,25 @@ extension Handlers {
             }
             return name
         }
-        guard let year = try await resolveYear(parameters.year, school: school, kind: .orders) else {
-            throw YearError.invalidParameter(field: "year", reason: "name the year")
+        // The classes of the named year, else of every year the period meets (a period across a rollover shows
+        // the old year's classes and the new one's); the school's line counts across them all.
+        let all = try await state.database.years(of: [school])
+        let years =
+            try parameters.year.map { [try Self.year(named: $0, in: all, school: school)] }
+            ?? all.filter { $0.startDate <= to && $0.endDate >= from }.sorted { $0.startDate < $1.startDate }
+        guard !all.isEmpty else {
+            throw YearError.invalidParameter(
+                field: "year", reason: "school \(school) has no year yet; see 'yearctl year create'")
         }
-        let book = try await state.database.movement(school: school, year: year, from: from, to: to, group: group)
+        let book = try await state.database.movement(school: school, years: years, from: from, to: to, group: group)
         func info(_ line: MovementLine) -> MovementInfo {
             MovementInfo(
-                class: line.group, start: line.start, arrived: line.arrived, left: line.left, end: line.end,
-                orders: line.orders)
+                class: line.group, year: line.year, start: line.start, arrived: line.arrived, left: line.left,
+                end: line.end, orders: line.orders)
         }
         return MovementReply(
-            school: school, year: year.label.description, from: from.description, to: to.description,
-            classes: book.classes.map(info), total: info(book.school))
+            school: school, year: years.map(\.label.description).joined(separator: ", "), from: from.description,
+            to: to.description, classes: book.classes.map(info), total: info(book.school))
     }
 
     func issueOrder(_ parameters: IssueOrderParameters, _ context: CallContext) async throws -> ImportReply {

@@ -55,8 +55,9 @@ extension Handlers {
         let reason = try Self.text(parameters.reason, field: "reason", required: false)
         let configuration = state.configuration
         let request = try await state.database.fileRolloverRequest(
-            year: year.id, reason: reason, settings: configuration.rolloverSettings, caller: context.caller,
-            policy: configuration.policy, lifetime: configuration.requestLifetime, now: context.now)
+            year: year.id, reason: reason, settings: configuration.rolloverSettings,
+            checks: configuration.checkSettings, caller: context.caller, policy: configuration.policy,
+            lifetime: configuration.requestLifetime, now: context.now)
         journal(.transitionRequested, request, action: "request.file", by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }

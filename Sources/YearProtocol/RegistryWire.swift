@@ -160,11 +160,13 @@ public struct MovementParameters: MethodParameters {
 
 /// One line of the movement book on the wire (`io.yeard.Registry.Movement` type `Movement`).
 public struct MovementInfo: Codable, Sendable, Equatable {
-    /// The class (absent for the whole school), the counts, and the orders behind the movement.
-    public var `class`: String?, start: Int, arrived: Int, left: Int, end: Int, orders: [String]
+    /// The class and its year's label (both absent for the whole school), the counts, and the orders behind the
+    /// movement.
+    public var `class`: String?, year: String?, start: Int, arrived: Int, left: Int, end: Int, orders: [String]
     /// A line with every field given.
-    public init(class: String?, start: Int, arrived: Int, left: Int, end: Int, orders: [String]) {
+    public init(class: String?, year: String?, start: Int, arrived: Int, left: Int, end: Int, orders: [String]) {
         self.class = `class`
+        self.year = year
         self.start = start
         self.arrived = arrived
         self.left = left
@@ -175,7 +177,8 @@ public struct MovementInfo: Codable, Sendable, Equatable {
 
 /// `io.yeard.Registry.Movement` reply.
 public struct MovementReply: Codable, Sendable {
-    /// The school, the year's label, the period, each class's line and the school's.
+    /// The school, the labels of the years shown (`2026/2027, 2027/2028` for a period across a rollover), the
+    /// period, each class's line and the school's.
     public var school: String, year: String, from: String, to: String, classes: [MovementInfo], total: MovementInfo
     /// A reply with every field given.
     public init(

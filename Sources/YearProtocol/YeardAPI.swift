@@ -420,10 +420,11 @@ public enum YeardAPI {
             Import checks every row and writes the file in one transaction, or writes nothing and lists the problems.
             """,
         types: """
-            # One line of the book of student movement: a class (absent: the school) over a period;
-            # start + arrived - left = end. orders are the orders behind the movement, in date order.
+            # One line of the book of student movement: a class of a year (both absent: the school) over a
+            # period; start + arrived - left = end. orders are the orders behind the movement, in date order.
             type Movement (
               class: ?string,
+              year: ?string,
               start: int,
               arrived: int,
               left: int,
@@ -473,7 +474,10 @@ public enum YeardAPI {
                 doc: """
                     The book of student movement from one day to another (both included): per class and for the
                     school, the count at the start, arrivals, departures and the count at the end, with the orders
-                    behind them. from = to gives the exact count on a day (20 September: the OO-1 figures).
+                    behind them. from = to gives the exact count on a day (20 September: the OO-1 figures). The
+                    classes are the named year's, else those of every year the period meets; the school's line
+                    spans years, a year-end continuation (promotion, retention) being neither an arrival nor a
+                    departure, and a year's opening roll its start.
                     """,
                 roles: anyRole, mutating: false, scope: .school(required: true)),
             MethodSpec(
@@ -486,8 +490,9 @@ public enum YeardAPI {
                 reply: importReply,
                 doc: """
                     Record one order for one student and apply it to the enrollments: enrollment, withdrawal,
-                    transfer_in, transfer_out, class_change, graduation (or promotion, recorded only). Checked as a
-                    row of an orders file; the secretary's role.
+                    transfer_in, transfer_out, class_change, graduation (or the year-end promotion,
+                    conditional_promotion, retention and adapted_programme, recorded only: the rollover moves
+                    students into the next year). Checked as a row of an orders file; the secretary's role.
                     """,
                 roles: [.secretary], mutating: true, scope: .school(required: true)),
             MethodSpec(

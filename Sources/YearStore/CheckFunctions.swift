@@ -18,6 +18,10 @@ enum CheckFunctions {
         DatabaseFunction("yeard_phone_ok", argumentCount: 1, pure: true) { values in
             String.fromDatabaseValue(values[0]).map { RegistryValues.phoneValid($0) ? 1 : 0 }
         },
+        // yeard_class_grade(name): the grade of a class name such as 10А, NULL when it is not one.
+        DatabaseFunction("yeard_class_grade", argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0]).flatMap { RegistryValues.className($0)?.grade }
+        },
         // yeard_fingerprint(value, ...): a hash of a set of rows, for what a rollover wrote (see RowSetHash).
         DatabaseFunction("yeard_fingerprint", argumentCount: nil, pure: true, aggregate: RowSetHash.self),
     ]

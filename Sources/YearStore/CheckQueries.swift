@@ -344,7 +344,29 @@ enum CheckQueries {
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id
                 AND d.outcome IN ('promoted', 'conditional')
-            WHERE a.grade >= :last_grade)
+            WHERE a.grade >= :last_grade
+            UNION ALL
+            -- Going on after a stage's end (9 -> 10) needs its certificate, which academic debt withholds.
+            SELECT a.id, a.class_name, a.name, 'conditional from grade ' || a.grade || ' into ' || (a.grade + 1)
+                || ': going on after grade ' || a.grade || ' needs its certificate, which academic debt withholds'
+            FROM check_active a
+            JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'conditional'
+            JOIN school sc ON sc.id = :school
+            WHERE a.grade < :last_grade AND a.grade IN (SELECT value FROM json_each(sc.graduating_grades))
+            UNION ALL
+            -- A promotion leads to the next grade, a retention stays in the grade, an adapted programme goes at
+            -- most one grade up.
+            SELECT a.id, a.class_name, a.name, d.outcome || ' to ' || d.target_class || ', which is not of grade '
+                || CASE d.outcome WHEN 'retained' THEN a.grade ELSE a.grade + 1 END
+                || CASE d.outcome WHEN 'adapted' THEN ' or below' ELSE '' END
+            FROM check_active a
+            JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.target_class IS NOT NULL
+            WHERE CASE d.outcome
+                WHEN 'promoted' THEN yeard_class_grade(d.target_class) IS NOT a.grade + 1
+                WHEN 'conditional' THEN yeard_class_grade(d.target_class) IS NOT a.grade + 1
+                WHEN 'retained' THEN yeard_class_grade(d.target_class) IS NOT a.grade
+                WHEN 'adapted' THEN yeard_class_grade(d.target_class) > a.grade + 1
+                ELSE 0 END)
         SELECT id AS entity_id, class_name, name || ' (' || class_name || ') is ' || group_concat(reason, '; ')
             AS message
         FROM reasons GROUP BY id
@@ -371,10 +393,15 @@ enum CheckQueries {
                 AND kind IN ('enrollment', 'transfer_in', 'class_change')
             GROUP BY class_to),
         departed AS (
-            SELECT class_from AS class_name, count(*) AS n FROM school_order
-            WHERE year_id = :year AND school_id = :school AND effective_on > :start
-                AND kind IN ('withdrawal', 'transfer_out', 'class_change', 'graduation')
-            GROUP BY class_from),
+            -- By the class the student was in when the order took effect (an order's class_from is optional).
+            SELECT (SELECT e.class_name FROM enrollment e WHERE e.year_id = :year AND e.school_id = :school
+                    AND e.student_id = o.student_id AND e.from_date <= o.effective_on
+                    AND e.order_no IS NOT o.order_no
+                    ORDER BY e.from_date DESC, e.id DESC LIMIT 1) AS class_name, count(*) AS n
+            FROM school_order o
+            WHERE o.year_id = :year AND o.school_id = :school AND o.effective_on > :start
+                AND o.kind IN ('withdrawal', 'transfer_out', 'class_change', 'graduation')
+            GROUP BY 1),
         counts AS (
             SELECT c.name, coalesce(s.n, 0) AS start_count, coalesce(a.n, 0) AS arrived,
                 coalesce(d.n, 0) AS departed, coalesce(p.n, 0) AS now_count
@@ -389,6 +416,21 @@ enum CheckQueries {
                 || ' left by orders = ' || (start_count + arrived - departed) || ', but ' || now_count
                 || ' are in it' AS message
         FROM counts WHERE start_count + arrived - departed <> now_count
+        """,
+        "decision.destination-missing": """
+        SELECT a.id AS entity_id, a.class_name,
+            a.name || ' (' || a.class_name || ') is transferred by the decision, which names no destination school'
+                AS message
+        FROM check_active a JOIN decision d ON d.year_id = :year AND d.student_id = a.id
+        WHERE d.outcome = 'transferred' AND coalesce(trim(d.destination), '') = ''
+        UNION ALL
+        SELECT o.student_id || '/' || o.order_no, o.class_from,
+            coalesce((SELECT s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
+                FROM student s WHERE s.school_id = :school AND s.id = o.student_id), o.student_id)
+                || ': the transfer order ' || o.order_no || ' of ' || o.order_date || ' names no destination school'
+        FROM school_order o
+        WHERE o.school_id = :school AND o.year_id = :year AND o.kind = 'transfer_out'
+            AND coalesce(trim(o.destination), '') = ''
         """,
         "movement.order-missing": """
         SELECT e.student_id AS entity_id, min(e.class_name) AS class_name,

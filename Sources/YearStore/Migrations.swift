@@ -520,28 +520,120 @@ enum Migrations {
                     """)
             // The closed-year triggers again, now standing aside for a year an undo has unlocked (the enrollment
             // ones went with the old table), and for the new tables.
-            let closed = { (row: String) in
-                "((SELECT state FROM academic_year WHERE id = \(row).year_id) = 'closed' "
-                    + "AND NOT EXISTS (SELECT 1 FROM year_unlock WHERE year_id = \(row).year_id))"
-            }
             for table in [
                 "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot",
                 "final_grade", "decision", "academic_debt", "rollover_override",
             ] {
-                for (event, condition) in [
-                    ("INSERT", closed("NEW")), ("UPDATE", closed("OLD") + " OR " + closed("NEW")),
-                    ("DELETE", closed("OLD")),
-                ] {
-                    let name = "\(table)_closed_year_\(event.lowercased())"
-                    try db.execute(
-                        sql: """
-                            DROP TRIGGER IF EXISTS \(name);
-                            CREATE TRIGGER \(name) BEFORE \(event) ON \(table) WHEN \(condition)
-                                BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END
-                            """)
-                }
+                try closedYearTriggers(on: table, in: db)
+            }
+        }
+        migrator.registerMigration("2026-12-04-year-end-orders") { db in
+            // The year-end as schools write it (domain.md §9): orders by outcome (conditional promotion, retention,
+            // adapted programme beside promotion), each naming the pedagogical council's order as its basis; a
+            // decision names a transferred student's destination; the old year's enrollment of a student who stays
+            // is closed by the order that continues it into the next year. `school_order` and `enrollment` are
+            // rebuilt because SQLite cannot alter a CHECK; their triggers and indexes go with them and are made
+            // again.
+            try db.execute(
+                sql: """
+                    ALTER TABLE decision ADD COLUMN destination TEXT;
+
+                    CREATE TABLE school_order_new (
+                        school_id TEXT NOT NULL REFERENCES school(id),
+                        order_no TEXT NOT NULL CHECK (length(order_no) BETWEEN 1 AND 64),
+                        student_id TEXT NOT NULL,
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        order_date TEXT NOT NULL CHECK (date(order_date) IS order_date),
+                        kind TEXT NOT NULL CHECK (kind IN ('enrollment', 'withdrawal', 'transfer_in', 'transfer_out',
+                            'class_change', 'promotion', 'graduation', 'conditional_promotion', 'retention',
+                            'adapted_programme')),
+                        class_from TEXT,
+                        class_to TEXT,
+                        effective_on TEXT NOT NULL CHECK (date(effective_on) IS effective_on),
+                        basis TEXT,
+                        destination TEXT,
+                        rollover_id INTEGER,
+                        basis_order_no TEXT,
+                        basis_order_date TEXT
+                            CHECK (basis_order_date IS NULL OR date(basis_order_date) IS basis_order_date),
+                        PRIMARY KEY (school_id, order_no, student_id),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        CHECK (kind NOT IN ('enrollment', 'transfer_in', 'class_change') OR class_to IS NOT NULL)
+                    ) STRICT;
+                    INSERT INTO school_order_new (school_id, order_no, student_id, year_id, order_date, kind,
+                        class_from, class_to, effective_on, basis, destination, rollover_id)
+                    SELECT school_id, order_no, student_id, year_id, order_date, kind, class_from, class_to,
+                        effective_on, basis, destination, rollover_id FROM school_order;
+                    DROP TABLE school_order;
+                    ALTER TABLE school_order_new RENAME TO school_order;
+                    CREATE INDEX school_order_by_year ON school_order(year_id, effective_on);
+
+                    CREATE TABLE enrollment_new (
+                        id INTEGER PRIMARY KEY,
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        class_name TEXT NOT NULL,
+                        from_date TEXT NOT NULL CHECK (date(from_date) IS from_date),
+                        to_date TEXT CHECK (to_date IS NULL OR (date(to_date) IS to_date AND to_date >= from_date)),
+                        order_no TEXT,
+                        opened_by TEXT NOT NULL CHECK (opened_by IN ('import', 'enrollment', 'transfer_in',
+                            'class_change', 'promotion', 'conditional_promotion', 'retention', 'adapted_programme')),
+                        closed_by TEXT CHECK (closed_by IN ('withdrawal', 'transfer_out', 'graduation',
+                            'class_change', 'promotion', 'conditional_promotion', 'retention', 'adapted_programme')),
+                        closing_order_no TEXT,
+                        basis TEXT NOT NULL CHECK (basis <> ''),
+                        rollover_id INTEGER,
+                        closing_rollover_id INTEGER,
+                        CHECK ((to_date IS NULL) = (closed_by IS NULL)),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        FOREIGN KEY (year_id, class_name) REFERENCES school_class(year_id, name)
+                    ) STRICT;
+                    INSERT INTO enrollment_new SELECT id, year_id, school_id, student_id, class_name, from_date,
+                        to_date, order_no, opened_by, closed_by, closing_order_no, basis, rollover_id,
+                        closing_rollover_id FROM enrollment;
+                    DROP TABLE enrollment;
+                    ALTER TABLE enrollment_new RENAME TO enrollment;
+                    CREATE UNIQUE INDEX enrollment_one_open_per_student
+                        ON enrollment(year_id, school_id, student_id) WHERE to_date IS NULL;
+                    CREATE INDEX enrollment_by_class ON enrollment(year_id, class_name);
+                    CREATE INDEX enrollment_by_student ON enrollment(school_id, student_id, from_date);
+                    CREATE TRIGGER enrollment_intervals_do_not_overlap
+                        BEFORE INSERT ON enrollment
+                        WHEN EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = NEW.year_id
+                            AND e.school_id = NEW.school_id AND e.student_id = NEW.student_id
+                            AND e.from_date < coalesce(NEW.to_date, '9999-12-31')
+                            AND coalesce(e.to_date, '9999-12-31') > NEW.from_date)
+                        BEGIN SELECT RAISE(ABORT, 'a student is in one class at a time: the enrollments overlap'); END;
+                    CREATE TRIGGER enrollment_school_is_the_years
+                        BEFORE INSERT ON enrollment
+                        WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
+                        BEGIN SELECT RAISE(ABORT, 'an enrollment belongs to its year''s school'); END;
+                    """)
+            for table in ["school_order", "enrollment"] {
+                try closedYearTriggers(on: table, in: db)
             }
         }
         return migrator
+    }
+
+    /// Makes (or makes again) the triggers that refuse every write to `table`'s rows of a closed year, standing
+    /// aside for a year an undo has unlocked (`year_unlock`).
+    static func closedYearTriggers(on table: String, in db: Database) throws {
+        let closed = { (row: String) in
+            "((SELECT state FROM academic_year WHERE id = \(row).year_id) = 'closed' "
+                + "AND NOT EXISTS (SELECT 1 FROM year_unlock WHERE year_id = \(row).year_id))"
+        }
+        for (event, condition) in [
+            ("INSERT", closed("NEW")), ("UPDATE", closed("OLD") + " OR " + closed("NEW")), ("DELETE", closed("OLD")),
+        ] {
+            let name = "\(table)_closed_year_\(event.lowercased())"
+            try db.execute(
+                sql: """
+                    DROP TRIGGER IF EXISTS \(name);
+                    CREATE TRIGGER \(name) BEFORE \(event) ON \(table) WHEN \(condition)
+                        BEGIN SELECT RAISE(ABORT, 'the year is closed and read-only'); END
+                    """)
+        }
     }
 }

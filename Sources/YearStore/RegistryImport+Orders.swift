@@ -6,8 +6,11 @@ import YearCore
 /// put in sequence (by effective date) with window functions, checked against the student's enrollment before them,
 /// and turned into enrollment intervals [effective_on, next order's effective_on).
 extension RegistryImport {
-    static let arrivals = "('enrollment', 'transfer_in')"
-    static let departures = "('withdrawal', 'transfer_out', 'graduation')"
+    static let arrivals = OrderKind.sqlList(OrderKind.arrivals)
+    static let departures = OrderKind.sqlList(OrderKind.departures)
+    /// Year-end continuations (promotion, retention, ...) are recorded, not applied: the rollover moves students
+    /// into the next year.
+    static let continuations = OrderKind.sqlList(OrderKind.continuations)
 
     private var orderArguments: StatementArguments { ["school": request.school, "year": request.year?.id] }
 
@@ -22,7 +25,7 @@ extension RegistryImport {
                     SELECT r.line, r.order_no, r.order_date, r.kind, r.student_id, r.class_from, r.class_to,
                         coalesce(r.effective_on, r.order_date) AS eff, r.basis, r.destination
                     FROM import_rows r
-                    WHERE r.kind <> 'promotion' AND NOT EXISTS (SELECT 1 FROM school_order o
+                    WHERE r.kind NOT IN \(Self.continuations) AND NOT EXISTS (SELECT 1 FROM school_order o
                         WHERE o.school_id = :school AND o.order_no = r.order_no AND o.student_id = r.student_id)
                 ),
                 seq AS (
@@ -131,7 +134,7 @@ extension RegistryImport {
             SELECT s.line, s.eff AS value FROM order_seq s
             WHERE (s.n = 1 AND s.open_from IS NOT NULL AND s.eff < s.open_from)
                 OR EXISTS (SELECT 1 FROM school_order o WHERE o.school_id = (:school) AND o.student_id = s.student_id
-                    AND o.year_id = (:year) AND o.effective_on > s.eff AND o.kind <> 'promotion')
+                    AND o.year_id = (:year) AND o.effective_on > s.eff AND o.kind NOT IN \(Self.continuations))
             ORDER BY s.line
             """
         ) { "takes effect on \($0), before the student's movement already recorded; orders apply in date order" }

@@ -118,6 +118,7 @@ struct TableSpec: Sendable {
                 table: "decision", yearScoped: true, keys: [c("student_id")],
                 values: [
                     c("outcome"), c("debts"), c("deadline"), c("target_class"), c("order_no"), c("order_date"),
+                    c("destination"),
                 ],
                 references: [
                     student,

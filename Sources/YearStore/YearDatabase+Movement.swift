@@ -2,10 +2,12 @@ import Foundation
 import GRDB
 import YearCore
 
-/// One line of the book of student movement: a class (or the school, `group` nil) over a period.
+/// One line of the book of student movement: a class of a year (or the school, `group` nil) over a period.
 public struct MovementLine: Sendable, Equatable {
     /// The class, or nil for the whole school.
     public var group: String?
+    /// The label of the class's year (nil for the school's line).
+    public var year: String?
     /// Students at the start of the first day, arrived during the period, left during it, at the end of the last.
     public var start: Int, arrived: Int, left: Int, end: Int
     /// The orders behind the arrivals and departures, in date order.
@@ -13,58 +15,81 @@ public struct MovementLine: Sendable, Equatable {
 }
 
 extension YearDatabase {
-    /// The movement book of `school` in `year` from `from` to `to` (both days included): per class and for the
-    /// school, start + arrived - left = end. A student is present on a day from the effective date of the order
-    /// that brought them (inclusive) to that of the order that took them away (exclusive); class changes move a
-    /// student between classes but are neither an arrival nor a departure for the school.
+    /// The movement book of `school` from `from` to `to` (both days included): per class of `years` and for the
+    /// school, start + arrived - left = end.
+    ///
+    /// A student is present on a day from the effective date of the order that brought them (inclusive) to that of
+    /// the order that took them away (exclusive). Two kinds of entry are not movements of the school: a class
+    /// change moves a student between classes, and a year-end continuation (promotion, conditional promotion,
+    /// retention, adapted programme) closes the old year's enrollment on its last day (the student is there at its
+    /// end) and opens the next year's on its first (the student is there at its start). The opening roll of a year
+    /// (a continuation, or a student imported on its first day) is its start count, not an arrival. For a class, a
+    /// continuation into a class after the period's first day is an arrival into that class, as a class change is.
+    /// The school's line reads every year of the school, so a period across a rollover balances too; the days
+    /// between two years belong to neither.
     public func movement(
-        school: String, year: AcademicYear, from: CalendarDate, to: CalendarDate, group: String? = nil
+        school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String? = nil
     ) async throws -> (classes: [MovementLine], school: MovementLine) {
-        try await pool.read { db in
+        let continuations = OrderKind.sqlList(OrderKind.continuations)
+        // Per enrollment: `a` its first day, `t` its last (nil: open), `opening` whether it is on its year's opening
+        // roll, `continued` whether a continuation closed it.
+        let entries = """
+            SELECT en.*, en.from_date AS a, en.to_date AS t, y.label,
+                (en.opened_by IN \(continuations) OR (en.opened_by = 'import' AND en.from_date <= y.start_date))
+                    AS opening,
+                coalesce(en.closed_by IN \(continuations), 0) AS continued
+            FROM enrollment en JOIN academic_year y ON y.id = en.year_id
+            WHERE en.school_id = :school
+            """
+        let started = "((a < :from OR (a = :from AND opening)) AND (t IS NULL OR t >= :from))"
+        let finished = "(a <= :to AND (t IS NULL OR t > :to OR (continued AND t = :to)))"
+        let years = JSONValue.array(years.map { .int($0.id) }).canonicalText
+        return try await pool.read { db in
             let arguments: StatementArguments = [
-                "school": school, "year": year.id, "from": from.description, "to": to.description, "class": group,
+                "school": school, "years": years, "from": from.description, "to": to.description, "class": group,
             ]
             let classes = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT e.class_name AS grp,
-                        sum(e.from_date < :from AND (e.to_date IS NULL OR e.to_date >= :from)) AS start,
-                        sum(e.from_date BETWEEN :from AND :to) AS arrived,
-                        sum(coalesce(e.to_date BETWEEN :from AND :to, 0)) AS gone,
-                        sum(e.from_date <= :to AND (e.to_date IS NULL OR e.to_date > :to)) AS finish,
+                    WITH e AS (\(entries) AND en.year_id IN (SELECT value FROM json_each(:years))
+                        AND (:class IS NULL OR en.class_name = :class))
+                    SELECT e.class_name AS grp, e.label AS year,
+                        sum(\(started)) AS start,
+                        sum(a BETWEEN :from AND :to AND NOT (a = :from AND opening)) AS arrived,
+                        sum(coalesce(t BETWEEN :from AND :to AND NOT (continued AND t = :to), 0)) AS gone,
+                        sum(\(finished)) AS finish,
                         (SELECT group_concat(no, char(31)) FROM (
                             SELECT DISTINCT no FROM (
-                                SELECT a.order_no AS no, a.from_date AS d FROM enrollment a
-                                WHERE a.year_id = :year AND a.school_id = :school AND a.class_name = e.class_name
-                                    AND a.order_no IS NOT NULL AND a.from_date BETWEEN :from AND :to
+                                SELECT o.order_no AS no, o.a AS d FROM e AS o
+                                WHERE o.year_id = e.year_id AND o.class_name = e.class_name
+                                    AND o.order_no IS NOT NULL AND o.a BETWEEN :from AND :to
                                 UNION ALL
-                                SELECT b.closing_order_no, b.to_date FROM enrollment b
-                                WHERE b.year_id = :year AND b.school_id = :school AND b.class_name = e.class_name
-                                    AND b.closing_order_no IS NOT NULL AND b.to_date BETWEEN :from AND :to
+                                SELECT c.closing_order_no, c.t FROM e AS c
+                                WHERE c.year_id = e.year_id AND c.class_name = e.class_name
+                                    AND c.closing_order_no IS NOT NULL AND c.t BETWEEN :from AND :to
                                 ORDER BY d, no))) AS orders
-                    FROM enrollment e JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
-                    WHERE e.year_id = :year AND e.school_id = :school AND (:class IS NULL OR e.class_name = :class)
-                    GROUP BY e.class_name ORDER BY c.grade, c.letter
+                    FROM e JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                        JOIN academic_year y ON y.id = e.year_id
+                    GROUP BY e.year_id, e.class_name ORDER BY y.start_date, c.grade, c.letter
                     """, arguments: arguments
             ).map(Self.movementLine)
             let whole = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT NULL AS grp,
-                        (SELECT count(DISTINCT student_id) FROM enrollment WHERE year_id = :year AND school_id = :school
-                            AND from_date < :from AND (to_date IS NULL OR to_date >= :from)) AS start,
-                        (SELECT count(*) FROM enrollment WHERE year_id = :year AND school_id = :school
-                            AND from_date BETWEEN :from AND :to AND opened_by <> 'class_change') AS arrived,
-                        (SELECT count(*) FROM enrollment WHERE year_id = :year AND school_id = :school
-                            AND to_date BETWEEN :from AND :to AND closed_by <> 'class_change') AS gone,
-                        (SELECT count(DISTINCT student_id) FROM enrollment WHERE year_id = :year AND school_id = :school
-                            AND from_date <= :to AND (to_date IS NULL OR to_date > :to)) AS finish,
+                    WITH e AS (\(entries))
+                    SELECT NULL AS grp, NULL AS year,
+                        (SELECT count(DISTINCT student_id) FROM e WHERE \(started)) AS start,
+                        (SELECT count(*) FROM e WHERE a BETWEEN :from AND :to AND NOT opening
+                            AND opened_by <> 'class_change') AS arrived,
+                        (SELECT count(*) FROM e WHERE t BETWEEN :from AND :to AND NOT continued
+                            AND closed_by <> 'class_change') AS gone,
+                        (SELECT count(DISTINCT student_id) FROM e WHERE \(finished)) AS finish,
                         (SELECT group_concat(order_no, char(31)) FROM (SELECT order_no FROM school_order
-                            WHERE school_id = :school AND year_id = :year AND effective_on BETWEEN :from AND :to
-                                AND kind <> 'class_change' AND kind <> 'promotion'
+                            WHERE school_id = :school AND effective_on BETWEEN :from AND :to
+                                AND kind <> 'class_change'
                             GROUP BY order_no ORDER BY min(effective_on), min(rowid))) AS orders
                     """, arguments: arguments)
-            let empty = MovementLine(group: nil, start: 0, arrived: 0, left: 0, end: 0, orders: [])
+            let empty = MovementLine(group: nil, year: nil, start: 0, arrived: 0, left: 0, end: 0, orders: [])
             let school = whole.map(Self.movementLine) ?? empty
             return (classes, school)
         }
@@ -73,7 +98,8 @@ extension YearDatabase {
     static func movementLine(_ row: Row) -> MovementLine {
         let orders: String? = row["orders"]
         return MovementLine(
-            group: row["grp"], start: row["start"] ?? 0, arrived: row["arrived"] ?? 0, left: row["gone"] ?? 0,
-            end: row["finish"] ?? 0, orders: orders.map { $0.split(separator: "\u{1F}").map(String.init) } ?? [])
+            group: row["grp"], year: row["year"], start: row["start"] ?? 0, arrived: row["arrived"] ?? 0,
+            left: row["gone"] ?? 0, end: row["finish"] ?? 0,
+            orders: orders.map { $0.split(separator: "\u{1F}").map(String.init) } ?? [])
     }
 }

@@ -133,9 +133,12 @@ extension YearDatabase {
                         s.id, s.last_name, s.first_name, s.middle_name, s.birth_date, s.gender, e.class_name,
                             s.personal_file_no, s.snils, s.enrolled_on
                         """
+                    // The class a student is in now, or, in a year the rollover closed, the class they finished
+                    // it in (their enrollment ended by a year-end continuation).
                     from = """
                         student s LEFT JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id
-                            AND e.year_id = ? AND e.to_date IS NULL
+                            AND e.year_id = ? AND (e.to_date IS NULL
+                                OR e.closed_by IN \(OrderKind.sqlList(OrderKind.continuations)))
                         WHERE s.school_id = ?
                         """
                     arguments = [year?.id, school]

@@ -34,19 +34,31 @@ extension YearDatabase {
         let students = try Row.fetchAll(
             db,
             sql: """
+                WITH failing AS (
+                    -- The year's failing grades are few: one pass over the year's grades finds them.
+                    SELECT f.student_id, group_concat(coalesce(sj.name, f.subject_id), char(31)) AS subjects
+                    FROM final_grade f
+                    LEFT JOIN subject sj ON sj.school_id = f.school_id AND sj.id = f.subject_id
+                    WHERE f.year_id = :year AND f.period = 'year' AND f.grade IN ('2', 'fail')
+                    GROUP BY f.student_id)
                 SELECT s.id, s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
-                    e.class_name, c.grade, d.outcome, d.debts, d.deadline, d.target_class
+                    e.class_name, c.grade, d.outcome, d.debts, d.deadline, d.target_class, d.order_no, d.order_date,
+                    d.destination, fl.subjects AS failing
                 FROM enrollment e
                 JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
                 JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
                 LEFT JOIN decision d ON d.year_id = e.year_id AND d.student_id = e.student_id
+                LEFT JOIN failing fl ON fl.student_id = e.student_id
                 WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL
                 """, arguments: ["year": year.id, "school": year.school]
         ).map { row in
-            RolloverInput.Student(
+            let failing: String? = row["failing"]
+            return RolloverInput.Student(
                 id: row["id"], name: row["name"], className: row["class_name"], grade: row["grade"],
                 outcome: (row["outcome"] as String?).flatMap(PromotionOutcome.init(rawValue:)),
-                debts: row["debts"], deadline: row["deadline"], targetClass: row["target_class"])
+                debts: row["debts"], deadline: row["deadline"], targetClass: row["target_class"],
+                councilOrderNo: row["order_no"], councilOrderDate: row["order_date"], destination: row["destination"],
+                failingSubjects: failing.map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? [])
         }
         let overrides = try rolloverOverrides(of: year.id, in: db)
         let applications = try Row.fetchAll(
@@ -187,9 +199,11 @@ extension YearDatabase {
 
     /// Files the request to roll `year` over: the year must be closing and its plan free of errors; the request
     /// carries the plan's hash and summary, and the approval recomputes the plan and refuses it if the hash moved.
+    /// The close readiness report is made too (under `checks`): its errors, which the approval refuses unless the
+    /// coordinator accepts them, are filed with the summary, so that the requester and the approver both see them.
     public func fileRolloverRequest(
-        year yearID: Int64, reason: String, settings: RolloverSettings, caller: Caller, policy: AccessPolicy,
-        lifetime: TimeInterval, now: Date = Date()
+        year yearID: Int64, reason: String, settings: RolloverSettings, checks: CheckSettings = CheckSettings(),
+        caller: Caller, policy: AccessPolicy, lifetime: TimeInterval, now: Date = Date()
     ) async throws -> ApprovalRequest {
         try await write { db in
             guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
@@ -203,8 +217,18 @@ extension YearDatabase {
             guard plan.errors.isEmpty else {
                 throw YearError.planHasErrors(year: year.label.description, errors: plan.errors)
             }
+            let found = try Self.findings(
+                school: year.school, year: year, checks: CheckCatalogue.checks(for: .close).map(\.id),
+                settings: checks, now: now, in: db)
+            let report = ReadinessReport(target: .close, checks: found.checks.map(\.id), findings: found.findings)
+            let blocking = report.byCheck.filter { report.blocking.contains($0.check) }
+            let readiness =
+                blocking.isEmpty
+                ? ["close readiness: no error"]
+                : ["close readiness: \(blocking.count) error check(s) the approval refuses unless accepted by name:"]
+                    + blocking.map { "  \($0.check): \($0.count) finding(s)" }
             let digest = RolloverDigest(
-                planHash: plan.hash, toYear: plan.toYear.description, summary: plan.summaryLines)
+                planHash: plan.hash, toYear: plan.toYear.description, summary: plan.summaryLines + readiness)
             return try Self.fileRequest(
                 year: year, event: .close, reason: reason, rollover: digest, caller: caller, policy: policy,
                 lifetime: lifetime, table: self.table, now: now, in: db)
@@ -294,10 +318,15 @@ extension YearDatabase {
             toYear = db.lastInsertedRowID
         }
         let numbers = settings.orderNumber(year: plan.toYear.startYear, rollover: rollover)
+        // The orders are dated on the school's own calendar day, not UTC's (at 01:00 in Moscow UTC is a day behind).
+        let zone = try String.fetchOne(db, sql: "SELECT time_zone FROM school WHERE id = ?", arguments: [year.school])
+        guard let zone, let today = CalendarDate(now, timeZone: zone) else {
+            throw YearError.internalFailure(reason: "no calendar date for \(now) in the time zone of \(year.school)")
+        }
         let arguments: StatementArguments = [
             "plan": planText, "school": year.school, "old": year.id, "new": toYear, "r": rollover,
             "old_end": year.endDate.description, "new_start": plan.toStart.description,
-            "today": String(stamp.prefix(10)), "numbers": numbers,
+            "today": today.description, "numbers": numbers,
         ]
         for statement in clearTables + stageLines + applyStatements(carry: plan.carry) + clearTables {
             try db.execute(sql: statement, arguments: arguments)
@@ -320,7 +349,7 @@ extension YearDatabase {
         """
         CREATE TEMP TABLE IF NOT EXISTS rollover_line (
             student_id TEXT PRIMARY KEY, outcome TEXT, from_class TEXT, to_class TEXT, debts TEXT, deadline TEXT,
-            kind TEXT NOT NULL) WITHOUT ROWID
+            kind TEXT NOT NULL, council_no TEXT, council_date TEXT, destination TEXT) WITHOUT ROWID
         """,
         """
         CREATE TEMP TABLE IF NOT EXISTS rollover_class (
@@ -345,9 +374,9 @@ extension YearDatabase {
         INSERT INTO temp.rollover_line
         SELECT json_extract(value, '$.student_id'), json_extract(value, '$.outcome'),
             json_extract(value, '$.from_class'), json_extract(value, '$.to_class'), json_extract(value, '$.debts'),
-            json_extract(value, '$.deadline'),
-            CASE json_extract(value, '$.outcome') WHEN 'graduated' THEN 'graduation' WHEN 'left' THEN 'withdrawal'
-                WHEN 'transferred' THEN 'transfer_out' ELSE 'promotion' END
+            json_extract(value, '$.deadline'), json_extract(value, '$.order_kind'),
+            json_extract(value, '$.council_order_no'), json_extract(value, '$.council_order_date'),
+            json_extract(value, '$.destination')
         FROM json_each(:plan, '$.students')
         """,
         """
@@ -371,6 +400,8 @@ extension YearDatabase {
 
     static let planAdmissions = "temp.rollover_admission"
 
+    static let continuations = OrderKind.sqlList(OrderKind.continuations)
+
     /// The statements of an apply, in order (the old year's rows first: it is closed after them).
     static func applyStatements(carry: CarryOver) -> [String] {
         var statements = [
@@ -381,30 +412,35 @@ extension YearDatabase {
             SELECT :new, :school, name, grade, letter, profile, class_type, class_teacher_id, capacity, :r
             FROM \(planClasses) WHERE existing = 0
             """,
-            // One order per student of the old year: promotion (also for the retained and adapted, naming the class
-            // they join), graduation, withdrawal, transfer.
+            // One order per student of the old year, of the kind its outcome calls for (promotion, conditional
+            // promotion, retention, adapted programme, graduation, withdrawal, transfer), one number per kind, each
+            // naming the pedagogical council's order that decided it as its basis. Those who stay move on the new
+            // year's first day; those who leave leave on the old year's last.
             """
             INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_from, class_to,
-                effective_on, basis, rollover_id)
+                effective_on, basis, destination, basis_order_no, basis_order_date, rollover_id)
             SELECT :school, replace(:numbers, '{kind}', kind), student_id, :old, :today, kind, from_class, to_class,
-                CASE kind WHEN 'promotion' THEN :new_start ELSE :old_end END,
-                'year rollover: ' || outcome, :r
+                CASE WHEN kind IN \(continuations) THEN :new_start ELSE :old_end END,
+                'pedagogical council decision' || coalesce(', order ' || council_no, '')
+                    || coalesce(' of ' || council_date, ''),
+                destination, council_no, council_date, :r
             FROM \(planLines)
             """,
-            // Graduates and leavers leave their class at the end of the old year.
+            // Every old-year enrollment ends on the old year's last day, closed by the order that decided it: for
+            // those who stay, a continuation (in the book they are still there at the year's end).
             """
             UPDATE enrollment SET to_date = max(:old_end, enrollment.from_date), closed_by = l.kind,
                 closing_order_no = replace(:numbers, '{kind}', l.kind), closing_rollover_id = :r
             FROM \(planLines) AS l
             WHERE enrollment.year_id = :old AND enrollment.school_id = :school AND enrollment.to_date IS NULL
-                AND enrollment.student_id = l.student_id AND l.kind <> 'promotion'
+                AND enrollment.student_id = l.student_id
             """,
-            // Everyone placed joins their class on the new year's first day.
+            // Everyone placed joins their class on the new year's first day, continued by the same order.
             """
             INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, order_no, opened_by, basis,
                 rollover_id)
-            SELECT :new, :school, student_id, to_class, :new_start, replace(:numbers, '{kind}', 'promotion'),
-                'promotion', 'year rollover from ' || from_class, :r
+            SELECT :new, :school, student_id, to_class, :new_start, replace(:numbers, '{kind}', kind), kind,
+                'year rollover from ' || from_class, :r
             FROM \(planLines) WHERE to_class IS NOT NULL
             """,
             // Conditional promotions carry their debts and deadline; nothing else of a decision follows a student.

@@ -27,13 +27,19 @@ struct MovementCommand: AsyncParsableCommand {
             MovementParameters(school: options.school, year: year, from: from, to: to, class: group),
             as: MovementReply.self)
         let lines = reply.classes + (group == nil ? [reply.total] : [])
+        // A period across a rollover shows two years' classes: each is named with its year.
+        let years = Set(reply.classes.compactMap(\.year))
+        func name(_ line: MovementInfo) -> String {
+            guard let name = line.class else { return "school" }
+            return years.count > 1 ? "\(name) \(line.year ?? "")" : name
+        }
         if csv && !options.json {
-            print(CSVWriter.line(["class", "start", "arrived", "left", "end", "orders"]), terminator: "")
+            print(CSVWriter.line(["class", "year", "start", "arrived", "left", "end", "orders"]), terminator: "")
             for line in lines {
                 print(
                     CSVWriter.line([
-                        line.class ?? "school", String(line.start), String(line.arrived), String(line.left),
-                        String(line.end), line.orders.joined(separator: " "),
+                        line.class ?? "school", line.year ?? "", String(line.start), String(line.arrived),
+                        String(line.left), String(line.end), line.orders.joined(separator: " "),
                     ]), terminator: "")
             }
             return
@@ -44,10 +50,10 @@ struct MovementCommand: AsyncParsableCommand {
                 ["CLASS", "START", "ARRIVED", "LEFT", "END", "ORDERS"],
                 lines.map {
                     [
-                        $0.class ?? "school", String($0.start), String($0.arrived), String($0.left), String($0.end),
+                        name($0), String($0.start), String($0.arrived), String($0.left), String($0.end),
                         $0.orders.isEmpty ? "-" : $0.orders.joined(separator: " "),
                     ]
-                }, empty: "no enrollments in this year")
+                }, empty: "no enrollments in this period")
         }
     }
 }
@@ -62,7 +68,10 @@ struct OrderCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The order's number.") var number: String
     @Option(
-        help: "enrollment, withdrawal, transfer_in, transfer_out, class_change, graduation or promotion.")
+        help: """
+            enrollment, withdrawal, transfer_in, transfer_out, class_change, graduation; or, recorded only, \
+            promotion, conditional_promotion, retention, adapted_programme.
+            """)
     var kind: String
     @Option(help: "The student's id.") var student: String
     @Option(help: "The order's date.") var date: String

@@ -14,14 +14,16 @@ struct StatusCommand: AsyncParsableCommand {
             "io.yeard.Year.Status", NoParameters(), as: StatusReply.self)
         Client(options: options).output(reply) { reply in
             print("yeard \(reply.version), up \(reply.uptimeSeconds) s; audit head \(reply.auditHead ?? "(empty)")")
-            let shown = reply.schools
+            // A school's year is its active one (in progress or closing) or, before the first starts, the year
+            // being prepared, with its state named as `yearctl year list` names it; further open years follow.
             printTable(
-                ["SCHOOL", "ACTIVE YEAR", "STATE", "BEING PREPARED", "PENDING REQUESTS"],
-                shown.map { school in
-                    [
-                        school.id, school.activeYear?.label ?? "-", school.activeYear?.state ?? "-",
-                        school.openYears.map(\.label).joined(separator: ", ").ifEmpty("-"),
-                        String(school.pendingRequests),
+                ["SCHOOL", "YEAR", "STATE", "ALSO OPEN (BEING PREPARED)", "PENDING REQUESTS"],
+                reply.schools.map { school in
+                    let year = school.activeYear ?? school.openYears.first
+                    let others = school.openYears.filter { $0.label != year?.label }
+                    return [
+                        school.id, year?.label ?? "-", year?.state ?? "-",
+                        others.map(\.label).joined(separator: ", ").ifEmpty("-"), String(school.pendingRequests),
                     ]
                 }, empty: "no schools visible to you")
         }

@@ -194,6 +194,82 @@ struct RolloverPlanTests {
         #expect(plan.planErrors == ["'6' (the target of Петров Пётр) is not a class name such as 6А"])
     }
 
+    @Test("a target must make sense: promoted to the next grade, retained in the same, adapted at most one up")
+    func targetsThatMakeSense() throws {
+        let plan = try Self.plan(
+            [
+                Student(id: "P", name: "Петров Пётр", className: "5А", grade: 5, outcome: .promoted, targetClass: "7А"),
+                Student(id: "C", name: "C", className: "5А", grade: 5, outcome: .conditional, targetClass: "5Б"),
+                Student(id: "R", name: "R", className: "5А", grade: 5, outcome: .retained, targetClass: "6А"),
+                Student(id: "A", name: "A", className: "5А", grade: 5, outcome: .adapted, targetClass: "7К"),
+                Student(id: "A2", name: "A2", className: "5А", grade: 5, outcome: .adapted, targetClass: "4К"),
+                Student(id: "R2", name: "R2", className: "5А", grade: 5, outcome: .retained, targetClass: "5Б"),
+            ], classes: ["5А"])
+        let reasons = Dictionary(uniqueKeysWithValues: plan.students.map { ($0.studentID, $0.reason) })
+        #expect(reasons["P"]??.hasPrefix("promoted from 5А to 7А: a promotion leads to grade 6, not 7") == true)
+        #expect(reasons["C"]??.hasPrefix("conditional from 5А to 5Б: a promotion leads to grade 6") == true)
+        #expect(reasons["R"]??.hasPrefix("retained in 5А but sent to 6А") == true)
+        #expect(reasons["A"]??.hasPrefix("adapted programme from 5А to 7К: it leads to grade 6 at most") == true)
+        #expect(reasons["A2"] == .some(nil) && reasons["R2"] == .some(nil), "adapted below, retained in a sibling")
+        #expect(plan.errors.contains { $0.hasPrefix("Петров Пётр (P, 5А): promoted from 5А to 7А") })
+        // A class map to the wrong grade is named the same way, for every student it would carry.
+        let mapped = try Self.plan(
+            [Student(id: "Q", name: "Q", className: "5А", grade: 5, outcome: .promoted)], classes: ["5А"],
+            overrides: ["5А": "8А"])
+        #expect(mapped.problems.map(\.studentID) == ["Q"])
+    }
+
+    @Test("grade 9 is a stage end: with debt or a failing year grade nobody goes on to 10")
+    func stageEnd() throws {
+        let plan = try Self.plan(
+            [
+                Student(
+                    id: "C", name: "C", className: "9А", grade: 9, outcome: .conditional, debts: "Алгебра",
+                    deadline: "2027-10-15"),
+                Student(
+                    id: "F", name: "F", className: "9А", grade: 9, outcome: .promoted,
+                    failingSubjects: ["Алгебра", "Физика"]),
+                Student(id: "P", name: "P", className: "9А", grade: 9, outcome: .promoted),
+                Student(id: "R", name: "R", className: "9А", grade: 9, outcome: .retained),
+                // Debt elsewhere is the conditional promotion the law allows.
+                Student(
+                    id: "C8", name: "C8", className: "8А", grade: 8, outcome: .conditional, debts: "Алгебра",
+                    deadline: "2027-10-15"),
+            ], classes: ["8А", "9А"])
+        let reasons = Dictionary(uniqueKeysWithValues: plan.students.map { ($0.studentID, $0.reason) })
+        #expect(reasons["C"]??.hasPrefix("conditional from grade 9 into 10: going on after grade 9 needs its") == true)
+        #expect(reasons["C"]??.contains("(Алгебра)") == true)
+        #expect(reasons["F"]??.contains("failing year grade in Алгебра, Физика") == true)
+        #expect(reasons["P"] == .some(nil) && reasons["R"] == .some(nil) && reasons["C8"] == .some(nil))
+        #expect(Self.target(plan, "R") == "9А")
+    }
+
+    @Test("each line names the kind of its year-end order and the council's order, which the hash covers")
+    func orderKinds() throws {
+        let students = [
+            Student(
+                id: "T", name: "T", className: "5А", grade: 5, outcome: .transferred, councilOrderNo: "95-о",
+                councilOrderDate: "2027-05-28", destination: "МБОУ СОШ № 7"),
+            Student(id: "R", name: "R", className: "5А", grade: 5, outcome: .retained, councilOrderNo: "95-о"),
+            Student(id: "N", name: "N", className: "5А", grade: 5, outcome: nil),
+        ]
+        let plan = try Self.plan(students, classes: ["5А"])
+        #expect(
+            plan.students.map { "\($0.studentID):\($0.orderKind?.rawValue ?? "-")" } == [
+                "N:-", "R:retention", "T:transfer_out",
+            ])
+        let transferred = try #require(plan.students.first { $0.studentID == "T" })
+        #expect(transferred.destination == "МБОУ СОШ № 7" && transferred.councilOrderDate == "2027-05-28")
+        var other = students
+        other[0].councilOrderNo = "96-о"
+        #expect(try Self.plan(other, classes: ["5А"]).hash != plan.hash, "the basis is part of what is approved")
+        #expect(
+            PromotionOutcome.allCases.map(\.orderKind.rawValue) == [
+                "promotion", "conditional_promotion", "retention", "adapted_programme", "graduation", "withdrawal",
+                "transfer_out",
+            ])
+    }
+
     @Test("a class mapped beyond the school's last grade is an error naming it")
     func beyondLastGrade() throws {
         let plan = try Self.plan(

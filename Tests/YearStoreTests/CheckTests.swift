@@ -104,10 +104,7 @@ struct CheckTests {
     static func loadClean() async throws -> (StoreFixture, AcademicYear) {
         let store = try await StoreFixture()
         let year = try await store.createYear()
-        for (kind, text) in clean {
-            let outcome = try await store.importText(kind, text, year: kind.isYearScoped ? year : nil)
-            #expect(outcome.problemCount == 0, "\(kind): \(outcome.problems)")
-        }
+        try await store.load(clean, year: year)
         return (store, year)
     }
 
@@ -285,8 +282,32 @@ struct CheckTests {
             ],
             expected: ["decision.inconsistent S1", "decision.inconsistent S2", "decision.inconsistent S3"]),
         CheckCase(
+            check: "decision.inconsistent",
+            sql: [
+                // A promotion leads to the next grade, a retention stays in the grade.
+                "UPDATE decision SET target_class = '7А' WHERE student_id = 'S1'",
+                "UPDATE decision SET outcome = 'retained', target_class = '6А' WHERE student_id = 'S2'",
+            ],
+            expected: ["decision.inconsistent S1", "decision.inconsistent S2"]),
+        CheckCase(
             check: "decision.order-missing", sql: ["UPDATE decision SET order_no = NULL WHERE student_id = 'S4'"],
             expected: ["decision.order-missing S4"]),
+        CheckCase(
+            check: "decision.destination-missing",
+            sql: [
+                "UPDATE decision SET outcome = 'transferred', target_class = NULL WHERE student_id = 'S1'",
+                """
+                INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_from,
+                    effective_on)
+                SELECT 'school-a', '7-в', 'S2', id, '2026-10-01', 'transfer_out', '5А', '2026-10-01'
+                FROM academic_year WHERE school_id = 'school-a'
+                """,
+                """
+                UPDATE enrollment SET to_date = '2026-10-01', closed_by = 'transfer_out', closing_order_no = '7-в'
+                WHERE student_id = 'S2'
+                """,
+            ],
+            expected: ["decision.destination-missing S1", "decision.destination-missing S2/7-в"]),
         CheckCase(
             check: "movement.unbalanced",
             sql: ["UPDATE enrollment SET from_date = '2026-09-15' WHERE student_id = 'S2'"],
@@ -296,6 +317,31 @@ struct CheckTests {
             sql: ["UPDATE enrollment SET to_date = '2026-09-10', closed_by = 'withdrawal' WHERE student_id = 'S4'"],
             expected: ["movement.unbalanced 11А", "movement.order-missing S4"]),
         // What must not be found.
+        CheckCase(
+            check: "decision.destination-missing",
+            sql: [
+                """
+                UPDATE decision SET outcome = 'transferred', target_class = NULL, destination = 'МБОУ СОШ № 7'
+                WHERE student_id = 'S1'
+                """,
+                "UPDATE decision SET outcome = 'retained', target_class = '5А' WHERE student_id = 'S2'",
+            ],
+            expected: []),
+        CheckCase(
+            // A withdrawal counts against the class the student was in, whether or not the order names it.
+            check: "movement.unbalanced",
+            sql: [
+                """
+                INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, effective_on)
+                SELECT 'school-a', '8-в', 'S2', id, '2026-10-01', 'withdrawal', '2026-10-01' FROM academic_year
+                WHERE school_id = 'school-a'
+                """,
+                """
+                UPDATE enrollment SET to_date = '2026-10-01', closed_by = 'withdrawal', closing_order_no = '8-в'
+                WHERE student_id = 'S2'
+                """,
+            ],
+            expected: []),
         CheckCase(
             check: "movement.unbalanced",
             sql: [

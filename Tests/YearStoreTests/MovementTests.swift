@@ -20,9 +20,10 @@ struct MovementTests {
     }
 
     /// Enrollment intervals computed from the generator's files alone, without SQL: a student in a class from the
-    /// year's first day, then each order in date order.
+    /// year's first day (the opening roll, `opening`), then each order in date order.
     static func intervals(_ files: [RegistryKind: String]) throws -> [(
-        student: String, group: String, from: String, to: String?, internalStart: Bool, internalEnd: Bool
+        student: String, group: String, from: String, to: String?, internalStart: Bool, internalEnd: Bool,
+        opening: Bool
     )] {
         func records(_ kind: RegistryKind) throws -> [[String: String]] {
             var parser = CSVParser()
@@ -49,7 +50,14 @@ struct MovementTests {
             }
         }
         for (id, current) in open { done.append((id, current.group, current.from, nil, current.internalStart, false)) }
-        return done.map { (student: $0.0, group: $0.1, from: $0.2, to: $0.3, internalStart: $0.4, internalEnd: $0.5) }
+        let roll = Set(
+            try records(.students).filter { !($0["class"] ?? "").isEmpty }.map { $0["student_id"] ?? "" })
+        return done.map {
+            (
+                student: $0.0, group: $0.1, from: $0.2, to: $0.3, internalStart: $0.4, internalEnd: $0.5,
+                opening: $0.2 == "2026-09-01" && roll.contains($0.0) && !$0.4
+            )
+        }
     }
 
     @Test("per class and for the school, the book equals a count made from the generator's files", arguments: [3, 11])
@@ -58,27 +66,34 @@ struct MovementTests {
         let intervals = try Self.intervals(files)
         for (from, to) in [("2026-09-01", "2027-05-31"), ("2026-09-20", "2026-09-20"), ("2026-10-01", "2026-11-15")] {
             let book = try await store.database.movement(
-                school: "school-a", year: year, from: try #require(CalendarDate(iso: from)),
+                school: "school-a", years: [year], from: try #require(CalendarDate(iso: from)),
                 to: try #require(CalendarDate(iso: to)))
+            // The opening roll is there at the start of the year's first day; it did not arrive on it.
+            let before = { (i: (from: String, opening: Bool)) in i.from < from || (i.from == from && i.opening) }
             for line in book.classes {
                 let mine = intervals.filter { $0.group == line.group }
-                #expect(line.start == mine.filter { $0.from < from && ($0.to ?? "9") >= from }.count)
-                #expect(line.arrived == mine.filter { $0.from >= from && $0.from <= to }.count)
+                #expect(line.start == mine.filter { before(($0.from, $0.opening)) && ($0.to ?? "9") >= from }.count)
+                #expect(
+                    line.arrived
+                        == mine.filter { $0.from >= from && $0.from <= to && !before(($0.from, $0.opening)) }.count)
                 #expect(line.left == mine.filter { ($0.to ?? "9") >= from && ($0.to ?? "9") <= to }.count)
                 #expect(line.end == mine.filter { $0.from <= to && ($0.to ?? "9") > to }.count)
                 #expect(line.start + line.arrived - line.left == line.end)
             }
-            let present = { (day: String, before: Bool) in
+            let present = { (day: String, atStart: Bool) in
                 Set(
                     intervals.filter {
-                        before ? ($0.from < day && ($0.to ?? "9") >= day) : ($0.from <= day && ($0.to ?? "9") > day)
+                        atStart
+                            ? (before(($0.from, $0.opening)) && ($0.to ?? "9") >= day)
+                            : ($0.from <= day && ($0.to ?? "9") > day)
                     }.map(\.student)
                 ).count
             }
             #expect(book.school.start == present(from, true))
             #expect(book.school.end == present(to, false))
             #expect(
-                book.school.arrived == intervals.filter { !$0.internalStart && $0.from >= from && $0.from <= to }.count)
+                book.school.arrived
+                    == intervals.filter { !$0.internalStart && !$0.opening && $0.from >= from && $0.from <= to }.count)
             #expect(
                 book.school.left
                     == intervals.filter { !$0.internalEnd && ($0.to ?? "9") >= from && ($0.to ?? "9") <= to }.count)

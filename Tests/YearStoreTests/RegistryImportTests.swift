@@ -149,8 +149,8 @@ struct RegistryEdgeCaseTests {
         let outcome = try await helper.importFile(store, .orders, orders, year: year)
         #expect(outcome.problemCount == 0, "\(outcome.problems)")
         let book = try await store.database.movement(
-            school: "school-a", year: year, from: CalendarDate(iso: "2026-10-01")!, to: CalendarDate(iso: "2026-10-01")!
-        )
+            school: "school-a", years: [year], from: CalendarDate(iso: "2026-10-01")!,
+            to: CalendarDate(iso: "2026-10-01")!)
         #expect(book.school.arrived == 1 && book.school.left == 1)
         #expect(book.school.orders == ["9", "11 к"])
         let exported = try await helper.export(store, .orders, year: year)

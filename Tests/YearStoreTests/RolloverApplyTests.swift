@@ -86,7 +86,8 @@ struct RolloverApplyTests {
             let counts = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT class_name, count(*) AS n FROM enrollment WHERE year_id = ? AND opened_by = 'promotion'
+                    SELECT class_name, count(*) AS n FROM enrollment WHERE year_id = ?
+                        AND opened_by IN ('promotion', 'conditional_promotion', 'retention', 'adapted_programme')
                     GROUP BY class_name
                     """, arguments: [newYear]
             ).reduce(into: [String: Int]()) { $0[$1["class_name"]] = $1["n"] }
@@ -125,6 +126,48 @@ struct RolloverApplyTests {
         // The old year is closed for good: a write into it is refused by the database.
         #expect(throws: (any Error).self) {
             try store.raw("UPDATE school_class SET capacity = 29 WHERE year_id = \(year.id)")
+        }
+        try await Self.expectOrdersAndBook(store, files: files, rollover: rollover, oldYear: year)
+    }
+
+    /// Every order of the rollover has the kind of its student's outcome and the decision's council order as basis
+    /// (both from the decisions file alone); the new year's book opens with exactly the students who stay and
+    /// balances, day after day, through September.
+    static func expectOrdersAndBook(
+        _ store: StoreFixture, files: [RegistryKind: String], rollover: RolloverRecord, oldYear: AcademicYear
+    ) async throws {
+        var decided: [String: (kind: String, council: String, date: String)] = [:]
+        for line in (files[.decisions] ?? "").split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let outcome = try #require(PromotionOutcome(rawValue: fields[1]))
+            decided[fields[0]] = (outcome.orderKind.rawValue, fields[5], fields[6])
+        }
+        let orders = try store.database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT student_id, kind, basis_order_no, basis_order_date FROM school_order
+                    WHERE rollover_id = ? AND year_id = ?
+                    """, arguments: [rollover.id, oldYear.id])
+        }
+        #expect(orders.count == decided.count)
+        for order in orders {
+            let expected = try #require(decided[order["student_id"]])
+            #expect(order["kind"] as String == expected.kind)
+            #expect(order["basis_order_no"] as String? == expected.council)
+            #expect(order["basis_order_date"] as String? == expected.date)
+        }
+        let staying = decided.values.filter { OrderKind(rawValue: $0.kind)?.isContinuation == true }.count
+        let next = try #require(
+            try await store.database.years(of: ["school-a"]).first { $0.id == rollover.toYearID })
+        var previous: Int?
+        for day in 1...30 {
+            let date = try #require(CalendarDate(year: next.startDate.year, month: 9, day: day))
+            let line = try await store.database.movement(school: "school-a", years: [next], from: date, to: date).school
+            if day == 1 { #expect(line.start == staying, "the opening count is the students who stay") }
+            if let previous { #expect(line.start == previous, "\(date)") }
+            #expect(line.start + line.arrived - line.left == line.end, "\(date)")
+            previous = line.end
         }
     }
 

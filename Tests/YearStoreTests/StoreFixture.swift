@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Testing
 import YearCore
 
 @testable import YearStore
@@ -74,5 +75,13 @@ extension StoreFixture {
                 kind: kind, school: "school-a", year: year, path: path, fileName: "\(kind.rawValue).csv",
                 sha256: Digest.sha256Hex(text), dryRun: dryRun, teacher: teacher),
             caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+    }
+
+    /// Imports each file in turn (year-scoped kinds into `year`); none may have a problem.
+    func load(_ files: [(RegistryKind, String)], year: AcademicYear) async throws {
+        for (kind, text) in files {
+            let outcome = try await importText(kind, text, year: kind.isYearScoped ? year : nil)
+            #expect(outcome.problemCount == 0, "\(kind): \(outcome.problems)")
+        }
     }
 }

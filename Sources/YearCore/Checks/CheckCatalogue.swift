@@ -110,10 +110,15 @@ public enum CheckCatalogue {
         check(
             "decision.inconsistent", .close, .error, "student",
             "A decision contradicts the grades or the grade: promoted or graduated with a failing year grade, "
-                + "graduated outside a graduating grade, promoted from the last grade."),
+                + "graduated outside a graduating grade, promoted from the last grade, conditional at a stage's end "
+                + "(9 -> 10 needs the certificate), a target class of the wrong grade (promoted: the next, "
+                + "retained: the same, adapted: at most the next)."),
         check(
             "decision.order-missing", .close, .error, "student",
             "A promotion decision has no pedagogical-council order number and date."),
+        check(
+            "decision.destination-missing", .close, .error, "student",
+            "A transferred student's decision, or a transfer order of the year, names no destination school."),
         check(
             "movement.unbalanced", .close, .error, "class",
             "A class's count at the start of the year plus the arrivals minus the departures by orders is not its "

@@ -303,7 +303,7 @@ public struct RegistryGenerator: Sendable {
             let outcome = grade == 11 ? "graduated" : debt == nil ? "promoted" : "conditional"
             decisions += CSVWriter.line([
                 student, outcome, debt, debt == nil ? nil : "\(startYear + 1)-10-15",
-                grade == 11 ? nil : "\(grade + 1)\(group.suffix(1))", "95-о", "\(startYear + 1)-05-28",
+                grade == 11 ? nil : "\(grade + 1)\(group.suffix(1))", "95-о", "\(startYear + 1)-05-28", nil,
             ])
         }
         files[.grades] = grades

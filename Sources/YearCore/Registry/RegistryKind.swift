@@ -105,7 +105,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
                     .oneOf(["promoted", "conditional", "retained", "adapted", "graduated", "left", "transferred"])
                 ),
                 ("debts", .text), ("deadline", .date), ("target_class", .className), ("order_no", .id),
-                ("order_date", .date),
+                ("order_date", .date), ("destination", .text),
             ])
         case .consents:
             return c([
@@ -124,10 +124,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
                 ("order_no!", .id), ("order_date!", .date),
                 (
                     "kind!",
-                    .oneOf([
-                        "enrollment", "withdrawal", "transfer_in", "transfer_out", "class_change", "promotion",
-                        "graduation",
-                    ])
+                    .oneOf(OrderKind.allCases.map(\.rawValue))
                 ),
                 ("student_id!", .id), ("class_from", .className), ("class_to", .className), ("effective_on", .date),
                 ("basis", .text), ("destination", .text),

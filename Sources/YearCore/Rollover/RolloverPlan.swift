@@ -64,11 +64,18 @@ public struct RolloverInput: Sendable, Equatable {
         public var className: String, grade: Int
         /// The decision's outcome, debts, deadline and target class (nil when no decision is recorded).
         public var outcome: PromotionOutcome?, debts: String?, deadline: String?, targetClass: String?
+        /// The pedagogical council's order that decided it (number and date), the basis of the year-end order.
+        public var councilOrderNo: String?, councilOrderDate: String?
+        /// The school a transferred student goes to.
+        public var destination: String?
+        /// The subjects (by name) with a failing year grade.
+        public var failingSubjects: [String]
 
         /// A student with every field given.
         public init(
             id: String, name: String, className: String, grade: Int, outcome: PromotionOutcome?, debts: String? = nil,
-            deadline: String? = nil, targetClass: String? = nil
+            deadline: String? = nil, targetClass: String? = nil, councilOrderNo: String? = nil,
+            councilOrderDate: String? = nil, destination: String? = nil, failingSubjects: [String] = []
         ) {
             self.id = id
             self.name = name
@@ -78,6 +85,10 @@ public struct RolloverInput: Sendable, Equatable {
             self.debts = debts
             self.deadline = deadline
             self.targetClass = targetClass
+            self.councilOrderNo = councilOrderNo
+            self.councilOrderDate = councilOrderDate
+            self.destination = destination
+            self.failingSubjects = failingSubjects
         }
     }
 
@@ -183,6 +194,12 @@ public struct RolloverPlan: Sendable, Equatable {
         public var reason: String?
         /// Debts and their deadline that a conditional promotion carries into the new year.
         public var debts: String?, deadline: String?
+        /// The pedagogical council's order that decided the outcome (the basis of the year-end order), and the
+        /// school a transferred student goes to.
+        public var councilOrderNo: String?, councilOrderDate: String?, destination: String?
+
+        /// The kind of the year-end order that carries the outcome out (nil: no decision).
+        public var orderKind: OrderKind? { outcome?.orderKind }
     }
 
     /// One old class and where it goes (nil: it closes), with how many of its students go there.
@@ -358,7 +375,9 @@ public struct RolloverPlan: Sendable, Equatable {
     ) -> Line {
         var line = Line(
             studentID: student.id, name: student.name, outcome: student.outcome, fromClass: student.className,
-            toClass: nil, reason: nil, debts: nil, deadline: nil)
+            toClass: nil, reason: nil, debts: nil, deadline: nil, councilOrderNo: student.councilOrderNo,
+            councilOrderDate: student.councilOrderDate,
+            destination: student.outcome == .transferred ? student.destination : nil)
         let letter = RegistryValues.className(student.className)?.letter ?? ""
         switch student.outcome {
         case nil:
@@ -391,7 +410,53 @@ public struct RolloverPlan: Sendable, Equatable {
         case .left?, .transferred?:
             break
         }
+        if line.reason == nil, let outcome = student.outcome, let target = line.toClass {
+            line.reason = Self.targetProblem(student: student, outcome: outcome, target: target, school: school)
+        }
         return line
+    }
+
+    /// Why a student with `outcome` cannot join `target`, or nil when they can (273-FZ art. 58, domain.md §9): a
+    /// promotion leads to the next grade, a retention stays in the same grade, an adapted programme goes to any
+    /// grade up to the next; and the end of a stage short of the last grade (9 -> 10) needs its certificate: no
+    /// academic debt and no failing year grade.
+    static func targetProblem(
+        student: RolloverInput.Student, outcome: PromotionOutcome, target: String, school: School
+    ) -> String? {
+        // A target that is not a class name is reported once, as an error of the plan.
+        guard let grade = RegistryValues.className(target)?.grade else { return nil }
+        let next = student.grade + 1
+        switch outcome {
+        case .promoted, .conditional:
+            if grade != next {
+                return "\(outcome.rawValue) from \(student.className) to \(target): a promotion leads to grade "
+                    + "\(next), not \(grade); correct the decision's target class or the class map"
+            }
+            let stageEnd = school.graduatingGrades.contains(student.grade) && student.grade < school.lastGrade
+            if stageEnd && outcome == .conditional {
+                return "conditional from grade \(student.grade) into \(next): going on after grade "
+                    + "\(student.grade) needs its certificate, which academic debt (\(student.debts ?? "")) "
+                    + "withholds; record 'retained' (the grade repeated) or 'left' with a statement"
+            }
+            if stageEnd && !student.failingSubjects.isEmpty {
+                return "promoted from grade \(student.grade) into \(next) with a failing year grade in "
+                    + "\(student.failingSubjects.joined(separator: ", ")): going on needs the grade-"
+                    + "\(student.grade) certificate; correct the grades or record 'retained' or 'left'"
+            }
+        case .retained:
+            if grade != student.grade {
+                return "retained in \(student.className) but sent to \(target): a retained student repeats grade "
+                    + "\(student.grade); correct the decision's target class"
+            }
+        case .adapted:
+            if grade > next {
+                return "adapted programme from \(student.className) to \(target): it leads to grade \(next) at "
+                    + "most, not \(grade)"
+            }
+        case .graduated, .left, .transferred:
+            break
+        }
+        return nil
     }
 
     /// Places the accepted first-grade applications: each joins the first-grade class with the fewest students
@@ -482,6 +547,9 @@ public struct RolloverPlan: Sendable, Equatable {
                         "outcome": $0.outcome.map { .string($0.rawValue) } ?? .null,
                         "from_class": .string($0.fromClass), "to_class": text($0.toClass), "reason": text($0.reason),
                         "debts": text($0.debts), "deadline": text($0.deadline),
+                        "order_kind": $0.orderKind.map { .string($0.rawValue) } ?? .null,
+                        "council_order_no": text($0.councilOrderNo), "council_order_date": text($0.councilOrderDate),
+                        "destination": text($0.destination),
                     ])
                 }),
             "admissions": .array(

@@ -5,7 +5,8 @@ public struct RolloverSettings: Sendable, Equatable {
     /// What is carried over (`[rollover.carry]`).
     public var carry: CarryOver
     /// The numbering rule of the orders a rollover writes: `{year}` (the new year's first calendar year), `{kind}`
-    /// (promotion, graduation, withdrawal, transfer_out, enrollment) and `{n}` (the rollover's number).
+    /// (the order's kind: promotion, conditional_promotion, retention, adapted_programme, graduation, withdrawal,
+    /// transfer_out, enrollment) and `{n}` (the rollover's number).
     public var orderNumber: String
     /// The capacity of a new first-grade class.
     public var firstGradeCapacity: Int
@@ -37,8 +38,10 @@ public struct RolloverSettings: Sendable, Equatable {
         }
         // The longest number it can make: a 4-digit year, the longest kind, a 19-digit rollover number (the CHECK
         // on order numbers allows 64 characters).
-        if stripped.count + 4 + "transfer_out".count + 19 > 64 {
-            return "the order number rule is too long (at most \(64 - 4 - 12 - 19) characters besides placeholders)"
+        let longestKind = OrderKind.allCases.map(\.rawValue.count).max() ?? 0
+        if stripped.count + 4 + longestKind + 19 > 64 {
+            return "the order number rule is too long (at most \(64 - 4 - longestKind - 19) characters besides "
+                + "placeholders)"
         }
         return nil
     }

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import Testing
+import YearCore
+
+@testable import YearStore
+
+/// The year-end as the law and the school keep it (domain.md §9), on a small hand-made school: one student of each
+/// outcome, decided by the pedagogical council's order 95-о of 28 May.
+@Suite("The year-end's orders and the book of student movement across the rollover")
+struct YearEndTests {
+    /// Classes 5А, 9А and 11А; each student's outcome is in their id's comment.
+    static let school: [(RegistryKind, String)] = [
+        (.staff, "staff_id,last_name,first_name,middle_name,position,login\nT1,Петрова,Анна,Ивановна,учитель,\n"),
+        (
+            .classes,
+            """
+            class,grade,letter,profile,class_type,class_teacher_id,capacity
+            5А,5,А,,,T1,25
+            9А,9,А,,,T1,25
+            11А,11,А,,,T1,25
+            """
+        ),
+        (
+            .students,
+            """
+            student_id,last_name,first_name,middle_name,birth_date,gender,class,personal_file_no,snils,enrolled_on
+            P,Иванов,Пётр,,2015-03-10,М,5А,1,,
+            C,Кузнецова,Мария,,2015-07-21,Ж,5А,2,,
+            R,Смирнов,Илья,,2015-05-05,М,5А,3,,
+            A,Орлова,Дарья,,2015-11-30,Ж,5А,4,,
+            T,Волков,Павел,,2015-01-02,М,5А,5,,
+            L,Зайцева,Ольга,,2015-02-03,Ж,5А,6,,
+            N,Соколов,Никита,,2011-04-04,М,9А,7,,
+            G9,Попова,Анна,,2011-06-06,Ж,9А,8,,
+            G11,Лебедев,Иван,,2009-08-08,М,11А,9,,
+            """
+        ),
+        (
+            .decisions,
+            """
+            student_id,outcome,debts,deadline,target_class,order_no,order_date,destination
+            P,promoted,,,,95-о,2027-05-28,
+            C,conditional,math,2027-10-15,,95-о,2027-05-28,
+            R,retained,,,,95-о,2027-05-28,
+            A,adapted,,,6К,95-о,2027-05-28,
+            T,transferred,,,,95-о,2027-05-28,МБОУ СОШ № 7
+            L,left,,,,95-о,2027-05-28,
+            N,promoted,,,,102-о,2027-06-25,
+            G9,graduated,,,,102-о,2027-06-25,
+            G11,graduated,,,,102-о,2027-06-25,
+            """
+        ),
+    ]
+
+    /// The school loaded, its year started and closing.
+    static func closing() async throws -> (StoreFixture, AcademicYear) {
+        let store = try await StoreFixture()
+        var year = try await store.createYear()
+        try await store.load(school, year: year)
+        for (offset, event) in [(10.0, YearEvent.start), (20.0, .beginClosing)] {
+            let request = try await store.file(year, event, at: offset)
+            year = try await store.database.approveRequest(
+                id: request.id, reason: "ok", shownHash: request.payloadHash, caller: store.coordinator,
+                policy: store.policy, readiness: RolloverApplyTests.gate,
+                now: StoreFixture.t0.addingTimeInterval(offset + 1)
+            ).year
+        }
+        return (store, year)
+    }
+
+    /// A line's start, arrivals, departures and end.
+    static func counts(_ line: MovementLine) -> [Int] { [line.start, line.arrived, line.left, line.end] }
+
+    /// 21:30 UTC on 21 September 2026: 00:30 on the 22nd in Moscow, the school's zone.
+    static let lateEvening = StoreFixture.t0.addingTimeInterval(26_200)
+
+    /// The school rolled over, approved late in the evening (UTC).
+    static func rolledOver() async throws -> (StoreFixture, AcademicYear, RolloverRecord) {
+        let (store, year) = try await closing()
+        let request = try await store.database.fileRolloverRequest(
+            year: year.id, reason: "end of year", settings: RolloverSettings(), caller: store.admin,
+            policy: store.policy, lifetime: 3600, now: lateEvening.addingTimeInterval(-100))
+        let outcome = try await store.database.approveRequest(
+            id: request.id, reason: "as planned", shownHash: request.payloadHash, caller: store.coordinator,
+            policy: store.policy, readiness: RolloverApplyTests.gate, now: lateEvening)
+        return (store, outcome.year, try #require(outcome.rollover))
+    }
+
+    @Test("each outcome gets its own kind of order, with the council's order as basis, dated on the school's day")
+    func ordersByOutcome() async throws {
+        let (store, year, rollover) = try await Self.rolledOver()
+        let orders = try store.database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT student_id, kind, order_no, order_date, effective_on, basis, basis_order_no,
+                        basis_order_date, destination, class_to
+                    FROM school_order WHERE rollover_id = ? AND year_id = ?
+                    """, arguments: [rollover.id, year.id])
+        }
+        let kinds = Dictionary(uniqueKeysWithValues: orders.map { ($0["student_id"] as String, $0["kind"] as String) })
+        #expect(
+            kinds == [
+                "P": "promotion", "C": "conditional_promotion", "R": "retention", "A": "adapted_programme",
+                "T": "transfer_out", "L": "withdrawal", "N": "promotion", "G9": "graduation", "G11": "graduation",
+            ])
+        for order in orders {
+            let student: String = order["student_id"]
+            #expect(order["order_date"] as String == "2026-09-22", "the school's day in Moscow, not UTC's")
+            #expect((order["order_no"] as String).contains(order["kind"] as String))
+            let council = ["N", "G9", "G11"].contains(student) ? ("102-о", "2027-06-25") : ("95-о", "2027-05-28")
+            #expect(
+                order["basis_order_no"] as String? == council.0 && order["basis_order_date"] as String? == council.1)
+            #expect((order["basis"] as String).contains("order \(council.0) of \(council.1)"))
+            let stays = ["P", "C", "R", "A", "N"].contains(student)
+            #expect(order["effective_on"] as String == (stays ? "2027-09-01" : "2027-05-31"), "\(student)")
+        }
+        #expect(orders.first { $0["student_id"] == "T" }?["destination"] as String? == "МБОУ СОШ № 7")
+        #expect(orders.first { $0["student_id"] == "R" }?["class_to"] as String? == "5А")
+        // Every old-year enrollment is closed on the last day by the order that decided it.
+        let open = try store.database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.student_id, e.to_date, e.closed_by, e.closing_order_no, o.kind
+                    FROM enrollment e
+                    LEFT JOIN school_order o ON o.school_id = e.school_id AND o.student_id = e.student_id
+                        AND o.order_no = e.closing_order_no
+                    WHERE e.year_id = ?
+                    """, arguments: [year.id])
+        }
+        #expect(open.count == 9)
+        for row in open {
+            #expect(row["to_date"] as String? == "2027-05-31")
+            #expect(row["closed_by"] as String? == row["kind"] as String?, "\(row)")
+        }
+    }
+
+    @Test("the new year's book opens with those who stay; both years and the span across them balance every day")
+    func movementAcrossTheBoundary() async throws {
+        let (store, year, rollover) = try await Self.rolledOver()
+        let next = try #require(try await store.database.years(of: ["school-a"]).first { $0.id == rollover.toYearID })
+        func book(_ from: String, _ to: String, _ years: [AcademicYear]) async throws -> (
+            classes: [MovementLine], school: MovementLine
+        ) {
+            try await store.database.movement(
+                school: "school-a", years: years, from: try #require(CalendarDate(iso: from)),
+                to: try #require(CalendarDate(iso: to)))
+        }
+        // The old year: the opening roll of 9, four leave on its last day (two graduates, a transfer, a
+        // withdrawal), the five who stay are there at its end.
+        let old = try await book("2026-09-01", "2027-05-31", [year])
+        #expect(Self.counts(old.school) == [9, 0, 4, 5])
+        #expect(
+            old.classes.map { "\($0.group ?? "") \($0.start)-\($0.left)=\($0.end)" } == [
+                "5А 6-2=4", "9А 2-1=1", "11А 1-1=0",
+            ])
+        // The new year's first day: those who stay are its opening count, not arrivals; the orders are listed.
+        let first = try await book("2027-09-01", "2027-09-01", [next])
+        #expect(Self.counts(first.school) == [5, 0, 0, 5])
+        #expect(first.school.orders.count == 4, "promotion, conditional promotion, retention, adapted programme")
+        #expect(first.classes.map { "\($0.group ?? "") \($0.start)" } == ["5А 1", "6А 2", "6К 1", "10А 1"])
+        // Every day of September balances and follows the day before.
+        var previous = first.school.start
+        for day in 1...30 {
+            let date = String(format: "2027-09-%02d", day)
+            let line = try await book(date, date, [next]).school
+            #expect(line.start == previous && line.start + line.arrived - line.left == line.end, "\(date)")
+            previous = line.end
+        }
+        // A period across the rollover: the school's line spans both years; each class is named with its year.
+        let span = try await book("2027-05-01", "2027-09-30", [year, next])
+        #expect(Self.counts(span.school) == [9, 0, 4, 5])
+        for line in span.classes { #expect(line.start + line.arrived - line.left == line.end, "\(line)") }
+        #expect(Set(span.classes.compactMap(\.year)) == ["2026/2027", "2027/2028"])
+    }
+
+    @Test("a rollover request files the close readiness errors the approval would refuse, for both to see")
+    func requestShowsReadiness() async throws {
+        let (store, year) = try await Self.closing()
+        let request = try await store.database.fileRolloverRequest(
+            year: year.id, reason: "end of year", settings: RolloverSettings(), caller: store.admin,
+            policy: store.policy, lifetime: 3600, now: Self.lateEvening)
+        let summary = try #require(request.payload.rollover?.summary)
+        #expect(summary.contains { $0.hasPrefix("close readiness: ") && $0.contains("refuses unless accepted") })
+        #expect(summary.contains("  consent.missing: 9 finding(s)"), "\(summary)")
+        // The coordinator reads the same lines.
+        let shown = try await store.database.request(id: request.id)
+        #expect(shown?.payload.rollover?.summary == summary)
+    }
+
+    @Test("the opening roll of a year is its start count on the first day, not an arrival")
+    func openingRoll() async throws {
+        let (store, year) = try await Self.closing()
+        let first = try await store.database.movement(
+            school: "school-a", years: [year], from: year.startDate, to: year.startDate)
+        #expect(Self.counts(first.school) == [9, 0, 0, 9])
+        #expect(first.classes.allSatisfy { $0.arrived == 0 })
+    }
+}
