@@ -195,11 +195,13 @@ public struct AcademicYear: Sendable, Hashable, Codable {
     public var state: YearState
     /// Incremented by every change, so that an approval can tell whether the year moved since it was requested.
     public var version: Int64
+    /// The grades (parallels) whose last day is not `endDate`: grades 9 and 11 end after the state exams.
+    public var gradeEnds: [Int: CalendarDate]
 
     /// A year as stored.
     public init(
         id: Int64, school: String, label: YearLabel, startDate: CalendarDate, endDate: CalendarDate,
-        state: YearState, version: Int64
+        state: YearState, version: Int64, gradeEnds: [Int: CalendarDate] = [:]
     ) {
         self.id = id
         self.school = school
@@ -208,6 +210,33 @@ public struct AcademicYear: Sendable, Hashable, Codable {
         self.endDate = endDate
         self.state = state
         self.version = version
+        self.gradeEnds = gradeEnds
+    }
+
+    /// The last day of `grade` in this year: its own end, else the year's.
+    public func lastDay(ofGrade grade: Int) -> CalendarDate { gradeEnds[grade] ?? endDate }
+
+    /// The year's very last day, whichever grade ends last.
+    public var lastDay: CalendarDate { gradeEnds.values.reduce(endDate) { max($0, $1) } }
+}
+
+extension [Int: CalendarDate] {
+    /// The grade ends as canonical JSON, `{"11":"2027-06-30","9":"2027-06-30"}`, as the store keeps them.
+    public var canonicalGradeEnds: JSONValue {
+        .object([String: JSONValue](uniqueKeysWithValues: map { (String($0.key), .string($0.value.description)) }))
+    }
+
+    /// The grade ends read back from their canonical JSON; nil when it is not that form.
+    public init?(canonicalGradeEnds text: String) {
+        guard case .object(let members)? = JSONValue.parseCanonical(text) else { return nil }
+        var ends: [Int: CalendarDate] = [:]
+        for (key, value) in members {
+            guard let grade = Int(key), case .string(let date) = value, let day = CalendarDate(iso: date) else {
+                return nil
+            }
+            ends[grade] = day
+        }
+        self = ends
     }
 }
 

@@ -14,12 +14,16 @@ public struct School: Sendable, Hashable, Codable {
     public var defaultStart: MonthDay, defaultEnd: MonthDay
     /// Whether a default start falling on a Sunday moves to the Monday (1 September -> 2 September).
     public var startSkipsSunday: Bool
+    /// The default last day of the grades that end on another day than `defaultEnd` (`grade_end`; grades 9 and
+    /// 11 end after the state exams, in June).
+    public var gradeEnds: [Int: MonthDay]
 
     /// A school with every field given.
     public init(
         id: String, name: String, timeZone: String, firstGrade: Int, lastGrade: Int, graduatingGrades: [Int],
-        defaultStart: MonthDay, defaultEnd: MonthDay, startSkipsSunday: Bool
+        defaultStart: MonthDay, defaultEnd: MonthDay, startSkipsSunday: Bool, gradeEnds: [Int: MonthDay] = [:]
     ) {
+        self.gradeEnds = gradeEnds
         self.id = id
         self.name = name
         self.timeZone = timeZone
@@ -36,12 +40,17 @@ public struct School: Sendable, Hashable, Codable {
         guard var start = defaultStart.date(in: label.startYear),
             let end = defaultEnd.date(in: label.startYear + 1)
         else { return nil }
-        if startSkipsSunday, start.isoWeekday == 7,
-            let monday = CalendarDate(year: start.year, month: start.month, day: start.day + 1)
-        {
+        // The Monday after a Sunday start, across a month's end too (a start configured on the 31st).
+        if startSkipsSunday, start.isoWeekday == 7, let monday = start.adding(days: 1) {
             start = monday
         }
         return (start, end)
+    }
+
+    /// The default last day of each grade with its own end in the year labelled `label` (a 29 February falls back
+    /// to the 28th in a common year).
+    public func defaultGradeEnds(for label: YearLabel) -> [Int: CalendarDate] {
+        gradeEnds.compactMapValues { $0.date(in: label.startYear + 1) }
     }
 
     /// Whether `id` is usable as a school id: 1-64 characters of ASCII letters, digits, `-` and `_`.

@@ -391,7 +391,7 @@ struct ConfigurationReader {
             table,
             allowed: [
                 "id", "name", "time_zone", "first_grade", "last_grade", "graduating_grades", "default_start",
-                "default_end", "start_skips_sunday", "checks_schedule",
+                "default_end", "start_skips_sunday", "checks_schedule", "grade_end",
             ], path: path)
         let before = issues.count
         let id = string(table, "id", path)
@@ -419,10 +419,30 @@ struct ConfigurationReader {
         let start = monthDay(table, "default_start", path) ?? MonthDay("09-01")
         let end = monthDay(table, "default_end", path) ?? MonthDay("05-31")
         let skips = bool(table, "start_skips_sunday", path) ?? true
+        // grade_end = { 9 = "06-30", 11 = "06-30" }: the grades that end on their own day (after the state exams).
+        var gradeEnds: [Int: MonthDay] = [:]
+        if let value = table["grade_end"] {
+            if let ends = value.table {
+                for key in ends.keys.sorted() {
+                    let keyPath = "\(path).grade_end.\(key)"
+                    guard let grade = Int(key), (first...max(first, last)).contains(grade) else {
+                        issue(keyPath, "'\(key)' is not a grade of the school (\(first)...\(last))")
+                        continue
+                    }
+                    guard let text = ends[key]?.string, let day = MonthDay(text) else {
+                        issue(keyPath, "grade \(grade)'s last day must be a month and day as MM-DD, e.g. \"06-30\"")
+                        continue
+                    }
+                    gradeEnds[grade] = day
+                }
+            } else {
+                issue("\(path).grade_end", "'grade_end' must be a table of grade = \"MM-DD\", e.g. { 9 = \"06-30\" }")
+            }
+        }
         guard issues.count == before, let id, let start, let end else { return nil }
         return School(
             id: id, name: name, timeZone: zone, firstGrade: first, lastGrade: last, graduatingGrades: graduating,
-            defaultStart: start, defaultEnd: end, startSkipsSunday: skips)
+            defaultStart: start, defaultEnd: end, startSkipsSunday: skips, gradeEnds: gradeEnds)
     }
 
     mutating func readChecks(_ table: TOMLTable, into configuration: inout DaemonConfiguration) {

@@ -50,6 +50,7 @@ public enum Demo {
             graduating_grades = [9, 11]
             default_start = "09-01"
             default_end = "05-31"
+            grade_end = { 9 = "06-30", 11 = "06-30" }
 
             [[grant]]
             role = "admin"

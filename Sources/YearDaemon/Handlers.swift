@@ -102,8 +102,16 @@ struct Handlers: Sendable {
         }
         let start = try parameters.startDate.map { try Self.date($0, field: "startDate") }
         let end = try parameters.endDate.map { try Self.date($0, field: "endDate") }
+        var gradeEnds: [Int: CalendarDate] = [:]
+        for given in parameters.gradeEnds ?? [] {
+            guard gradeEnds[given.grade] == nil else {
+                throw YearError.invalidParameter(field: "gradeEnds", reason: "grade \(given.grade) is named twice")
+            }
+            gradeEnds[given.grade] = try Self.date(given.endDate, field: "gradeEnds")
+        }
         let year = try await state.database.createYear(
-            school: school, label: label, startDate: start, endDate: end, caller: context.caller, now: context.now)
+            school: school, label: label, startDate: start, endDate: end, gradeEnds: gradeEnds,
+            caller: context.caller, now: context.now)
         return YearReply(year: YearInfo(year))
     }
 

@@ -30,14 +30,17 @@ public struct IDParameters: MethodParameters {
 
 /// `io.yeard.Year.Create`.
 public struct YearCreateParameters: MethodParameters {
-    /// The school (may be omitted when the instance serves one), the label and optional dates.
-    public var school: String?, label: String, startDate: String?, endDate: String?
+    /// The school (may be omitted when the instance serves one), the label, optional dates and grade ends.
+    public var school: String?, label: String, startDate: String?, endDate: String?, gradeEnds: [GradeEndInfo]?
     /// Parameters with every field given.
-    public init(school: String?, label: String, startDate: String?, endDate: String?) {
+    public init(
+        school: String?, label: String, startDate: String?, endDate: String?, gradeEnds: [GradeEndInfo]? = nil
+    ) {
         self.school = school
         self.label = label
         self.startDate = startDate
         self.endDate = endDate
+        self.gradeEnds = gradeEnds
     }
 }
 

@@ -5,7 +5,7 @@ import YearCore
 public struct YearInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var id: Int64, school: String, label: String, startDate: String, endDate: String, state: String,
-        version: Int64
+        version: Int64, gradeEnds: [GradeEndInfo]
 
     /// The wire form of a stored year.
     public init(_ year: AcademicYear) {
@@ -16,6 +16,20 @@ public struct YearInfo: Codable, Sendable, Equatable {
         endDate = year.endDate.description
         state = year.state.rawValue
         version = year.version
+        gradeEnds = year.gradeEnds.sorted { $0.key < $1.key }.map {
+            GradeEndInfo(grade: $0.key, endDate: $0.value.description)
+        }
+    }
+}
+
+/// A grade's own last day on the wire (`io.yeard.Year.GradeEnd`).
+public struct GradeEndInfo: Codable, Sendable, Equatable {
+    /// The grade and its last day, YYYY-MM-DD.
+    public var grade: Int, endDate: String
+    /// A grade end with every field given.
+    public init(grade: Int, endDate: String) {
+        self.grade = grade
+        self.endDate = endDate
     }
 }
 

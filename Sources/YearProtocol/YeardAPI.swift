@@ -95,7 +95,14 @@ public enum YeardAPI {
           startDate: string,
           endDate: string,
           state: string,
-          version: int
+          version: int,
+          gradeEnds: []GradeEnd
+        )
+
+        # A grade (parallel) whose last day is not the year's: grades 9 and 11 end after the state exams.
+        type GradeEnd (
+          grade: int,
+          endDate: string
         )
         """
 
@@ -146,11 +153,13 @@ public enum YeardAPI {
                 doc: "One year.", roles: anyRole, mutating: false, scope: .year(field: "id")),
             MethodSpec(
                 "io.yeard.Year", "Create",
-                parameters: "(school: ?string, label: string, startDate: ?string, endDate: ?string)",
+                parameters:
+                    "(school: ?string, label: string, startDate: ?string, endDate: ?string, gradeEnds: ?[]GradeEnd)",
                 reply: "(year: Year)",
                 doc: """
                     Create the year label (2026/2027) in state open. Dates are YYYY-MM-DD and default to the
-                    school's configured ones; school may be omitted when the instance serves one school.
+                    school's configured ones, the grades' own last days too (grade_end); gradeEnds adds to or
+                    overrides those. school may be omitted when the instance serves one school.
                     """,
                 roles: [.admin], mutating: true, scope: .school(required: true)),
         ],

@@ -530,13 +530,18 @@ enum Migrations {
         migrator.registerMigration("2026-12-04-year-end-orders") { db in
             // The year-end as schools write it (domain.md §9): orders by outcome (conditional promotion, retention,
             // adapted programme beside promotion), each naming the pedagogical council's order as its basis; a
-            // decision names a transferred student's destination; the old year's enrollment of a student who stays
+            // decision names a transferred student's destination; grades end on their own days; the old year's enrollment of a student who stays
             // is closed by the order that continues it into the next year. `school_order` and `enrollment` are
             // rebuilt because SQLite cannot alter a CHECK; their triggers and indexes go with them and are made
             // again.
             try db.execute(
                 sql: """
                     ALTER TABLE decision ADD COLUMN destination TEXT;
+                    -- The grades (parallels) with their own last day, {"9": "06-30"} for a school's default and
+                    -- {"9": "2027-06-30"} for a year: grades 9 and 11 end after the state exams.
+                    ALTER TABLE school ADD COLUMN grade_ends TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(grade_ends));
+                    ALTER TABLE academic_year ADD COLUMN grade_ends TEXT NOT NULL DEFAULT '{}'
+                        CHECK (json_valid(grade_ends));
 
                     CREATE TABLE school_order_new (
                         school_id TEXT NOT NULL REFERENCES school(id),

@@ -4,7 +4,7 @@ import YearCore
 
 /// Decoding of stored rows into domain values. The SQL names its columns; these functions only read them.
 enum Records {
-    static let yearColumns = "id, school_id, label, start_date, end_date, state, version"
+    static let yearColumns = "id, school_id, label, start_date, end_date, state, version, grade_ends"
     static let requestColumns = """
         id, payload, payload_hash, year_version, requester_uid, requester_name, created_at, expires_at, status,
         decider_uid, decider_name, decided_at, decision_reason
@@ -17,11 +17,12 @@ enum Records {
         let end: String = row["end_date"]
         let state: String = row["state"]
         guard let yearLabel = YearLabel(label), let startDate = CalendarDate(iso: start),
-            let endDate = CalendarDate(iso: end), let yearState = YearState(rawValue: state)
+            let endDate = CalendarDate(iso: end), let yearState = YearState(rawValue: state),
+            let gradeEnds = [Int: CalendarDate](canonicalGradeEnds: row["grade_ends"])
         else { throw YearError.internalFailure(reason: "stored year \(row["id"] as Int64) is unreadable") }
         return AcademicYear(
             id: row["id"], school: row["school_id"], label: yearLabel, startDate: startDate, endDate: endDate,
-            state: yearState, version: row["version"])
+            state: yearState, version: row["version"], gradeEnds: gradeEnds)
     }
 
     static func request(_ row: Row) throws -> ApprovalRequest {
@@ -57,9 +58,17 @@ enum Records {
             if case .int(let grade) = value { return Int(grade) }
             return nil
         }
+        var gradeEnds: [Int: MonthDay] = [:]
+        if case .object(let members)? = JSONValue.parseCanonical((row["grade_ends"] as String?) ?? "{}") {
+            for (key, value) in members {
+                if let grade = Int(key), case .string(let text) = value, let day = MonthDay(text) {
+                    gradeEnds[grade] = day
+                }
+            }
+        }
         return School(
             id: row["id"], name: row["name"], timeZone: row["time_zone"], firstGrade: row["first_grade"],
             lastGrade: row["last_grade"], graduatingGrades: graduating, defaultStart: start, defaultEnd: end,
-            startSkipsSunday: row["start_skips_sunday"])
+            startSkipsSunday: row["start_skips_sunday"], gradeEnds: gradeEnds)
     }
 }

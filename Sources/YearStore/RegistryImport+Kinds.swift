@@ -24,6 +24,31 @@ extension RegistryImport {
         }
     }
 
+    /// While the year is closing, only the year-end's rows are taken: year, exam and final grades (not a
+    /// quarter's), and departure orders (an arrival or a class change waits for the next year).
+    func checkClosing() throws {
+        guard let year = request.year,
+            try String.fetchOne(db, sql: "SELECT state FROM academic_year WHERE id = ?", arguments: [year.id])
+                == YearState.closing.rawValue
+        else { return }
+        let periods = RegistryKind.closingPeriods.map { "'\($0)'" }.joined(separator: ", ")
+        switch kind {
+        case .grades:
+            try report("period", "SELECT line, period AS value FROM import_rows WHERE period NOT IN (\(periods))") {
+                "the year \(year.label) is closing: a \($0) grade is day-to-day data, frozen now; only year, exam "
+                    + "and final grades are recorded"
+            }
+        case .orders:
+            let allowed = OrderKind.sqlList(OrderKind.departures + OrderKind.continuations)
+            try report("kind", "SELECT line, kind AS value FROM import_rows WHERE kind NOT IN \(allowed)") {
+                "the year \(year.label) is closing: a \($0) order waits for the next year; only departures "
+                    + "(graduation, withdrawal, transfer_out) are applied now"
+            }
+        default:
+            break
+        }
+    }
+
     /// Checks that need the whole file or the database: duplicates in the file, references, conflicts.
     func check() throws {
         let keys = kind.keyColumns.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -40,6 +65,7 @@ extension RegistryImport {
             "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may "
                 + "appear once"
         }
+        try checkClosing()
         if let spec = TableSpec.spec(for: kind) { return try checkTable(spec) }
         switch kind {
         case .orders:

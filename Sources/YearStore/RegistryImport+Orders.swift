@@ -76,14 +76,34 @@ extension RegistryImport {
             WHERE kind IN ('enrollment', 'transfer_in', 'class_change') AND class_to IS NULL ORDER BY line
             """
         ) { "a \($0) order needs the class the student goes to" }
+        // A year's days run to its last grade's end; a grade with its own end (9 and 11, after the state exams)
+        // takes orders until then, the others until the year's end.
+        let lastDay = "(SELECT max(y.end_date, coalesce(max(value), y.end_date)) FROM json_each(y.grade_ends))"
         try report(
             "effective_on",
             """
             SELECT r.line, coalesce(r.effective_on, r.order_date) AS value FROM import_rows r, academic_year y
-            WHERE y.id = (:year) AND coalesce(r.effective_on, r.order_date) NOT BETWEEN y.start_date AND y.end_date
+            WHERE y.id = (:year) AND coalesce(r.effective_on, r.order_date) NOT BETWEEN y.start_date AND \(lastDay)
             ORDER BY r.line
             """
         ) { "takes effect on \($0), outside the year \(request.year?.label.description ?? "")" }
+        try report(
+            "effective_on",
+            """
+            SELECT r.line, coalesce(r.effective_on, r.order_date) || ', after the last day of grade ' || c.grade
+                    || ' (' || coalesce(json_extract(y.grade_ends, '$."' || c.grade || '"'), y.end_date) || ')'
+                    AS value
+            FROM import_rows r JOIN academic_year y ON y.id = (:year)
+            LEFT JOIN enrollment e ON e.year_id = y.id AND e.school_id = (:school) AND e.student_id = r.student_id
+                AND e.to_date IS NULL
+            JOIN school_class c ON c.year_id = y.id AND c.name = coalesce(r.class_from, e.class_name, r.class_to)
+            WHERE coalesce(r.effective_on, r.order_date) > y.end_date
+                AND coalesce(r.effective_on, r.order_date) <= \(lastDay)
+                AND coalesce(r.effective_on, r.order_date)
+                    > coalesce(json_extract(y.grade_ends, '$."' || c.grade || '"'), y.end_date)
+            ORDER BY r.line
+            """
+        ) { "takes effect on \($0); only grades that end later (the school's grade_end) take orders then" }
         try report(
             "order_no",
             """

@@ -64,11 +64,22 @@ extension YearDatabase {
         do {
             return try await write { db in
                 if request.kind.isYearScoped, let year = request.year,
-                    try String.fetchOne(db, sql: "SELECT state FROM academic_year WHERE id = ?", arguments: [year.id])
-                        == YearState.closed.rawValue
+                    let state = try String.fetchOne(
+                        db, sql: "SELECT state FROM academic_year WHERE id = ?", arguments: [year.id]
+                    ).flatMap(YearState.init(rawValue:))
                 {
-                    throw YearError.invalidParameter(
-                        field: "year", reason: "the year \(year.label) is closed: its data are read-only")
+                    if state == .closed {
+                        throw YearError.invalidParameter(
+                            field: "year", reason: "the year \(year.label) is closed: its data are read-only")
+                    }
+                    // Closing freezes the day-to-day data (domain.md §2): only the year-end's own data change.
+                    if state == .closing, !RegistryKind.changingWhileClosing.contains(request.kind) {
+                        throw YearError.invalidParameter(
+                            field: "year",
+                            reason: "the year \(year.label) is closing: its \(request.kind.rawValue) are frozen, and "
+                                + "only year grades, decisions and departure orders change now; to correct them, "
+                                + "reopen the year ('yearctl year reopen')")
+                    }
                 }
                 let outcome = try RegistryImport(request: request, db: db).run()
                 try Self.appendAudit(

@@ -107,14 +107,15 @@ extension YearDatabase {
                 ?? 0
             nextYear = RolloverInput.NextYear(
                 label: next.label, start: next.startDate, end: next.endDate, state: next.state, classes: classes,
-                enrollments: enrollments)
+                enrollments: enrollments, gradeEnds: next.gradeEnds)
         }
         return RolloverInput(
             school: school, year: year.label, classes: classRows.map { $0["name"] }, students: students,
             overrides: overrides,
             attributes: classRows.reduce(into: [:]) { $0[$1["name"]] = attributes($1) },
             applications: applications, nextYear: nextYear, carry: settings.carry,
-            firstGradeCapacity: settings.firstGradeCapacity, orderNumber: settings.orderNumber, carriedData: carried)
+            firstGradeCapacity: settings.firstGradeCapacity, orderNumber: settings.orderNumber, carriedData: carried,
+            yearEnd: year.endDate, gradeEnds: year.gradeEnds)
     }
 
     /// The plan of `year`, read in one snapshot (the preview); refused when the calendar gives no next year.
@@ -308,12 +309,12 @@ extension YearDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO academic_year (school_id, label, start_date, end_date, state, version, created_at,
-                        updated_at, rollover_id)
-                    VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?)
+                        updated_at, rollover_id, grade_ends)
+                    VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?, ?)
                     """,
                 arguments: [
                     year.school, plan.toYear.description, plan.toStart.description, plan.toEnd.description, stamp,
-                    stamp, rollover,
+                    stamp, rollover, plan.toGradeEnds.canonicalGradeEnds.canonicalText,
                 ])
             toYear = db.lastInsertedRowID
         }
@@ -349,7 +350,8 @@ extension YearDatabase {
         """
         CREATE TEMP TABLE IF NOT EXISTS rollover_line (
             student_id TEXT PRIMARY KEY, outcome TEXT, from_class TEXT, to_class TEXT, debts TEXT, deadline TEXT,
-            kind TEXT NOT NULL, council_no TEXT, council_date TEXT, destination TEXT) WITHOUT ROWID
+            kind TEXT NOT NULL, council_no TEXT, council_date TEXT, destination TEXT, last_day TEXT NOT NULL)
+            WITHOUT ROWID
         """,
         """
         CREATE TEMP TABLE IF NOT EXISTS rollover_class (
@@ -376,7 +378,7 @@ extension YearDatabase {
             json_extract(value, '$.from_class'), json_extract(value, '$.to_class'), json_extract(value, '$.debts'),
             json_extract(value, '$.deadline'), json_extract(value, '$.order_kind'),
             json_extract(value, '$.council_order_no'), json_extract(value, '$.council_order_date'),
-            json_extract(value, '$.destination')
+            json_extract(value, '$.destination'), coalesce(json_extract(value, '$.last_day'), :old_end)
         FROM json_each(:plan, '$.students')
         """,
         """
@@ -415,21 +417,21 @@ extension YearDatabase {
             // One order per student of the old year, of the kind its outcome calls for (promotion, conditional
             // promotion, retention, adapted programme, graduation, withdrawal, transfer), one number per kind, each
             // naming the pedagogical council's order that decided it as its basis. Those who stay move on the new
-            // year's first day; those who leave leave on the old year's last.
+            // year's first day; those who leave leave on their grade's last day.
             """
             INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_from, class_to,
                 effective_on, basis, destination, basis_order_no, basis_order_date, rollover_id)
             SELECT :school, replace(:numbers, '{kind}', kind), student_id, :old, :today, kind, from_class, to_class,
-                CASE WHEN kind IN \(continuations) THEN :new_start ELSE :old_end END,
+                CASE WHEN kind IN \(continuations) THEN :new_start ELSE last_day END,
                 'pedagogical council decision' || coalesce(', order ' || council_no, '')
                     || coalesce(' of ' || council_date, ''),
                 destination, council_no, council_date, :r
             FROM \(planLines)
             """,
-            // Every old-year enrollment ends on the old year's last day, closed by the order that decided it: for
-            // those who stay, a continuation (in the book they are still there at the year's end).
+            // Every old-year enrollment ends on the last day of its grade, closed by the order that decided it:
+            // for those who stay, a continuation (in the book they are still there at the year's end).
             """
-            UPDATE enrollment SET to_date = max(:old_end, enrollment.from_date), closed_by = l.kind,
+            UPDATE enrollment SET to_date = max(l.last_day, enrollment.from_date), closed_by = l.kind,
                 closing_order_no = replace(:numbers, '{kind}', l.kind), closing_rollover_id = :r
             FROM \(planLines) AS l
             WHERE enrollment.year_id = :old AND enrollment.school_id = :school AND enrollment.to_date IS NULL

@@ -33,9 +33,12 @@ extension YearDatabase {
             }
             for school in schools {
                 let grades = JSONValue.array(school.graduatingGrades.map { .int(Int64($0)) }).canonicalText
+                let gradeEnds = JSONValue.object(
+                    Dictionary(uniqueKeysWithValues: school.gradeEnds.map { (String($0), .string($1.description)) }))
                 let arguments: StatementArguments = [
                     school.id, school.name, school.timeZone, school.firstGrade, school.lastGrade, grades,
                     school.defaultStart.description, school.defaultEnd.description, school.startSkipsSunday,
+                    gradeEnds.canonicalText,
                 ]
                 if let (current, configured) = storedByID[school.id] {
                     if current == school && configured { continue }
@@ -43,7 +46,7 @@ extension YearDatabase {
                         sql: """
                             UPDATE school SET name = ?2, time_zone = ?3, first_grade = ?4, last_grade = ?5,
                                 graduating_grades = ?6, default_start = ?7, default_end = ?8,
-                                start_skips_sunday = ?9, configured = 1
+                                start_skips_sunday = ?9, grade_ends = ?10, configured = 1
                             WHERE id = ?1
                             """, arguments: arguments)
                     try Self.appendAudit(
@@ -55,8 +58,8 @@ extension YearDatabase {
                     try db.execute(
                         sql: """
                             INSERT INTO school (id, name, time_zone, first_grade, last_grade, graduating_grades,
-                                default_start, default_end, start_skips_sunday)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                default_start, default_end, start_skips_sunday, grade_ends)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """, arguments: arguments)
                     try Self.appendAudit(
                         AuditEvent(

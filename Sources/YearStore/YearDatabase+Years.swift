@@ -3,10 +3,11 @@ import GRDB
 import YearCore
 
 extension YearDatabase {
-    /// Creates the year `label` at `school` in state `open`. Dates default to the school's configured ones.
+    /// Creates the year `label` at `school` in state `open`. Dates default to the school's configured ones; so do
+    /// the grades that end on their own day (`gradeEnds` adds to and overrides them).
     public func createYear(
         school schoolID: String, label: YearLabel, startDate: CalendarDate?, endDate: CalendarDate?,
-        caller: Caller, now: Date = Date()
+        gradeEnds: [Int: CalendarDate] = [:], caller: Caller, now: Date = Date()
     ) async throws -> AcademicYear {
         try await write { db in
             guard
@@ -31,6 +32,21 @@ extension YearDatabase {
             guard start < end else {
                 throw YearError.invalidParameter(field: "endDate", reason: "\(end) is not after the start \(start)")
             }
+            let ends = school.defaultGradeEnds(for: label).merging(gradeEnds) { $1 }
+            for (grade, day) in ends.sorted(by: { $0.key < $1.key }) {
+                guard (school.firstGrade...school.lastGrade).contains(grade) else {
+                    throw YearError.invalidParameter(
+                        field: "gradeEnds",
+                        reason: "grade \(grade) is not taught at \(schoolID) "
+                            + "(\(school.firstGrade)-\(school.lastGrade))")
+                }
+                guard day > start, day.year == label.startYear + 1 else {
+                    throw YearError.invalidParameter(
+                        field: "gradeEnds",
+                        reason: "grade \(grade)'s last day \(day) must fall after the start \(start), in "
+                            + "\(label.startYear + 1)")
+                }
+            }
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM academic_year WHERE school_id = ? AND label = ?",
                 arguments: [schoolID, label.description])
@@ -39,20 +55,23 @@ extension YearDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO academic_year (school_id, label, start_date, end_date, state, version, created_at,
-                        updated_at)
-                    VALUES (?, ?, ?, ?, 'open', 1, ?, ?)
+                        updated_at, grade_ends)
+                    VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?)
                     """,
-                arguments: [schoolID, label.description, start.description, end.description, stamp, stamp])
+                arguments: [
+                    schoolID, label.description, start.description, end.description, stamp, stamp,
+                    ends.canonicalGradeEnds.canonicalText,
+                ])
             let year = AcademicYear(
                 id: db.lastInsertedRowID, school: schoolID, label: label, startDate: start, endDate: end, state: .open,
-                version: 1)
+                version: 1, gradeEnds: ends)
             try Self.appendAudit(
                 AuditEvent(
                     caller: caller, role: Role.admin.rawValue, school: schoolID, action: "year.create",
                     target: "year:\(year.id)",
                     details: .object([
                         "label": .string(label.description), "startDate": .string(start.description),
-                        "endDate": .string(end.description),
+                        "endDate": .string(end.description), "gradeEnds": ends.canonicalGradeEnds,
                     ])),
                 at: now, in: db)
             return year

@@ -48,11 +48,24 @@ struct YearCommand: AsyncParsableCommand {
         @Argument(help: "The label: two consecutive years, 2026/2027.") var label: String
         @Option(help: "The first day, YYYY-MM-DD.") var start: String?
         @Option(help: "The last day, YYYY-MM-DD.") var end: String?
+        @Option(
+            name: .customLong("grade-end"),
+            help: "A grade's own last day as GRADE=YYYY-MM-DD (9=2027-06-30: after the state exams); repeatable.")
+        var gradeEnds: [String] = []
 
         func run() async throws {
+            let ends = try gradeEnds.map { text -> GradeEndInfo in
+                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let grade = Int(parts[0]) else {
+                    throw ValidationError("--grade-end takes GRADE=YYYY-MM-DD, e.g. 9=2027-06-30; got '\(text)'")
+                }
+                return GradeEndInfo(grade: grade, endDate: parts[1])
+            }
             let reply = try await Client(options: options).call(
                 "io.yeard.Year.Create",
-                YearCreateParameters(school: options.school, label: label, startDate: start, endDate: end),
+                YearCreateParameters(
+                    school: options.school, label: label, startDate: start, endDate: end,
+                    gradeEnds: ends.isEmpty ? nil : ends),
                 as: YearReply.self)
             Client(options: options).output(reply) { reply in
                 print("Created year \(reply.year.label) (id \(reply.year.id)) at \(reply.year.school), state open.")
@@ -130,8 +143,14 @@ func fileRequest(_ year: String, _ event: String, _ reason: String?, _ options: 
 }
 
 func printYears(_ years: [YearInfo]) {
+    // A grade with its own last day is named beside the year's: `2027-05-31 (9, 11: 2027-06-30)`.
+    func end(_ year: YearInfo) -> String {
+        let byDay = Dictionary(grouping: year.gradeEnds, by: \.endDate).sorted { $0.key < $1.key }
+        let own = byDay.map { day, grades in grades.map { String($0.grade) }.joined(separator: ", ") + ": " + day }
+        return own.isEmpty ? year.endDate : "\(year.endDate) (\(own.joined(separator: "; ")))"
+    }
     printTable(
         ["ID", "SCHOOL", "LABEL", "STATE", "START", "END", "VERSION"],
-        years.map { [String($0.id), $0.school, $0.label, $0.state, $0.startDate, $0.endDate, String($0.version)] },
+        years.map { [String($0.id), $0.school, $0.label, $0.state, $0.startDate, end($0), String($0.version)] },
         empty: "no years yet; create one with: yearctl year create 2026/2027")
 }

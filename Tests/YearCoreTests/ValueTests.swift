@@ -33,6 +33,18 @@ struct ValueTests {
         #expect(in2027.end.description == "2028-02-29")
     }
 
+    @Test("a start configured on a month's last day that falls on a Sunday moves to the next month's first")
+    func sundayAtMonthEnd() throws {
+        // 31 August 2025 and 31 August 2031 are Sundays.
+        let school = School(
+            id: "s", name: "S", timeZone: "UTC", firstGrade: 1, lastGrade: 11, graduatingGrades: [9, 11],
+            defaultStart: try #require(MonthDay("08-31")), defaultEnd: try #require(MonthDay("05-31")),
+            startSkipsSunday: true)
+        #expect(try #require(school.defaultDates(for: YearLabel(startYear: 2025))).start.description == "2025-09-01")
+        #expect(try #require(school.defaultDates(for: YearLabel(startYear: 2031))).start.description == "2031-09-01")
+        #expect(try #require(school.defaultDates(for: YearLabel(startYear: 2026))).start.description == "2026-08-31")
+    }
+
     @Test("labels are two consecutive years")
     func labels() {
         #expect(YearLabel("2026/2027")?.startYear == 2026)

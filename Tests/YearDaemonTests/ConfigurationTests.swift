@@ -23,6 +23,7 @@ struct ConfigurationTests {
         #expect(configuration.maxConnectionsPerUID == defaults.maxConnectionsPerUID)
         #expect(configuration.auditHeadInterval == defaults.auditHeadInterval)
         #expect(configuration.schools.map(\.id) == ["school-1"])
+        #expect(configuration.schools.first?.gradeEnds == [9: MonthDay("06-30")!, 11: MonthDay("06-30")!])
         // One grant per role, each to its group (yeard-admin, yeard-coordinator, ...), which the package makes.
         #expect(configuration.policy.grants.count == Role.allCases.count)
         #expect(configuration.backupsKept == defaults.backupsKept)
@@ -66,6 +67,36 @@ struct ConfigurationTests {
             #expect(error.description.contains("t.toml: line 3: unknown key 'colour'"))
         } catch {
             Issue.record("\(error)")
+        }
+    }
+
+    @Test("grade_end: grades with their own last day are read; a grade not taught or a bad day refused by line")
+    func gradeEnds() throws {
+        let good = try DaemonConfiguration.parse(
+            """
+            [[school]]
+            id = "a"
+            grade_end = { 9 = "06-30", 11 = "06-25" }
+            """, source: "t.toml")
+        #expect(good.schools.first?.gradeEnds == [9: MonthDay("06-30")!, 11: MonthDay("06-25")!])
+        let text = """
+            [[school]]
+            id = "a"
+            last_grade = 9
+            grade_end = { 11 = "06-30", 9 = "06-31" }
+
+            [[school]]
+            id = "b"
+            grade_end = "06-30"
+            """
+        do {
+            _ = try DaemonConfiguration.parse(text, source: "t.toml")
+            Issue.record("must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.issues.compactMap(\.line) == [4, 4, 8], "\(error)")
+            #expect(error.description.contains("'11' is not a grade of the school (1...9)"), "\(error)")
+            #expect(error.description.contains("grade 9's last day must be a month and day as MM-DD"), "\(error)")
+            #expect(error.description.contains("'grade_end' must be a table of grade"), "\(error)")
         }
     }
 

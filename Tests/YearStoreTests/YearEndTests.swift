@@ -53,9 +53,15 @@ struct YearEndTests {
         ),
     ]
 
-    /// The school loaded, its year started and closing.
-    static func closing() async throws -> (StoreFixture, AcademicYear) {
+    /// The school loaded, its year started and closing; with `gradeEnds`, grades 9 and 11 end on 30 June.
+    static func closing(gradeEnds: Bool = false) async throws -> (StoreFixture, AcademicYear) {
         let store = try await StoreFixture()
+        if gradeEnds {
+            var school = StoreFixture.school("school-a")
+            school.gradeEnds = [9: try #require(MonthDay("06-30")), 11: try #require(MonthDay("06-30"))]
+            try await store.database.applyConfiguredSchools(
+                [school, StoreFixture.school("school-b")], now: StoreFixture.t0)
+        }
         var year = try await store.createYear()
         try await store.load(school, year: year)
         for (offset, event) in [(10.0, YearEvent.start), (20.0, .beginClosing)] {
@@ -76,15 +82,66 @@ struct YearEndTests {
     static let lateEvening = StoreFixture.t0.addingTimeInterval(26_200)
 
     /// The school rolled over, approved late in the evening (UTC).
-    static func rolledOver() async throws -> (StoreFixture, AcademicYear, RolloverRecord) {
-        let (store, year) = try await closing()
+    static func rolledOver(gradeEnds: Bool = false) async throws -> (StoreFixture, AcademicYear, RolloverRecord) {
+        let (store, year) = try await closing(gradeEnds: gradeEnds)
+        try await rollOver(store, year)
+        let after = try #require(try await store.database.year(id: year.id))
+        let rollover = try #require(try await store.database.rollovers(of: "school-a").first)
+        return (store, after, rollover)
+    }
+
+    /// Requests and approves the rollover of `year`.
+    static func rollOver(_ store: StoreFixture, _ year: AcademicYear) async throws {
         let request = try await store.database.fileRolloverRequest(
             year: year.id, reason: "end of year", settings: RolloverSettings(), caller: store.admin,
             policy: store.policy, lifetime: 3600, now: lateEvening.addingTimeInterval(-100))
         let outcome = try await store.database.approveRequest(
             id: request.id, reason: "as planned", shownHash: request.payloadHash, caller: store.coordinator,
             policy: store.policy, readiness: RolloverApplyTests.gate, now: lateEvening)
-        return (store, outcome.year, try #require(outcome.rollover))
+        #expect(outcome.rollover != nil && outcome.year.state == .closed)
+    }
+
+    @Test("grades 9 and 11 end after the exams: their orders are taken until then, and they leave on that day")
+    func gradeEnds() async throws {
+        let (store, year) = try await Self.closing(gradeEnds: true)
+        #expect(year.gradeEnds.mapValues(\.description) == [9: "2027-06-30", 11: "2027-06-30"])
+        #expect(year.lastDay.description == "2027-06-30" && year.lastDay(ofGrade: 5).description == "2027-05-31")
+        // A graduation after the general end is an order of grade 11's days; a withdrawal from grade 5 then is not.
+        let orders = """
+            order_no,order_date,kind,student_id,class_from,class_to,effective_on,basis,destination
+            120-в,2027-06-25,graduation,G11,11А,,2027-06-25,аттестат,
+            121-в,2027-06-10,withdrawal,P,,,2027-06-10,заявление родителя,
+            """
+        let refused = try await store.importText(.orders, orders + "\n", year: year)
+        #expect(refused.problems.map(\.line) == [3], "\(refused.problems)")
+        #expect(refused.problems.first?.message.contains("after the last day of grade 5 (2027-05-31)") == true)
+        let accepted = try await store.importText(
+            .orders, orders.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n", year: year)
+        #expect(accepted.problemCount == 0 && accepted.added == 1, "\(accepted.problems)")
+        try await Self.rollOver(store, year)
+        let (closings, next) = try await store.database.pool.read { db in
+            (
+                try Row.fetchAll(
+                    db, sql: "SELECT student_id, to_date, closed_by FROM enrollment WHERE year_id = ?",
+                    arguments: [year.id]
+                ).reduce(into: [String: String]()) {
+                    $0[$1["student_id"]] = "\($1["to_date"] as String) \($1["closed_by"] as String)"
+                },
+                try String.fetchOne(
+                    db, sql: "SELECT grade_ends FROM academic_year WHERE school_id = 'school-a' AND label = '2027/2028'"
+                )
+            )
+        }
+        #expect(closings["G11"] == "2027-06-25 graduation", "the order of 25 June, before the rollover, stands")
+        #expect(closings["G9"] == "2027-06-30 graduation" && closings["N"] == "2027-06-30 promotion")
+        #expect(closings["P"] == "2027-05-31 promotion")
+        #expect(next == #"{"11":"2028-06-30","9":"2028-06-30"}"#, "the new year has the school's grade ends")
+        // Grade 9 is still there on 31 May: the old year's book ends with it.
+        let may = try await store.database.movement(
+            school: "school-a", years: [year], from: try #require(CalendarDate(iso: "2027-05-31")),
+            to: try #require(CalendarDate(iso: "2027-05-31")))
+        #expect(may.classes.first { $0.group == "9А" }.map(Self.counts) == [2, 0, 0, 2])
+        #expect(may.classes.first { $0.group == "11А" }.map(Self.counts) == [1, 0, 0, 1], "G11 leaves on 25 June")
     }
 
     @Test("each outcome gets its own kind of order, with the council's order as basis, dated on the school's day")
@@ -188,6 +245,56 @@ struct YearEndTests {
         // The coordinator reads the same lines.
         let shown = try await store.database.request(id: request.id)
         #expect(shown?.payload.rollover?.summary == summary)
+    }
+
+    @Test("a year's grade ends: the school's by default, overridden at creation, refused outside the school or year")
+    func gradeEndsAtCreation() async throws {
+        let store = try await StoreFixture()
+        func create(_ label: String, _ ends: [Int: String]) async throws -> AcademicYear {
+            try await store.database.createYear(
+                school: "school-a", label: try #require(YearLabel(label)), startDate: nil, endDate: nil,
+                gradeEnds: ends.compactMapValues { CalendarDate(iso: $0) }, caller: store.admin, now: StoreFixture.t0)
+        }
+        let year = try await create("2026/2027", [9: "2027-06-20"])
+        #expect(year.gradeEnds.mapValues(\.description) == [9: "2027-06-20"])
+        #expect(try await store.database.year(id: year.id)?.gradeEnds == year.gradeEnds)
+        await #expect { _ = try await create("2027/2028", [12: "2028-06-30"]) } throws: {
+            "\($0)".contains("grade 12 is not taught at school-a (1-11)")
+        }
+        await #expect { _ = try await create("2027/2028", [9: "2029-06-30"]) } throws: {
+            "\($0)".contains("grade 9's last day 2029-06-30 must fall after the start 2027-09-01, in 2028")
+        }
+    }
+
+    @Test("closing freezes the day-to-day data: only year grades, decisions and departure orders change")
+    func closingFreezes() async throws {
+        let (store, year) = try await Self.closing()
+        let before = try await store.auditCount()
+        // A whole kind of day-to-day data is refused with the state named, and nothing is written.
+        await #expect {
+            try await store.importText(.classes, "class,grade,letter\n5Б,5,Б\n", year: year)
+        } throws: { "\($0)".contains("the year 2026/2027 is closing: its classes are frozen") }
+        // Within the kinds that do change, the rows of day-to-day data are the import's problems.
+        let grades = try await store.importText(
+            .grades, "student_id,subject_id,period,grade\nP,math,q4,5\n", year: year)
+        #expect(grades.problems.contains { $0.message.contains("a q4 grade is day-to-day data, frozen now") })
+        let orders = try await store.importText(
+            .orders,
+            """
+            order_no,order_date,kind,student_id,class_from,class_to,effective_on,basis,destination
+            130-п,2027-05-20,class_change,P,5А,9А,2027-05-20,,
+            131-в,2027-05-20,withdrawal,L,5А,,2027-05-20,переезд,
+
+            """, year: year)
+        #expect(orders.problems.map(\.line) == [2], "\(orders.problems)")
+        #expect(orders.problems.first?.message.contains("a class_change order waits for the next year") == true)
+        #expect(try await store.auditCount() == before, "a refused import changes nothing")
+        // What the year-end needs is taken.
+        let decisions = try await store.importText(
+            .decisions,
+            "student_id,outcome,debts,deadline,target_class,order_no,order_date,destination\n"
+                + "L,left,,,,95-о,2027-05-28,\n", year: year)
+        #expect(decisions.problemCount == 0, "\(decisions.problems)")
     }
 
     @Test("the opening roll of a year is its start count on the first day, not an arrival")

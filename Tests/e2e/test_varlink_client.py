@@ -19,8 +19,9 @@ INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.y
 TYPES = {
     "Year": {
         "id": "int", "school": "string", "label": "string", "startDate": "string", "endDate": "string",
-        "state": "string", "version": "int",
+        "state": "string", "version": "int", "gradeEnds": "[]GradeEnd",
     },
+    "GradeEnd": {"grade": "int", "endDate": "string"},
     "School": {
         "id": "string", "name": "string", "timeZone": "string", "firstGrade": "int", "lastGrade": "int",
         "graduatingGrades": "[]int", "yourRoles": "[]string",

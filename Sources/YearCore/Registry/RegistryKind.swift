@@ -132,6 +132,13 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The year-scoped kinds that may still change while their year is closing (domain.md §2: the day-to-day
+    /// data are frozen): year grades, decisions, and the orders that carry out departures.
+    public static let changingWhileClosing: Set<RegistryKind> = [.grades, .decisions, .orders]
+
+    /// The grade periods recorded while a year is closing: the year's, the exam's and the final grade.
+    public static let closingPeriods = ["year", "exam", "final"]
+
     /// Whether the kind's rows belong to one academic year (an import names the year).
     public var isYearScoped: Bool {
         switch self {

@@ -118,12 +118,15 @@ public struct RolloverInput: Sendable, Equatable {
         public var classes: [String: ClassAttributes]
         /// How many enrollments it already holds (a rollover into a year with students is refused).
         public var enrollments: Int
+        /// Its grades that end on their own day.
+        public var gradeEnds: [Int: CalendarDate]
 
         /// A next year with every field given.
         public init(
             label: YearLabel, start: CalendarDate, end: CalendarDate, state: YearState = .open,
-            classes: [String: ClassAttributes] = [:], enrollments: Int = 0
+            classes: [String: ClassAttributes] = [:], enrollments: Int = 0, gradeEnds: [Int: CalendarDate] = [:]
         ) {
+            self.gradeEnds = gradeEnds
             self.label = label
             self.start = start
             self.end = end
@@ -137,6 +140,9 @@ public struct RolloverInput: Sendable, Equatable {
     public var school: School
     /// The year being closed.
     public var year: YearLabel
+    /// Its last day, and the grades that end on their own day (nil: not known, as in a plan made by hand; the
+    /// lines then name no last day).
+    public var yearEnd: CalendarDate?, gradeEnds: [Int: CalendarDate]
     /// The old year's classes (names such as `5А`).
     public var classes: [String]
     /// The active students.
@@ -164,8 +170,11 @@ public struct RolloverInput: Sendable, Equatable {
         school: School, year: YearLabel, classes: [String], students: [Student], overrides: [String: String] = [:],
         attributes: [String: ClassAttributes] = [:], applications: [Application] = [], nextYear: NextYear? = nil,
         carry: CarryOver = CarryOver(), firstGradeCapacity: Int = 30,
-        orderNumber: String = RolloverSettings.defaultOrderNumber, carriedData: String = ""
+        orderNumber: String = RolloverSettings.defaultOrderNumber, carriedData: String = "",
+        yearEnd: CalendarDate? = nil, gradeEnds: [Int: CalendarDate] = [:]
     ) {
+        self.yearEnd = yearEnd
+        self.gradeEnds = gradeEnds
         self.orderNumber = orderNumber
         self.carriedData = carriedData
         self.school = school
@@ -197,6 +206,9 @@ public struct RolloverPlan: Sendable, Equatable {
         /// The pedagogical council's order that decided the outcome (the basis of the year-end order), and the
         /// school a transferred student goes to.
         public var councilOrderNo: String?, councilOrderDate: String?, destination: String?
+        /// The last day of the student's grade in the old year: their enrollment ends then, and a departure takes
+        /// effect then (grades 9 and 11 end after the state exams).
+        public var lastDay: CalendarDate?
 
         /// The kind of the year-end order that carries the outcome out (nil: no decision).
         public var orderKind: OrderKind? { outcome?.orderKind }
@@ -233,6 +245,8 @@ public struct RolloverPlan: Sendable, Equatable {
     public var school: String, fromYear: YearLabel, toYear: YearLabel
     /// The new year's first and last day: its own when it exists, else the school's calendar rule.
     public var toStart: CalendarDate, toEnd: CalendarDate
+    /// The new year's grades that end on their own day: its own when it exists, else the school's `grade_end`.
+    public var toGradeEnds: [Int: CalendarDate]
     /// Whether the new year already exists (prepared ahead as `open`).
     public var toYearExists: Bool
     /// Every active student, by class then id.
@@ -280,10 +294,11 @@ public struct RolloverPlan: Sendable, Equatable {
         let next = input.year.startYear + 1
         guard let label = YearLabel("\(next)/\(next + 1)") else { return nil }
         if let existing = input.nextYear {
-            (toStart, toEnd) = (existing.start, existing.end)
+            (toStart, toEnd, toGradeEnds) = (existing.start, existing.end, existing.gradeEnds)
         } else {
             guard let dates = input.school.defaultDates(for: label) else { return nil }
             (toStart, toEnd) = (dates.start, dates.end)
+            toGradeEnds = input.school.defaultGradeEnds(for: label)
         }
         school = input.school.id
         fromYear = input.year
@@ -314,7 +329,9 @@ public struct RolloverPlan: Sendable, Equatable {
         }
         var lines: [Line] = []
         for student in input.students.sorted(by: { ($0.className, $0.id) < ($1.className, $1.id) }) {
-            lines.append(Self.line(for: student, school: school, following: following))
+            var line = Self.line(for: student, school: school, following: following)
+            line.lastDay = input.gradeEnds[student.grade] ?? input.yearEnd
+            lines.append(line)
         }
         students = lines
         classes = input.classes.sorted(by: ClassOrder.precedes).map { name in
@@ -377,7 +394,7 @@ public struct RolloverPlan: Sendable, Equatable {
             studentID: student.id, name: student.name, outcome: student.outcome, fromClass: student.className,
             toClass: nil, reason: nil, debts: nil, deadline: nil, councilOrderNo: student.councilOrderNo,
             councilOrderDate: student.councilOrderDate,
-            destination: student.outcome == .transferred ? student.destination : nil)
+            destination: student.outcome == .transferred ? student.destination : nil, lastDay: nil)
         let letter = RegistryValues.className(student.className)?.letter ?? ""
         switch student.outcome {
         case nil:
@@ -523,6 +540,7 @@ public struct RolloverPlan: Sendable, Equatable {
             "school": .string(school), "fromYear": .string(fromYear.description),
             "toYear": .string(toYear.description), "toStart": .string(toStart.description),
             "toEnd": .string(toEnd.description), "toYearExists": .bool(toYearExists),
+            "toGradeEnds": toGradeEnds.canonicalGradeEnds,
             "carry": .object(Dictionary(uniqueKeysWithValues: carry.named.map { ($0.0, JSONValue.bool($0.1)) })),
             "orderNumber": .string(orderNumber), "carriedData": .string(carriedData),
             "classes": .array(
@@ -549,7 +567,7 @@ public struct RolloverPlan: Sendable, Equatable {
                         "debts": text($0.debts), "deadline": text($0.deadline),
                         "order_kind": $0.orderKind.map { .string($0.rawValue) } ?? .null,
                         "council_order_no": text($0.councilOrderNo), "council_order_date": text($0.councilOrderDate),
-                        "destination": text($0.destination),
+                        "destination": text($0.destination), "last_day": text($0.lastDay?.description),
                     ])
                 }),
             "admissions": .array(
