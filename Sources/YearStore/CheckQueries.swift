@@ -44,11 +44,14 @@ enum CheckQueries {
     /// The subjects each class must be taught: its grade's curriculum, general and of its profile, with the hours
     /// (a profile's own row wins over the general one).
     static let planned = """
-        INSERT INTO check_planned (class_name, subject_id, hours)
+        INSERT INTO check_planned (class_name, subject_id, hours, assessment)
             SELECT c.name AS class_name, cu.subject_id,
                 coalesce(
                     max(CASE WHEN cu.profile <> '' THEN cu.hours_per_week END),
-                    max(CASE WHEN cu.profile = '' THEN cu.hours_per_week END)) AS hours
+                    max(CASE WHEN cu.profile = '' THEN cu.hours_per_week END)) AS hours,
+                coalesce(
+                    max(CASE WHEN cu.profile <> '' THEN cu.assessment END),
+                    max(CASE WHEN cu.profile = '' THEN cu.assessment END)) AS assessment
             FROM school_class c
             JOIN curriculum cu ON cu.year_id = c.year_id AND cu.grade = c.grade
                 AND cu.profile IN ('', coalesce(c.profile, ''))
@@ -70,7 +73,7 @@ enum CheckQueries {
         """,
         """
         CREATE TEMP TABLE IF NOT EXISTS check_planned (class_name TEXT, subject_id TEXT, hours INTEGER,
-            PRIMARY KEY (class_name, subject_id))
+            assessment TEXT, PRIMARY KEY (class_name, subject_id))
         """,
     ]
 
@@ -299,22 +302,31 @@ enum CheckQueries {
         HAVING count(*) > 1 AND sum(grp = '') > 0
         """,
         "teacher.overload": """
-        SELECT teacher_id AS entity_id, NULL AS class_name,
-            'teacher ' || teacher_id || coalesce(' (' || (SELECT st.last_name || ' ' || st.first_name FROM staff st
-                WHERE st.school_id = :school AND st.id = teacher_id) || ')', '') || ' is timetabled for '
-                || count(DISTINCT weekday * 100 + period) || ' periods a week, more than ' || :max_periods
-                AS message
-        FROM schedule_slot
-        WHERE year_id = :year AND teacher_id IS NOT NULL
-        GROUP BY teacher_id
-        HAVING count(DISTINCT weekday * 100 + period) > :max_periods
+        -- The load as schools count it (тарификация): the weekly curriculum hours of every assignment, each group
+        -- on its own, not the timetable's slots (lessons wrongly put in one slot would hide the overload).
+        SELECT a.teacher_id AS entity_id, NULL AS class_name,
+            'teacher ' || a.teacher_id || coalesce(' (' || (SELECT st.last_name || ' ' || st.first_name
+                FROM staff st WHERE st.school_id = :school AND st.id = a.teacher_id) || ')', '')
+                || ' has a load of ' || sum(p.hours) || ' periods a week by the curriculum, more than '
+                || :max_periods AS message
+        FROM assignment a JOIN check_planned p ON p.class_name = a.class_name AND p.subject_id = a.subject_id
+        WHERE a.year_id = :year
+        GROUP BY a.teacher_id
+        HAVING sum(p.hours) > :max_periods
         """,
         "grade.final-missing": """
+        -- Grade 1 is taught without marks; elsewhere a year grade of the subject's kind (a mark, or pass/fail for a
+        -- pass/fail subject) or an exemption.
         SELECT a.id || '/' || p.subject_id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') has no year grade in ' || p.subject_id AS message
+            a.name || ' (' || a.class_name || ') has no year grade in '
+                || coalesce((SELECT sj.name FROM subject sj WHERE sj.school_id = :school AND sj.id = p.subject_id),
+                    p.subject_id)
+                || CASE WHEN p.assessment = 'pass_fail' THEN ' (pass or fail)' ELSE '' END AS message
         FROM check_active a JOIN check_planned p ON p.class_name = a.class_name AND p.hours > 0
-        WHERE NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
-            AND f.subject_id = p.subject_id AND f.period = 'year')
+        WHERE a.grade > 1 AND NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
+            AND f.subject_id = p.subject_id AND f.period = 'year'
+            AND (f.grade = 'exempt' OR CASE WHEN p.assessment = 'pass_fail' THEN f.grade IN ('pass', 'fail')
+                ELSE f.grade IN ('2', '3', '4', '5') END))
         """,
         "decision.missing": """
         SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no promotion decision'

@@ -112,6 +112,27 @@ struct TableSpec: Sendable {
                             """,
                         message: { "student \($0) is not enrolled in this year" }),
                     subject,
+                    // How the subject is assessed in the student's grade (its curriculum row, the class's profile
+                    // first): marks 2-5, or pass/fail; grade 1 is taught without marks.
+                    Reference(
+                        column: "grade",
+                        condition: """
+                            NOT EXISTS (SELECT 1 FROM enrollment e
+                                JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                                WHERE e.year_id = :year AND e.school_id = :school AND e.student_id = r.student_id
+                                    AND e.to_date IS NULL AND r.grade <> 'exempt'
+                                    AND CASE WHEN c.grade = 1 THEN 1
+                                        WHEN (SELECT cu.assessment FROM curriculum cu WHERE cu.year_id = e.year_id
+                                            AND cu.grade = c.grade AND cu.subject_id = r.subject_id
+                                            AND cu.profile IN ('', coalesce(c.profile, ''))
+                                            ORDER BY cu.profile DESC LIMIT 1) = 'pass_fail'
+                                        THEN r.grade NOT IN ('pass', 'fail')
+                                        ELSE r.grade NOT IN ('2', '3', '4', '5') END)
+                            """,
+                        message: {
+                            "'\($0)' is not how this subject is assessed in the student's grade: marks 2-5 where it "
+                                + "is graded, pass or fail (зачёт, незачёт) where it is pass_fail, none in grade 1"
+                        }),
                 ])
         case .decisions:
             return TableSpec(

@@ -19,6 +19,16 @@ struct RegistryValueTests {
         #expect(RegistryValues.snils("123-456-789 01") == "12345678901" && RegistryValues.snils("123") == nil)
     }
 
+    @Test("grades as schools write them: marks, зачёт and незачёт, освобождён; nothing else")
+    func marks() {
+        let cases: [(String, String?)] = [
+            ("5", "5"), ("2", "2"), ("pass", "pass"), ("Зачёт", "pass"), ("зачтено", "pass"), ("зач.", "pass"),
+            ("незачет", "fail"), ("Не зачтено", "fail"), ("fail", "fail"), ("освобождена", "exempt"),
+            ("осв.", "exempt"), ("exempt", "exempt"), ("1", nil), ("6", nil), ("отлично", nil), ("", nil),
+        ]
+        for (text, stored) in cases { #expect(RegistryValues.mark(text) == stored, "\(text)") }
+    }
+
     @Test("a row is checked column by column, each problem with its line and column")
     func rowProblems() {
         let header = CSVHeader(

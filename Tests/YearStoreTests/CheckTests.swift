@@ -267,9 +267,21 @@ struct CheckTests {
             check: "teacher.overload", sql: [], expected: ["teacher.overload T1", "teacher.overload T2"],
             settings: CheckSettings(maxTeacherPeriods: 2)),
         CheckCase(
+            // The load is the curriculum's hours, not the timetable's slots: T2's two lessons put in one slot do not
+            // hide a load of 3.
+            check: "teacher.overload",
+            sql: ["UPDATE schedule_slot SET weekday = 1, period = 2 WHERE class_name = '11А' AND subject_id = 'math'"],
+            expected: ["teacher.overload T1", "teacher.overload T2", "schedule.teacher-conflict T2/1-2"],
+            settings: CheckSettings(maxTeacherPeriods: 2)),
+        CheckCase(
             check: "grade.final-missing",
             sql: ["DELETE FROM final_grade WHERE student_id = 'S2' AND subject_id = 'math'"],
             expected: ["grade.final-missing S2/math"]),
+        CheckCase(
+            // A pass/fail subject takes pass or fail: the marks recorded before it was made one do not count.
+            check: "grade.final-missing",
+            sql: ["UPDATE curriculum SET assessment = 'pass_fail' WHERE grade = 5 AND subject_id = 'rus'"],
+            expected: ["grade.final-missing S1/rus", "grade.final-missing S2/rus"]),
         CheckCase(
             check: "decision.missing", sql: ["DELETE FROM decision WHERE student_id = 'S1'"],
             expected: ["decision.missing S1"]),
@@ -317,6 +329,13 @@ struct CheckTests {
             sql: ["UPDATE enrollment SET to_date = '2026-09-10', closed_by = 'withdrawal' WHERE student_id = 'S4'"],
             expected: ["movement.unbalanced 11А", "movement.order-missing S4"]),
         // What must not be found.
+        CheckCase(
+            check: "grade.final-missing",
+            sql: [
+                "UPDATE curriculum SET assessment = 'pass_fail' WHERE grade = 5 AND subject_id = 'rus'",
+                "UPDATE final_grade SET grade = 'pass' WHERE subject_id = 'rus' AND student_id IN ('S1', 'S2')",
+            ],
+            expected: []),
         CheckCase(
             check: "decision.destination-missing",
             sql: [
@@ -417,6 +436,33 @@ struct CheckTests {
         let (store, year) = try await Self.loadClean()
         for statement in check.sql { try store.raw(statement) }
         #expect(try await Self.findings(store, year, settings: check.settings) == check.expected)
+    }
+
+    @Test("a grade must be of the subject's kind: marks 2-5, pass/fail (зачёт) where pass_fail, none in grade 1")
+    func marksOfTheRightKind() async throws {
+        let (store, year) = try await Self.loadClean()
+        let header = "student_id,subject_id,period,grade\n"
+        let wrong = try await store.importText(.grades, header + "S1,rus,q4,зачёт\nS2,rus,q4,5\n", year: year)
+        #expect(wrong.problems.map(\.line) == [2], "\(wrong.problems)")
+        #expect(wrong.problems.first?.message.contains("is not how this subject is assessed") == true)
+        try store.raw("UPDATE curriculum SET assessment = 'pass_fail' WHERE grade = 5 AND subject_id = 'rus'")
+        let passFail = try await store.importText(
+            .grades, header + "S1,rus,q4,Зачёт\nS2,rus,q4,не зачтено\nS2,math,q4,5\n", year: year)
+        #expect(passFail.problemCount == 0, "\(passFail.problems)")
+        let stored = try await store.database.pool.read {
+            try String.fetchAll(
+                $0, sql: "SELECT grade FROM final_grade WHERE period = 'q4' ORDER BY student_id, subject_id")
+        }
+        #expect(stored == ["pass", "5", "fail"])
+        // Grade 1 is taught without marks.
+        try store.raw(
+            """
+            INSERT INTO school_class (year_id, school_id, name, grade, letter, class_teacher_id)
+                SELECT id, 'school-a', '1А', 1, 'А', 'T1' FROM academic_year WHERE school_id = 'school-a';
+            UPDATE enrollment SET class_name = '1А' WHERE student_id = 'S2'
+            """)
+        let first = try await store.importText(.grades, header + "S2,rus,q4,5\nS2,math,q4,exempt\n", year: year)
+        #expect(first.problems.map(\.line) == [2] && first.problems[0].message.contains("none in grade 1"))
     }
 
     @Test("every check of the catalogue has a query and a planted-defect case")

@@ -102,10 +102,12 @@ public enum CheckCatalogue {
             "A class has two lessons in the same period (its groups may share one)."),
         check(
             "teacher.overload", .start, .warning, "teacher",
-            "A teacher's timetabled periods per week exceed the configured maximum."),
+            "A teacher's load (the weekly curriculum hours of their assignments, each group on its own) exceeds "
+                + "the configured maximum."),
         check(
             "grade.final-missing", .close, .error, "student",
-            "An active student has no year grade (or exemption) in a subject of their grade's curriculum."),
+            "An active student has no year grade of the subject's kind (a mark 2-5, or pass/fail for a pass/fail "
+                + "subject) or exemption in a subject of their grade's curriculum; grade 1 is taught without marks."),
         check("decision.missing", .close, .error, "student", "An active student has no promotion decision."),
         check(
             "decision.inconsistent", .close, .error, "student",

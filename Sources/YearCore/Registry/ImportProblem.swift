@@ -1,3 +1,5 @@
+import Foundation
+
 /// One problem of an imported file, where a person can find it: `students.csv:12:5 (birth_date): ...`.
 public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The 1-based line and column (field number); column 0 when the problem is the whole row or file.
@@ -37,6 +39,25 @@ public enum RegistryValues {
         case "M", "М": "M"
         case "F", "Ж": "F"
         default: nil
+        }
+    }
+
+    /// A grade as schools write it, stored as yeard does: a mark `2`-`5`, `pass` or `fail` for a pass/fail subject
+    /// (зачёт, зачтено; незачёт, не зачтено), `exempt` (освобождён, осв.); nil for anything else.
+    public static func mark(_ text: String) -> String? {
+        // The stored forms first: a region's import has millions of them.
+        switch text {
+        case "2", "3", "4", "5", "pass", "fail", "exempt": return text
+        default: break
+        }
+        let word = text.lowercased().replacingOccurrences(of: "ё", with: "е")
+            .trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        switch word {
+        case "2", "3", "4", "5": return word
+        case "pass", "зачет", "зачтено", "зач": return "pass"
+        case "fail", "незачет", "не зачтено", "незачтено", "не зачет": return "fail"
+        case "exempt", "освобожден", "освобождена", "осв": return "exempt"
+        default: return nil
         }
     }
 

@@ -294,7 +294,8 @@ public struct RegistryGenerator: Sendable {
         for (student, group) in present {
             let grade = Int(group.dropLast()) ?? 1
             var debt: String?
-            for subject in subjectsOf[grade] ?? [] {
+            // Grade 1 is taught without marks: no year grades.
+            for subject in grade == 1 ? [] : subjectsOf[grade] ?? [] {
                 // A debt in a graduating grade would bar the student from the exams: none in a clean school.
                 let value = grade != 9 && grade != 11 && random.below(60) == 0 ? "2" : String(3 + random.below(3))
                 if value == "2" { debt = subject }

@@ -27,6 +27,8 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         case integer(ClosedRange<Int>)
         /// One of the listed words.
         case oneOf([String])
+        /// A grade: a mark 2-5, pass or fail, or exempt (Russian words accepted, see `RegistryValues.mark`).
+        case mark
     }
 
     /// One column of the contract.
@@ -95,7 +97,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
             return c([
                 ("student_id!", .id), ("subject_id!", .id),
                 ("period!", .oneOf(["q1", "q2", "q3", "q4", "h1", "h2", "year", "exam", "final"])),
-                ("grade!", .oneOf(["2", "3", "4", "5", "pass", "fail", "exempt"])),
+                ("grade!", .mark),
             ])
         case .decisions:
             return c([

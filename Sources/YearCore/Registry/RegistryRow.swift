@@ -114,6 +114,11 @@ extension RegistryKind {
             return words.contains(lowered)
                 ? .success(lowered)
                 : .failure("expected one of \(words.joined(separator: ", ")), got '\(text.prefix(40))'")
+        case .mark:
+            return RegistryValues.mark(text).map(Normalized.success)
+                ?? .failure(
+                    "expected a mark 2-5, pass or fail (зачёт, незачёт), or exempt (освобождён), got '\(text.prefix(40))'"
+                )
         }
     }
 }
