@@ -59,6 +59,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         ((daysSinceEpoch % 7) + 7) % 7 + 1
     }
 
+    /// The full months from this date (a birth date) to `date`: a child born on 2021-03-15 is 77 months old on
+    /// 2027-09-01 (6 years 5 months), 78 on 2027-09-15.
+    public func fullMonths(until date: CalendarDate) -> Int {
+        (date.year - year) * 12 + (date.month - month) - (date.day < day ? 1 : 0)
+    }
+
     /// The date `days` days later (or earlier, when negative), or nil outside years 1-9999.
     public func adding(days: Int) -> CalendarDate? {
         var year = self.year, month = self.month, day = self.day + days

@@ -33,13 +33,15 @@ public struct PlanClassInfo: Codable, Sendable, Equatable {
 public struct PlanStudentInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var studentID: String, name: String, outcome: String?, fromClass: String, toClass: String?,
-        reason: String?, debts: String?, deadline: String?
+        reason: String?, debts: String?, deadline: String?, orderKind: String?, lastDay: String?
 
     enum CodingKeys: String, CodingKey {
         case name, outcome, reason, debts, deadline
         case studentID = "student_id"
         case fromClass = "from_class"
         case toClass = "to_class"
+        case orderKind = "order_kind"
+        case lastDay = "last_day"
     }
 
     /// Every key is written, absent values as null (the JSON is a public contract).
@@ -53,6 +55,8 @@ public struct PlanStudentInfo: Codable, Sendable, Equatable {
         try container.encode(reason, forKey: .reason)
         try container.encode(debts, forKey: .debts)
         try container.encode(deadline, forKey: .deadline)
+        try container.encode(orderKind, forKey: .orderKind)
+        try container.encode(lastDay, forKey: .lastDay)
     }
 }
 
@@ -115,11 +119,11 @@ public struct RolloverPlanReply: Codable, Sendable {
     public var students: [PlanStudentInfo], admissions: [PlanAdmissionInfo]
     /// The carry-over switches.
     public var carry: [String: Bool]
-    /// Every error of the plan, and how many.
-    public var errors: [String], problems: Int
+    /// Every error of the plan, and how many; what does not block it but the school answers for.
+    public var errors: [String], problems: Int, warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case school, summary, lines, classes, students, admissions, carry, errors, problems
+        case school, summary, lines, classes, students, admissions, carry, errors, problems, warnings
         case fromYear = "from_year"
         case toYear = "to_year"
         case toStart = "to_start"
@@ -148,7 +152,8 @@ public struct RolloverPlanReply: Codable, Sendable {
         students = plan.students.map {
             PlanStudentInfo(
                 studentID: $0.studentID, name: $0.name, outcome: $0.outcome?.rawValue, fromClass: $0.fromClass,
-                toClass: $0.toClass, reason: $0.reason, debts: $0.debts, deadline: $0.deadline)
+                toClass: $0.toClass, reason: $0.reason, debts: $0.debts, deadline: $0.deadline,
+                orderKind: $0.orderKind?.rawValue, lastDay: $0.lastDay?.description)
         }
         admissions = plan.admissions.map {
             PlanAdmissionInfo(applicationID: $0.applicationID, name: $0.name, toClass: $0.toClass, reason: $0.reason)
@@ -156,6 +161,7 @@ public struct RolloverPlanReply: Codable, Sendable {
         carry = Dictionary(uniqueKeysWithValues: plan.carry.named)
         errors = plan.errors
         problems = plan.errors.count
+        warnings = plan.warnings
     }
 }
 

@@ -572,7 +572,8 @@ public enum YeardAPI {
             )
 
             # One active student's line: outcome (absent: no decision), the class left and the class joined (absent:
-            # the student leaves the school), and why the student cannot be placed (absent: placed).
+            # the student leaves the school), and why the student cannot be placed (absent: placed); the kind of
+            # the year-end order that carries the outcome out, and the last day of the student's grade.
             type PlanStudent (
               student_id: string,
               name: string,
@@ -581,7 +582,9 @@ public enum YeardAPI {
               to_class: ?string,
               reason: ?string,
               debts: ?string,
-              deadline: ?string
+              deadline: ?string,
+              order_kind: ?string,
+              last_day: ?string
             )
 
             # One accepted first-grade application and the class it joins (absent, with a reason: not placed).
@@ -614,13 +617,14 @@ public enum YeardAPI {
                     (school: string, from_year: string, to_year: string, to_start: string, to_end: string, \
                     plan_hash: string, summary: [string]int, lines: []string, classes: []PlanClass, \
                     new_classes: []PlanNewClass, students: []PlanStudent, admissions: []PlanAdmission, \
-                    carry: [string]bool, errors: []string, problems: int)
+                    carry: [string]bool, errors: []string, problems: int, warnings: []string)
                     """,
                 doc: """
                     Preview the rollover of a year in progress or closing (default: the school's active year): every
-                    student's outcome and target class, the class mapping, the new year's classes with what they
-                    carry over, the first grades formed from accepted applications, the new year's dates, and the
-                    plan's hash. Every error of the plan is a sentence in errors; problems counts them.
+                    student's outcome, year-end order kind and target class, the class mapping, the new year's
+                    classes with what they carry over, the first grades formed from accepted applications, the new
+                    year's dates, and the plan's hash. Every error of the plan is a sentence in errors; problems
+                    counts them; warnings name what does not block it (a first grader outside the admission age).
                     """,
                 roles: findingReaders, mutating: false, scope: .school(required: true)),
             MethodSpec(

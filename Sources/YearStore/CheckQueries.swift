@@ -1,3 +1,5 @@
+import YearCore
+
 /// The query of every check in the catalogue: one set-based SELECT each, returning `entity_id`, `class_name` and
 /// `message` for every finding. The runner wraps each in one `INSERT INTO check_finding ... SELECT`, so a run costs
 /// one statement per check, whatever the number of students.
@@ -105,6 +107,24 @@ enum CheckQueries {
                 - (substr(birth_date, 6, 5) > '09-01') AS age
             FROM check_active WHERE birth_date IS NOT NULL)
         WHERE age NOT BETWEEN grade + :age_min AND grade + :age_max
+        """,
+        "application.age-out-of-range": """
+        -- A first-grade applicant's age in full months on 1 September of the year applied for (the one after
+        -- :start_year's): from 6 years 6 months to under 8 years (AdmissionAge in YearCore).
+        SELECT id AS entity_id, NULL AS class_name,
+            last_name || ' ' || first_name || coalesce(' ' || middle_name, '') || ' (application ' || id
+                || '), born ' || birth_date || ', is ' || (m / 12) || ' years ' || (m % 12) || ' months on '
+                || (:start_year + 1) || '-09-01: '
+                || CASE WHEN m < \(AdmissionAge.months.lowerBound) THEN 'younger than 6 years 6 months'
+                    ELSE '8 years or older' END
+                || '; admission to grade 1 needs the founder''s permission (273-FZ art. 67)' AS message
+        FROM (SELECT *, (:start_year + 1 - CAST(substr(birth_date, 1, 4) AS INTEGER)) * 12
+                + 9 - CAST(substr(birth_date, 6, 2) AS INTEGER) - (CAST(substr(birth_date, 9, 2) AS INTEGER) > 1)
+                AS m
+            FROM application
+            WHERE school_id = :school AND grade = 1 AND status IN ('submitted', 'accepted')
+                AND birth_date IS NOT NULL)
+        WHERE m < \(AdmissionAge.months.lowerBound) OR m >= \(AdmissionAge.months.upperBound)
         """,
         "student.duplicate": """
         -- Only students who share a birth date can be duplicates: the names are folded for those alone.

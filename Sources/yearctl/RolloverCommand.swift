@@ -84,13 +84,17 @@ struct RolloverCommand: AsyncParsableCommand {
                     print("\n\(plan.errors.count) error(s) block the request of this plan:")
                     for error in plan.errors { print("  - \(error)") }
                 }
+                if !plan.warnings.isEmpty {
+                    print("\n\(plan.warnings.count) warning(s), which do not block it:")
+                    for warning in plan.warnings { print("  - \(warning)") }
+                }
                 if students {
                     print("")
                     printTable(
-                        ["STUDENT", "NAME", "OUTCOME", "FROM", "TO", "DEBTS"],
+                        ["STUDENT", "NAME", "OUTCOME", "ORDER", "FROM", "TO", "DEBTS"],
                         plan.students.map { line in
                             [
-                                line.studentID, line.name, line.outcome ?? "-", line.fromClass,
+                                line.studentID, line.name, line.outcome ?? "-", line.orderKind ?? "-", line.fromClass,
                                 line.toClass ?? "(leaves)", line.debts.map { "\($0) by \(line.deadline ?? "?")" } ?? "",
                             ]
                         }, empty: "no students")

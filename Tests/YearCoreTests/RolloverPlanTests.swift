@@ -270,6 +270,28 @@ struct RolloverPlanTests {
             ])
     }
 
+    @Test("a first grader admitted outside 6 years 6 months to 8 years is a warning naming the permission needed")
+    func admissionAge() throws {
+        let input = RolloverInput(
+            school: Self.school, year: YearLabel("2026/2027")!, classes: [], students: [],
+            applications: [
+                .init(id: "Y", name: "Юный Пётр", gender: "M", birthDate: "2021-03-02"),
+                .init(id: "E", name: "Ровно Анна", gender: "F", birthDate: "2021-03-01"),
+                .init(id: "O", name: "Старший Иван", gender: "M", birthDate: "2019-09-01"),
+            ])
+        let plan = try #require(RolloverPlan(input))
+        #expect(plan.errors.isEmpty && plan.admissions.allSatisfy { $0.toClass != nil }, "warnings never block")
+        #expect(
+            plan.warnings == [
+                "Старший Иван (application O): born 2019-09-01, 8 years 0 months on 2027-09-01: 8 years or older; "
+                    + "admission needs the founder's permission",
+                "Юный Пётр (application Y): born 2021-03-02, 6 years 5 months on 2027-09-01: younger than 6 years 6 "
+                    + "months; admission needs the founder's permission",
+            ])
+        #expect(plan.summaryLines.contains { $0.hasPrefix("admitted outside the age of 273-FZ art. 67") })
+        #expect(CalendarDate(iso: "2021-03-15")!.fullMonths(until: CalendarDate(iso: "2027-09-01")!) == 77)
+    }
+
     @Test("a class mapped beyond the school's last grade is an error naming it")
     func beyondLastGrade() throws {
         let plan = try Self.plan(

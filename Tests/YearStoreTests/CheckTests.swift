@@ -328,6 +328,21 @@ struct CheckTests {
             check: "movement.order-missing",
             sql: ["UPDATE enrollment SET to_date = '2026-09-10', closed_by = 'withdrawal' WHERE student_id = 'S4'"],
             expected: ["movement.unbalanced 11А", "movement.order-missing S4"]),
+        CheckCase(
+            // On 1 September 2027: 6 years 5 months (too young), 6 years 6 months, 8 years (too old), 7 years 11
+            // months; a rejected application is not looked at.
+            check: "application.age-out-of-range",
+            sql: [
+                """
+                INSERT INTO application (school_id, id, last_name, first_name, birth_date, gender, grade, status)
+                VALUES ('school-a', 'A1', 'Юный', 'Пётр', '2021-04-15', 'M', 1, 'accepted'),
+                    ('school-a', 'A2', 'Ровно', 'Анна', '2021-03-01', 'F', 1, 'submitted'),
+                    ('school-a', 'A3', 'Старший', 'Иван', '2019-09-01', 'M', 1, 'accepted'),
+                    ('school-a', 'A4', 'Почти', 'Олег', '2019-09-02', 'M', 1, 'accepted'),
+                    ('school-a', 'A5', 'Отказ', 'Ева', '2022-01-01', 'F', 1, 'rejected')
+                """
+            ],
+            expected: ["application.age-out-of-range A1", "application.age-out-of-range A3"]),
         // What must not be found.
         CheckCase(
             check: "grade.final-missing",

@@ -60,6 +60,10 @@ public enum CheckCatalogue {
             "student.multiple-classes", .always, .error, "student",
             "An active student is also in a class under another record (the same SNILS), here or at another school."),
         check(
+            "application.age-out-of-range", .always, .warning, "application",
+            "A first-grade applicant is not from 6 years 6 months to under 8 years old on 1 September of the year "
+                + "applied for: admission needs the founder's permission (273-FZ art. 67)."),
+        check(
             "student.no-guardian", .always, .error, "student", "An active student under 18 has no guardian."),
         check(
             "guardian.no-contact", .always, .warning, "guardian",
@@ -180,7 +184,7 @@ extension CheckCatalogue {
               by this report).
 
             A finding names its check, severity, entity kind and entity id (the external id of the student,
-            guardian, staff member, class, grade, teacher or room; with `/` and a subject or a weekday-period slot when
+            guardian, staff member, application, class, grade, teacher or room; with `/` and a subject or a weekday-period slot when
             one entity can have several findings of the check), the class it belongs to, and a sentence in plain words.
             "Active" students are those with an open enrollment in the year checked.
 

@@ -263,6 +263,9 @@ public struct RolloverPlan: Sendable, Equatable {
     public var orderNumber: String, carriedData: String
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
     public var planErrors: [String]
+    /// What the plan does that the school must answer for but that does not block it: a first grader admitted
+    /// outside the law's age (273-FZ art. 67), who needs the founder's permission.
+    public var warnings: [String]
 
     /// The new year's class names, in class order.
     public var newYearClasses: [String] { newClasses.map(\.name) }
@@ -367,6 +370,14 @@ public struct RolloverPlan: Sendable, Equatable {
         admissions = Self.admit(
             input.applications, grade: school.firstGrade, capacity: input.firstGradeCapacity,
             existing: input.nextYear?.classes ?? [:], into: &built)
+        warnings =
+            school.firstGrade == 1
+            ? admissions.compactMap { admission in
+                guard admission.toClass != nil, let birth = admission.birthDate.flatMap(CalendarDate.init(iso:)),
+                    let problem = AdmissionAge.problem(birth: birth, year: label)
+                else { return nil }
+                return "\(admission.name) (application \(admission.applicationID)): \(problem)"
+            } : []
         newClasses = built.values.sorted { ClassOrder.precedes($0.name, $1.name) }
         for line in lines where line.toClass != nil && RegistryValues.className(line.toClass ?? "") == nil {
             errors.append("'\(line.toClass ?? "")' (the target of \(line.name)) is not a class name such as 6А")
@@ -606,8 +617,29 @@ public struct RolloverPlan: Sendable, Equatable {
             "new year's classes: \(newClasses.count) (\(created.count) created: \(created.joined(separator: ", ")))")
         let admitted = admissions.filter { $0.toClass != nil }.count
         lines.append("admissions to the first grade: \(admitted) of \(admissions.count) accepted application(s)")
+        if !warnings.isEmpty {
+            lines.append("admitted outside the age of 273-FZ art. 67 (the founder's permission): \(warnings.count)")
+        }
         let carried = carry.named.filter(\.1).map { $0.0.replacingOccurrences(of: "_", with: " ") }
         lines.append("carried over: " + (carried.isEmpty ? "nothing" : carried.joined(separator: ", ")))
         return lines
+    }
+}
+
+/// The age of admission to the first grade (273-FZ art. 67): from 6 years 6 months to 8 years on 1 September;
+/// a younger or older child needs the permission of the school's founder.
+public enum AdmissionAge {
+    /// The youngest and the oldest age in full months: 6 years 6 months, and under 8 years.
+    public static let months = 78..<96
+
+    /// Why a child born on `birth` is outside the age on 1 September of `year`, or nil when inside it.
+    public static func problem(birth: CalendarDate, year: YearLabel) -> String? {
+        guard let first = CalendarDate(year: year.startYear, month: 9, day: 1) else { return nil }
+        let age = birth.fullMonths(until: first)
+        guard !months.contains(age) else { return nil }
+        let described = "\(age / 12) years \(age % 12) months on \(first)"
+        return age < months.lowerBound
+            ? "born \(birth), \(described): younger than 6 years 6 months; admission needs the founder's permission"
+            : "born \(birth), \(described): 8 years or older; admission needs the founder's permission"
     }
 }
