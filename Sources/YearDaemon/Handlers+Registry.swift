@@ -60,10 +60,16 @@ extension Handlers {
                 field: "sha256", reason: "the upload's SHA-256 is \(taken.sha256), not \(expected): upload it again")
         }
         let name = String((parameters.fileName as NSString).lastPathComponent.prefix(200))
+        let asOf = try parameters.asOf.map { text -> CalendarDate in
+            guard let date = RegistryValues.date(text) else {
+                throw YearError.invalidParameter(field: "asOf", reason: "expected a date as 2026-09-01 or 01.09.2026")
+            }
+            return date
+        }
         let outcome = try await state.database.importRegistry(
             ImportRequest(
                 kind: kind, school: school, year: year, path: taken.path, fileName: name, sha256: taken.sha256,
-                dryRun: parameters.dryRun ?? false, teacher: teacher),
+                dryRun: parameters.dryRun ?? false, teacher: teacher, asOf: asOf),
             caller: context.caller, now: context.now)
         if outcome.problemCount > 0 && !(parameters.dryRun ?? false) {
             throw YearError.importRefused(file: name, problems: outcome.problems, count: outcome.problemCount)
@@ -86,7 +92,7 @@ extension Handlers {
         }
         let year = try await resolveYear(parameters.year, school: school, kind: kind)
         let page = try await state.database.exportRegistry(
-            kind: kind, school: school, year: year, after: parameters.after, limit: limit)
+            kind: kind, school: school, year: year, after: parameters.after, limit: limit, now: context.now)
         return ExportReply(csv: page.csv, next: page.next)
     }
 

@@ -50,10 +50,14 @@ public struct ImportParameters: MethodParameters {
     /// only check.
     public var kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?,
         dryRun: Bool?
+    /// The day whose state the file is compared with (YYYY-MM-DD or DD.MM.YYYY; default: today).
+    public var asOf: String?
     /// Parameters with every field given.
     public init(
-        kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?, dryRun: Bool?
+        kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?, dryRun: Bool?,
+        asOf: String? = nil
     ) {
+        self.asOf = asOf
         self.kind = kind
         self.upload = upload
         self.school = school

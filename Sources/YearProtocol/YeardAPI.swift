@@ -461,7 +461,7 @@ public enum YeardAPI {
             MethodSpec(
                 "io.yeard.Registry", "Import",
                 parameters:
-                    "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool)",
+                    "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string)",
                 reply: importReply,
                 doc: """
                     Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
@@ -470,8 +470,9 @@ public enum YeardAPI {
                     only open one). The kind's writer role is needed: secretary for people, orders and decisions, admin
                     for subjects, classes, curriculum, assignments and the schedule, teacher for grades (own
                     assignments only). dryRun reports the counts and problems without writing. sha256, when given, must
-                    match
-                    the upload.
+                    match the upload. A file is compared with the registry as it is on asOf (default: today in the
+                    school's time zone, within the year): a student's class in the file with the class they are in on
+                    that day, whatever orders take effect later.
                     """,
                 roles: registryWriters, mutating: true, scope: .school(required: true)),
             MethodSpec(
@@ -529,6 +530,8 @@ public enum YeardAPI {
                 doc: """
                     One page of a kind in its CSV format (the header on the first page); pass next as after for the
                     following page. Pages follow the rows' keys, so writes between pages neither repeat nor drop rows.
+                    Students are written with the class they are in today (within the year's days), so that an
+                    export imports back unchanged on the same day.
                     """,
                 roles: anyRole, mutating: false, scope: .school(required: true)),
         ],

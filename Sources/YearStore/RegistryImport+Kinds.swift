@@ -8,6 +8,7 @@ extension RegistryImport {
         [
             "school": request.school, "year": request.year?.id,
             "basis": "import of \(request.fileName) (sha256 \(request.sha256.prefix(16)))",
+            "as_of": (request.asOf ?? request.year?.startDate)?.description,
         ]
     }
 
@@ -85,28 +86,51 @@ extension RegistryImport {
                 ORDER BY line
                 """
             ) { "no class \($0) in the year \(request.year?.label.description ?? ""); import the classes first" }
+            // A file is compared with the day it is imported (or --as-of): orders effective later in the year
+            // (a class change in October) do not make September's list wrong. Both sides are named.
+            let orderOf =
+                "CASE WHEN e.order_no IS NOT NULL THEN ' by order ' || e.order_no ELSE '' END"
             try report(
                 "class",
                 """
-                SELECT r.line, e.class_name || ' -> ' || r."class" AS value FROM import_rows r
+                SELECT r.line, 'the file says ' || r."class" || ', but on ' || :as_of || ' the student is in '
+                        || e.class_name || ' (since ' || e.from_date || \(orderOf) || ')' AS value
+                FROM import_rows r
                 JOIN enrollment e ON e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id
-                    AND e.to_date IS NULL
+                    AND e.from_date <= :as_of AND (e.to_date IS NULL OR e.to_date > :as_of)
                 WHERE r."class" IS NOT NULL AND e.class_name <> r."class"
                 ORDER BY r.line
                 """
-            ) { "the student is in another class (\($0)): a class change is made by an order, not by an import" }
+            ) { "\($0): a class change is made by an order, not by an import" }
             try report(
                 "class",
                 """
-                SELECT r.line, r."class" AS value FROM import_rows r
-                WHERE r."class" IS NOT NULL
-                    AND EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
-                        AND e.student_id = r.student_id)
-                    AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
-                        AND e.student_id = r.student_id AND e.to_date IS NULL)
+                SELECT r.line, 'the file says ' || r."class" || ', but the student joins ' || e.class_name || ' on '
+                        || e.from_date || \(orderOf) || ' and is in no class on ' || :as_of AS value
+                FROM import_rows r
+                JOIN enrollment e ON e.id = (SELECT n.id FROM enrollment n WHERE n.year_id = (:year)
+                    AND n.school_id = (:school) AND n.student_id = r.student_id AND n.from_date > :as_of
+                    ORDER BY n.from_date LIMIT 1)
+                WHERE r."class" IS NOT NULL AND e.class_name <> r."class"
+                    AND NOT EXISTS (SELECT 1 FROM enrollment d WHERE d.year_id = (:year) AND d.school_id = (:school)
+                        AND d.student_id = r.student_id AND d.from_date <= :as_of)
                 ORDER BY r.line
                 """
-            ) { _ in "the student left the school this year: coming back is an enrollment order, not an import" }
+            ) { "\($0): a class change is made by an order, not by an import" }
+            try report(
+                "class",
+                """
+                SELECT r.line, (SELECT max(e.to_date) FROM enrollment e WHERE e.year_id = (:year)
+                        AND e.school_id = (:school) AND e.student_id = r.student_id) AS value
+                FROM import_rows r
+                WHERE r."class" IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
+                        AND e.student_id = r.student_id AND e.to_date <= :as_of)
+                    AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
+                        AND e.student_id = r.student_id AND (e.to_date IS NULL OR e.to_date > :as_of))
+                ORDER BY r.line
+                """
+            ) { "the student left the school on \($0): coming back is an enrollment order, not an import" }
             try report(
                 "personal_file_no",
                 """

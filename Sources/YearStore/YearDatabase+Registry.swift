@@ -24,12 +24,16 @@ public struct ImportRequest: Sendable {
     public var dryRun: Bool
     /// For a teacher's grades: the caller's staff id, whose own assignments bound what they may record.
     public var teacher: String?
+    /// The day whose state a file is compared with (a student's class then): by default the import's own day in
+    /// the school's time zone, within the year's days.
+    public var asOf: CalendarDate?
 
     /// A request with every field given.
     public init(
         kind: RegistryKind, school: String, year: AcademicYear?, path: String, fileName: String, sha256: String,
-        dryRun: Bool, teacher: String? = nil
+        dryRun: Bool, teacher: String? = nil, asOf: CalendarDate? = nil
     ) {
+        self.asOf = asOf
         self.teacher = teacher
         self.kind = kind
         self.school = school
@@ -81,6 +85,10 @@ extension YearDatabase {
                                 + "reopen the year ('yearctl year reopen')")
                     }
                 }
+                var request = request
+                if request.asOf == nil, let year = request.year {
+                    request.asOf = try Self.registryDay(of: year, now: now, in: db)
+                }
                 let outcome = try RegistryImport(request: request, db: db).run()
                 try Self.appendAudit(
                     AuditEvent(
@@ -103,13 +111,23 @@ extension YearDatabase {
         }
     }
 
+    /// The day whose state an import compares a file with, and an export writes: today in the school's time zone,
+    /// within the year's days (orders effective later in the year do not make today's list wrong).
+    static func registryDay(of year: AcademicYear, now: Date, in db: Database) throws -> CalendarDate {
+        let zone = try String.fetchOne(db, sql: "SELECT time_zone FROM school WHERE id = ?", arguments: [year.school])
+        let today = CalendarDate(now, timeZone: zone ?? "UTC") ?? year.startDate
+        return min(max(today, year.startDate), year.lastDay)
+    }
+
     /// One page of an export, as CSV lines (the header first on the first page), and the cursor of the next page.
+    /// Students are written with the class they are in on `now`'s day (see `registryDay`), or, in a year the
+    /// rollover closed, the class they finished it in.
     ///
     /// Pages follow the rows' keys (`after` is the last key of the previous page, as JSON), not an offset, so that
     /// rows written between pages neither repeat nor go missing, and the last page costs what the first does.
-    public func exportRegistry(kind: RegistryKind, school: String, year: AcademicYear?, after: String?, limit: Int)
-        async throws -> (csv: String, next: String?)
-    {
+    public func exportRegistry(
+        kind: RegistryKind, school: String, year: AcademicYear?, after: String?, limit: Int, now: Date = Date()
+    ) async throws -> (csv: String, next: String?) {
         guard Self.registryKinds.contains(kind) else {
             throw YearError.invalidParameter(field: "kind", reason: "unknown kind \(kind.rawValue)")
         }
@@ -144,15 +162,16 @@ extension YearDatabase {
                         s.id, s.last_name, s.first_name, s.middle_name, s.birth_date, s.gender, e.class_name,
                             s.personal_file_no, s.snils, s.enrolled_on
                         """
-                    // The class a student is in now, or, in a year the rollover closed, the class they finished
-                    // it in (their enrollment ended by a year-end continuation).
+                    // The class a student is in on the day, or, in a year the rollover closed, the class they
+                    // finished it in (their enrollment ended by a year-end continuation).
+                    let day = try year.map { try Self.registryDay(of: $0, now: now, in: db).description }
                     from = """
                         student s LEFT JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id
-                            AND e.year_id = ? AND (e.to_date IS NULL
+                            AND e.year_id = ? AND ((e.from_date <= ? AND (e.to_date IS NULL OR e.to_date > ?))
                                 OR e.closed_by IN \(OrderKind.sqlList(OrderKind.continuations)))
                         WHERE s.school_id = ?
                         """
-                    arguments = [year?.id, school]
+                    arguments = [year?.id, day, day, school]
                     keys = ["s.id"]
                 case .staff:
                     columns = "id, last_name, first_name, middle_name, position, login"

@@ -21,6 +21,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Flag(name: .customLong("dry-run"), help: "Check and count without writing.") var dryRun = false
+    @Option(
+        name: .customLong("as-of"),
+        help: "Compare the file with the registry on this day (a student's class then); default: today.")
+    var asOf: String?
 
     func run() async throws {
         guard let handle = FileHandle(forReadingAtPath: file) else {
@@ -45,7 +49,7 @@ struct ImportCommand: AsyncParsableCommand {
                 "io.yeard.Registry.Import",
                 ImportParameters(
                     kind: kind, upload: upload ?? "", school: options.school, year: year,
-                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun),
+                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun, asOf: asOf),
                 as: ImportReply.self)
         }
         client.output(reply) { reply in

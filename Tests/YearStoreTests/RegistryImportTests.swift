@@ -167,8 +167,42 @@ struct RegistryEdgeCaseTests {
 
             """
         #expect(try await helper.importFile(store, .orders, withdrawal, year: year).problemCount == 0)
-        let again = try await helper.importFile(store, .students, RegistryImportTests.students, year: year)
+        // On 15 October S1 has left; the same file compared with an earlier day is right.
+        let text = RegistryImportTests.students
+        let again = try await store.importText(.students, text, year: year, asOf: CalendarDate(iso: "2026-10-20"))
+        #expect(again.problems.first?.message.contains("left the school on 2026-10-15") == true, "\(again.problems)")
         #expect(again.problems.first?.message.contains("enrollment order") == true, "\(again.problems)")
+        let before = try await store.importText(.students, text, year: year, asOf: CalendarDate(iso: "2026-10-01"))
+        #expect(before.problemCount == 0, "\(before.problems)")
+    }
+
+    @Test("a students file is compared with the classes on its day, not after orders that take effect later")
+    func comparedOnItsDay() async throws {
+        let (store, year) = try await helper.loaded()
+        let change = """
+            order_no,order_date,kind,student_id,class_from,class_to,effective_on,basis,destination
+            21-п,2026-09-25,class_change,S1,5А,5Б,2026-11-01,,
+
+            """
+        #expect(try await helper.importFile(store, .orders, change, year: year).problemCount == 0)
+        // The import's own day (21 September, the fixture's clock): S1 is in 5А, as the file says.
+        let today = try await store.importText(.students, RegistryImportTests.students, year: year, dryRun: true)
+        #expect(today.problemCount == 0, "\(today.problems)")
+        // After the change takes effect the file is wrong, and the problem names both sides.
+        let later = try await store.importText(
+            .students, RegistryImportTests.students, year: year, dryRun: true, asOf: CalendarDate(iso: "2026-11-02"))
+        #expect(
+            later.problems.map(\.message) == [
+                "the file says 5А, but on 2026-11-02 the student is in 5Б (since 2026-11-01 by order 21-п): a class "
+                    + "change is made by an order, not by an import"
+            ])
+        // An export writes the class of its own day.
+        for (day, group) in [(StoreFixture.t0, "5А"), (StoreFixture.t0.addingTimeInterval(60 * 86_400), "5Б")] {
+            let csv = try await store.database.exportRegistry(
+                kind: .students, school: "school-a", year: year, after: nil, limit: 10, now: day
+            ).csv
+            #expect(csv.contains("S1,Ёлкин,Пётр,Ильич,2015-03-01,M,\(group),"), "\(csv)")
+        }
     }
 
     @Test("short rows, repeated header columns, lower-case letters, CR-only files and header-only files")

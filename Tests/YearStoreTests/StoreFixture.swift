@@ -66,14 +66,15 @@ struct StoreFixture {
 extension StoreFixture {
     /// Writes `text` to a file of its own and imports it into school-a as the secretary (or as `teacher`).
     func importText(
-        _ kind: RegistryKind, _ text: String, year: AcademicYear?, dryRun: Bool = false, teacher: String? = nil
+        _ kind: RegistryKind, _ text: String, year: AcademicYear?, dryRun: Bool = false, teacher: String? = nil,
+        asOf: CalendarDate? = nil
     ) async throws -> ImportOutcome {
         let path = directory.appendingPathComponent("\(kind.rawValue)-\(UUID().uuidString).csv").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return try await database.importRegistry(
             ImportRequest(
                 kind: kind, school: "school-a", year: year, path: path, fileName: "\(kind.rawValue).csv",
-                sha256: Digest.sha256Hex(text), dryRun: dryRun, teacher: teacher),
+                sha256: Digest.sha256Hex(text), dryRun: dryRun, teacher: teacher, asOf: asOf),
             caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
     }
 

@@ -61,6 +61,16 @@ def test_the_demo_story(demo):
                        "--json")
     assert rc == 0, err
     assert json.loads(out)["total"]["end"] > 800, out
+    # The first day: the opening roll is the start count, not arrivals.
+    first_day = years[0]["startDate"]
+    rc, out, err = ctl("root", socket_path, "movement", "--from", first_day, "--to", first_day, "--json")
+    total = json.loads(out)["total"]
+    assert rc == 0 and total["start"] > 800 and total["start"] + total["arrived"] - total["left"] == total["end"], out
+    # The demo's own students file, compared with the day it describes, has no problem whatever orders came later.
+    students = directory / "registry" / "students.csv"
+    rc, out, err = ctl("root", socket_path, "import", "students", str(students), "--dry-run", "--as-of", first_day,
+                       "--json")
+    assert rc == 0 and json.loads(out)["problemCount"] == 0, (out, err)
 
     rc, out, err = ctl("root", socket_path, "year", "start", year, "--reason", "lessons begin")
     assert rc == 0, err
