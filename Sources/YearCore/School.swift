@@ -47,6 +47,10 @@ public struct School: Sendable, Hashable, Codable {
         return (start, end)
     }
 
+    /// The last grade of the primary stage (НОО, grades 1-4): a class going on into grade 5 leaves its primary
+    /// teacher behind.
+    public static let primaryLastGrade = 4
+
     /// The default last day of each grade with its own end in the year labelled `label` (a 29 February falls back
     /// to the 28th in a common year).
     public func defaultGradeEnds(for label: YearLabel) -> [Int: CalendarDate] {

@@ -43,9 +43,14 @@ extension Handlers {
         let year = try await rolloverYear(parameters.year, school: school)
         let from = try Self.text(parameters.from, field: "from", required: true)
         let to = try parameters.to.map { try Self.text($0, field: "to", required: true) }
+        let teacherFrom = try parameters.teacherFrom.map { try Self.text($0, field: "teacherFrom", required: true) }
+        if teacherFrom != nil && to == nil {
+            throw YearError.invalidParameter(
+                field: "teacherFrom", reason: "a class to keep is named with a merge's target")
+        }
         try await state.database.setRolloverOverride(
-            year: year, from: RegistryValues.className(from)?.name ?? from, to: to, caller: context.caller,
-            now: context.now)
+            year: year, from: RegistryValues.className(from)?.name ?? from, to: to, teacherFrom: teacherFrom,
+            caller: context.caller, now: context.now)
         return RolloverMapReply(overrides: try await state.database.rolloverOverrides(of: year))
     }
 

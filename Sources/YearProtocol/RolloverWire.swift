@@ -169,8 +169,11 @@ public struct RolloverPlanReply: Codable, Sendable {
 public struct RolloverMapParameters: MethodParameters {
     /// The school, the year (default: the active one), the old class and the new one (nil: remove the override).
     public var school: String?, year: String?, from: String, to: String?
+    /// In a merge, the old class whose class teacher, profile and assignments the class `to` keeps.
+    public var teacherFrom: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, from: String, to: String?) {
+    public init(school: String?, year: String?, from: String, to: String?, teacherFrom: String? = nil) {
+        self.teacherFrom = teacherFrom
         self.school = school
         self.year = year
         self.from = from

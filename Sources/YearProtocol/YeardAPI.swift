@@ -465,9 +465,10 @@ public enum YeardAPI {
                 reply: importReply,
                 doc: """
                     Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
-                    applications, curriculum, assignments, schedule, grades, decisions) into a
+                    applications, curriculum, assignments, schedule, grades, decisions, certificates, retakes) into a
                     school and, for year-scoped kinds, a year (its id or label; default: the active year, else the
-                    only open one). The kind's writer role is needed: secretary for people, orders and decisions, admin
+                    only open one). The kind's writer role is needed: secretary for people, orders, decisions,
+                    certificates and retakes, admin
                     for subjects, classes, curriculum, assignments and the schedule, teacher for grades (own
                     assignments only). dryRun reports the counts and problems without writing. sha256, when given, must
                     match the upload. A file is compared with the registry as it is on asOf (default: today in the
@@ -631,11 +632,14 @@ public enum YeardAPI {
                     """,
                 roles: findingReaders, mutating: false, scope: .school(required: true)),
             MethodSpec(
-                "io.yeard.Rollover", "Map", parameters: "(school: ?string, year: ?string, from: string, to: ?string)",
+                "io.yeard.Rollover", "Map",
+                parameters: "(school: ?string, year: ?string, from: string, to: ?string, teacherFrom: ?string)",
                 reply: "(overrides: [string]string)",
                 doc: """
                     Store the override that sends old class from to class to of the next year (a merge, split,
-                    rename or new class: 9Б -> 10А); without to, remove it. Replies with every override of the year.
+                    rename or new class: 9Б -> 10А); without to, remove it. In a merge, teacherFrom names the old
+                    class whose class teacher, profile and assignments to keeps (by default the first). Replies with
+                    every override of the year.
                     """,
                 roles: [.admin], mutating: true, scope: .school(required: true)),
             MethodSpec(

@@ -22,6 +22,23 @@ enum CheckFunctions {
         DatabaseFunction("yeard_class_grade", argumentCount: 1, pure: true) { values in
             String.fromDatabaseValue(values[0]).flatMap { RegistryValues.className($0)?.grade }
         },
+        // yeard_list_has(list, item): 1 when `item` is one of the comma- or semicolon-separated `list` (a debt's
+        // subjects), compared without case, spaces and ё/е.
+        DatabaseFunction("yeard_list_has", argumentCount: 2, pure: true) { values in
+            guard let list = String.fromDatabaseValue(values[0]), let item = String.fromDatabaseValue(values[1])
+            else { return nil }
+            return RegistryValues.listItems(list).contains(RegistryValues.foldedName(item)) ? 1 : 0
+        },
+        // yeard_list_open(list, cleared): 1 when some item of `list` is not among `cleared` (items joined by
+        // char(31)): a debt with a subject not yet cleared by a passing retake.
+        DatabaseFunction("yeard_list_open", argumentCount: 2, pure: true) { values in
+            guard let list = String.fromDatabaseValue(values[0]) else { return nil }
+            let cleared = Set(
+                (String.fromDatabaseValue(values[1]) ?? "").split(separator: "\u{1F}").map {
+                    RegistryValues.foldedName(String($0))
+                })
+            return RegistryValues.listItems(list).isSubset(of: cleared) ? 0 : 1
+        },
         // yeard_fingerprint(value, ...): a hash of a set of rows, for what a rollover wrote (see RowSetHash).
         DatabaseFunction("yeard_fingerprint", argumentCount: nil, pure: true, aggregate: RowSetHash.self),
     ]

@@ -263,6 +263,21 @@ enum CheckQueries {
         WHERE p.hours > 0 AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.year_id = :year
             AND a.class_name = p.class_name AND a.subject_id = p.subject_id)
         """,
+        "assignment.orphan": """
+        -- An assignment of a subject the class's curriculum lacks (carried from a grade that had it, or mistyped).
+        SELECT a.class_name || '/' || a.subject_id || CASE WHEN a.grp <> '' THEN '/' || a.grp ELSE '' END
+                AS entity_id, a.class_name,
+            'class ' || a.class_name || ': ' || coalesce((SELECT st.last_name || ' ' || st.first_name FROM staff st
+                WHERE st.school_id = :school AND st.id = a.teacher_id), a.teacher_id) || ' is assigned '
+                || coalesce((SELECT sj.name FROM subject sj WHERE sj.school_id = :school AND sj.id = a.subject_id),
+                    a.subject_id)
+                || ', which the curriculum of grade ' || c.grade || ' lacks' AS message
+        FROM assignment a JOIN school_class c ON c.year_id = a.year_id AND c.name = a.class_name
+        WHERE a.year_id = :year AND NOT EXISTS (SELECT 1 FROM check_planned p WHERE p.class_name = a.class_name
+            AND p.subject_id = a.subject_id)
+            -- A grade without any curriculum is curriculum.missing's finding, not one per assignment.
+            AND EXISTS (SELECT 1 FROM curriculum cu WHERE cu.year_id = :year AND cu.grade = c.grade)
+        """,
         "schedule.hours-mismatch": """
         -- Each group of a class is timetabled for the subject's hours (groups may sit in different periods);
         -- the whole class is the group ''.
@@ -481,6 +496,49 @@ enum CheckQueries {
             AND ((e.from_date > :start AND e.order_no IS NULL)
                 OR (e.to_date IS NOT NULL AND e.closing_order_no IS NULL))
         GROUP BY e.student_id
+        """,
+        "graduate.certificate-missing": """
+        -- A graduating grade ends with its certificate: basic after a graduating grade short of the last (9), also
+        -- for those who go on; secondary after the last (11).
+        SELECT a.id AS entity_id, a.class_name,
+            a.name || ' (' || a.class_name || ') is ' || d.outcome || ' without the '
+                || CASE WHEN a.grade >= :last_grade THEN 'secondary' ELSE 'basic' END
+                || ' certificate recorded (number and date: yearctl import certificates)' AS message
+        FROM check_active a
+        JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome IN ('graduated', 'promoted')
+        JOIN school sc ON sc.id = :school
+        WHERE a.grade IN (SELECT value FROM json_each(sc.graduating_grades))
+            AND (d.outcome = 'graduated' OR a.grade < :last_grade)
+            AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.year_id = :year AND c.student_id = a.id
+                AND c.kind = CASE WHEN a.grade >= :last_grade THEN 'secondary' ELSE 'basic' END)
+        """,
+        "debt.overdue": """
+        -- A debt carried into this year that no passing retake has cleared, past its deadline or after two
+        -- failed retakes (art. 58): at the parents' choice, retention, an adapted programme or an individual plan.
+        SELECT a.id AS entity_id, a.class_name,
+            a.name || ' (' || a.class_name || ') has not cleared the academic debt in ' || d.subjects
+                || CASE WHEN d.deadline < :today THEN ', past its deadline ' || d.deadline
+                    ELSE ' after two failed retakes' END
+                || ': at the parents'' choice, retention, an adapted programme or an individual plan' AS message
+        FROM academic_debt d JOIN check_active a ON a.id = d.student_id
+        WHERE d.year_id = :year AND d.school_id = :school
+            AND yeard_list_open(d.subjects, (SELECT group_concat(t.subject, char(31)) FROM debt_retake t
+                WHERE t.year_id = d.year_id AND t.student_id = d.student_id AND t.result NOT IN \(failing))) = 1
+            AND (d.deadline < :today OR EXISTS (SELECT 1 FROM debt_retake t WHERE t.year_id = d.year_id
+                AND t.student_id = d.student_id AND t.attempt = 2 AND t.result IN \(failing)))
+        """,
+        "decision.retained-without-basis": """
+        -- Retention is the parents' choice when a debt was not cleared (art. 58): an uncleared debt carried into
+        -- the year, or the parents' statement, must stand behind it.
+        SELECT a.id AS entity_id, a.class_name,
+            a.name || ' (' || a.class_name || ') is retained without an uncleared academic debt or the parents'' '
+                || 'statement (statement_on of the decision)' AS message
+        FROM check_active a
+        JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'retained'
+        WHERE d.statement_on IS NULL
+            AND NOT EXISTS (SELECT 1 FROM academic_debt b WHERE b.year_id = :year AND b.student_id = a.id
+                AND yeard_list_open(b.subjects, (SELECT group_concat(t.subject, char(31)) FROM debt_retake t
+                    WHERE t.year_id = b.year_id AND t.student_id = b.student_id AND t.result NOT IN \(failing))) = 1)
         """,
         "graduate.exam-admission": """
         SELECT a.id AS entity_id, a.class_name,

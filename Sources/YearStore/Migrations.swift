@@ -542,6 +542,40 @@ enum Migrations {
                     ALTER TABLE school ADD COLUMN grade_ends TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(grade_ends));
                     ALTER TABLE academic_year ADD COLUMN grade_ends TEXT NOT NULL DEFAULT '{}'
                         CHECK (json_valid(grade_ends));
+                    -- The old class whose class teacher, profile and assignments a merged class keeps.
+                    ALTER TABLE rollover_override ADD COLUMN keeps INTEGER NOT NULL DEFAULT 0 CHECK (keeps IN (0, 1));
+                    -- The parents' statement behind a retention or an adapted programme (art. 58: their choice).
+                    ALTER TABLE decision ADD COLUMN statement_on TEXT
+                        CHECK (statement_on IS NULL OR date(statement_on) IS statement_on);
+
+                    -- What a graduating grade ends with: the basic (grade 9) or secondary (grade 11) certificate,
+                    -- or a statement of study (справка) for those who leave without one.
+                    CREATE TABLE certificate (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('basic', 'secondary', 'statement')),
+                        number TEXT NOT NULL CHECK (length(number) BETWEEN 1 AND 64),
+                        issued_on TEXT NOT NULL CHECK (date(issued_on) IS issued_on),
+                        honours INTEGER CHECK (honours IS NULL OR honours IN (0, 1)),
+                        PRIMARY KEY (year_id, student_id, kind),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX certificate_number ON certificate(school_id, kind, number);
+
+                    -- A retake of an academic debt (art. 58: at most twice, within a year of the decision), in the
+                    -- year the debt was carried into; a passing result clears that subject.
+                    CREATE TABLE debt_retake (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        subject TEXT NOT NULL CHECK (subject <> ''),
+                        attempt INTEGER NOT NULL CHECK (attempt IN (1, 2)),
+                        taken_on TEXT NOT NULL CHECK (date(taken_on) IS taken_on),
+                        result TEXT NOT NULL CHECK (result IN ('2', '3', '4', '5', 'pass', 'fail')),
+                        PRIMARY KEY (year_id, student_id, subject, attempt),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id)
+                    ) STRICT;
 
                     CREATE TABLE school_order_new (
                         school_id TEXT NOT NULL REFERENCES school(id),
@@ -615,7 +649,7 @@ enum Migrations {
                         WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
                         BEGIN SELECT RAISE(ABORT, 'an enrollment belongs to its year''s school'); END;
                     """)
-            for table in ["school_order", "enrollment"] {
+            for table in ["school_order", "enrollment", "certificate", "debt_retake"] {
                 try closedYearTriggers(on: table, in: db)
             }
         }

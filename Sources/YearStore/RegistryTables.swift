@@ -139,7 +139,7 @@ struct TableSpec: Sendable {
                 table: "decision", yearScoped: true, keys: [c("student_id")],
                 values: [
                     c("outcome"), c("debts"), c("deadline"), c("target_class"), c("order_no"), c("order_date"),
-                    c("destination"),
+                    c("destination"), c("statement_on"),
                 ],
                 references: [
                     student,
@@ -147,6 +147,75 @@ struct TableSpec: Sendable {
                         column: "debts",
                         condition: "r.outcome <> 'conditional' OR (r.debts IS NOT NULL AND r.deadline IS NOT NULL)",
                         message: { _ in "a conditional promotion lists the debts and a deadline for the retake" }),
+                    // Art. 58: the retakes fall within one year of the debt's appearing (the decision's date, else
+                    // the year's last day).
+                    Reference(
+                        column: "deadline",
+                        condition: """
+                            r.outcome <> 'conditional' OR r.deadline BETWEEN coalesce(r.order_date,
+                                (SELECT end_date FROM academic_year WHERE id = :year))
+                                AND date(coalesce(r.order_date, (SELECT end_date FROM academic_year WHERE id = :year)),
+                                    '+1 year')
+                            """,
+                        message: {
+                            "the retake deadline \($0) is not within one year after the decision (art. 58)"
+                        }),
+                ])
+        case .certificates:
+            // The grade a student finished the year in: their latest enrollment of the year.
+            let grade = """
+                (SELECT c.grade FROM enrollment e JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                    WHERE e.year_id = :year AND e.school_id = :school AND e.student_id = r.student_id
+                    ORDER BY e.from_date DESC LIMIT 1)
+                """
+            return TableSpec(
+                table: "certificate", yearScoped: true, keys: [c("student_id"), c("kind")],
+                values: [c("number"), c("issued_on"), c("honours", integer: true)],
+                references: [
+                    student,
+                    Reference(
+                        column: "kind",
+                        condition: """
+                            CASE r.kind
+                                WHEN 'basic' THEN \(grade) < (SELECT last_grade FROM school WHERE id = :school)
+                                    AND \(grade) IN (SELECT value FROM school sc, json_each(sc.graduating_grades)
+                                        WHERE sc.id = :school)
+                                WHEN 'secondary' THEN \(grade) = (SELECT last_grade FROM school WHERE id = :school)
+                                ELSE \(grade) IS NOT NULL END
+                            """,
+                        message: {
+                            "a \($0) certificate does not fit the student's grade this year: basic after a graduating "
+                                + "grade short of the last (9), secondary after the last (11), a statement after any"
+                        }),
+                    Reference(
+                        column: "number",
+                        condition: """
+                            NOT EXISTS (SELECT 1 FROM certificate x WHERE x.school_id = :school AND x.kind = r.kind
+                                AND x.number = r.number AND NOT (x.year_id = :year AND x.student_id = r.student_id))
+                            AND NOT EXISTS (SELECT 1 FROM import_rows o WHERE o.kind = r.kind AND o.number = r.number
+                                AND o.line <> r.line)
+                            """,
+                        message: { "certificate number \($0) is another student's" }),
+                ])
+        case .retakes:
+            // A retake is of a debt carried into this year, for one of its subjects, by its deadline.
+            let debt = """
+                SELECT 1 FROM academic_debt d WHERE d.year_id = :year AND d.school_id = :school
+                    AND d.student_id = r.student_id AND yeard_list_has(d.subjects, r.subject)
+                """
+            return TableSpec(
+                table: "debt_retake", yearScoped: true,
+                keys: [c("student_id"), c("subject"), c("attempt", integer: true)],
+                values: [c("taken_on"), c("result")],
+                references: [
+                    student,
+                    Reference(
+                        column: "subject", condition: "EXISTS (\(debt))",
+                        message: { "the student has no academic debt in \($0) carried into this year" }),
+                    Reference(
+                        column: "taken_on",
+                        condition: "NOT EXISTS (\(debt)) OR EXISTS (\(debt) AND r.taken_on <= d.deadline)",
+                        message: { "taken on \($0), after the debt's deadline: a retake is within its deadline" }),
                 ])
         default:
             return nil

@@ -40,27 +40,44 @@ extension YearDatabase {
                     FROM final_grade f
                     LEFT JOIN subject sj ON sj.school_id = f.school_id AND sj.id = f.subject_id
                     WHERE f.year_id = :year AND f.period = 'year' AND f.grade IN ('2', 'fail')
-                    GROUP BY f.student_id)
+                    GROUP BY f.student_id),
+                certified AS (
+                    SELECT student_id, group_concat(kind, char(31)) AS kinds FROM certificate WHERE year_id = :year
+                    GROUP BY student_id)
                 SELECT s.id, s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
                     e.class_name, c.grade, d.outcome, d.debts, d.deadline, d.target_class, d.order_no, d.order_date,
-                    d.destination, fl.subjects AS failing
+                    d.destination, fl.subjects AS failing, ce.kinds AS certificates
                 FROM enrollment e
                 JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
                 JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
                 LEFT JOIN decision d ON d.year_id = e.year_id AND d.student_id = e.student_id
                 LEFT JOIN failing fl ON fl.student_id = e.student_id
+                LEFT JOIN certified ce ON ce.student_id = e.student_id
                 WHERE e.year_id = :year AND e.school_id = :school AND e.to_date IS NULL
                 """, arguments: ["year": year.id, "school": year.school]
         ).map { row in
             let failing: String? = row["failing"]
+            let certificates: String? = row["certificates"]
             return RolloverInput.Student(
                 id: row["id"], name: row["name"], className: row["class_name"], grade: row["grade"],
                 outcome: (row["outcome"] as String?).flatMap(PromotionOutcome.init(rawValue:)),
                 debts: row["debts"], deadline: row["deadline"], targetClass: row["target_class"],
                 councilOrderNo: row["order_no"], councilOrderDate: row["order_date"], destination: row["destination"],
-                failingSubjects: failing.map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? [])
+                failingSubjects: failing.map { $0.split(separator: "\u{1F}").map(String.init).sorted() } ?? [],
+                certificates: Set(certificates.map { $0.split(separator: "\u{1F}").map(String.init) } ?? []))
         }
         let overrides = try rolloverOverrides(of: year.id, in: db)
+        let kept = Set(
+            try String.fetchAll(
+                db, sql: "SELECT from_class FROM rollover_override WHERE year_id = ? AND keeps = 1",
+                arguments: [year.id]))
+        let assignedSubjects = try Row.fetchAll(
+            db, sql: "SELECT class_name, subject_id FROM assignment WHERE year_id = ?", arguments: [year.id]
+        ).reduce(into: [String: [String]]()) { $0[$1["class_name"], default: []].append($1["subject_id"]) }
+        let staffNames = try Row.fetchAll(
+            db, sql: "SELECT id, last_name || ' ' || first_name AS name FROM staff WHERE school_id = ?",
+            arguments: [year.school]
+        ).reduce(into: [String: String]()) { $0[$1["id"]] = $1["name"] }
         let applications = try Row.fetchAll(
             db,
             sql: """
@@ -91,6 +108,17 @@ extension YearDatabase {
                         || '/' || (SELECT count(*) || ':' || yeard_fingerprint(grade, profile, subject_id)
                             FROM curriculum WHERE year_id = :next)
                     """, arguments: ["old": year.id, "next": nextID]) ?? ""
+        // The new year's curriculum per grade as the apply leaves it: its own where it has one, else the old
+        // year's when the curriculum is carried.
+        func curriculum(of yearID: Int64?) throws -> [Int: Set<String>] {
+            guard let yearID else { return [:] }
+            return try Row.fetchAll(
+                db, sql: "SELECT grade, subject_id FROM curriculum WHERE year_id = ?", arguments: [yearID]
+            ).reduce(into: [Int: Set<String>]()) { $0[$1["grade"], default: []].insert($1["subject_id"]) }
+        }
+        let nextCurriculum = try curriculum(of: nextID).merging(
+            settings.carry.curriculum ? try curriculum(of: year.id) : [:]
+        ) { own, _ in own }
         var nextYear: RolloverInput.NextYear?
         if let next = try Row.fetchOne(
             db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND label = ?",
@@ -115,7 +143,8 @@ extension YearDatabase {
             attributes: classRows.reduce(into: [:]) { $0[$1["name"]] = attributes($1) },
             applications: applications, nextYear: nextYear, carry: settings.carry,
             firstGradeCapacity: settings.firstGradeCapacity, orderNumber: settings.orderNumber, carriedData: carried,
-            yearEnd: year.endDate, gradeEnds: year.gradeEnds)
+            yearEnd: year.endDate, gradeEnds: year.gradeEnds, kept: kept, assignedSubjects: assignedSubjects,
+            nextCurriculum: nextCurriculum, staffNames: staffNames)
     }
 
     /// The plan of `year`, read in one snapshot (the preview); refused when the calendar gives no next year.
@@ -149,8 +178,11 @@ extension YearDatabase {
 
     /// Stores (or, with `to` nil, removes) the override that sends old class `from` of `year` to class `to` of the
     /// next year. The old class must exist in the year; the new one must be a class name. Audited.
+    ///
+    /// `teacherFrom` names the old class whose class teacher, profile and assignments the class `to` keeps when
+    /// several lead to it (a merge): it must be `from` or another class of the year that leads to `to`.
     public func setRolloverOverride(
-        year: AcademicYear, from: String, to: String?, caller: Caller, now: Date = Date()
+        year: AcademicYear, from: String, to: String?, teacherFrom: String? = nil, caller: Caller, now: Date = Date()
     ) async throws {
         try await write { db in
             guard let current = try Self.fetchYear(id: year.id, in: db), current.state.isActive else {
@@ -179,6 +211,10 @@ extension YearDatabase {
                             set_by = excluded.set_by, set_at = excluded.set_at
                         """,
                     arguments: [year.id, year.school, from, parsed.name, caller.userName, StoredTime.text(now)])
+                if let teacherFrom {
+                    try Self.keepAttributes(
+                        of: teacherFrom, in: parsed.name, year: year, caller: caller, now: now, db: db)
+                }
             } else {
                 try db.execute(
                     sql: "DELETE FROM rollover_override WHERE year_id = ? AND from_class = ?",
@@ -191,9 +227,39 @@ extension YearDatabase {
                 AuditEvent(
                     caller: caller, role: Role.admin.rawValue, school: year.school,
                     action: target == nil ? "rollover.unmap" : "rollover.map", target: "year:\(year.id)",
-                    details: .object(["from": .string(from), "to": target.map(JSONValue.string) ?? .null])),
+                    details: .object([
+                        "from": .string(from), "to": target.map(JSONValue.string) ?? .null,
+                        "teacherFrom": teacherFrom.map(JSONValue.string) ?? .null,
+                    ])),
                 at: now, in: db)
         }
+    }
+
+    /// Marks old class `source` as the one whose attributes the merged class `target` keeps (an override of its
+    /// own is stored when it follows its default mapping), and no other.
+    static func keepAttributes(
+        of source: String, in target: String, year: AcademicYear, caller: Caller, now: Date, db: Database
+    ) throws {
+        let plan = try rolloverPlan(of: year, settings: RolloverSettings(), in: db)
+        guard let name = RegistryValues.className(source)?.name,
+            plan.classes.contains(where: { $0.from == name && $0.to == target })
+        else {
+            let leading = plan.classes.filter { $0.to == target }.map(\.from)
+            throw YearError.invalidParameter(
+                field: "teacherFrom",
+                reason: "'\(source)' does not lead to \(target); the classes that do: "
+                    + (leading.isEmpty ? "none" : leading.joined(separator: ", ")))
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO rollover_override (year_id, school_id, from_class, to_class, set_by, set_at, keeps)
+                VALUES (?, ?, ?, ?, ?, ?, 1)
+                ON CONFLICT (year_id, from_class) DO UPDATE SET keeps = 1, set_by = excluded.set_by,
+                    set_at = excluded.set_at
+                """, arguments: [year.id, year.school, name, target, caller.userName, StoredTime.text(now)])
+        try db.execute(
+            sql: "UPDATE rollover_override SET keeps = 0 WHERE year_id = ? AND to_class = ? AND from_class <> ?",
+            arguments: [year.id, target, name])
     }
 
     // MARK: Requests
@@ -494,7 +560,8 @@ extension YearDatabase {
                 INSERT INTO assignment (year_id, school_id, class_name, subject_id, grp, teacher_id, rollover_id)
                 SELECT :new, a.school_id, k.name, a.subject_id, a.grp, a.teacher_id, :r
                 FROM \(planClasses) AS k JOIN assignment a ON a.year_id = :old AND a.class_name = k.source
-                WHERE k.existing = 0
+                WHERE k.existing = 0 AND EXISTS (SELECT 1 FROM curriculum cu WHERE cu.year_id = :new
+                    AND cu.grade = k.grade AND cu.subject_id = a.subject_id)
                 """)
         }
         return statements
@@ -549,7 +616,7 @@ extension YearDatabase {
     /// The tables of a year that a rollover writes or that later work fills; each is fingerprinted whole.
     static let yearTables = [
         "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot", "final_grade",
-        "decision", "academic_debt",
+        "decision", "academic_debt", "certificate", "debt_retake",
     ]
 
     /// A fingerprint of the new year: per table its row count and a hash of its rows, plus the year itself,

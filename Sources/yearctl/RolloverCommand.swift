@@ -117,17 +117,23 @@ struct RolloverCommand: AsyncParsableCommand {
         @Flag(help: "Remove the override of FROM instead.") var remove = false
         @Argument(help: "The old class.") var from: String
         @Argument(help: "The class of the next year it goes to.") var to: String?
+        @Option(
+            name: .customLong("teacher-from"),
+            help: "In a merge, the old class whose class teacher, profile and assignments TO keeps (default: first).")
+        var teacherFrom: String?
 
         func validate() throws {
             if remove && to != nil { throw ValidationError("give either TO or --remove, not both") }
             if !remove && to == nil { throw ValidationError("give the class FROM goes to (or --remove)") }
+            if remove && teacherFrom != nil { throw ValidationError("--teacher-from names a class to keep in a merge") }
         }
 
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
                 "io.yeard.Rollover.Map",
-                RolloverMapParameters(school: options.school, year: year, from: from, to: remove ? nil : to),
+                RolloverMapParameters(
+                    school: options.school, year: year, from: from, to: remove ? nil : to, teacherFrom: teacherFrom),
                 as: RolloverMapReply.self)
             client.output(reply) { reply in
                 printTable(

@@ -35,7 +35,7 @@ struct RolloverPlanTests {
                 Student(id: "R", name: "R", className: "5Б", grade: 5, outcome: .retained),
                 Student(id: "A", name: "A", className: "5Б", grade: 5, outcome: .adapted, targetClass: "6К"),
                 Student(id: "G9", name: "G9", className: "9А", grade: 9, outcome: .graduated),
-                Student(id: "P9", name: "P9", className: "9А", grade: 9, outcome: .promoted),
+                Student(id: "P9", name: "P9", className: "9А", grade: 9, outcome: .promoted, certificates: ["basic"]),
                 Student(id: "G11", name: "G11", className: "11А", grade: 11, outcome: .graduated),
                 Student(id: "L", name: "L", className: "5А", grade: 5, outcome: .left),
                 Student(id: "T", name: "T", className: "5А", grade: 5, outcome: .transferred),
@@ -79,9 +79,11 @@ struct RolloverPlanTests {
     func overrides() throws {
         let plan = try Self.plan(
             [
-                Student(id: "A1", name: "A1", className: "9А", grade: 9, outcome: .promoted),
-                Student(id: "B1", name: "B1", className: "9Б", grade: 9, outcome: .promoted),
-                Student(id: "B2", name: "B2", className: "9Б", grade: 9, outcome: .promoted, targetClass: "10Б"),
+                Student(id: "A1", name: "A1", className: "9А", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                Student(id: "B1", name: "B1", className: "9Б", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                Student(
+                    id: "B2", name: "B2", className: "9Б", grade: 9, outcome: .promoted, targetClass: "10Б",
+                    certificates: ["basic"]),
             ], classes: ["9А", "9Б"], overrides: ["9Б": "10А"])
         #expect(Self.target(plan, "A1") == "10А" && Self.target(plan, "B1") == "10А")
         #expect(Self.target(plan, "B2") == "10Б")
@@ -229,7 +231,8 @@ struct RolloverPlanTests {
                 Student(
                     id: "F", name: "F", className: "9А", grade: 9, outcome: .promoted,
                     failingSubjects: ["Алгебра", "Физика"]),
-                Student(id: "P", name: "P", className: "9А", grade: 9, outcome: .promoted),
+                Student(id: "P", name: "P", className: "9А", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                Student(id: "U", name: "U", className: "9А", grade: 9, outcome: .promoted),
                 Student(id: "R", name: "R", className: "9А", grade: 9, outcome: .retained),
                 // Debt elsewhere is the conditional promotion the law allows.
                 Student(
@@ -240,6 +243,7 @@ struct RolloverPlanTests {
         #expect(reasons["C"]??.hasPrefix("conditional from grade 9 into 10: going on after grade 9 needs its") == true)
         #expect(reasons["C"]??.contains("(Алгебра)") == true)
         #expect(reasons["F"]??.contains("failing year grade in Алгебра, Физика") == true)
+        #expect(reasons["U"]??.contains("without the basic certificate recorded") == true)
         #expect(reasons["P"] == .some(nil) && reasons["R"] == .some(nil) && reasons["C8"] == .some(nil))
         #expect(Self.target(plan, "R") == "9А")
     }
@@ -290,6 +294,48 @@ struct RolloverPlanTests {
             ])
         #expect(plan.summaryLines.contains { $0.hasPrefix("admitted outside the age of 273-FZ art. 67") })
         #expect(CalendarDate(iso: "2021-03-15")!.fullMonths(until: CalendarDate(iso: "2027-09-01")!) == 77)
+    }
+
+    @Test("a merge keeps one source's teacher, profile and assignments and names what it leaves; grade 5 a new teacher")
+    func mergesCarryEverything() throws {
+        func input(kept: Set<String>) -> RolloverInput {
+            RolloverInput(
+                school: Self.school, year: YearLabel("2026/2027")!, classes: ["4А", "9А", "9Б"],
+                students: [
+                    Student(id: "A", name: "A", className: "9А", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                    Student(id: "B", name: "B", className: "9Б", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                    Student(id: "C", name: "C", className: "4А", grade: 4, outcome: .promoted),
+                ],
+                overrides: ["9Б": "10А"],
+                attributes: [
+                    "9А": ClassAttributes(profile: "физмат", teacherID: "T1"), "9Б": ClassAttributes(teacherID: "T2"),
+                    "4А": ClassAttributes(teacherID: "T3"),
+                ],
+                kept: kept, assignedSubjects: ["9А": ["alg", "phys"], "9Б": ["alg"], "4А": ["math", "world"]],
+                nextCurriculum: [10: ["alg"], 5: ["math"]],
+                staffNames: ["T1": "Петрова Анна", "T2": "Сидоров Олег", "T3": "Орлова Инна"])
+        }
+        let plan = try #require(RolloverPlan(input(kept: [])))
+        let ten = try #require(plan.newClasses.first { $0.name == "10А" })
+        #expect(ten.sources == ["9А", "9Б"] && ten.source == "9А" && ten.attributes.teacherID == "T1")
+        #expect(ten.carriedSubjects == ["alg"] && ten.droppedSubjects == ["phys"])
+        #expect(
+            plan.summaryLines.contains(
+                "class 10А merges 9А, 9Б: it keeps 9А's class teacher Петрова Анна (T1), profile and assignments; not "
+                    + "carried: 9Б (class teacher Сидоров Олег (T2), profile -, 1 assignment(s)) (choose with "
+                    + "'yearctl rollover map CLASS 10А --teacher-from CLASS')"), "\(plan.summaryLines)")
+        #expect(
+            plan.summaryLines.contains(
+                "class 10А: 9А's assignments of phys are not carried: grade 10's curriculum lacks them"))
+        let five = try #require(plan.newClasses.first { $0.name == "5А" })
+        #expect(five.attributes.teacherID == nil && five.teacherLeft && five.droppedSubjects == ["world"])
+        #expect(
+            plan.summaryLines.contains { $0.hasPrefix("class 5А begins grade 5: 4А's primary class teacher Орлова") })
+        // The admin names the other source: the merged class keeps 9Б's, and the hash moves.
+        let other = try #require(RolloverPlan(input(kept: ["9Б"])))
+        let kept = try #require(other.newClasses.first { $0.name == "10А" })
+        #expect(kept.source == "9Б" && kept.attributes.teacherID == "T2" && kept.attributes.profile == nil)
+        #expect(other.hash != plan.hash)
     }
 
     @Test("a class mapped beyond the school's last grade is an error naming it")

@@ -99,6 +99,10 @@ struct CheckTests {
             S4,graduated,,,,95-о,2027-05-28
             """
         ),
+        (
+            .certificates,
+            "student_id,kind,number,issued_on,honours\nS3,secondary,77-1,2027-06-25,\nS4,secondary,77-2,2027-06-25,1\n"
+        ),
     ]
 
     static func loadClean() async throws -> (StoreFixture, AcademicYear) {
@@ -300,7 +304,9 @@ struct CheckTests {
                 "UPDATE decision SET target_class = '7А' WHERE student_id = 'S1'",
                 "UPDATE decision SET outcome = 'retained', target_class = '6А' WHERE student_id = 'S2'",
             ],
-            expected: ["decision.inconsistent S1", "decision.inconsistent S2"]),
+            expected: [
+                "decision.inconsistent S1", "decision.inconsistent S2", "decision.retained-without-basis S2",
+            ]),
         CheckCase(
             check: "decision.order-missing", sql: ["UPDATE decision SET order_no = NULL WHERE student_id = 'S4'"],
             expected: ["decision.order-missing S4"]),
@@ -343,6 +349,50 @@ struct CheckTests {
                 """
             ],
             expected: ["application.age-out-of-range A1", "application.age-out-of-range A3"]),
+        CheckCase(
+            // T2 is assigned a subject grade 5's curriculum lacks (carried from grade 4, say).
+            check: "assignment.orphan",
+            sql: [
+                "INSERT INTO subject (school_id, id, name) VALUES ('school-a', 'world', 'Окружающий мир')",
+                """
+                INSERT INTO assignment (year_id, school_id, class_name, subject_id, grp, teacher_id)
+                SELECT id, 'school-a', '5А', 'world', '', 'T2' FROM academic_year WHERE school_id = 'school-a'
+                """,
+            ],
+            expected: ["assignment.orphan 5А/world"]),
+        CheckCase(
+            check: "graduate.certificate-missing", sql: ["DELETE FROM certificate WHERE student_id = 'S4'"],
+            expected: ["graduate.certificate-missing S4"]),
+        CheckCase(
+            // S1 carries a debt in math into this year; a failed first retake, then its deadline passes (the run is
+            // on 21 September 2026). S2's debt is cleared by a passing retake.
+            check: "debt.overdue",
+            sql: [
+                """
+                INSERT INTO academic_debt (year_id, school_id, student_id, subjects, deadline, from_year_id)
+                SELECT id, 'school-a', 'S1', 'Математика', '2026-09-15', id FROM academic_year;
+                INSERT INTO academic_debt (year_id, school_id, student_id, subjects, deadline, from_year_id)
+                SELECT id, 'school-a', 'S2', 'math; rus', '2026-09-15', id FROM academic_year;
+                INSERT INTO debt_retake (year_id, school_id, student_id, subject, attempt, taken_on, result)
+                SELECT id, 'school-a', 'S1', 'математика', 1, '2026-09-10', '2' FROM academic_year;
+                INSERT INTO debt_retake (year_id, school_id, student_id, subject, attempt, taken_on, result)
+                SELECT id, 'school-a', 'S2', 'Math', 2, '2026-09-10', '3' FROM academic_year;
+                INSERT INTO debt_retake (year_id, school_id, student_id, subject, attempt, taken_on, result)
+                SELECT id, 'school-a', 'S2', 'rus', 1, '2026-09-11', 'pass' FROM academic_year
+                """
+            ],
+            expected: ["debt.overdue S1"]),
+        CheckCase(
+            // S1 retained on no ground; S2 retained with the parents' statement.
+            check: "decision.retained-without-basis",
+            sql: [
+                "UPDATE decision SET outcome = 'retained', target_class = NULL WHERE student_id = 'S1'",
+                """
+                UPDATE decision SET outcome = 'retained', target_class = NULL, statement_on = '2027-05-20'
+                WHERE student_id = 'S2'
+                """,
+            ],
+            expected: ["decision.retained-without-basis S1"]),
         // What must not be found.
         CheckCase(
             check: "grade.final-missing",
@@ -358,7 +408,10 @@ struct CheckTests {
                 UPDATE decision SET outcome = 'transferred', target_class = NULL, destination = 'МБОУ СОШ № 7'
                 WHERE student_id = 'S1'
                 """,
-                "UPDATE decision SET outcome = 'retained', target_class = '5А' WHERE student_id = 'S2'",
+                """
+                UPDATE decision SET outcome = 'retained', target_class = '5А', statement_on = '2027-05-20'
+                WHERE student_id = 'S2'
+                """,
             ],
             expected: []),
         CheckCase(

@@ -12,6 +12,7 @@ struct YearEndTests {
     /// Classes 5А, 9А and 11А; each student's outcome is in their id's comment.
     static let school: [(RegistryKind, String)] = [
         (.staff, "staff_id,last_name,first_name,middle_name,position,login\nT1,Петрова,Анна,Ивановна,учитель,\n"),
+        (.subjects, "subject_id,name\nmath,Математика\nworld,Окружающий мир\n"),
         (
             .classes,
             """
@@ -49,6 +50,20 @@ struct YearEndTests {
             N,promoted,,,,102-о,2027-06-25,
             G9,graduated,,,,102-о,2027-06-25,
             G11,graduated,,,,102-о,2027-06-25,
+            """
+        ),
+        (
+            .curriculum,
+            "grade,profile,subject_id,hours_per_week,assessment\n5,,math,5,graded\n5,,world,1,graded\n6,,math,5,graded\n"
+        ),
+        (.assignments, "class,subject_id,group,teacher_id\n5А,math,,T1\n5А,world,,T1\n"),
+        (
+            .certificates,
+            """
+            student_id,kind,number,issued_on,honours
+            N,basic,9-001,2027-06-25,
+            G9,basic,9-002,2027-06-25,
+            G11,secondary,11-001,2027-06-25,1
             """
         ),
     ]
@@ -295,6 +310,80 @@ struct YearEndTests {
             "student_id,outcome,debts,deadline,target_class,order_no,order_date,destination\n"
                 + "L,left,,,,95-о,2027-05-28,\n", year: year)
         #expect(decisions.problemCount == 0, "\(decisions.problems)")
+    }
+
+    @Test("certificates fit the grade and are numbered once; retakes clear a carried debt, at most twice, in time")
+    func certificatesAndRetakes() async throws {
+        let (store, year) = try await Self.closing()
+        let certificates = try await store.importText(
+            .certificates,
+            """
+            student_id,kind,number,issued_on,honours
+            P,basic,9-100,2027-06-25,
+            G9,secondary,9-101,2027-06-25,
+            G9,basic,9-001,2027-06-25,
+
+            """, year: year)
+        #expect(certificates.problems.map(\.line) == [2, 3, 4], "\(certificates.problems)")
+        #expect(certificates.problems.map(\.message).contains { $0.contains("does not fit the student's grade") })
+        #expect(certificates.problems.last?.message.contains("certificate number 9-001 is another student's") == true)
+        try await Self.rollOver(store, year)
+        let next = try #require(try await store.database.years(of: ["school-a"]).first { $0.label.startYear == 2027 })
+        // C carries a debt in math (deadline 15 October 2027) into the new year.
+        let retakes = try await store.importText(
+            .retakes,
+            """
+            student_id,subject,attempt,taken_on,result
+            C,Math,1,2027-09-20,2
+            C,math,2,2027-10-20,4
+            C,физика,1,2027-09-20,5
+            P,math,1,2027-09-20,5
+
+            """, year: next)
+        #expect(retakes.problems.map(\.line) == [3, 4, 5], "\(retakes.problems)")
+        #expect(retakes.problems.first?.message.contains("after the debt's deadline") == true)
+        let first = try await store.importText(
+            .retakes, "student_id,subject,attempt,taken_on,result\nC,Math,1,2027-09-20,2\n", year: next)
+        #expect(first.problemCount == 0, "\(first.problems)")
+        // After the deadline the debt is overdue; a passing second retake in time would have cleared it.
+        func overdue(_ day: String) async throws -> [String] {
+            try await store.database.runChecks(
+                school: "school-a", year: next, checks: ["debt.overdue"], settings: CheckSettings(), cause: .manual,
+                caller: nil, now: try #require(ISO8601DateFormatter().date(from: day + "T12:00:00Z"))
+            ).findings.map(\.entityID)
+        }
+        #expect(try await overdue("2027-10-01") == [])
+        #expect(try await overdue("2027-10-16") == ["C"])
+        let second = try await store.importText(
+            .retakes, "student_id,subject,attempt,taken_on,result\nC,math,2,2027-10-10,3\n", year: next)
+        #expect(second.problemCount == 0, "\(second.problems)")
+        #expect(try await overdue("2027-10-16") == [])
+    }
+
+    @Test("assignments follow a class only for subjects its new grade's curriculum has; a merge keeps whom it names")
+    func carriedAssignments() async throws {
+        let (store, year) = try await Self.closing()
+        // --teacher-from names a class that leads to the target; another is refused with those that do.
+        await #expect {
+            try await store.database.setRolloverOverride(
+                year: year, from: "9А", to: "10А", teacherFrom: "11А", caller: store.admin, now: Self.lateEvening)
+        } throws: { "\($0)".contains("'11А' does not lead to 10А; the classes that do: 9А") }
+        try await store.database.setRolloverOverride(
+            year: year, from: "9А", to: "10А", teacherFrom: "9А", caller: store.admin, now: Self.lateEvening)
+        let plan = try await store.database.rolloverPlan(of: year, settings: RolloverSettings())
+        #expect(
+            plan.summaryLines.contains(
+                "class 6А: 5А's assignments of world are not carried: grade 6's curriculum lacks them"))
+        try await Self.rollOver(store, year)
+        let assignments = try await store.database.pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT a.class_name || ' ' || a.subject_id FROM assignment a JOIN academic_year y ON y.id = a.year_id
+                    WHERE y.label = '2027/2028'
+                    """)
+        }
+        #expect(assignments == ["6А math"], "world is not taught in grade 6")
     }
 
     @Test("the opening roll of a year is its start count on the first day, not an arrival")

@@ -45,6 +45,8 @@ FILES = [
     ("yeard-secretary", "decisions",
      "student_id,outcome,debts,deadline,target_class,order_no,order_date\n"
      "S1,promoted,,,6А,95-о,2027-05-28\nS2,promoted,,,6А,95-о,2027-05-28\nS3,graduated,,,,95-о,2027-05-28\n"),
+    ("yeard-secretary", "certificates",
+     "student_id,kind,number,issued_on,honours\nS3,secondary,11-001,2027-06-25,\n"),
 ]
 
 EXPECTED = {

@@ -93,6 +93,9 @@ public enum CheckCatalogue {
             "assignment.missing", .start, .error, "class",
             "A subject of a class's curriculum has no teacher assigned."),
         check(
+            "assignment.orphan", .start, .warning, "class",
+            "A teaching assignment is of a subject the class's curriculum lacks."),
+        check(
             "schedule.hours-mismatch", .start, .warning, "class",
             "A class's weekly periods of a subject differ from the curriculum's hours."),
         check(
@@ -133,8 +136,19 @@ public enum CheckCatalogue {
             "movement.order-missing", .close, .error, "student",
             "A student arrived in, left or changed a class during the year without an order."),
         check(
-            "graduate.exam-admission", .close, .warning, "student",
+            "graduate.exam-admission", .close, .error, "student",
             "A student of a graduating grade is not admitted to the state exams: a year grade below 3 or a debt."),
+        check(
+            "graduate.certificate-missing", .close, .error, "student",
+            "A student graduating, or going on after a stage's end (9 -> 10), has no certificate recorded (basic "
+                + "after grade 9, secondary after 11)."),
+        check(
+            "debt.overdue", .always, .error, "student",
+            "An academic debt carried into the year is not cleared by a passing retake, past its deadline or after "
+                + "two failed retakes."),
+        check(
+            "decision.retained-without-basis", .close, .warning, "student",
+            "A retained student has neither an uncleared academic debt nor the parents' statement behind it."),
     ]
 
     /// The definitions by id.

@@ -42,6 +42,14 @@ public enum RegistryValues {
         }
     }
 
+    /// The items of a list as schools write it (`Алгебра, Физика` or `math; phys`), folded as `foldedName` does.
+    public static func listItems(_ list: String) -> Set<String> {
+        Set(
+            list.split(whereSeparator: { $0 == "," || $0 == ";" }).map { foldedName(String($0)) }.filter {
+                !$0.isEmpty
+            })
+    }
+
     /// A grade as schools write it, stored as yeard does: a mark `2`-`5`, `pass` or `fail` for a pass/fail subject
     /// (зачёт, зачтено; незачёт, не зачтено), `exempt` (освобождён, осв.); nil for anything else.
     public static func mark(_ text: String) -> String? {

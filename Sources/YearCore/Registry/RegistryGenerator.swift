@@ -40,7 +40,7 @@ public struct RegistryGenerator: Sendable {
     /// The order in which a school's files load (each refers only to kinds before it).
     public static let loadOrder: [RegistryKind] = [
         .staff, .subjects, .classes, .students, .orders, .guardians, .consents, .applications, .curriculum,
-        .assignments, .schedule, .grades, .decisions,
+        .assignments, .schedule, .grades, .decisions, .certificates,
     ]
 
     /// The seed and the academic year's first calendar year.
@@ -291,6 +291,8 @@ public struct RegistryGenerator: Sendable {
         files[.schedule] = schedule
         var grades = CSVWriter.line(RegistryKind.grades.columns.map(\.name))
         var decisions = CSVWriter.line(RegistryKind.decisions.columns.map(\.name))
+        var certificates = CSVWriter.line(RegistryKind.certificates.columns.map(\.name))
+        var certificateNumber = 0
         for (student, group) in present {
             let grade = Int(group.dropLast()) ?? 1
             var debt: String?
@@ -304,11 +306,22 @@ public struct RegistryGenerator: Sendable {
             let outcome = grade == 11 ? "graduated" : debt == nil ? "promoted" : "conditional"
             decisions += CSVWriter.line([
                 student, outcome, debt, debt == nil ? nil : "\(startYear + 1)-10-15",
-                grade == 11 ? nil : "\(grade + 1)\(group.suffix(1))", "95-о", "\(startYear + 1)-05-28", nil,
+                grade == 11 ? nil : "\(grade + 1)\(group.suffix(1))", "95-о", "\(startYear + 1)-05-28", nil, nil,
             ])
+            // Grade 9 ends with the basic certificate (also for those who go on to 10), grade 11 with the
+            // secondary one.
+            if grade == 9 || grade == 11 {
+                certificateNumber += 1
+                certificates += CSVWriter.line([
+                    student, grade == 9 ? "basic" : "secondary", "\(prefix)-\(certificateNumber)",
+                    // From the number, not the random source: the rest of the school stays as it was generated.
+                    "\(startYear + 1)-06-2\(certificateNumber % 9 + 1)", certificateNumber % 20 == 0 ? "1" : nil,
+                ])
+            }
         }
         files[.grades] = grades
         files[.decisions] = decisions
+        files[.certificates] = certificates
         return files
     }
 

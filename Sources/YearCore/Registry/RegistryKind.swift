@@ -3,7 +3,7 @@ import Foundation
 /// A kind of registry file: its CSV columns are the public contract (docs/formats.md).
 public enum RegistryKind: String, Sendable, CaseIterable, Codable {
     case students, guardians, staff, subjects, classes, curriculum, assignments, schedule, grades, decisions,
-        consents, applications, orders
+        consents, applications, orders, certificates, retakes
 
     /// What a column holds, and so how its text is checked and normalized.
     public enum ValueType: Sendable, Equatable {
@@ -107,7 +107,17 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
                     .oneOf(["promoted", "conditional", "retained", "adapted", "graduated", "left", "transferred"])
                 ),
                 ("debts", .text), ("deadline", .date), ("target_class", .className), ("order_no", .id),
-                ("order_date", .date), ("destination", .text),
+                ("order_date", .date), ("destination", .text), ("statement_on", .date),
+            ])
+        case .certificates:
+            return c([
+                ("student_id!", .id), ("kind!", .oneOf(["basic", "secondary", "statement"])), ("number!", .id),
+                ("issued_on!", .date), ("honours", .integer(0...1)),
+            ])
+        case .retakes:
+            return c([
+                ("student_id!", .id), ("subject!", .text), ("attempt!", .integer(1...2)), ("taken_on!", .date),
+                ("result!", .mark),
             ])
         case .consents:
             return c([
@@ -136,7 +146,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
 
     /// The year-scoped kinds that may still change while their year is closing (domain.md §2: the day-to-day
     /// data are frozen): year grades, decisions, and the orders that carry out departures.
-    public static let changingWhileClosing: Set<RegistryKind> = [.grades, .decisions, .orders]
+    public static let changingWhileClosing: Set<RegistryKind> = [.grades, .decisions, .orders, .certificates, .retakes]
 
     /// The grade periods recorded while a year is closing: the year's, the exam's and the final grade.
     public static let closingPeriods = ["year", "exam", "final"]
@@ -144,7 +154,9 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
     /// Whether the kind's rows belong to one academic year (an import names the year).
     public var isYearScoped: Bool {
         switch self {
-        case .students, .classes, .curriculum, .assignments, .schedule, .grades, .decisions, .orders: true
+        case .students, .classes, .curriculum, .assignments, .schedule, .grades, .decisions, .orders, .certificates,
+            .retakes:
+            true
         case .guardians, .staff, .subjects, .consents, .applications: false
         }
     }
@@ -191,7 +203,8 @@ extension RegistryKind {
     /// orders; the admin keeps classes, subjects, curriculum, assignments and the schedule; teachers record grades.
     public var writerRole: Role {
         switch self {
-        case .students, .guardians, .staff, .consents, .applications, .orders, .decisions: .secretary
+        case .students, .guardians, .staff, .consents, .applications, .orders, .decisions, .certificates, .retakes:
+            .secretary
         case .subjects, .classes, .curriculum, .assignments, .schedule: .admin
         case .grades: .teacher
         }
@@ -204,6 +217,8 @@ extension RegistryKind {
         case .guardians: ["guardian_id", "student_id"]
         case .consents: ["person_kind", "person_id", "signed_on"]
         case .grades: ["student_id", "subject_id", "period"]
+        case .certificates: ["student_id", "kind"]
+        case .retakes: ["student_id", "subject", "attempt"]
         case .curriculum: ["grade", "profile", "subject_id"]
         case .assignments: ["class", "subject_id", "group"]
         case .schedule: ["class", "weekday", "period", "group"]
@@ -214,7 +229,7 @@ extension RegistryKind {
     /// The column that identifies a row of this kind in a file (rows are upserted by it).
     public var keyColumn: String {
         switch self {
-        case .students, .grades, .decisions: "student_id"
+        case .students, .grades, .decisions, .certificates, .retakes: "student_id"
         case .guardians: "guardian_id"
         case .staff: "staff_id"
         case .subjects: "subject_id"

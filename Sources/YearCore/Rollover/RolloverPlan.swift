@@ -70,13 +70,17 @@ public struct RolloverInput: Sendable, Equatable {
         public var destination: String?
         /// The subjects (by name) with a failing year grade.
         public var failingSubjects: [String]
+        /// The kinds of certificate recorded for the student this year (`basic`, `secondary`, `statement`).
+        public var certificates: Set<String>
 
         /// A student with every field given.
         public init(
             id: String, name: String, className: String, grade: Int, outcome: PromotionOutcome?, debts: String? = nil,
             deadline: String? = nil, targetClass: String? = nil, councilOrderNo: String? = nil,
-            councilOrderDate: String? = nil, destination: String? = nil, failingSubjects: [String] = []
+            councilOrderDate: String? = nil, destination: String? = nil, failingSubjects: [String] = [],
+            certificates: Set<String> = []
         ) {
+            self.certificates = certificates
             self.id = id
             self.name = name
             self.className = className
@@ -149,6 +153,16 @@ public struct RolloverInput: Sendable, Equatable {
     public var students: [Student]
     /// Explicit class mappings for merges, splits, renames (`9Б` -> `10А`), by old class name.
     public var overrides: [String: String]
+    /// The old classes whose class teacher, profile and assignments a merged class keeps (`rollover map ...
+    /// --teacher-from 9Б`); without one, a merge keeps its first source's.
+    public var kept: Set<String>
+    /// The subjects each old class has teaching assignments for, by class name.
+    public var assignedSubjects: [String: [String]]
+    /// The subjects of the new year's curriculum per grade, as the rollover leaves it (the next year's own, else
+    /// the old year's when curriculum is carried): an assignment of a subject the new grade lacks is not carried.
+    public var nextCurriculum: [Int: Set<String>]
+    /// Staff names by id, to name class teachers where people read the plan.
+    public var staffNames: [String: String]
     /// The old classes' attributes, by name.
     public var attributes: [String: ClassAttributes]
     /// Accepted applications for the first grade, to form the new first grades from.
@@ -164,6 +178,8 @@ public struct RolloverInput: Sendable, Equatable {
     /// A digest of the rows the apply copies beside the plan's lines (the old year's curriculum and assignments,
     /// the next year's curriculum), made by the store: data changed there after a request make it stale.
     public var carriedData: String
+    /// Whether `nextCurriculum` was given (else assignments are not filtered by it).
+    public var curriculumKnown: Bool
 
     /// An input with every field given.
     public init(
@@ -171,8 +187,16 @@ public struct RolloverInput: Sendable, Equatable {
         attributes: [String: ClassAttributes] = [:], applications: [Application] = [], nextYear: NextYear? = nil,
         carry: CarryOver = CarryOver(), firstGradeCapacity: Int = 30,
         orderNumber: String = RolloverSettings.defaultOrderNumber, carriedData: String = "",
-        yearEnd: CalendarDate? = nil, gradeEnds: [Int: CalendarDate] = [:]
+        yearEnd: CalendarDate? = nil, gradeEnds: [Int: CalendarDate] = [:], kept: Set<String> = [],
+        assignedSubjects: [String: [String]] = [:], nextCurriculum: [Int: Set<String>]? = nil,
+        staffNames: [String: String] = [:]
     ) {
+        self.kept = kept
+        self.assignedSubjects = assignedSubjects
+        // By default every assigned subject is in the next grade's curriculum (a plan made by hand).
+        self.nextCurriculum = nextCurriculum ?? [:]
+        self.curriculumKnown = nextCurriculum != nil
+        self.staffNames = staffNames
         self.yearEnd = yearEnd
         self.gradeEnds = gradeEnds
         self.orderNumber = orderNumber
@@ -227,6 +251,14 @@ public struct RolloverPlan: Sendable, Equatable {
         /// The old class whose attributes it carries (nil: none), and whether the next year already has it (then
         /// it is kept as it is).
         public var source: String?, existing: Bool
+        /// Every old class that leads to it, in class order (more than one: a merge).
+        public var sources: [String] = []
+        /// The subjects of the kept source's assignments that are carried, and those that are not (the new grade's
+        /// curriculum lacks them).
+        public var carriedSubjects: [String] = [], droppedSubjects: [String] = []
+        /// Whether the kept source's class teacher stays behind: a primary teacher does not follow a class into
+        /// grade 5.
+        public var teacherLeft = false
         /// What it will have.
         public var attributes: ClassAttributes
         /// How many students it will hold (promoted, retained and admitted).
@@ -261,6 +293,8 @@ public struct RolloverPlan: Sendable, Equatable {
     public var carry: CarryOver
     /// The numbering rule of the orders and the digest of the carried rows (see `RolloverInput`).
     public var orderNumber: String, carriedData: String
+    /// The old classes' attributes and assigned subjects, and staff names, as the summary names them.
+    var sourceAttributes: [String: ClassAttributes], sourceSubjects: [String: [String]], staffNames: [String: String]
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
     public var planErrors: [String]
     /// What the plan does that the school must answer for but that does not block it: a first grader admitted
@@ -310,6 +344,9 @@ public struct RolloverPlan: Sendable, Equatable {
         carry = input.carry
         orderNumber = input.orderNumber
         carriedData = input.carriedData
+        sourceAttributes = input.attributes
+        sourceSubjects = input.assignedSubjects
+        staffNames = input.staffNames
         var errors: [String] = []
         if let existing = input.nextYear {
             if existing.state != .open {
@@ -356,16 +393,31 @@ public struct RolloverPlan: Sendable, Equatable {
                     attributes: attributes, students: count)
                 continue
             }
-            let source = classes.first { $0.to == name }?.from
+            // A merge keeps the source the admin named (--teacher-from), else its first; nothing else of the
+            // others is carried, and the plan says so.
+            let sources = classes.filter { $0.to == name }.map(\.from)
+            let source = sources.first { input.kept.contains($0) } ?? sources.first
             let old = source.flatMap { input.attributes[$0] } ?? ClassAttributes()
-            built[name] = NewClass(
+            let fromGrade = source.flatMap { RegistryValues.className($0)?.grade }
+            // A new stage (primary 1-4 into basic 5-9): the primary teacher does not follow the class.
+            let newStage = fromGrade == School.primaryLastGrade && parsed.grade == School.primaryLastGrade + 1
+            var new = NewClass(
                 name: name, grade: parsed.grade, letter: parsed.letter, source: source, existing: false,
                 attributes: ClassAttributes(
                     profile: input.carry.profiles ? old.profile : nil,
                     classType: input.carry.profiles ? old.classType : nil,
-                    teacherID: input.carry.classTeachers ? old.teacherID : nil,
+                    teacherID: input.carry.classTeachers && !newStage ? old.teacherID : nil,
                     capacity: input.carry.capacity ? old.capacity : nil),
                 students: count)
+            new.sources = sources
+            new.teacherLeft = newStage && input.carry.classTeachers && old.teacherID != nil
+            if input.carry.assignments, let source {
+                let subjects = Set(input.assignedSubjects[source] ?? []).sorted()
+                let offered = input.nextCurriculum[parsed.grade] ?? []
+                new.carriedSubjects = input.curriculumKnown ? subjects.filter(offered.contains) : subjects
+                new.droppedSubjects = input.curriculumKnown ? subjects.filter { !offered.contains($0) } : []
+            }
+            built[name] = new
         }
         admissions = Self.admit(
             input.applications, grade: school.firstGrade, capacity: input.firstGradeCapacity,
@@ -471,6 +523,10 @@ public struct RolloverPlan: Sendable, Equatable {
                     + "\(student.failingSubjects.joined(separator: ", ")): going on needs the grade-"
                     + "\(student.grade) certificate; correct the grades or record 'retained' or 'left'"
             }
+            if stageEnd && !student.certificates.contains("basic") {
+                return "promoted from grade \(student.grade) into \(next) without the basic certificate recorded: "
+                    + "going on needs it (its number and date: yearctl import certificates)"
+            }
         case .retained:
             if grade != student.grade {
                 return "retained in \(student.className) but sent to \(target): a retained student repeats grade "
@@ -566,7 +622,9 @@ public struct RolloverPlan: Sendable, Equatable {
                         "profile": text($0.attributes.profile), "class_type": text($0.attributes.classType),
                         "class_teacher_id": text($0.attributes.teacherID),
                         "capacity": $0.attributes.capacity.map { .int(Int64($0)) } ?? .null,
-                        "students": .int(Int64($0.students)),
+                        "students": .int(Int64($0.students)), "sources": .array($0.sources.map(JSONValue.string)),
+                        "carried_subjects": .array($0.carriedSubjects.map(JSONValue.string)),
+                        "dropped_subjects": .array($0.droppedSubjects.map(JSONValue.string)),
                     ])
                 }),
             "students": .array(
@@ -611,6 +669,36 @@ public struct RolloverPlan: Sendable, Equatable {
             lines.append(
                 mapping.to.map { "class \(mapping.from) -> \($0): \(mapping.students) student(s)" }
                     ?? "class \(mapping.from) closes")
+        }
+        // What a merge keeps and what it leaves, a new stage's teacher, the assignments the new grade lacks:
+        // nothing of an old class vanishes without a line.
+        func teacher(_ id: String?) -> String {
+            guard let id else { return "no class teacher" }
+            return staffNames[id].map { "class teacher \($0) (\(id))" } ?? "class teacher \(id)"
+        }
+        for new in newClasses where !new.existing {
+            if new.sources.count > 1, let kept = new.source {
+                let others = new.sources.filter { $0 != kept }.map { other in
+                    let attributes = sourceAttributes[other] ?? ClassAttributes()
+                    return "\(other) (\(teacher(attributes.teacherID)), profile \(attributes.profile ?? "-"), "
+                        + "\(Set(sourceSubjects[other] ?? []).count) assignment(s))"
+                }
+                lines.append(
+                    "class \(new.name) merges \(new.sources.joined(separator: ", ")): it keeps \(kept)'s "
+                        + "\(teacher(sourceAttributes[kept]?.teacherID)), profile and assignments; not carried: "
+                        + others.joined(separator: "; ")
+                        + " (choose with 'yearctl rollover map CLASS \(new.name) --teacher-from CLASS')")
+            }
+            if new.teacherLeft, let kept = new.source {
+                lines.append(
+                    "class \(new.name) begins grade \(new.grade): \(kept)'s primary \(teacher(sourceAttributes[kept]?.teacherID)) "
+                        + "does not follow it; appoint its class teacher")
+            }
+            if !new.droppedSubjects.isEmpty, let kept = new.source {
+                lines.append(
+                    "class \(new.name): \(kept)'s assignments of \(new.droppedSubjects.joined(separator: ", ")) are not "
+                        + "carried: grade \(new.grade)'s curriculum lacks them")
+            }
         }
         let created = newClasses.filter { !$0.existing }.map(\.name)
         lines.append(
