@@ -493,7 +493,14 @@ struct ConfigurationReader {
 
     mutating func readRollover(_ table: TOMLTable, into configuration: inout DaemonConfiguration) {
         let path = "rollover"
-        checkKeys(table, allowed: ["order_number", "backup", "backups_kept", "carry"], path: path)
+        checkKeys(table, allowed: ["order_number", "personal_file", "backup", "backups_kept", "carry"], path: path)
+        if let rule = string(table, "personal_file", path) {
+            if let problem = RolloverSettings.personalFileProblem(rule) {
+                issue("rollover.personal_file", "'personal_file': \(problem)")
+            } else {
+                configuration.rolloverSettings.personalFile = rule
+            }
+        }
         if let rule = string(table, "order_number", path) {
             if let problem = RolloverSettings.orderNumberProblem(rule) {
                 issue("rollover.order_number", "'order_number': \(problem)")

@@ -39,6 +39,19 @@ enum CheckFunctions {
                 })
             return RegistryValues.listItems(list).isSubset(of: cleared) ? 0 : 1
         },
+        // yeard_name_part(name, part): a full name's surname (1), first name (2) or the rest (3), NULL when absent:
+        // a guardian named in one field of an application becomes a guardian record.
+        DatabaseFunction("yeard_name_part", argumentCount: 2, pure: true) { values in
+            guard let name = String.fromDatabaseValue(values[0]), let part = Int.fromDatabaseValue(values[1]) else {
+                return nil
+            }
+            let words = name.split(whereSeparator: \.isWhitespace).map(String.init)
+            switch part {
+            case 1: return words.first
+            case 2: return words.count > 1 ? words[1] : nil
+            default: return words.count > 2 ? words.dropFirst(2).joined(separator: " ") : nil
+            }
+        },
         // yeard_fingerprint(value, ...): a hash of a set of rows, for what a rollover wrote (see RowSetHash).
         DatabaseFunction("yeard_fingerprint", argumentCount: nil, pure: true, aggregate: RowSetHash.self),
     ]

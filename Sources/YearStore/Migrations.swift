@@ -542,6 +542,11 @@ enum Migrations {
                     ALTER TABLE school ADD COLUMN grade_ends TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(grade_ends));
                     ALTER TABLE academic_year ADD COLUMN grade_ends TEXT NOT NULL DEFAULT '{}'
                         CHECK (json_valid(grade_ends));
+                    -- An application for a grade other than the first may name its class (a 10th grade by profile);
+                    -- the guardian's consent to personal-data processing signed with it.
+                    ALTER TABLE application ADD COLUMN class_name TEXT;
+                    ALTER TABLE application ADD COLUMN consent_on TEXT
+                        CHECK (consent_on IS NULL OR date(consent_on) IS consent_on);
                     -- The old class whose class teacher, profile and assignments a merged class keeps.
                     ALTER TABLE rollover_override ADD COLUMN keeps INTEGER NOT NULL DEFAULT 0 CHECK (keeps IN (0, 1));
                     -- The parents' statement behind a retention or an adapted programme (art. 58: their choice).

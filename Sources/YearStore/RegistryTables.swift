@@ -79,8 +79,16 @@ struct TableSpec: Sendable {
                 values: [
                     c("last_name"), c("first_name"), c("middle_name"), c("birth_date"), c("gender"),
                     c("grade", integer: true), c("status"), c("submitted_on"), c("guardian_name"),
-                    c("guardian_phone"), c("guardian_email"),
-                ], references: [])
+                    c("guardian_phone"), c("guardian_email"), c("class", "class_name"), c("consent_on"),
+                ],
+                references: [
+                    Reference(
+                        column: "class", condition: "yeard_class_grade(r.\"class\") = CAST(r.grade AS INTEGER)",
+                        message: { "the class \($0) is not of the grade applied for" }),
+                    Reference(
+                        column: "consent_on", condition: "r.guardian_name IS NOT NULL",
+                        message: { _ in "a consent needs the guardian who signed it (guardian_name)" }),
+                ])
         case .curriculum:
             return TableSpec(
                 table: "curriculum", yearScoped: true,

@@ -82,16 +82,19 @@ extension YearDatabase {
             db,
             sql: """
                 SELECT a.id, a.last_name || ' ' || a.first_name || coalesce(' ' || a.middle_name, '') AS name,
-                    a.gender, a.birth_date,
+                    a.gender, a.birth_date, a.grade, a.class_name,
                     EXISTS (SELECT 1 FROM student s WHERE s.school_id = a.school_id AND s.id = a.id) AS taken
                 FROM application a
-                WHERE a.school_id = ? AND a.status = 'accepted' AND a.grade = ?
-                """, arguments: [year.school, school.firstGrade]
+                WHERE a.school_id = ? AND a.status = 'accepted'
+                """, arguments: [year.school]
         ).map { row in
             RolloverInput.Application(
                 id: row["id"], name: row["name"], gender: row["gender"], birthDate: row["birth_date"],
-                idTaken: row["taken"])
+                idTaken: row["taken"], grade: row["grade"], className: row["class_name"])
         }
+        let personalFiles = try String.fetchAll(
+            db, sql: "SELECT personal_file_no FROM student WHERE school_id = ? AND personal_file_no IS NOT NULL",
+            arguments: [year.school])
         let nextLabel = "\(year.label.startYear + 1)/\(year.label.startYear + 2)"
         let nextID = try Int64.fetchOne(
             db, sql: "SELECT id FROM academic_year WHERE school_id = ? AND label = ?",
@@ -130,12 +133,27 @@ extension YearDatabase {
                     SELECT name, profile, class_type, class_teacher_id, capacity FROM school_class WHERE year_id = ?
                     """, arguments: [next.id]
             ).reduce(into: [String: ClassAttributes]()) { $0[$1["name"]] = attributes($1) }
-            let enrollments =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM enrollment WHERE year_id = ?", arguments: [next.id])
-                ?? 0
+            // Arrivals enrolled ahead (summer transfers) by class, and any student of the old year among them.
+            let ahead = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT class_name, count(*) AS n FROM enrollment WHERE year_id = ? AND to_date IS NULL
+                    GROUP BY class_name
+                    """, arguments: [next.id]
+            ).reduce(into: [String: Int]()) { $0[$1["class_name"]] = $1["n"] }
+            let twice = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT s.last_name || ' ' || s.first_name || ' (' || s.id || ')' FROM enrollment n
+                    JOIN enrollment o ON o.year_id = :old AND o.school_id = n.school_id AND o.student_id = n.student_id
+                        AND o.to_date IS NULL
+                    JOIN student s ON s.school_id = n.school_id AND s.id = n.student_id
+                    WHERE n.year_id = :next ORDER BY s.last_name, s.id
+                    """, arguments: ["old": year.id, "next": next.id])
             nextYear = RolloverInput.NextYear(
                 label: next.label, start: next.startDate, end: next.endDate, state: next.state, classes: classes,
-                enrollments: enrollments, gradeEnds: next.gradeEnds)
+                enrollments: ahead.values.reduce(0, +), gradeEnds: next.gradeEnds, enrolledAhead: ahead,
+                alreadyEnrolled: twice)
         }
         return RolloverInput(
             school: school, year: year.label, classes: classRows.map { $0["name"] }, students: students,
@@ -144,7 +162,9 @@ extension YearDatabase {
             applications: applications, nextYear: nextYear, carry: settings.carry,
             firstGradeCapacity: settings.firstGradeCapacity, orderNumber: settings.orderNumber, carriedData: carried,
             yearEnd: year.endDate, gradeEnds: year.gradeEnds, kept: kept, assignedSubjects: assignedSubjects,
-            nextCurriculum: nextCurriculum, staffNames: staffNames)
+            nextCurriculum: nextCurriculum, staffNames: staffNames, personalFileRule: settings.personalFile,
+            personalFileNext: RolloverSettings.nextPersonalFile(
+                settings.personalFile, year: year.label.startYear + 1, taken: personalFiles))
     }
 
     /// The plan of `year`, read in one snapshot (the preview); refused when the calendar gives no next year.
@@ -426,7 +446,7 @@ extension YearDatabase {
         """,
         """
         CREATE TEMP TABLE IF NOT EXISTS rollover_admission (
-            application_id TEXT PRIMARY KEY, to_class TEXT NOT NULL) WITHOUT ROWID
+            application_id TEXT PRIMARY KEY, to_class TEXT NOT NULL, personal_file_no TEXT) WITHOUT ROWID
         """,
     ]
 
@@ -457,7 +477,8 @@ extension YearDatabase {
         """,
         """
         INSERT INTO temp.rollover_admission
-        SELECT json_extract(value, '$.application_id'), json_extract(value, '$.to_class')
+        SELECT json_extract(value, '$.application_id'), json_extract(value, '$.to_class'),
+            json_extract(value, '$.personal_file_no')
         FROM json_each(:plan, '$.admissions') WHERE json_extract(value, '$.to_class') IS NOT NULL
         """,
     ]
@@ -517,12 +538,28 @@ extension YearDatabase {
             SELECT :new, :school, student_id, debts, deadline, :old, :r
             FROM \(planLines) WHERE to_class IS NOT NULL AND debts IS NOT NULL AND deadline IS NOT NULL
             """,
-            // Accepted applications become students of the new first grades, each with an enrollment order.
+            // Accepted applications become students of the new year, each with the book's next personal-file
+            // number, an enrollment order, and the guardian and consent the application names.
             """
             INSERT INTO student (school_id, id, last_name, first_name, middle_name, birth_date, gender, enrolled_on,
-                rollover_id)
-            SELECT a.school_id, a.id, a.last_name, a.first_name, a.middle_name, a.birth_date, a.gender, :new_start, :r
+                personal_file_no, rollover_id)
+            SELECT a.school_id, a.id, a.last_name, a.first_name, a.middle_name, a.birth_date, a.gender, :new_start,
+                p.personal_file_no, :r
             FROM \(planAdmissions) AS p JOIN application a ON a.school_id = :school AND a.id = p.application_id
+            """,
+            """
+            INSERT INTO guardian (school_id, id, student_id, relation, last_name, first_name, middle_name, phone, email)
+            SELECT a.school_id, a.id || '-g', a.id, NULL, yeard_name_part(a.guardian_name, 1),
+                yeard_name_part(a.guardian_name, 2), yeard_name_part(a.guardian_name, 3), a.guardian_phone,
+                a.guardian_email
+            FROM \(planAdmissions) AS p JOIN application a ON a.school_id = :school AND a.id = p.application_id
+            WHERE yeard_name_part(a.guardian_name, 2) IS NOT NULL
+            """,
+            """
+            INSERT INTO consent (school_id, person_kind, person_id, signed_on, signed_by, form_version)
+            SELECT a.school_id, 'student', a.id, a.consent_on, a.id || '-g', 'application'
+            FROM \(planAdmissions) AS p JOIN application a ON a.school_id = :school AND a.id = p.application_id
+            WHERE a.consent_on IS NOT NULL AND yeard_name_part(a.guardian_name, 2) IS NOT NULL
             """,
             """
             INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_to,
@@ -590,6 +627,15 @@ extension YearDatabase {
             """,
             "DELETE FROM school_order WHERE school_id = :school AND rollover_id = :r",
             "UPDATE application SET status = 'accepted', rollover_id = NULL WHERE school_id = :school AND rollover_id = :r",
+            // The guardians and consents it made from the applications (unchanged since: the fingerprint says so).
+            """
+            DELETE FROM consent WHERE school_id = :school AND person_kind = 'student'
+                AND person_id IN (SELECT id FROM student WHERE school_id = :school AND rollover_id = :r)
+            """,
+            """
+            DELETE FROM guardian WHERE school_id = :school
+                AND student_id IN (SELECT id FROM student WHERE school_id = :school AND rollover_id = :r)
+            """,
             "DELETE FROM student WHERE school_id = :school AND rollover_id = :r",
             "DELETE FROM school_class WHERE year_id = :new AND rollover_id = :r",
             // Check runs of a year the rollover created are derived data: they go with it.

@@ -164,7 +164,7 @@ struct RolloverPlanTests {
         #expect(other.newClasses.first?.attributes == ClassAttributes(profile: "general"))
     }
 
-    @Test("a next year prepared ahead gives its dates and classes; one that already has students is refused")
+    @Test("a next year prepared ahead gives its dates and classes; its arrivals count, its old-year students refused")
     func preparedNextYear() throws {
         let students = [Student(id: "P", name: "P", className: "5А", grade: 5, outcome: .promoted)]
         var next = RolloverInput.NextYear(
@@ -179,13 +179,62 @@ struct RolloverPlanTests {
         let six = try #require(plan.newClasses.first)
         #expect(six.existing && six.attributes.teacherID == "T9", "a prepared class is kept as it is")
         #expect(plan.errors.isEmpty)
-        next.enrollments = 12
+        // Summer transfers enrolled ahead into 6А stay and count there: 27 and the promoted P fill its 28 places.
+        next.enrollments = 27
+        next.enrolledAhead = ["6А": 27]
+        let ahead = try #require(
+            RolloverPlan(
+                RolloverInput(
+                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
+                    nextYear: next)))
+        #expect(ahead.errors.isEmpty && ahead.newClasses.first?.students == 28, "\(ahead.errors)")
+        #expect(ahead.summaryLines.contains("enrolled ahead in 2027/2028 (kept, counted in their classes): 27"))
+        next.enrolledAhead = ["6А": 28]
+        let full = try #require(
+            RolloverPlan(
+                RolloverInput(
+                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
+                    nextYear: next)))
+        #expect(full.planErrors.contains { $0.hasPrefix("class 6А would hold 29 students, over its capacity of 28") })
+        // A student of the old year already enrolled there would be placed twice.
+        next.alreadyEnrolled = ["Петров Пётр (P)"]
         let refused = try #require(
             RolloverPlan(
                 RolloverInput(
                     school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
                     nextYear: next)))
-        #expect(refused.planErrors.count == 1 && refused.planErrors[0].contains("already holds 12 enrollment"))
+        #expect(
+            refused.planErrors.contains { $0.contains("already holds 1 student(s) of 2026/2027 (Петров Пётр (P))") })
+    }
+
+    @Test("applications for other grades join the class they name or the grade's smallest, with the book's numbers")
+    func otherGrades() throws {
+        let input = RolloverInput(
+            school: Self.school, year: YearLabel("2026/2027")!, classes: ["9А", "9Б"],
+            students: [
+                Student(id: "A", name: "A", className: "9А", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                Student(id: "B", name: "B", className: "9А", grade: 9, outcome: .promoted, certificates: ["basic"]),
+                Student(id: "C", name: "C", className: "9Б", grade: 9, outcome: .promoted, certificates: ["basic"]),
+            ],
+            applications: [
+                .init(id: "X", name: "Xлебов Иван", gender: "M", grade: 10),
+                .init(id: "Y", name: "Yрова Анна", gender: "F", grade: 10, className: "10В"),
+                .init(id: "Z", name: "Zотов Олег", gender: "M", grade: 7),
+                .init(id: "W", name: "Wрон Ева", gender: "F", grade: 10, className: "11А"),
+                .init(id: "F", name: "Fёдор Первый", gender: "M"),
+            ],
+            personalFileRule: "Л-{n}", personalFileNext: 41)
+        let plan = try #require(RolloverPlan(input))
+        let placed = Dictionary(uniqueKeysWithValues: plan.admissions.map { ($0.applicationID, $0) })
+        #expect(placed["X"]?.toClass == "10Б", "the grade's class with the fewest students")
+        #expect(placed["Y"]?.toClass == "10В" && plan.newYearClasses.contains("10В"), "the class it names, made")
+        #expect(placed["Z"]?.reason == "the new year has no class of grade 7: name the class in the application")
+        #expect(placed["W"]?.reason == "the class 11А is not of grade 10, which the application is for")
+        #expect(placed["F"]?.toClass == "1А")
+        #expect(plan.admissions.compactMap(\.personalFileNo) == ["Л-41", "Л-42", "Л-43"])
+        #expect(plan.summaryLines.contains { $0.hasPrefix("admissions to other grades: 2 of 4") })
+        #expect(RolloverSettings.nextPersonalFile("Л-{n}", year: 2027, taken: ["Л-7", "Л-40", "П-99", "Л-x"]) == 41)
+        #expect(RolloverSettings.personalFileProblem("{n}") == nil && RolloverSettings.personalFileProblem("x") != nil)
     }
 
     @Test("a target class that is not a class name is an error naming the student")

@@ -100,6 +100,20 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("rollover.personal_file: the book's numbering rule is read; one without {n} or with other braces refused")
+    func personalFile() throws {
+        let good = try DaemonConfiguration.parse(
+            "[[school]]\nid = \"a\"\n\n[rollover]\npersonal_file = \"Л-{year}-{n}\"\n", source: "t.toml")
+        #expect(good.rolloverSettings.personalFile == "Л-{year}-{n}")
+        #expect(DaemonConfiguration().rolloverSettings.personalFile == "{n}")
+        for bad in ["Л-{year}", "{n}-{kind}", "{n}{n}"] {
+            #expect(throws: ConfigurationError.self) {
+                _ = try DaemonConfiguration.parse(
+                    "[[school]]\nid = \"a\"\n\n[rollover]\npersonal_file = \"\(bad)\"\n", source: "t.toml")
+            }
+        }
+    }
+
     @Test("checks: severities, thresholds and schedules are read; unknown checks, bad values and bad cron refused")
     func checksSection() throws {
         let good = try DaemonConfiguration.parse(

@@ -386,6 +386,79 @@ struct YearEndTests {
         #expect(assignments == ["6А math"], "world is not taught in grade 6")
     }
 
+    @Test(
+        "arrivals at any grade: applications with their guardian and consent, transfers enrolled ahead, the book's numbers"
+    )
+    func arrivalsAtAnyGrade() async throws {
+        let (store, year) = try await Self.closing()
+        let applications = try await store.importText(
+            .applications,
+            """
+            application_id,last_name,first_name,middle_name,birth_date,gender,grade,status,submitted_on,guardian_name,guardian_phone,guardian_email,class,consent_on
+            A10,Смирнов,Олег,,2012-03-03,М,10,accepted,2027-06-10,Смирнова Елена Петровна,+7 912 000-11-22,,10А,2027-06-20
+            A1,Малышева,Ева,,2021-01-10,Ж,1,accepted,2027-04-01,Мама,,,,
+            A9,Позднов,Иван,,2012-01-01,М,10,accepted,2027-06-10,,,,9А,
+
+            """, year: nil)
+        #expect(applications.problems.map(\.line) == [4], "\(applications.problems)")
+        #expect(applications.problems.first?.message.contains("the class 9А is not of the grade applied for") == true)
+        let good = try await store.importText(
+            .applications,
+            """
+            application_id,last_name,first_name,middle_name,birth_date,gender,grade,status,submitted_on,guardian_name,guardian_phone,guardian_email,class,consent_on
+            A10,Смирнов,Олег,,2012-03-03,М,10,accepted,2027-06-10,Смирнова Елена Петровна,+7 912 000-11-22,,10А,2027-06-20
+            A1,Малышева,Ева,,2021-01-10,Ж,1,accepted,2027-04-01,Мама,,,,
+
+            """, year: nil)
+        #expect(good.problemCount == 0, "\(good.problems)")
+        // A transfer enrolled ahead into the prepared next year, which has its 10А.
+        let next = try await store.createYear("2027/2028")
+        try await store.load(
+            [
+                (.classes, "class,grade,letter,profile,class_type,class_teacher_id,capacity\n10А,10,А,физмат,,T1,25\n"),
+                (
+                    .students,
+                    "student_id,last_name,first_name,middle_name,birth_date,gender\nT2,Новикова,Вера,,2011-09-09,Ж\n"
+                ),
+                (
+                    .orders,
+                    "order_no,order_date,kind,student_id,class_from,class_to,effective_on,basis,destination\n"
+                        + "7-т,2027-08-20,transfer_in,T2,,10А,2027-09-01,заявление родителя,\n"
+                ),
+            ], year: next)
+        try await Self.rollOver(store, year)
+        let (students, guardians, consents) = try await store.database.pool.read { db in
+            (
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.id, s.personal_file_no, e.class_name, e.opened_by FROM student s
+                        JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id AND e.year_id = ?
+                        WHERE s.id IN ('A10', 'A1', 'T2', 'N')
+                        """, arguments: [next.id]
+                ).reduce(into: [String: String]()) {
+                    $0[$1["id"]] =
+                        "\($1["personal_file_no"] as String? ?? "-") \($1["class_name"] as String) \($1["opened_by"] as String)"
+                },
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT student_id || ' ' || last_name || ' ' || first_name || ' ' || middle_name || ' ' || phone FROM guardian WHERE student_id IN ('A10', 'A1')"
+                ),
+                try String.fetchAll(
+                    db, sql: "SELECT person_id || ' ' || signed_on FROM consent WHERE person_id IN ('A10', 'A1')")
+            )
+        }
+        #expect(students["A1"] == "10 1А enrollment" && students["A10"] == "11 10А enrollment", "\(students)")
+        #expect(students["T2"] == "- 10А transfer_in" && students["N"] == "7 10А promotion")
+        #expect(
+            guardians == ["A10 Смирнова Елена Петровна +7 912 000-11-22"], "a one-word guardian name is not a record")
+        #expect(consents == ["A10 2027-06-20"])
+        let first = try await store.database.movement(
+            school: "school-a", years: [next], from: next.startDate, to: next.startDate)
+        #expect(Self.counts(first.school) == [5, 3, 0, 8], "the five who stay, then T2, A10 and A1 arrive")
+    }
+
     @Test("the opening roll of a year is its start count on the first day, not an arrival")
     func openingRoll() async throws {
         let (store, year) = try await Self.closing()

@@ -229,15 +229,26 @@ public struct RegistryGenerator: Sendable {
         files[.guardians] = guardians
         files[.consents] = consents
         var applications = CSVWriter.line(RegistryKind.applications.columns.map(\.name))
+        // The guardian who applies, and the consent signed with the application, follow from the child's name and
+        // number (not from the random source: the rest of the school stays as it was generated).
+        func guardian(_ last: String, female: Bool, _ number: Int) -> [String?] {
+            let mother = ["Ольга", "Елена", "Ирина", "Наталья", "Светлана"][number % 5]
+            return [
+                "\(female ? last : last + "а") \(mother) Петровна",
+                "+7 912 \(100 + number % 900)-00-\(10 + number % 90)",
+                nil,
+            ]
+        }
         for number in 1...30 {
             let female = random.below(2) == 0
             let name = person(female: female, random: &random)
-            applications += CSVWriter.line([
-                "A\(prefix)-\(number)", name.last, name.first, name.middle,
-                "\(startYear - 6)-0\(1 + random.below(9))-15",
-                female ? "F" : "M", "1", random.pick(["submitted", "accepted", "accepted", "rejected"]),
-                "\(startYear + 1)-04-0\(1 + random.below(9))", nil, nil, nil,
-            ])
+            let submitted = "\(startYear + 1)-04-0\(1 + random.below(9))"
+            applications += CSVWriter.line(
+                [
+                    "A\(prefix)-\(number)", name.last, name.first, name.middle,
+                    "\(startYear - 6)-0\(1 + random.below(9))-15",
+                    female ? "F" : "M", "1", random.pick(["submitted", "accepted", "accepted", "rejected"]), submitted,
+                ] + guardian(name.last, female: female, number) + [nil, submitted])
         }
         files[.applications] = applications
 
@@ -322,6 +333,17 @@ public struct RegistryGenerator: Sendable {
         files[.grades] = grades
         files[.decisions] = decisions
         files[.certificates] = certificates
+        // Two accepted applications for the next year's grade 10 (drawn last, so that the rest is as before).
+        for number in 31...32 {
+            let female = number % 2 == 0
+            let name = person(female: female, random: &random)
+            applications += CSVWriter.line(
+                [
+                    "A\(prefix)-\(number)", name.last, name.first, name.middle, "\(startYear - 15)-03-1\(number % 10)",
+                    female ? "F" : "M", "10", "accepted", "\(startYear + 1)-06-0\(number % 9 + 1)",
+                ] + guardian(name.last, female: female, number) + [nil, "\(startYear + 1)-06-0\(number % 9 + 1)"])
+        }
+        files[.applications] = applications
         return files
     }
 

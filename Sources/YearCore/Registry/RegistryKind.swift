@@ -130,6 +130,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
                 ("birth_date", .date), ("gender", .gender), ("grade!", grade),
                 ("status!", .oneOf(["submitted", "accepted", "enrolled", "rejected", "withdrawn"])),
                 ("submitted_on", .date), ("guardian_name", .text), ("guardian_phone", .text), ("guardian_email", .text),
+                ("class", .className), ("consent_on", .date),
             ])
         case .orders:
             return c([

@@ -96,21 +96,30 @@ public struct RolloverInput: Sendable, Equatable {
         }
     }
 
-    /// An accepted admissions application for the school's first grade: the child becomes a student of a new
-    /// first-grade class.
+    /// An accepted admissions application: the child becomes a student of the new year, in a new first-grade
+    /// class, or for another grade (a new 10th grade by profile, a summer transfer) in the class it names or the
+    /// grade's class with the fewest students.
     public struct Application: Sendable, Equatable {
         /// The application's id (the new student's id), the child's name, gender and birth date (nil: not given).
         public var id: String, name: String, gender: String?, birthDate: String?
         /// Whether a student with this id already exists at the school.
         public var idTaken: Bool
+        /// The grade applied for (the school's first grade by default) and the class, when the application names
+        /// one.
+        public var grade: Int?, className: String?
 
         /// An application with every field given.
-        public init(id: String, name: String, gender: String?, birthDate: String? = nil, idTaken: Bool = false) {
+        public init(
+            id: String, name: String, gender: String?, birthDate: String? = nil, idTaken: Bool = false,
+            grade: Int? = nil, className: String? = nil
+        ) {
             self.id = id
             self.name = name
             self.gender = gender
             self.birthDate = birthDate
             self.idTaken = idTaken
+            self.grade = grade
+            self.className = className
         }
     }
 
@@ -120,17 +129,24 @@ public struct RolloverInput: Sendable, Equatable {
         public var label: YearLabel, start: CalendarDate, end: CalendarDate, state: YearState
         /// Its classes, by name.
         public var classes: [String: ClassAttributes]
-        /// How many enrollments it already holds (a rollover into a year with students is refused).
+        /// How many enrollments it already holds: arrivals enrolled ahead (summer transfers), by class; a
+        /// rollover adds its students beside them.
         public var enrollments: Int
+        /// Its enrollments by class, and the names of the old year's active students it already holds (who
+        /// cannot be placed twice).
+        public var enrolledAhead: [String: Int], alreadyEnrolled: [String]
         /// Its grades that end on their own day.
         public var gradeEnds: [Int: CalendarDate]
 
         /// A next year with every field given.
         public init(
             label: YearLabel, start: CalendarDate, end: CalendarDate, state: YearState = .open,
-            classes: [String: ClassAttributes] = [:], enrollments: Int = 0, gradeEnds: [Int: CalendarDate] = [:]
+            classes: [String: ClassAttributes] = [:], enrollments: Int = 0, gradeEnds: [Int: CalendarDate] = [:],
+            enrolledAhead: [String: Int] = [:], alreadyEnrolled: [String] = []
         ) {
             self.gradeEnds = gradeEnds
+            self.enrolledAhead = enrolledAhead
+            self.alreadyEnrolled = alreadyEnrolled
             self.label = label
             self.start = start
             self.end = end
@@ -163,6 +179,8 @@ public struct RolloverInput: Sendable, Equatable {
     public var nextCurriculum: [Int: Set<String>]
     /// Staff names by id, to name class teachers where people read the plan.
     public var staffNames: [String: String]
+    /// The personal-file numbering rule (`[rollover] personal_file`) and the next number it continues from.
+    public var personalFileRule: String, personalFileNext: Int
     /// The old classes' attributes, by name.
     public var attributes: [String: ClassAttributes]
     /// Accepted applications for the first grade, to form the new first grades from.
@@ -189,8 +207,11 @@ public struct RolloverInput: Sendable, Equatable {
         orderNumber: String = RolloverSettings.defaultOrderNumber, carriedData: String = "",
         yearEnd: CalendarDate? = nil, gradeEnds: [Int: CalendarDate] = [:], kept: Set<String> = [],
         assignedSubjects: [String: [String]] = [:], nextCurriculum: [Int: Set<String>]? = nil,
-        staffNames: [String: String] = [:]
+        staffNames: [String: String] = [:], personalFileRule: String = RolloverSettings.defaultPersonalFile,
+        personalFileNext: Int = 1
     ) {
+        self.personalFileRule = personalFileRule
+        self.personalFileNext = personalFileNext
         self.kept = kept
         self.assignedSubjects = assignedSubjects
         // By default every assigned subject is in the next grade's curriculum (a plan made by hand).
@@ -271,6 +292,8 @@ public struct RolloverPlan: Sendable, Equatable {
         /// reason.
         public var applicationID: String, name: String, gender: String?, birthDate: String?, toClass: String?,
             reason: String?
+        /// The grade applied for, and the personal-file number the new student gets (the book's entry number).
+        public var grade: Int = 0, personalFileNo: String?
     }
 
     /// The school, the year closed and the year opened, with the new year's dates.
@@ -295,6 +318,8 @@ public struct RolloverPlan: Sendable, Equatable {
     public var orderNumber: String, carriedData: String
     /// The old classes' attributes and assigned subjects, and staff names, as the summary names them.
     var sourceAttributes: [String: ClassAttributes], sourceSubjects: [String: [String]], staffNames: [String: String]
+    /// The school's first grade, and how many arrivals the next year already holds (nil: none).
+    var firstGrade: Int, enrolledAhead: Int?
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
     public var planErrors: [String]
     /// What the plan does that the school must answer for but that does not block it: a first grader admitted
@@ -347,6 +372,8 @@ public struct RolloverPlan: Sendable, Equatable {
         sourceAttributes = input.attributes
         sourceSubjects = input.assignedSubjects
         staffNames = input.staffNames
+        firstGrade = input.school.firstGrade
+        enrolledAhead = input.nextYear.map(\.enrollments)
         var errors: [String] = []
         if let existing = input.nextYear {
             if existing.state != .open {
@@ -354,10 +381,14 @@ public struct RolloverPlan: Sendable, Equatable {
                     "the year \(label) is \(existing.state.rawValue): a rollover opens a year that is open (being "
                         + "prepared) or not yet created")
             }
-            if existing.enrollments > 0 {
+            // Arrivals enrolled ahead (summer transfers) stay and count in their classes; a student of the old
+            // year enrolled there already would be placed twice.
+            if !existing.alreadyEnrolled.isEmpty {
                 errors.append(
-                    "the year \(label) already holds \(existing.enrollments) enrollment(s): a rollover fills an empty "
-                        + "year; remove them or roll over by hand")
+                    "the year \(label) already holds \(existing.alreadyEnrolled.count) student(s) of \(input.year) "
+                        + "(\(existing.alreadyEnrolled.prefix(5).joined(separator: ", "))"
+                        + (existing.alreadyEnrolled.count > 5 ? ", ..." : "")
+                        + "): the rollover places them; withdraw those enrollments from \(label) first")
             }
         }
         let school = input.school
@@ -381,7 +412,7 @@ public struct RolloverPlan: Sendable, Equatable {
                 students: lines.filter { $0.fromClass == name && $0.toClass != nil && $0.toClass == target }.count)
         }
         // The new year's classes: every target, and every class an old class leads to.
-        var counts: [String: Int] = [:]
+        var counts: [String: Int] = input.nextYear?.enrolledAhead ?? [:]
         for line in lines { if let to = line.toClass { counts[to, default: 0] += 1 } }
         for mapping in classes { if let to = mapping.to, counts[to] == nil { counts[to] = 0 } }
         var built: [String: NewClass] = [:]
@@ -419,9 +450,21 @@ public struct RolloverPlan: Sendable, Equatable {
             }
             built[name] = new
         }
-        admissions = Self.admit(
-            input.applications, grade: school.firstGrade, capacity: input.firstGradeCapacity,
+        var admitted = Self.admit(
+            input.applications.filter { ($0.grade ?? school.firstGrade) == school.firstGrade },
+            grade: school.firstGrade, capacity: input.firstGradeCapacity, existing: input.nextYear?.classes ?? [:],
+            into: &built)
+        admitted += Self.admitToOtherGrades(
+            input.applications.filter { ($0.grade ?? school.firstGrade) != school.firstGrade }, school: school,
             existing: input.nextYear?.classes ?? [:], into: &built)
+        // Personal-file numbers continue the book's numbering, in the order the admissions are listed.
+        var number = input.personalFileNext
+        for index in admitted.indices where admitted[index].toClass != nil {
+            admitted[index].personalFileNo = RolloverSettings.personalFileNumber(
+                input.personalFileRule, year: label.startYear, number: number)
+            number += 1
+        }
+        admissions = admitted
         warnings =
             school.firstGrade == 1
             ? admissions.compactMap { admission in
@@ -543,6 +586,67 @@ public struct RolloverPlan: Sendable, Equatable {
         return nil
     }
 
+    /// Why an application cannot become a student, or nil when it can.
+    static func applicationProblem(_ application: RolloverInput.Application) -> String? {
+        if application.idTaken {
+            return "a student with the id \(application.id) already exists at the school"
+        }
+        if application.gender == nil { return "the application gives no gender; complete it before the rollover" }
+        if let birth = application.birthDate, CalendarDate(iso: birth) == nil {
+            return "the birth date '\(birth)' is not a date (YYYY-MM-DD); correct the application"
+        }
+        return nil
+    }
+
+    /// Places the accepted applications for grades other than the first (a new 10th grade by profile, a summer
+    /// transfer): into the class the application names, else the grade's class of the new year with the fewest
+    /// students; a grade without a class in the new year is an error naming the application.
+    static func admitToOtherGrades(
+        _ applications: [RolloverInput.Application], school: School, existing: [String: ClassAttributes],
+        into classes: inout [String: NewClass]
+    ) -> [Admission] {
+        for (name, attributes) in existing where classes[name] == nil {
+            if let parsed = RegistryValues.className(name) {
+                classes[name] = NewClass(
+                    name: name, grade: parsed.grade, letter: parsed.letter, source: nil, existing: true,
+                    attributes: attributes, students: 0)
+            }
+        }
+        var admissions: [Admission] = []
+        for application in applications.sorted(by: { ($0.grade ?? 0, $0.name, $0.id) < ($1.grade ?? 0, $1.name, $1.id) }
+        ) {
+            let grade = application.grade ?? school.firstGrade
+            var admission = Admission(
+                applicationID: application.id, name: application.name, gender: application.gender,
+                birthDate: application.birthDate, toClass: nil, reason: Self.applicationProblem(application),
+                grade: grade)
+            if admission.reason == nil {
+                if let named = application.className {
+                    if let parsed = RegistryValues.className(named), parsed.grade == grade {
+                        if classes[parsed.name] == nil {
+                            classes[parsed.name] = NewClass(
+                                name: parsed.name, grade: grade, letter: parsed.letter, source: nil, existing: false,
+                                attributes: ClassAttributes(), students: 0)
+                        }
+                        admission.toClass = parsed.name
+                    } else {
+                        admission.reason = "the class \(named) is not of grade \(grade), which the application is for"
+                    }
+                } else if let target = classes.values.filter({ $0.grade == grade }).min(by: {
+                    ($0.students, $0.letter) < ($1.students, $1.letter)
+                }) {
+                    admission.toClass = target.name
+                } else {
+                    admission.reason =
+                        "the new year has no class of grade \(grade): name the class in the application"
+                }
+            }
+            if let to = admission.toClass { classes[to]?.students += 1 }
+            admissions.append(admission)
+        }
+        return admissions
+    }
+
     /// Places the accepted first-grade applications: each joins the first-grade class with the fewest students
     /// (ties: the first letter), new classes of `capacity` being formed while the existing ones are full.
     static func admit(
@@ -554,13 +658,9 @@ public struct RolloverPlan: Sendable, Equatable {
         for application in applications.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
             var admission = Admission(
                 applicationID: application.id, name: application.name, gender: application.gender,
-                birthDate: application.birthDate, toClass: nil, reason: nil)
-            if application.idTaken {
-                admission.reason = "a student with the id \(application.id) already exists at the school"
-            } else if application.gender == nil {
-                admission.reason = "the application gives no gender; complete it before the rollover"
-            } else if let birth = application.birthDate, CalendarDate(iso: birth) == nil {
-                admission.reason = "the birth date '\(birth)' is not a date (YYYY-MM-DD); correct the application"
+                birthDate: application.birthDate, toClass: nil, reason: nil, grade: grade)
+            if let problem = Self.applicationProblem(application) {
+                admission.reason = problem
             } else {
                 placeable.append(admissions.count)
             }
@@ -644,7 +744,8 @@ public struct RolloverPlan: Sendable, Equatable {
                     .object([
                         "application_id": .string($0.applicationID), "name": .string($0.name),
                         "gender": text($0.gender), "birth_date": text($0.birthDate),
-                        "to_class": text($0.toClass), "reason": text($0.reason),
+                        "to_class": text($0.toClass), "reason": text($0.reason), "grade": .int(Int64($0.grade)),
+                        "personal_file_no": text($0.personalFileNo),
                     ])
                 }),
             "errors": .array(planErrors.map(JSONValue.string)),
@@ -703,8 +804,20 @@ public struct RolloverPlan: Sendable, Equatable {
         let created = newClasses.filter { !$0.existing }.map(\.name)
         lines.append(
             "new year's classes: \(newClasses.count) (\(created.count) created: \(created.joined(separator: ", ")))")
-        let admitted = admissions.filter { $0.toClass != nil }.count
-        lines.append("admissions to the first grade: \(admitted) of \(admissions.count) accepted application(s)")
+        let first = admissions.filter { $0.grade == firstGrade }
+        lines.append(
+            "admissions to the first grade: \(first.filter { $0.toClass != nil }.count) of \(first.count) accepted "
+                + "application(s)")
+        let others = admissions.filter { $0.grade != firstGrade }
+        if !others.isEmpty {
+            lines.append(
+                "admissions to other grades: \(others.filter { $0.toClass != nil }.count) of \(others.count) accepted "
+                    + "application(s) ("
+                    + others.compactMap { a in a.toClass.map { "\(a.name) -> \($0)" } }.joined(separator: ", ") + ")")
+        }
+        if let ahead = enrolledAhead, ahead > 0 {
+            lines.append("enrolled ahead in \(toYear) (kept, counted in their classes): \(ahead)")
+        }
         if !warnings.isEmpty {
             lines.append("admitted outside the age of 273-FZ art. 67 (the founder's permission): \(warnings.count)")
         }

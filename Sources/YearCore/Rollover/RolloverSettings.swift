@@ -10,13 +10,22 @@ public struct RolloverSettings: Sendable, Equatable {
     public var orderNumber: String
     /// The capacity of a new first-grade class.
     public var firstGradeCapacity: Int
+    /// The numbering rule of a new student's personal file (the book of student movement's entry number):
+    /// `{n}` the next number of the book, `{year}` the new year's first calendar year.
+    public var personalFile: String
 
     /// The default numbering rule.
     public static let defaultOrderNumber = "{year}-{kind}-{n}"
 
+    /// The default personal-file rule: the book's next number.
+    public static let defaultPersonalFile = "{n}"
+
     /// Settings with every field given.
-    public init(carry: CarryOver = CarryOver(), orderNumber: String = defaultOrderNumber, firstGradeCapacity: Int = 30)
-    {
+    public init(
+        carry: CarryOver = CarryOver(), orderNumber: String = defaultOrderNumber, firstGradeCapacity: Int = 30,
+        personalFile: String = defaultPersonalFile
+    ) {
+        self.personalFile = personalFile
         self.carry = carry
         self.orderNumber = orderNumber
         self.firstGradeCapacity = firstGradeCapacity
@@ -44,6 +53,41 @@ public struct RolloverSettings: Sendable, Equatable {
                 + "placeholders)"
         }
         return nil
+    }
+
+    /// Why `template` cannot number personal files, or nil when it can: it names `{n}` once, no other placeholder
+    /// but `{year}`, and stays short.
+    public static func personalFileProblem(_ template: String) -> String? {
+        guard template.components(separatedBy: "{n}").count == 2 else {
+            return "the personal-file rule must contain {n} once, e.g. {n} or Л-{year}-{n}"
+        }
+        let stripped = ["{year}", "{n}"].reduce(template) { $0.replacingOccurrences(of: $1, with: "") }
+        if stripped.contains("{") || stripped.contains("}") {
+            return "the personal-file rule may only use {year} and {n}"
+        }
+        if stripped.count > 20 { return "the personal-file rule is too long (at most 20 characters besides them)" }
+        return nil
+    }
+
+    /// The personal-file number `number` under `template` in a year starting in `year`.
+    public static func personalFileNumber(_ template: String, year: Int, number: Int) -> String {
+        template.replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(
+            of: "{n}", with: String(number))
+    }
+
+    /// The next number of the book under `template` in a year starting in `year`, after the numbers `taken`: one
+    /// more than the highest that the rule made (others are ignored).
+    public static func nextPersonalFile(_ template: String, year: Int, taken: [String]) -> Int {
+        let filled = template.replacingOccurrences(of: "{year}", with: String(year))
+        let parts = filled.components(separatedBy: "{n}")
+        guard parts.count == 2 else { return 1 }
+        let highest = taken.compactMap { number -> Int? in
+            guard number.hasPrefix(parts[0]), number.hasSuffix(parts[1]),
+                number.count > parts[0].count + parts[1].count
+            else { return nil }
+            return Int(number.dropFirst(parts[0].count).dropLast(parts[1].count))
+        }.max()
+        return (highest ?? 0) + 1
     }
 
     /// The rule with the year and the rollover's number filled in; `{kind}` is left for each order.
