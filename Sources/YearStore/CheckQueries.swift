@@ -151,6 +151,8 @@ enum CheckQueries {
                 || ' is in no class of the year and has not left the school' AS message
         FROM student s
         WHERE s.school_id = :school
+            -- Family education and self-education are outside the school: attached for assessment, in no class.
+            AND coalesce(s.form_of_education, '') NOT IN ('family', 'self')
             AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN academic_year y ON y.id = e.year_id
                 WHERE e.school_id = :school AND e.student_id = s.id AND e.to_date IS NULL
                     AND (e.year_id = :year OR y.state <> 'closed'))
@@ -252,6 +254,15 @@ enum CheckQueries {
         FROM school_class c
         WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM curriculum cu WHERE cu.year_id = c.year_id
             AND cu.grade = c.grade)
+        GROUP BY c.grade
+        """,
+        "period.missing": """
+        SELECT CAST(c.grade AS TEXT) AS entity_id, NULL AS class_name,
+            'grade ' || c.grade || ' has classes (' || group_concat(c.name, ', ') || ') and no study periods '
+                || '(quarters, trimesters or halves: yearctl import periods)' AS message
+        FROM school_class c
+        WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM study_period p WHERE p.year_id = c.year_id
+            AND p.grade = c.grade)
         GROUP BY c.grade
         """,
         "assignment.missing": """

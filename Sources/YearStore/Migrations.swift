@@ -547,6 +547,40 @@ enum Migrations {
                     ALTER TABLE application ADD COLUMN class_name TEXT;
                     ALTER TABLE application ADD COLUMN consent_on TEXT
                         CHECK (consent_on IS NULL OR date(consent_on) IS consent_on);
+                    -- Forms of education (273-FZ art. 17): in school full-time, part-time or extramural, or outside
+                    -- it in family education or self-education (attached for assessment only, in no class).
+                    ALTER TABLE student ADD COLUMN form_of_education TEXT CHECK (form_of_education IS NULL
+                        OR form_of_education IN ('full_time', 'part_time', 'extramural', 'family', 'self'));
+
+                    -- A grade's study periods (quarters, trimesters or halves), which its period grades refer to.
+                    CREATE TABLE study_period (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 12),
+                        period TEXT NOT NULL CHECK (period IN ('q1', 'q2', 'q3', 'q4', 't1', 't2', 't3', 'h1', 'h2')),
+                        starts_on TEXT NOT NULL CHECK (date(starts_on) IS starts_on),
+                        ends_on TEXT NOT NULL CHECK (date(ends_on) IS ends_on AND ends_on >= starts_on),
+                        PRIMARY KEY (year_id, grade, period)
+                    ) STRICT;
+
+                    -- Trimester grades (t1-t3) beside quarters and halves: the CHECK is rebuilt with the table.
+                    CREATE TABLE final_grade_new (
+                        year_id INTEGER NOT NULL REFERENCES academic_year(id),
+                        school_id TEXT NOT NULL,
+                        student_id TEXT NOT NULL,
+                        subject_id TEXT NOT NULL,
+                        period TEXT NOT NULL CHECK (period IN ('q1', 'q2', 'q3', 'q4', 't1', 't2', 't3', 'h1', 'h2',
+                            'year', 'exam', 'final')),
+                        grade TEXT NOT NULL CHECK (grade IN ('2', '3', '4', '5', 'pass', 'fail', 'exempt')),
+                        PRIMARY KEY (year_id, student_id, subject_id, period),
+                        FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
+                        FOREIGN KEY (school_id, subject_id) REFERENCES subject(school_id, id)
+                    ) STRICT;
+                    INSERT INTO final_grade_new SELECT year_id, school_id, student_id, subject_id, period, grade
+                        FROM final_grade;
+                    DROP TABLE final_grade;
+                    ALTER TABLE final_grade_new RENAME TO final_grade;
+
                     -- The old class whose class teacher, profile and assignments a merged class keeps.
                     ALTER TABLE rollover_override ADD COLUMN keeps INTEGER NOT NULL DEFAULT 0 CHECK (keeps IN (0, 1));
                     -- The parents' statement behind a retention or an adapted programme (art. 58: their choice).
@@ -654,7 +688,7 @@ enum Migrations {
                         WHEN NEW.school_id IS NOT (SELECT school_id FROM academic_year WHERE id = NEW.year_id)
                         BEGIN SELECT RAISE(ABORT, 'an enrollment belongs to its year''s school'); END;
                     """)
-            for table in ["school_order", "enrollment", "certificate", "debt_retake"] {
+            for table in ["school_order", "enrollment", "certificate", "debt_retake", "study_period", "final_grade"] {
                 try closedYearTriggers(on: table, in: db)
             }
         }

@@ -132,6 +132,13 @@ extension RegistryImport {
                 """
             ) { "the student left the school on \($0): coming back is an enrollment order, not an import" }
             try report(
+                "class",
+                """
+                SELECT line, form_of_education AS value FROM import_rows
+                WHERE "class" IS NOT NULL AND form_of_education IN ('family', 'self') ORDER BY line
+                """
+            ) { "a student in \($0) education learns outside the school and is in no class (attached for assessment)" }
+            try report(
                 "personal_file_no",
                 """
                 SELECT r.line, r.personal_file_no AS value FROM (
@@ -198,7 +205,7 @@ extension RegistryImport {
         case .students:
             let columns = [
                 "last_name", "first_name", "middle_name", "birth_date", "gender", "personal_file_no", "snils",
-                "enrolled_on",
+                "enrolled_on", "form_of_education",
             ]
             return ("student", ("student_id", "id"), columns.filter(has).map { ($0, $0) })
         case .staff:

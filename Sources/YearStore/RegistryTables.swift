@@ -141,6 +141,18 @@ struct TableSpec: Sendable {
                             "'\($0)' is not how this subject is assessed in the student's grade: marks 2-5 where it "
                                 + "is graded, pass or fail (зачёт, незачёт) where it is pass_fail, none in grade 1"
                         }),
+                    // A period grade refers to a study period of the student's grade (yearctl import periods).
+                    Reference(
+                        column: "period",
+                        condition: """
+                            r.period IN ('year', 'exam', 'final') OR EXISTS (SELECT 1 FROM enrollment e
+                                JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                                JOIN study_period p ON p.year_id = e.year_id AND p.grade = c.grade AND p.period = r.period
+                                WHERE e.year_id = :year AND e.school_id = :school AND e.student_id = r.student_id)
+                            """,
+                        message: {
+                            "\($0) is not a study period of the student's grade this year; import the periods first"
+                        }),
                 ])
         case .decisions:
             return TableSpec(
@@ -204,6 +216,36 @@ struct TableSpec: Sendable {
                                 AND o.line <> r.line)
                             """,
                         message: { "certificate number \($0) is another student's" }),
+                ])
+        case .periods:
+            let start = "(SELECT start_date FROM academic_year WHERE id = :year)"
+            let last = """
+                (SELECT max(end_date, coalesce((SELECT max(value) FROM json_each(grade_ends)), end_date))
+                    FROM academic_year WHERE id = :year)
+                """
+            return TableSpec(
+                table: "study_period", yearScoped: true, keys: [c("grade", integer: true), c("period")],
+                values: [c("starts_on"), c("ends_on")],
+                references: [
+                    Reference(
+                        column: "ends_on", condition: "r.ends_on >= r.starts_on",
+                        message: { "the period ends on \($0), before it starts" }),
+                    Reference(
+                        column: "starts_on", condition: "r.starts_on >= \(start)",
+                        message: { "the period starts on \($0), before the year" }),
+                    Reference(
+                        column: "ends_on", condition: "r.ends_on <= \(last)",
+                        message: { "the period ends on \($0), after the year's last day" }),
+                    // One grade's year is divided one way: quarters, trimesters or halves, not a mix.
+                    Reference(
+                        column: "period",
+                        condition: """
+                            NOT EXISTS (SELECT 1 FROM import_rows o WHERE CAST(o.grade AS INTEGER) = CAST(r.grade AS INTEGER)
+                                AND substr(o.period, 1, 1) <> substr(r.period, 1, 1))
+                            AND NOT EXISTS (SELECT 1 FROM study_period p WHERE p.year_id = :year
+                                AND p.grade = CAST(r.grade AS INTEGER) AND substr(p.period, 1, 1) <> substr(r.period, 1, 1))
+                            """,
+                        message: { "\($0) mixes the grade's quarters (q), trimesters (t) or halves (h): one way a grade" }),
                 ])
         case .retakes:
             // A retake is of a debt carried into this year, for one of its subjects, by its deadline.

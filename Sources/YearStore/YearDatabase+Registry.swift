@@ -160,7 +160,7 @@ extension YearDatabase {
                 case .students:
                     columns = """
                         s.id, s.last_name, s.first_name, s.middle_name, s.birth_date, s.gender, e.class_name,
-                            s.personal_file_no, s.snils, s.enrolled_on
+                            s.personal_file_no, s.snils, s.enrolled_on, s.form_of_education
                         """
                     // The class a student is in on the day, or, in a year the rollover closed, the class they
                     // finished it in (their enrollment ended by a year-end continuation).

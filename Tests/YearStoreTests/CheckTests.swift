@@ -37,6 +37,18 @@ struct CheckTests {
             """
         ),
         (
+            .periods,
+            """
+            grade,period,starts_on,ends_on
+            5,q1,2026-09-01,2026-10-25
+            5,q2,2026-11-05,2026-12-28
+            5,q3,2027-01-09,2027-03-20
+            5,q4,2027-03-30,2027-05-31
+            11,h1,2026-09-01,2026-12-28
+            11,h2,2027-01-09,2027-05-31
+            """
+        ),
+        (
             .students,
             """
             student_id,last_name,first_name,middle_name,birth_date,gender,class,personal_file_no,snils,enrolled_on
@@ -361,6 +373,20 @@ struct CheckTests {
             ],
             expected: ["assignment.orphan 5А/world"]),
         CheckCase(
+            check: "period.missing", sql: ["DELETE FROM study_period WHERE grade = 11"],
+            expected: ["period.missing 11"]),
+        CheckCase(
+            // A student in family education is in no class and is not "without a class"; one in school is.
+            check: "student.no-class",
+            sql: [
+                """
+                INSERT INTO student (school_id, id, last_name, first_name, birth_date, gender, form_of_education)
+                VALUES ('school-a', 'F1', 'Домашний', 'Иван', '2015-02-02', 'M', 'family'),
+                    ('school-a', 'F2', 'Пропавший', 'Олег', '2015-02-02', 'M', 'full_time')
+                """
+            ],
+            expected: ["student.no-class F2"]),
+        CheckCase(
             check: "graduate.certificate-missing", sql: ["DELETE FROM certificate WHERE student_id = 'S4'"],
             expected: ["graduate.certificate-missing S4"]),
         CheckCase(
@@ -529,8 +555,30 @@ struct CheckTests {
                 SELECT id, 'school-a', '1А', 1, 'А', 'T1' FROM academic_year WHERE school_id = 'school-a';
             UPDATE enrollment SET class_name = '1А' WHERE student_id = 'S2'
             """)
-        let first = try await store.importText(.grades, header + "S2,rus,q4,5\nS2,math,q4,exempt\n", year: year)
+        let first = try await store.importText(.grades, header + "S2,rus,year,5\nS2,math,year,exempt\n", year: year)
         #expect(first.problems.map(\.line) == [2] && first.problems[0].message.contains("none in grade 1"))
+    }
+
+    @Test("a period grade refers to the grade's study periods; a family-education student is in no class")
+    func periodsAndForms() async throws {
+        let (store, year) = try await Self.loadClean()
+        let grades = try await store.importText(
+            .grades, "student_id,subject_id,period,grade\nS1,rus,q2,5\nS3,rus,q2,5\nS3,rus,h1,4\n", year: year)
+        #expect(grades.problems.map(\.line) == [3], "grade 11 has halves, not quarters: \(grades.problems)")
+        #expect(grades.problems.first?.message.contains("q2 is not a study period of the student's grade") == true)
+        let mixed = try await store.importText(
+            .periods, "grade,period,starts_on,ends_on\n5,h1,2026-09-01,2026-12-28\n11,h1,2026-09-01,2027-07-30\n",
+            year: year)
+        #expect(mixed.problems.map(\.line) == [2, 3], "\(mixed.problems)")
+        #expect(
+            mixed.problems.first?.message.contains("mixes the grade's quarters (q), trimesters (t) or halves") == true)
+        #expect(mixed.problems.last?.message.contains("after the year's last day") == true)
+        let students = try await store.importText(
+            .students,
+            "student_id,last_name,first_name,birth_date,gender,class,form_of_education\n"
+                + "F1,Домашний,Иван,2015-02-02,М,5А,family\nF2,Домашний,Олег,2015-02-02,М,,семейное\n", year: year)
+        #expect(students.problems.map(\.line) == [2, 3], "\(students.problems)")
+        #expect(students.problems.first?.message.contains("learns outside the school and is in no class") == true)
     }
 
     @Test("every check of the catalogue has a query and a planted-defect case")

@@ -17,6 +17,10 @@ FILES = [
     ("yeard-admin", "classes",
      "class,grade,letter,profile,class_type,class_teacher_id,capacity\n"
      "5А,5,А,,общеобразовательный,T1,25\n11А,11,А,,общеобразовательный,T2,25\n"),
+    ("yeard-admin", "periods",
+     "grade,period,starts_on,ends_on\n5,q1,2026-09-01,2026-10-25\n5,q2,2026-11-05,2026-12-28\n"
+     "5,q3,2027-01-09,2027-03-20\n5,q4,2027-03-30,2027-05-31\n11,h1,2026-09-01,2026-12-28\n"
+     "11,h2,2027-01-09,2027-05-31\n"),
     ("yeard-secretary", "students",
      "student_id,last_name,first_name,middle_name,birth_date,gender,class,personal_file_no,snils,enrolled_on\n"
      "S1,Иванов,Пётр,Сергеевич,10.03.2015,М,5А,1,112-233-445 95,\n"

@@ -90,6 +90,9 @@ public enum CheckCatalogue {
         check(
             "curriculum.missing", .start, .error, "grade", "A grade has classes in the year and no curriculum."),
         check(
+            "period.missing", .start, .error, "grade",
+            "A grade has classes in the year and no study periods (quarters, trimesters or halves)."),
+        check(
             "assignment.missing", .start, .error, "class",
             "A subject of a class's curriculum has no teacher assigned."),
         check(

@@ -39,7 +39,7 @@ public struct RegistryGenerator: Sendable {
 
     /// The order in which a school's files load (each refers only to kinds before it).
     public static let loadOrder: [RegistryKind] = [
-        .staff, .subjects, .classes, .students, .orders, .guardians, .consents, .applications, .curriculum,
+        .staff, .subjects, .classes, .periods, .students, .orders, .guardians, .consents, .applications, .curriculum,
         .assignments, .schedule, .grades, .decisions, .certificates,
     ]
 
@@ -126,6 +126,20 @@ public struct RegistryGenerator: Sendable {
             }
         }
         files[.classes] = classes
+        // Quarters for grades 1-9, halves for 10-11, within the year.
+        var periods = CSVWriter.line(RegistryKind.periods.columns.map(\.name))
+        let (autumn, spring) = (String(startYear), String(startYear + 1))
+        for grade in 1...11 {
+            let split =
+                grade <= 9
+                ? [
+                    ("q1", "\(autumn)-09-01", "\(autumn)-10-25"), ("q2", "\(autumn)-11-05", "\(autumn)-12-28"),
+                    ("q3", "\(spring)-01-09", "\(spring)-03-20"), ("q4", "\(spring)-03-30", "\(spring)-05-24"),
+                ]
+                : [("h1", "\(autumn)-09-01", "\(autumn)-12-28"), ("h2", "\(spring)-01-09", "\(spring)-05-24")]
+            for (period, from, to) in split { periods += CSVWriter.line([String(grade), period, from, to]) }
+        }
+        files[.periods] = periods
 
         var students = CSVWriter.line(RegistryKind.students.columns.map(\.name))
         var enrolled: [(id: String, group: String)] = []
@@ -146,7 +160,7 @@ public struct RegistryGenerator: Sendable {
             let enrolledOn = group == nil ? nil : "\(startYear - grade + 1)-09-01"
             students += CSVWriter.line([
                 id, name.last, name.first, name.middle, birth, female ? "Ж" : "М", group, "\(prefix)/\(studentNumber)",
-                snils(&random), enrolledOn,
+                snils(&random), enrolledOn, nil,
             ])
             return id
         }

@@ -3,7 +3,7 @@ import Foundation
 /// A kind of registry file: its CSV columns are the public contract (docs/formats.md).
 public enum RegistryKind: String, Sendable, CaseIterable, Codable {
     case students, guardians, staff, subjects, classes, curriculum, assignments, schedule, grades, decisions,
-        consents, applications, orders, certificates, retakes
+        consents, applications, orders, certificates, retakes, periods
 
     /// What a column holds, and so how its text is checked and normalized.
     public enum ValueType: Sendable, Equatable {
@@ -63,6 +63,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
                 ("student_id!", .id), ("last_name!", .name), ("first_name!", .name), ("middle_name", .name),
                 ("birth_date", .date), ("gender!", .gender), ("class", .className), ("personal_file_no", .id),
                 ("snils", .snils), ("enrolled_on", .date),
+                ("form_of_education", .oneOf(FormOfEducation.allCases.map(\.rawValue))),
             ])
         case .guardians:
             return c([
@@ -96,7 +97,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         case .grades:
             return c([
                 ("student_id!", .id), ("subject_id!", .id),
-                ("period!", .oneOf(["q1", "q2", "q3", "q4", "h1", "h2", "year", "exam", "final"])),
+                ("period!", .oneOf(StudyPeriod.all + ["year", "exam", "final"])),
                 ("grade!", .mark),
             ])
         case .decisions:
@@ -108,6 +109,10 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
                 ),
                 ("debts", .text), ("deadline", .date), ("target_class", .className), ("order_no", .id),
                 ("order_date", .date), ("destination", .text), ("statement_on", .date),
+            ])
+        case .periods:
+            return c([
+                ("grade!", grade), ("period!", .oneOf(StudyPeriod.all)), ("starts_on!", .date), ("ends_on!", .date),
             ])
         case .certificates:
             return c([
@@ -145,6 +150,21 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The forms of education (273-FZ art. 17): in school, or outside it (family education, self-education), where
+    /// a student is attached to the school for assessment only and is in no class.
+    public enum FormOfEducation: String, Sendable, CaseIterable {
+        case fullTime = "full_time", partTime = "part_time", extramural, family, `self`
+
+        /// Whether the student learns outside the school (and so needs no class).
+        public var outsideSchool: Bool { self == .family || self == .`self` }
+    }
+
+    /// The study periods a grade's year is divided into: quarters, trimesters or halves.
+    public enum StudyPeriod {
+        /// Every period id, in order: `q1`-`q4`, `t1`-`t3`, `h1`, `h2`.
+        public static let all = ["q1", "q2", "q3", "q4", "t1", "t2", "t3", "h1", "h2"]
+    }
+
     /// The year-scoped kinds that may still change while their year is closing (domain.md §2: the day-to-day
     /// data are frozen): year grades, decisions, and the orders that carry out departures.
     public static let changingWhileClosing: Set<RegistryKind> = [.grades, .decisions, .orders, .certificates, .retakes]
@@ -156,7 +176,7 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
     public var isYearScoped: Bool {
         switch self {
         case .students, .classes, .curriculum, .assignments, .schedule, .grades, .decisions, .orders, .certificates,
-            .retakes:
+            .retakes, .periods:
             true
         case .guardians, .staff, .subjects, .consents, .applications: false
         }
@@ -206,7 +226,7 @@ extension RegistryKind {
         switch self {
         case .students, .guardians, .staff, .consents, .applications, .orders, .decisions, .certificates, .retakes:
             .secretary
-        case .subjects, .classes, .curriculum, .assignments, .schedule: .admin
+        case .subjects, .classes, .curriculum, .assignments, .schedule, .periods: .admin
         case .grades: .teacher
         }
     }
@@ -219,6 +239,7 @@ extension RegistryKind {
         case .consents: ["person_kind", "person_id", "signed_on"]
         case .grades: ["student_id", "subject_id", "period"]
         case .certificates: ["student_id", "kind"]
+        case .periods: ["grade", "period"]
         case .retakes: ["student_id", "subject", "attempt"]
         case .curriculum: ["grade", "profile", "subject_id"]
         case .assignments: ["class", "subject_id", "group"]
@@ -235,7 +256,7 @@ extension RegistryKind {
         case .staff: "staff_id"
         case .subjects: "subject_id"
         case .classes, .assignments, .schedule: "class"
-        case .curriculum: "grade"
+        case .curriculum, .periods: "grade"
         case .consents: "person_id"
         case .applications: "application_id"
         case .orders: "order_no"
