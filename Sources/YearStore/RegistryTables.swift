@@ -245,7 +245,9 @@ struct TableSpec: Sendable {
                             AND NOT EXISTS (SELECT 1 FROM study_period p WHERE p.year_id = :year
                                 AND p.grade = CAST(r.grade AS INTEGER) AND substr(p.period, 1, 1) <> substr(r.period, 1, 1))
                             """,
-                        message: { "\($0) mixes the grade's quarters (q), trimesters (t) or halves (h): one way a grade" }),
+                        message: {
+                            "\($0) mixes the grade's quarters (q), trimesters (t) or halves (h): one way a grade"
+                        }),
                 ])
         case .retakes:
             // A retake is of a debt carried into this year, for one of its subjects, by its deadline.
