@@ -127,17 +127,26 @@ struct RolloverBench: AsyncParsableCommand {
             written += try ChecksBench.sqliteCount(
                 database, "SELECT count(*) FROM \(table) WHERE rollover_id IS NOT NULL")
         }
+        // The old year's enrollments each rollover closed (every student's, by the order that decided it) are
+        // written too: the floor copies them as well.
+        written += try ChecksBench.sqliteCount(
+            database, "SELECT count(*) FROM enrollment WHERE closing_rollover_id IS NOT NULL")
         try ImportBench.runSQLite(
-            database, tables.map { "CREATE TABLE floor_\($0) AS SELECT * FROM \($0) WHERE 0;" }.joined(separator: "\n"))
+            database,
+            (tables.map { "CREATE TABLE floor_\($0) AS SELECT * FROM \($0) WHERE 0;" }
+                + ["CREATE TABLE floor_closed AS SELECT * FROM enrollment WHERE 0;"]).joined(separator: "\n"))
         let floorStart = ContinuousClock.now
         try ImportBench.runSQLite(
             database,
             "BEGIN;\n"
                 + tables.map { "INSERT INTO floor_\($0) SELECT * FROM \($0) WHERE rollover_id IS NOT NULL;" }.joined(
-                    separator: "\n") + "\nCOMMIT;")
+                    separator: "\n")
+                + "\nINSERT INTO floor_closed SELECT * FROM enrollment WHERE closing_rollover_id IS NOT NULL;\nCOMMIT;")
         let floor = seconds(ContinuousClock.now - floorStart)
         try ImportBench.runSQLite(
-            database, tables.map { "DROP TABLE floor_\($0);" }.joined(separator: "\n") + "\nVACUUM;")
+            database,
+            (tables.map { "DROP TABLE floor_\($0);" } + ["DROP TABLE floor_closed;"]).joined(separator: "\n")
+                + "\nVACUUM;")
 
         // 6. The backup taken before a rollover, of the region's database.
         let store = try YearDatabase(path: database)

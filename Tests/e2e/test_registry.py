@@ -103,6 +103,8 @@ def test_everyday_records_by_the_people_who_keep_them(daemon):
         ("yeard-admin", "subjects"): "subject_id,name\nmath,Математика\nrus,Русский язык\n",
         ("yeard-admin", "classes"): "class,class_teacher_id\n5А,T7\n",
         ("yeard-admin", "assignments"): "class,subject_id,group,teacher_id\n5А,math,,T7\n5А,rus,,T1\n",
+        # Quarter grades refer to the grade's study periods.
+        ("yeard-admin", "periods"): "grade,period,starts_on,ends_on\n5,q1,2026-09-01,2026-10-25\n",
         ("yeard-secretary", "guardians"): "guardian_id,student_id,relation,last_name,first_name\nG1,S1,мать,Ёлкина,Анна\n"
                                           "G2,S2,отец,Иванов,Иван\n",
     }
