@@ -113,9 +113,13 @@ extension Handlers {
         // The classes of the named year, else of every year the period meets (a period across a rollover shows
         // the old year's classes and the new one's); the school's line counts across them all.
         let all = try await state.database.years(of: [school])
-        let years =
-            try parameters.year.map { [try Self.year(named: $0, in: all, school: school)] }
-            ?? all.filter { $0.startDate <= to && $0.endDate >= from }.sorted { $0.startDate < $1.startDate }
+        // A year holds its classes until the next year starts (its students who stay are in them over the summer).
+        let sorted = all.sorted { $0.startDate < $1.startDate }
+        let meeting = sorted.enumerated().filter { index, year in
+            let until = index + 1 < sorted.count ? sorted[index + 1].startDate.adding(days: -1) : year.lastDay
+            return year.startDate <= to && max(until ?? year.lastDay, year.lastDay) >= from
+        }.map(\.element)
+        let years = try parameters.year.map { [try Self.year(named: $0, in: all, school: school)] } ?? meeting
         guard !all.isEmpty else {
             throw YearError.invalidParameter(
                 field: "year", reason: "school \(school) has no year yet; see 'yearctl year create'")

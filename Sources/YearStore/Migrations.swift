@@ -691,6 +691,22 @@ enum Migrations {
             for table in ["school_order", "enrollment", "certificate", "debt_retake", "study_period", "final_grade"] {
                 try closedYearTriggers(on: table, in: db)
             }
+            // A rollover applied before this migration left the old-year enrollments of those who stayed open:
+            // close them as a rollover now does, by its promotion order, so that the book spans the boundary (the
+            // closed years stand aside for this one statement, as for an undo).
+            try db.execute(
+                sql: """
+                    INSERT INTO year_unlock (year_id) SELECT from_year_id FROM rollover WHERE state = 'applied';
+                    UPDATE enrollment SET to_date = max(y.end_date, enrollment.from_date), closed_by = o.kind,
+                        closing_order_no = o.order_no, closing_rollover_id = r.id
+                    FROM rollover r
+                    JOIN academic_year y ON y.id = r.from_year_id
+                    JOIN school_order o ON o.school_id = r.school_id AND o.rollover_id = r.id AND o.year_id = r.from_year_id
+                        AND o.kind = 'promotion'
+                    WHERE r.state = 'applied' AND enrollment.year_id = r.from_year_id AND enrollment.to_date IS NULL
+                        AND enrollment.student_id = o.student_id;
+                    DELETE FROM year_unlock;
+                    """)
         }
         return migrator
     }

@@ -43,7 +43,7 @@ extension RegistryImport {
             let allowed = OrderKind.sqlList(OrderKind.departures + OrderKind.continuations)
             try report("kind", "SELECT line, kind AS value FROM import_rows WHERE kind NOT IN \(allowed)") {
                 "the year \(year.label) is closing: a \($0) order waits for the next year; only departures "
-                    + "(graduation, withdrawal, transfer_out) are applied now"
+                    + "(graduation, withdrawal, transfer_out) and year-end continuations are recorded now"
             }
         default:
             break

@@ -88,6 +88,12 @@ struct TableSpec: Sendable {
                     Reference(
                         column: "consent_on", condition: "r.guardian_name IS NOT NULL",
                         message: { _ in "a consent needs the guardian who signed it (guardian_name)" }),
+                    // The rollover makes a guardian record of it: surname, first name and (optionally) patronymic.
+                    Reference(
+                        column: "guardian_name", condition: "yeard_name_part(r.guardian_name, 2) IS NOT NULL",
+                        message: {
+                            "'\($0)' is not a full name: the guardian's surname and first name, e.g. Иванова Ольга"
+                        }),
                 ])
         case .curriculum:
             return TableSpec(

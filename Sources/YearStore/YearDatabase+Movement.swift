@@ -10,7 +10,8 @@ public struct MovementLine: Sendable, Equatable {
     public var year: String?
     /// Students at the start of the first day, arrived during the period, left during it, at the end of the last.
     public var start: Int, arrived: Int, left: Int, end: Int
-    /// The orders behind the arrivals and departures, in date order.
+    /// The orders behind the movement, in date order: arrivals, departures and class changes, and the year-end
+    /// continuations that move students between years (neither arrivals nor departures of the school).
     public var orders: [String]
 }
 
@@ -25,16 +26,23 @@ extension YearDatabase {
     /// end) and opens the next year's on its first (the student is there at its start). The opening roll of a year
     /// (a continuation, or a student imported on its first day) is its start count, not an arrival. For a class, a
     /// continuation into a class after the period's first day is an arrival into that class, as a class change is.
-    /// The school's line reads every year of the school, so a period across a rollover balances too; the days
-    /// between two years belong to neither.
+    /// The school's line reads every year of the school, so a period across a rollover balances too; over the
+    /// summer between two years a student who stays is still in their old class (until the continuation takes
+    /// effect on the new year's first day).
     public func movement(
         school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String? = nil
     ) async throws -> (classes: [MovementLine], school: MovementLine) {
         let continuations = OrderKind.sqlList(OrderKind.continuations)
         // Per enrollment: `a` its first day, `t` its last (nil: open), `opening` whether it is on its year's opening
-        // roll, `continued` whether a continuation closed it.
+        // roll, `continued` whether a continuation closed it. A student who stays is in their old class until the
+        // continuation takes effect (the new year's first day): over the summer too.
         let entries = """
-            SELECT en.*, en.from_date AS a, en.to_date AS t, y.label,
+            SELECT en.*, en.from_date AS a, y.label,
+                CASE WHEN en.closed_by IN \(continuations) THEN coalesce(
+                    (SELECT date(o.effective_on, '-1 day') FROM school_order o WHERE o.school_id = en.school_id
+                        AND o.order_no = en.closing_order_no AND o.student_id = en.student_id
+                        AND o.effective_on > en.to_date),
+                    en.to_date) ELSE en.to_date END AS t,
                 (en.opened_by IN \(continuations) OR (en.opened_by = 'import' AND en.from_date <= y.start_date))
                     AS opening,
                 coalesce(en.closed_by IN \(continuations), 0) AS continued

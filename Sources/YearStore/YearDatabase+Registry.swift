@@ -81,8 +81,9 @@ extension YearDatabase {
                         throw YearError.invalidParameter(
                             field: "year",
                             reason: "the year \(year.label) is closing: its \(request.kind.rawValue) are frozen, and "
-                                + "only year grades, decisions and departure orders change now; to correct them, "
-                                + "reopen the year ('yearctl year reopen')")
+                                + "only year grades, decisions, certificates, retakes and year-end orders "
+                                + "(departures and continuations) change now; to correct them, reopen the year "
+                                + "('yearctl year reopen')")
                     }
                 }
                 var request = request

@@ -82,7 +82,8 @@ extension YearDatabase {
             db,
             sql: """
                 SELECT a.id, a.last_name || ' ' || a.first_name || coalesce(' ' || a.middle_name, '') AS name,
-                    a.gender, a.birth_date, a.grade, a.class_name,
+                    a.gender, a.birth_date, a.grade, a.class_name, a.guardian_name, a.guardian_phone, a.guardian_email,
+                    a.consent_on,
                     EXISTS (SELECT 1 FROM student s WHERE s.school_id = a.school_id AND s.id = a.id) AS taken
                 FROM application a
                 WHERE a.school_id = ? AND a.status = 'accepted'
@@ -90,7 +91,8 @@ extension YearDatabase {
         ).map { row in
             RolloverInput.Application(
                 id: row["id"], name: row["name"], gender: row["gender"], birthDate: row["birth_date"],
-                idTaken: row["taken"], grade: row["grade"], className: row["class_name"])
+                idTaken: row["taken"], grade: row["grade"], className: row["class_name"],
+                guardian: [row["guardian_name"], row["guardian_phone"], row["guardian_email"], row["consent_on"]])
         }
         let personalFiles = try String.fetchAll(
             db, sql: "SELECT personal_file_no FROM student WHERE school_id = ? AND personal_file_no IS NOT NULL",
@@ -113,15 +115,23 @@ extension YearDatabase {
                     """, arguments: ["old": year.id, "next": nextID]) ?? ""
         // The new year's curriculum per grade as the apply leaves it: its own where it has one, else the old
         // year's when the curriculum is carried.
-        func curriculum(of yearID: Int64?) throws -> [Int: Set<String>] {
+        // As the apply copies it: an old (grade, profile) the new year lacks comes over whole.
+        func curriculum(of yearID: Int64?) throws -> [String: (grade: Int, subjects: Set<String>)] {
             guard let yearID else { return [:] }
             return try Row.fetchAll(
-                db, sql: "SELECT grade, subject_id FROM curriculum WHERE year_id = ?", arguments: [yearID]
-            ).reduce(into: [Int: Set<String>]()) { $0[$1["grade"], default: []].insert($1["subject_id"]) }
+                db, sql: "SELECT grade, profile, subject_id FROM curriculum WHERE year_id = ?", arguments: [yearID]
+            ).reduce(into: [:]) { sets, row in
+                let grade: Int = row["grade"]
+                let key = "\(grade)/\(row["profile"] as String)"
+                sets[key, default: (grade, [])].subjects.insert(row["subject_id"])
+            }
         }
-        let nextCurriculum = try curriculum(of: nextID).merging(
+        let merged = try curriculum(of: nextID).merging(
             settings.carry.curriculum ? try curriculum(of: year.id) : [:]
         ) { own, _ in own }
+        let nextCurriculum = merged.values.reduce(into: [Int: Set<String>]()) {
+            $0[$1.grade, default: []].formUnion($1.subjects)
+        }
         var nextYear: RolloverInput.NextYear?
         if let next = try Row.fetchOne(
             db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND label = ?",
@@ -228,7 +238,7 @@ extension YearDatabase {
                         INSERT INTO rollover_override (year_id, school_id, from_class, to_class, set_by, set_at)
                         VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (year_id, from_class) DO UPDATE SET to_class = excluded.to_class,
-                            set_by = excluded.set_by, set_at = excluded.set_at
+                            set_by = excluded.set_by, set_at = excluded.set_at, keeps = 0
                         """,
                     arguments: [year.id, year.school, from, parsed.name, caller.userName, StoredTime.text(now)])
                 if let teacherFrom {
@@ -656,13 +666,14 @@ extension YearDatabase {
 
     // MARK: What changed since
 
-    /// The form of the fingerprints stored with rollovers (2: row-set hashes, `RowSetHash`).
-    static let fingerprintVersion: Int64 = 2
+    /// The form of the fingerprints stored with rollovers (2: row-set hashes, `RowSetHash`; 3: the year-end
+    /// migration's columns and tables, whose rows hash differently: an older fingerprint compares row counts only).
+    static let fingerprintVersion: Int64 = 3
 
     /// The tables of a year that a rollover writes or that later work fills; each is fingerprinted whole.
     static let yearTables = [
         "school_class", "enrollment", "school_order", "curriculum", "assignment", "schedule_slot", "final_grade",
-        "decision", "academic_debt", "certificate", "debt_retake",
+        "decision", "academic_debt", "certificate", "debt_retake", "study_period",
     ]
 
     /// A fingerprint of the new year: per table its row count and a hash of its rows, plus the year itself,

@@ -149,6 +149,11 @@ struct YearEndTests {
         }
         #expect(closings["G11"] == "2027-06-25 graduation", "the order of 25 June, before the rollover, stands")
         #expect(closings["G9"] == "2027-06-30 graduation" && closings["N"] == "2027-06-30 promotion")
+        let g9 = try await store.database.pool.read {
+            try String.fetchOne(
+                $0, sql: "SELECT effective_on FROM school_order WHERE student_id = 'G9' AND rollover_id IS NOT NULL")
+        }
+        #expect(g9 == "2027-06-30", "a graduate of grade 9 leaves on grade 9's last day")
         #expect(closings["P"] == "2027-05-31 promotion")
         #expect(next == #"{"11":"2028-06-30","9":"2028-06-30"}"#, "the new year has the school's grade ends")
         // Grade 9 is still there on 31 May: the old year's book ends with it.
@@ -244,8 +249,24 @@ struct YearEndTests {
         // A period across the rollover: the school's line spans both years; each class is named with its year.
         let span = try await book("2027-05-01", "2027-09-30", [year, next])
         #expect(Self.counts(span.school) == [9, 0, 4, 5])
-        for line in span.classes { #expect(line.start + line.arrived - line.left == line.end, "\(line)") }
-        #expect(Set(span.classes.compactMap(\.year)) == ["2026/2027", "2027/2028"])
+        // Each class line as counted by hand: the old classes empty as their students move on, the new fill.
+        #expect(
+            span.classes.map { "\($0.group ?? "") \($0.year ?? "") \(Self.counts($0))" } == [
+                "5А 2026/2027 [6, 0, 6, 0]", "9А 2026/2027 [2, 0, 2, 0]", "11А 2026/2027 [1, 0, 1, 0]",
+                "5А 2027/2028 [0, 1, 0, 1]", "6А 2027/2028 [0, 2, 0, 2]", "6К 2027/2028 [0, 1, 0, 1]",
+                "10А 2027/2028 [0, 1, 0, 1]",
+            ])
+        // Over the summer those who stay are still in their old classes, until the new year's first day.
+        let summer = try await book("2027-06-15", "2027-08-31", [year])
+        #expect(Self.counts(summer.school) == [5, 0, 0, 5])
+        #expect(
+            summer.classes.map { "\($0.group ?? "") \(Self.counts($0))" } == [
+                "5А [4, 0, 0, 4]", "9А [1, 0, 0, 1]", "11А [0, 0, 0, 0]",
+            ])
+        let into = try await book("2027-08-20", "2027-09-10", [year, next])
+        #expect(Self.counts(into.school) == [5, 0, 0, 5])
+        let june = try await book("2027-05-01", "2027-06-30", [year])
+        #expect(Self.counts(june.school) == [9, 0, 4, 5])
     }
 
     @Test("a rollover request files the close readiness errors the approval would refuse, for both to see")
@@ -304,6 +325,11 @@ struct YearEndTests {
         #expect(orders.problems.map(\.line) == [2], "\(orders.problems)")
         #expect(orders.problems.first?.message.contains("a class_change order waits for the next year") == true)
         #expect(try await store.auditCount() == before, "a refused import changes nothing")
+        let stored = try await store.database.pool.read {
+            try Int.fetchOne(
+                $0, sql: "SELECT (SELECT count(*) FROM school_class) * 1000 + (SELECT count(*) FROM school_order)")
+        }
+        #expect(stored == 3000, "no class and no order was written")
         // What the year-end needs is taken.
         let decisions = try await store.importText(
             .decisions,
@@ -400,14 +426,15 @@ struct YearEndTests {
             A9,Позднов,Иван,,2012-01-01,М,10,accepted,2027-06-10,,,,9А,
 
             """, year: nil)
-        #expect(applications.problems.map(\.line) == [4], "\(applications.problems)")
-        #expect(applications.problems.first?.message.contains("the class 9А is not of the grade applied for") == true)
+        #expect(applications.problems.map(\.line) == [3, 4], "\(applications.problems)")
+        #expect(applications.problems.first?.message.contains("'Мама' is not a full name") == true)
+        #expect(applications.problems.last?.message.contains("the class 9А is not of the grade applied for") == true)
         let good = try await store.importText(
             .applications,
             """
             application_id,last_name,first_name,middle_name,birth_date,gender,grade,status,submitted_on,guardian_name,guardian_phone,guardian_email,class,consent_on
             A10,Смирнов,Олег,,2012-03-03,М,10,accepted,2027-06-10,Смирнова Елена Петровна,+7 912 000-11-22,,10А,2027-06-20
-            A1,Малышева,Ева,,2021-01-10,Ж,1,accepted,2027-04-01,Мама,,,,
+            A1,Малышева,Ева,,2021-01-10,Ж,1,accepted,2027-04-01,,,,,
 
             """, year: nil)
         #expect(good.problemCount == 0, "\(good.problems)")
@@ -452,11 +479,72 @@ struct YearEndTests {
         #expect(students["A1"] == "10 1А enrollment" && students["A10"] == "11 10А enrollment", "\(students)")
         #expect(students["T2"] == "- 10А transfer_in" && students["N"] == "7 10А promotion")
         #expect(
-            guardians == ["A10 Смирнова Елена Петровна +7 912 000-11-22"], "a one-word guardian name is not a record")
+            guardians == ["A10 Смирнова Елена Петровна +7 912 000-11-22"], "A1's application names no guardian")
         #expect(consents == ["A10 2027-06-20"])
         let first = try await store.database.movement(
             school: "school-a", years: [next], from: next.startDate, to: next.startDate)
         #expect(Self.counts(first.school) == [5, 3, 0, 8], "the five who stay, then T2, A10 and A1 arrive")
+    }
+
+    @Test("a rollover applied before the year-end migration: its stayers' old enrollments are closed by their order")
+    func upgradedRollover() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-ye-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("yeard.sqlite").path
+        do {
+            // The state a rollover of the earlier code left: the stayer's old enrollment still open.
+            let old = try DatabasePool(path: path)
+            try Migrations.migrator().migrate(old, upTo: "2026-11-29-rollovers")
+            try await old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO school (id, name, time_zone, first_grade, last_grade, graduating_grades,
+                            default_start, default_end, start_skips_sunday)
+                            VALUES ('s', 's', 'UTC', 1, 11, '[9,11]', '09-01', '05-31', 1);
+                        INSERT INTO academic_year (id, school_id, label, start_date, end_date, state, version,
+                            created_at, updated_at) VALUES (1, 's', '2026/2027', '2026-09-01', '2027-05-31', 'closing',
+                            1, 't', 't');
+                        INSERT INTO approval_request (id, school_id, year_id, event, payload, payload_hash,
+                            year_version, requester_uid, requester_name, created_at, expires_at, status, decider_uid,
+                            decider_name, decided_at) VALUES (1, 's', 1, 'close', '{}', printf('%064d', 0), 1, 1, 'a',
+                            '2027-06-01', '2027-06-02', 'approved', 2, 'c', '2027-06-01');
+                        INSERT INTO rollover (id, school_id, from_year_id, to_year_id, to_year_label, created_year,
+                            request_id, plan_hash, summary, fingerprint, state, applied_at)
+                            VALUES (1, 's', 1, 2, '2027/2028', 1, 1, printf('%064d', 0), '[]', '{}', 'applied', 't');
+                        INSERT INTO academic_year (id, school_id, label, start_date, end_date, state, version,
+                            created_at, updated_at, rollover_id) VALUES (2, 's', '2027/2028', '2027-09-01',
+                            '2028-05-31', 'open', 1, 't', 't', 1);
+                        INSERT INTO school_class (year_id, school_id, name, grade, letter) VALUES (1, 's', '5А', 5, 'А'),
+                            (2, 's', '6А', 6, 'А');
+                        INSERT INTO student (school_id, id, last_name, first_name, birth_date, gender)
+                            VALUES ('s', 'P', 'Иванов', 'Пётр', '2015-01-01', 'M');
+                        INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, opened_by, basis)
+                            VALUES (1, 's', 'P', '5А', '2026-09-01', 'import', 'import');
+                        INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, order_no,
+                            opened_by, basis, rollover_id) VALUES (2, 's', 'P', '6А', '2027-09-01', '2027-promotion-1',
+                            'promotion', 'year rollover from 5А', 1);
+                        INSERT INTO school_order (school_id, order_no, student_id, year_id, order_date, kind, class_from,
+                            class_to, effective_on, basis, rollover_id) VALUES ('s', '2027-promotion-1', 'P', 1,
+                            '2027-06-01', 'promotion', '5А', '6А', '2027-09-01', 'year rollover: promoted', 1);
+                        UPDATE academic_year SET state = 'closed', version = 2 WHERE id = 1;
+                        """)
+            }
+            try old.close()
+        }
+        let database = try YearDatabase(path: path)
+        let closed = try await database.pool.read {
+            try Row.fetchOne(
+                $0,
+                sql:
+                    "SELECT to_date, closed_by, closing_order_no, closing_rollover_id FROM enrollment WHERE year_id = 1"
+            )
+        }
+        #expect(closed?["to_date"] == "2027-05-31" && closed?["closed_by"] == "promotion")
+        #expect(closed?["closing_order_no"] == "2027-promotion-1" && closed?["closing_rollover_id"] == 1 as Int64)
+        let next = try #require(try await database.year(id: 2))
+        let first = try await database.movement(school: "s", years: [next], from: next.startDate, to: next.startDate)
+        #expect(Self.counts(first.school) == [1, 0, 0, 1], "the stayer continues, counted once")
+        try database.close()
     }
 
     @Test("the opening roll of a year is its start count on the first day, not an arrival")

@@ -107,12 +107,15 @@ public struct RolloverInput: Sendable, Equatable {
         /// The grade applied for (the school's first grade by default) and the class, when the application names
         /// one.
         public var grade: Int?, className: String?
+        /// What the apply copies of the guardian: name, phone, email and the consent's date (part of the hash).
+        public var guardian: [String?]
 
         /// An application with every field given.
         public init(
             id: String, name: String, gender: String?, birthDate: String? = nil, idTaken: Bool = false,
-            grade: Int? = nil, className: String? = nil
+            grade: Int? = nil, className: String? = nil, guardian: [String?] = []
         ) {
+            self.guardian = guardian
             self.id = id
             self.name = name
             self.gender = gender
@@ -294,6 +297,8 @@ public struct RolloverPlan: Sendable, Equatable {
             reason: String?
         /// The grade applied for, and the personal-file number the new student gets (the book's entry number).
         public var grade: Int = 0, personalFileNo: String?
+        /// The guardian's fields the apply copies (see `RolloverInput.Application.guardian`).
+        public var guardian: [String?] = []
     }
 
     /// The school, the year closed and the year opened, with the new year's dates.
@@ -619,7 +624,7 @@ public struct RolloverPlan: Sendable, Equatable {
             var admission = Admission(
                 applicationID: application.id, name: application.name, gender: application.gender,
                 birthDate: application.birthDate, toClass: nil, reason: Self.applicationProblem(application),
-                grade: grade)
+                grade: grade, guardian: application.guardian)
             if admission.reason == nil {
                 if let named = application.className {
                     if let parsed = RegistryValues.className(named), parsed.grade == grade {
@@ -658,7 +663,8 @@ public struct RolloverPlan: Sendable, Equatable {
         for application in applications.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
             var admission = Admission(
                 applicationID: application.id, name: application.name, gender: application.gender,
-                birthDate: application.birthDate, toClass: nil, reason: nil, grade: grade)
+                birthDate: application.birthDate, toClass: nil, reason: nil, grade: grade,
+                guardian: application.guardian)
             if let problem = Self.applicationProblem(application) {
                 admission.reason = problem
             } else {
@@ -745,7 +751,7 @@ public struct RolloverPlan: Sendable, Equatable {
                         "application_id": .string($0.applicationID), "name": .string($0.name),
                         "gender": text($0.gender), "birth_date": text($0.birthDate),
                         "to_class": text($0.toClass), "reason": text($0.reason), "grade": .int(Int64($0.grade)),
-                        "personal_file_no": text($0.personalFileNo),
+                        "personal_file_no": text($0.personalFileNo), "guardian": .array($0.guardian.map(text)),
                     ])
                 }),
             "errors": .array(planErrors.map(JSONValue.string)),

@@ -82,8 +82,9 @@ public struct RolloverSettings: Sendable, Equatable {
         let parts = filled.components(separatedBy: "{n}")
         guard parts.count == 2 else { return 1 }
         let highest = taken.compactMap { number -> Int? in
+            // Up to nine digits: a longer "number" is not the book's, and must not overflow the next one.
             guard number.hasPrefix(parts[0]), number.hasSuffix(parts[1]),
-                number.count > parts[0].count + parts[1].count
+                (1...9).contains(number.count - parts[0].count - parts[1].count)
             else { return nil }
             return Int(number.dropFirst(parts[0].count).dropLast(parts[1].count))
         }.max()
