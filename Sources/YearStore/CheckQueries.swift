@@ -93,6 +93,10 @@ enum CheckQueries {
 
     static let failing = "('2', 'fail')"
 
+    /// The school's graduating grades, read once per statement (a correlated `json_each` per student cost more than
+    /// the rest of the check).
+    static let graduating = "(SELECT graduating_grades FROM school WHERE id = :school)"
+
     /// The query of each check, by id.
     static let byID: [String: String] = [
         "student.birth-date-missing": """
@@ -395,8 +399,7 @@ enum CheckQueries {
                 || ', which is not a graduating grade'
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'graduated'
-            JOIN school sc ON sc.id = :school
-            WHERE a.grade NOT IN (SELECT value FROM json_each(sc.graduating_grades))
+            WHERE a.grade NOT IN (SELECT value FROM json_each(\(graduating)))
             UNION ALL
             SELECT a.id, a.class_name, a.name, d.outcome || ' from grade ' || a.grade || ', the last grade'
             FROM check_active a
@@ -409,8 +412,7 @@ enum CheckQueries {
                 || ': going on after grade ' || a.grade || ' needs its certificate, which academic debt withholds'
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'conditional'
-            JOIN school sc ON sc.id = :school
-            WHERE a.grade < :last_grade AND a.grade IN (SELECT value FROM json_each(sc.graduating_grades))
+            WHERE a.grade < :last_grade AND a.grade IN (SELECT value FROM json_each(\(graduating)))
             UNION ALL
             -- A promotion leads to the next grade, a retention stays in the grade, an adapted programme goes at
             -- most one grade up.
@@ -419,11 +421,16 @@ enum CheckQueries {
                 || CASE d.outcome WHEN 'adapted' THEN ' or below' ELSE '' END
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.target_class IS NOT NULL
+            -- Stored class names are canonical (a grade and one letter): the grade is all but the last character.
             WHERE CASE d.outcome
-                WHEN 'promoted' THEN yeard_class_grade(d.target_class) IS NOT a.grade + 1
-                WHEN 'conditional' THEN yeard_class_grade(d.target_class) IS NOT a.grade + 1
-                WHEN 'retained' THEN yeard_class_grade(d.target_class) IS NOT a.grade
-                WHEN 'adapted' THEN yeard_class_grade(d.target_class) > a.grade + 1
+                WHEN 'promoted' THEN CAST(substr(d.target_class, 1, length(d.target_class) - 1) AS INTEGER)
+                    IS NOT a.grade + 1
+                WHEN 'conditional' THEN CAST(substr(d.target_class, 1, length(d.target_class) - 1) AS INTEGER)
+                    IS NOT a.grade + 1
+                WHEN 'retained' THEN CAST(substr(d.target_class, 1, length(d.target_class) - 1) AS INTEGER)
+                    IS NOT a.grade
+                WHEN 'adapted' THEN CAST(substr(d.target_class, 1, length(d.target_class) - 1) AS INTEGER)
+                    > a.grade + 1
                 ELSE 0 END)
         SELECT id AS entity_id, class_name, name || ' (' || class_name || ') is ' || group_concat(reason, '; ')
             AS message
@@ -517,8 +524,7 @@ enum CheckQueries {
                 || ' certificate recorded (number and date: yearctl import certificates)' AS message
         FROM check_active a
         JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome IN ('graduated', 'promoted')
-        JOIN school sc ON sc.id = :school
-        WHERE a.grade IN (SELECT value FROM json_each(sc.graduating_grades))
+        WHERE a.grade IN (SELECT value FROM json_each(\(graduating)))
             AND (d.outcome = 'graduated' OR a.grade < :last_grade)
             AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.year_id = :year AND c.student_id = a.id
                 AND c.kind = CASE WHEN a.grade >= :last_grade THEN 'secondary' ELSE 'basic' END)
@@ -558,8 +564,8 @@ enum CheckQueries {
                     WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year'
                         AND f.grade IN \(failing)), 'academic debt in '
                     || (SELECT d.debts FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)) AS message
-        FROM check_active a JOIN school sc ON sc.id = :school
-        WHERE a.grade IN (SELECT value FROM json_each(sc.graduating_grades))
+        FROM check_active a
+        WHERE a.grade IN (SELECT value FROM json_each(\(graduating)))
             AND (EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
                     AND f.period = 'year' AND f.grade IN \(failing))
                 OR EXISTS (SELECT 1 FROM decision d WHERE d.year_id = :year AND d.student_id = a.id

@@ -563,7 +563,9 @@ enum Migrations {
                         PRIMARY KEY (year_id, grade, period)
                     ) STRICT;
 
-                    -- Trimester grades (t1-t3) beside quarters and halves: the CHECK is rebuilt with the table.
+                    -- Trimester grades (t1-t3) beside quarters and halves: the CHECK is rebuilt with the table, and
+                    -- WITHOUT ROWID: every lookup is by its key, and the checks that read a grade (of the subject's
+                    -- kind, failing) find it in the key's own b-tree instead of a second descent into the table.
                     CREATE TABLE final_grade_new (
                         year_id INTEGER NOT NULL REFERENCES academic_year(id),
                         school_id TEXT NOT NULL,
@@ -575,7 +577,7 @@ enum Migrations {
                         PRIMARY KEY (year_id, student_id, subject_id, period),
                         FOREIGN KEY (school_id, student_id) REFERENCES student(school_id, id),
                         FOREIGN KEY (school_id, subject_id) REFERENCES subject(school_id, id)
-                    ) STRICT;
+                    ) STRICT, WITHOUT ROWID;
                     INSERT INTO final_grade_new SELECT year_id, school_id, student_id, subject_id, period, grade
                         FROM final_grade;
                     DROP TABLE final_grade;

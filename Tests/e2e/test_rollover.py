@@ -90,6 +90,32 @@ def test_request_approve_apply_and_undo(daemon):
         assert placed == {"S1": "6А", "S2": "6А"}, placed
         kinds = dict(db.execute("SELECT student_id, kind FROM school_order WHERE rollover_id IS NOT NULL").fetchall())
         assert kinds == {"S1": "promotion", "S2": "promotion", "S3": "graduation"}, kinds
+        # Each order names the pedagogical council's order of the decision as its basis.
+        bases = set(db.execute("SELECT basis_order_no, basis_order_date FROM school_order "
+                               "WHERE rollover_id IS NOT NULL").fetchall())
+        assert bases == {("95-о", "2027-05-28")}, bases
+        # Every old-year enrollment was closed by the order that decided it.
+        closings = dict(db.execute("SELECT e.student_id, e.closed_by FROM enrollment e JOIN academic_year y "
+                                   "ON y.id = e.year_id WHERE y.label = '2026/2027'").fetchall())
+        assert closings == {"S1": "promotion", "S2": "promotion", "S3": "graduation"}, closings
+    # The new year's book, as yearctl prints it: it opens with the two who stay, and every day of September
+    # follows the day before and balances.
+    previous = None
+    for day in range(1, 31):
+        date = f"2027-09-{day:02d}"
+        rc, out, err = d.yearctl("yeard-auditor", "movement", "--school", "school-a", "--from", date, "--to", date,
+                                 "--json")
+        assert rc == 0, (out, err)
+        total = parse_json(out)["total"]
+        if day == 1:
+            assert total["start"] == 2 and total["arrived"] == 0, total
+        assert previous is None or total["start"] == previous, (date, total)
+        assert total["start"] + total["arrived"] - total["left"] == total["end"], (date, total)
+        previous = total["end"]
+    # Across the rollover: both years' classes, each named with its year, and the school's line balanced.
+    rc, out, err = d.yearctl("yeard-auditor", "movement", "--school", "school-a", "--from", "2027-05-01", "--to",
+                             "2027-09-30")
+    assert rc == 0 and "2026/2027, 2027/2028" in out and "5А 2026/2027" in out and "6А 2027/2028" in out, out
     # A second approval of the same request is impossible.
     rc, out, err = d.yearctl("yeard-coord", "request", "approve", str(request["id"]), "--yes")
     assert rc != 0 and "not pending" in err, (out, err)

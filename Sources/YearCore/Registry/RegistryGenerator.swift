@@ -358,6 +358,15 @@ public struct RegistryGenerator: Sendable {
                 ] + guardian(name.last, female: female, number) + [nil, "\(startYear + 1)-06-0\(number % 9 + 1)"])
         }
         files[.applications] = applications
+        // Two children in family education, attached to the school for assessment only: in no class (drawn last).
+        for number in 1...2 {
+            let female = number == 2
+            let name = person(female: female, random: &random)
+            files[.students, default: ""] += CSVWriter.line([
+                "S\(prefix)-F\(number)", name.last, name.first, name.middle, "\(startYear - 12)-02-1\(number)",
+                female ? "Ж" : "М", nil, "\(prefix)/F\(number)", snils(&random), nil, "family",
+            ])
+        }
         return files
     }
 
