@@ -155,8 +155,8 @@ struct ChecksBench: AsyncParsableCommand {
                 format: "  status calls meanwhile: %d, p50 %.2f ms, p99 %.2f ms, max %.2f ms (target: p99 under 50 ms)",
                 latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.last ?? 0))
         if let fixed = perCheckTimes.map(\.1).min() {
-            print(
-                String(format: "  each check alone over the first school (a run's fixed cost, %.1f ms, taken off):", fixed))
+            let heading = "  each check alone over the first school (a run's fixed cost, %.1f ms, taken off):"
+            print(String(format: heading, fixed))
             for (check, time) in perCheckTimes.sorted(by: { $0.1 > $1.1 }) {
                 print(String(format: "    %-34@ %.1f ms", check as NSString, time - fixed))
             }
