@@ -156,7 +156,7 @@ enum CheckQueries {
         FROM student s
         WHERE s.school_id = :school
             -- Family education and self-education are outside the school: attached for assessment, in no class.
-            AND coalesce(s.form_of_education, '') NOT IN ('family', 'self')
+            AND coalesce(s.form_of_education, '') NOT IN \(RegistryKind.FormOfEducation.outsideSchoolSQL)
             AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN academic_year y ON y.id = e.year_id
                 WHERE e.school_id = :school AND e.student_id = s.id AND e.to_date IS NULL
                     AND (e.year_id = :year OR y.state <> 'closed'))

@@ -135,7 +135,8 @@ extension RegistryImport {
                 "class",
                 """
                 SELECT line, form_of_education AS value FROM import_rows
-                WHERE "class" IS NOT NULL AND form_of_education IN ('family', 'self') ORDER BY line
+                WHERE "class" IS NOT NULL AND form_of_education IN \(RegistryKind.FormOfEducation.outsideSchoolSQL)
+                ORDER BY line
                 """
             ) { "a student in \($0) education learns outside the school and is in no class (attached for assessment)" }
             try report(

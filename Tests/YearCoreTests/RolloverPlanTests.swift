@@ -179,30 +179,25 @@ struct RolloverPlanTests {
         let six = try #require(plan.newClasses.first)
         #expect(six.existing && six.attributes.teacherID == "T9", "a prepared class is kept as it is")
         #expect(plan.errors.isEmpty)
+        func filling(_ next: RolloverInput.NextYear) throws -> RolloverPlan {
+            try #require(
+                RolloverPlan(
+                    RolloverInput(
+                        school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
+                        nextYear: next)))
+        }
         // Summer transfers enrolled ahead into 6А stay and count there: 27 and the promoted P fill its 28 places.
         next.enrollments = 27
         next.enrolledAhead = ["6А": 27]
-        let ahead = try #require(
-            RolloverPlan(
-                RolloverInput(
-                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
-                    nextYear: next)))
+        let ahead = try filling(next)
         #expect(ahead.errors.isEmpty && ahead.newClasses.first?.students == 28, "\(ahead.errors)")
         #expect(ahead.summaryLines.contains("enrolled ahead in 2027/2028 (kept, counted in their classes): 27"))
         next.enrolledAhead = ["6А": 28]
-        let full = try #require(
-            RolloverPlan(
-                RolloverInput(
-                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
-                    nextYear: next)))
+        let full = try filling(next)
         #expect(full.planErrors.contains { $0.hasPrefix("class 6А would hold 29 students, over its capacity of 28") })
         // A student of the old year already enrolled there would be placed twice.
         next.alreadyEnrolled = ["Петров Пётр (P)"]
-        let refused = try #require(
-            RolloverPlan(
-                RolloverInput(
-                    school: Self.school, year: YearLabel("2026/2027")!, classes: ["5А"], students: students,
-                    nextYear: next)))
+        let refused = try filling(next)
         #expect(
             refused.planErrors.contains { $0.contains("already holds 1 student(s) of 2026/2027 (Петров Пётр (P))") })
     }

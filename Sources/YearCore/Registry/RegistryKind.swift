@@ -157,6 +157,11 @@ public enum RegistryKind: String, Sendable, CaseIterable, Codable {
 
         /// Whether the student learns outside the school (and so needs no class).
         public var outsideSchool: Bool { self == .family || self == .`self` }
+
+        /// The forms outside the school as an SQL list of string literals, for the store's queries.
+        public static var outsideSchoolSQL: String {
+            "(" + allCases.filter(\.outsideSchool).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+        }
     }
 
     /// The study periods a grade's year is divided into: quarters, trimesters or halves.
