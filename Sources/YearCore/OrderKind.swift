@@ -45,7 +45,4 @@ extension PromotionOutcome {
         case .transferred: .transferOut
         }
     }
-
-    /// Whether the student stays at the school in the next year.
-    public var staysAtSchool: Bool { orderKind.isContinuation }
 }
