@@ -21,6 +21,15 @@ public final class YearDatabase: Sendable {
     /// One online backup at a time.
     let backupLock = Mutex<Void>(())
 
+    /// SQLite's page cache per connection, in KiB (its default is 2 MB). A rollover reads a school's year and
+    /// rewrites its enrollments, orders and classes in one transaction, after the readiness checks have read the
+    /// same school on the same connection; a check run reads each of a school's tables several times. With 2 MB
+    /// those pages were read again from the file (one `pread` each, a tenth of an approval's time on a region's
+    /// database; `yeard-bench rollover` in docs/benchmarks.md). A cache only grows as pages are read, so a small
+    /// school's database never fills it and an idle daemon's memory is unchanged.
+    static let writerCacheKiB = 65_536
+    static let readerCacheKiB = 16_384
+
     /// Opens (creating if needed) and migrates the database at `path`.
     ///
     /// WAL, foreign keys, a busy timeout of `busyTimeout` seconds and `synchronous=FULL` on the writer (GRDB's pool
@@ -32,12 +41,14 @@ public final class YearDatabase: Sendable {
         configuration.label = "yeard"
         configuration.prepareDatabase { db in
             for function in CheckFunctions.all { db.add(function: function) }
+            try db.execute(sql: "PRAGMA cache_size = -\(YearDatabase.readerCacheKiB)")
             for statement in CheckQueries.tables + YearDatabase.rolloverTables { try db.execute(sql: statement) }
         }
         self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -\(YearDatabase.writerCacheKiB)")
         }
         self.table = table
         try Self.upgrade(pool: pool, path: path)

@@ -60,6 +60,13 @@ struct ValueTests {
         ])
         #expect(value.canonicalText == #"{"a":"Школа \"№1\"\n/\u0001","b":[1,true,null,2,0.5]}"#)
         #expect(JSONValue.parseCanonical(value.canonicalText) == value.parseRoundTripped)
+        // Keys by their UTF-8 bytes (U+001F < "Z" < "a" < "z" < "é" < "я"), every control character escaped, the rest kept.
+        let keys: JSONValue = .object([
+            "я": 1, "é": 2, "z": 3, "a": 4, "Z": 5, "": 6, "aa": 7, "\u{1F}\t\u{7F}\\": "\u{08}\u{0C}\r\u{1F}😀",
+        ])
+        #expect(
+            keys.canonicalText
+                == #"{"":6,"\u001f\t\#u{7F}\\":"\b\f\r\u001f😀","Z":5,"a":4,"aa":7,"z":3,"é":2,"я":1}"#)
     }
 
     @Test("roles come only from grants: by user, uid, group or gid, per school or everywhere")

@@ -532,7 +532,7 @@ struct YearEndTests {
             try old.close()
         }
         let database = try YearDatabase(path: path)
-        let closed = try await database.pool.read {
+        let closed = try database.pool.read {
             try Row.fetchOne(
                 $0,
                 sql:
