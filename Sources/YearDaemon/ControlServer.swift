@@ -163,24 +163,29 @@ final class ControlServer: Service {
         let caller = PeerIdentity.caller(uid: accepted.uid, gid: accepted.gid, groups: accepted.groups)
         do {
             try await accepted.channel.executeThenClose { inbound, outbound in
+                func send(_ data: Data) async throws {
+                    var buffer = channel.allocator.buffer(capacity: data.count + 1)
+                    buffer.writeBytes(data)
+                    buffer.writeInteger(UInt8(0))
+                    // A client that stops reading cannot hold the connection (or shutdown) forever.
+                    let deadline = channel.eventLoop.scheduleTask(in: idleTimeout) { channel.close(promise: nil) }
+                    defer { deadline.cancel() }
+                    try await outbound.write(buffer)
+                }
                 for try await frame in inbound {
                     // A call read after shutdown began is not started: its connection is being closed.
                     if registry.setBusy(channel, true) { return }
                     let outcome = await dispatcher.handle(Data(frame.readableBytesView), from: caller)
                     switch outcome {
                     case .reply(let data):
-                        var buffer = channel.allocator.buffer(capacity: data.count + 1)
-                        buffer.writeBytes(data)
-                        buffer.writeInteger(UInt8(0))
-                        // A client that stops reading cannot hold the connection (or shutdown) forever.
-                        let deadline = channel.eventLoop.scheduleTask(in: idleTimeout) { channel.close(promise: nil) }
-                        defer { deadline.cancel() }
-                        try await outbound.write(buffer)
+                        try await send(data)
                     case .none:
                         break
-                    case .close(let reason):
+                    case .replyAndClose(let data, let reason):
                         logger.notice(
-                            "closing a connection", metadata: ["uid": "\(caller.uid)", "reason": "\(reason)"])
+                            "closing a connection after a message that is not a Varlink call",
+                            metadata: ["uid": "\(caller.uid)", "reason": "\(reason)"])
+                        try await send(data)
                         return
                     }
                     if registry.setBusy(channel, false) { return }

@@ -15,8 +15,8 @@ final class Dispatcher: Sendable {
         case reply(Data)
         /// Send nothing (a oneway call).
         case none
-        /// The message was not Varlink: close the connection.
-        case close(reason: String)
+        /// The message was not a Varlink call: send these bytes (an `InvalidMessage` error), then close.
+        case replyAndClose(Data, reason: String)
     }
 
     /// How one method is served: how to decode its parameters, and the handler.
@@ -41,9 +41,9 @@ final class Dispatcher: Sendable {
     func handle(_ message: Data, from caller: Caller) async -> Outcome {
         let call: VarlinkCall
         do {
-            call = try VarlinkJSON.decode(VarlinkCall.self, from: message)
+            call = try VarlinkCall(parsing: message)
         } catch {
-            return .close(reason: "the message is not a Varlink call: \(Self.describe(error))")
+            return .replyAndClose(Self.encodeError(.invalidMessage(error.reason)), reason: error.reason)
         }
         let reply: Data
         do {

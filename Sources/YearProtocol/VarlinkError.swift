@@ -48,6 +48,16 @@ public struct VarlinkError: Error, Sendable, Equatable {
             ]))
     }
 
+    /// The message was not a Varlink call; the connection closes after this reply.
+    public static func invalidMessage(_ reason: String) -> VarlinkError {
+        VarlinkError(
+            name: "io.yeard.Year.InvalidMessage",
+            parameters: .object([
+                "reason": .string(reason),
+                "message": .string("the message is not a Varlink call (\(reason)); the connection is closed"),
+            ]))
+    }
+
     /// The one mapping from domain errors to Varlink errors.
     public init(_ error: YearError) {
         let message = JSONValue.string(error.description)

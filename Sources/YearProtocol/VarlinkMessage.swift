@@ -23,6 +23,46 @@ public struct VarlinkCall: Sendable, Codable {
     }
 }
 
+extension VarlinkCall {
+    /// Why a message is not a Varlink call.
+    public struct Malformed: Error, Equatable, Sendable, CustomStringConvertible {
+        /// What is wrong, in words (with the byte offset when the JSON itself is at fault).
+        public let reason: String
+        /// The reason.
+        public var description: String { reason }
+    }
+
+    /// Reads a call from one message's bytes, strictly: the JSON as `StrictJSON` accepts it, an object with a
+    /// string `method`, booleans `oneway`, `more`, `upgrade` and no other key.
+    public init(parsing message: some Collection<UInt8>) throws(Malformed) {
+        let value: JSONValue
+        do {
+            value = try StrictJSON.parse(message)
+        } catch {
+            throw Malformed(reason: "not JSON: \(error)")
+        }
+        guard case .object(let fields) = value else { throw Malformed(reason: "a call must be a JSON object") }
+        if let unknown = fields.keys.sorted().first(where: { !Self.fields.contains($0) }) {
+            throw Malformed(reason: "unknown field '\(unknown.prefix(40))' in the call")
+        }
+        guard case .string(let method)? = fields["method"] else {
+            throw Malformed(reason: "a call needs \"method\", a string")
+        }
+        func flag(_ name: String) throws(Malformed) -> Bool? {
+            switch fields[name] {
+            case nil, .null?: return nil
+            case .bool(let value)?: return value
+            default: throw Malformed(reason: "\"\(name)\" must be true or false")
+            }
+        }
+        // Parameters that are not an object are the method's InvalidParameter, answered on an open connection.
+        self.init(method: method, parameters: fields["parameters"], oneway: try flag("oneway"), more: try flag("more"))
+        upgrade = try flag("upgrade")
+    }
+
+    private static let fields: Set<String> = ["method", "parameters", "oneway", "more", "upgrade"]
+}
+
 /// The typed view of a call's parameters, decoded from the same bytes as the call.
 public struct VarlinkCallParameters<P: Decodable>: Decodable {
     /// The parameters, absent when the call has none.

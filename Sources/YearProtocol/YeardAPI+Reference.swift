@@ -25,9 +25,12 @@ extension YeardAPI {
             stream socket. The caller is identified by the kernel (SO_PEERCRED); what it may call depends only on the
             roles `yeard.toml` grants it. Every error carries a `message` for people beside its named fields
             (also the standard `org.varlink.service` errors). The errors declared by `io.yeard.Year`
-            (PermissionDenied, SchoolNotFound, TransitionNotAllowed, GuardFailed, InternalFailure, TooManyConnections)
-            are shared: any `io.yeard` method may return them. A refused call that would have changed state, and every
-            permission denial, leaves one audit row, with the parameters cut to a bounded summary and their SHA-256.
+            (PermissionDenied, SchoolNotFound, TransitionNotAllowed, GuardFailed, InternalFailure, TooManyConnections,
+            InvalidMessage) are shared: any `io.yeard` method may return them. A refused call that would have changed
+            state, and every permission denial, leaves one audit row, with the parameters cut to a bounded summary and
+            their SHA-256. A message that is not a Varlink call (not strict JSON: a key twice, nesting deeper than 64,
+            invalid UTF-8, a number out of range, NUL in a string; or no `method`) gets `InvalidMessage`, and the
+            connection is closed.
 
             | method | roles | changes state |
             |---|---|---|

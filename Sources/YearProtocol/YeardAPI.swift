@@ -191,6 +191,10 @@ public enum YeardAPI {
 
             # The connection was refused: too many connections in total or for this user.
             error TooManyConnections (message: string)
+
+            # The message was not a Varlink call (not JSON, a key twice, nested too deep, no method, ...);
+            # reason says what and at which byte. The daemon closes the connection after this reply.
+            error InvalidMessage (reason: string, message: string)
             """)
 
     /// `io.yeard.Approval`: the two-person approval of transitions.

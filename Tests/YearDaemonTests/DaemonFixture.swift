@@ -44,13 +44,14 @@ struct DaemonFixture {
         dispatcher = Dispatcher(state: state, logger: Logger(label: "test"))
     }
 
-    /// Sends `json` as `caller` and returns the reply as a value (nil for no reply; `.string("closed")` when the
-    /// daemon would close the connection).
+    /// Sends `json` as `caller` and returns the reply as a value (nil for no reply; `{"closedAfter": reply}` when
+    /// the daemon would close the connection after the reply).
     func send(raw json: String, as caller: Caller) async -> JSONValue? {
         switch await dispatcher.handle(Data(json.utf8), from: caller) {
         case .reply(let data): return JSONValue.parseCanonical(String(decoding: data, as: UTF8.self))
         case .none: return nil
-        case .close: return .string("closed")
+        case .replyAndClose(let data, _):
+            return .object(["closedAfter": JSONValue.parseCanonical(String(decoding: data, as: UTF8.self)) ?? .null])
         }
     }
 

@@ -107,8 +107,10 @@ struct DispatcherTests {
     func badInput() async throws {
         let fixture = try await DaemonFixture()
         let admin = DaemonFixture.caller(.admin)
-        #expect(await fixture.send(raw: "{not json", as: admin) == .string("closed"))
-        #expect(await fixture.send(raw: "[1,2]", as: admin) == .string("closed"))
+        for frame in ["{not json", "[1,2]", #"{"method":"io.yeard.Year.List","method":"io.yeard.Year.Create"}"#] {
+            let reply = await fixture.send(raw: frame, as: admin)
+            #expect(reply?["closedAfter"]?.errorName == "io.yeard.Year.InvalidMessage", "\(frame)")
+        }
         let wrongType = await fixture.call("io.yeard.Year.Get", .object(["id": "x"]), as: admin)
         #expect(wrongType?.errorName == "org.varlink.service.InvalidParameter")
         #expect(wrongType?["parameters"]?["parameter"] == "id")

@@ -2,6 +2,7 @@
 names, refused calls, many connections at once, connection limits and idle connections.
 """
 
+import json
 import os
 import socket
 import threading
@@ -45,20 +46,43 @@ def shared(module_daemon):
     return module_daemon(daemon_keys={"max_message_bytes": 4096})
 
 
-@pytest.mark.parametrize("frame", [
-    b"{not json\0",
-    b"\xff\xfe garbage\0",
-    b"[1, 2, 3]\0",
-    b'{"parameters": {}}\0',  # no method
-    b'{"method": 5}\0',
+@pytest.mark.parametrize("frame, reason", [
+    (b"{not json\0", "not JSON"),
+    (b"\xff\xfe garbage\0", "not JSON"),
+    (b'{"method": "io.yeard.Year.List", "parameters": {"school": "\xc0\xafx"}}\0', "invalid UTF-8"),
+    (b"[1, 2, 3]\0", "must be a JSON object"),
+    (b'{"parameters": {}}\0', "needs \"method\""),  # no method
+    (b'{"method": 5}\0', "needs \"method\""),
+    (b'{"method": "io.yeard.Year.List", "parameters": {"limit": 1e400}}\0', "out of range"),
+    (b"[" * 3000 + b"\0", "nested deeper than 64"),
+    (b'{"method": "io.yeard.Year.List", "method": "io.yeard.Year.Create"}\0', "appears twice"),
+    (b'{"method": "io.yeard.Year.List", "parameters": {"school": "a", "school": "b"}}\0', "appears twice"),
+    (b'{"method": "io.yeard.Year.List", "parameters": {"school": "a\\u0000b"}}\0', "NUL"),
+    (b'{"method": "io.yeard.Year.List", "oneway": "yes"}\0', "true or false"),
+    (b'{"method": "io.yeard.Year.List", "extra": 1}\0', "unknown field 'extra'"),
+    (b'{"method": "io.yeard.Year.List"} trailing\0', "after the value"),
 ])
-def test_malformed_message_closes_the_connection(shared, frame):
+def test_malformed_message_is_answered_then_closed(shared, frame, reason):
+    """A complete frame that is not a Varlink call gets InvalidMessage naming what is wrong, then the close."""
     with VarlinkConnection(shared.socket) as connection:
         connection.send(frame)
         closed, received = connection.wait_closed(2.0)
     assert closed, "the daemon kept the connection open after a malformed message"
-    assert received == b"", f"the daemon answered a malformed message: {received!r}"
+    assert received.endswith(b"\0") and received.count(b"\0") == 1, received
+    reply = json.loads(received[:-1])
+    assert reply["error"] == "io.yeard.Year.InvalidMessage", reply
+    assert reason in reply["parameters"]["reason"], reply
+    assert "connection is closed" in reply["parameters"]["message"]
     ok(shared.call("org.varlink.service.GetInfo"))
+
+
+def test_malformed_message_reply_is_complete_when_the_client_half_closes(shared):
+    """The reply is written before the close even when the client sent its frame and shut its side at once."""
+    with VarlinkConnection(shared.socket) as connection:
+        connection.send(b'{"method": 7}\0')
+        connection.sock.shutdown(socket.SHUT_WR)
+        closed, received = connection.wait_closed(2.0)
+    assert closed and b"io.yeard.Year.InvalidMessage" in received, received
 
 
 def test_frame_over_the_size_limit_closes_the_connection(shared):
