@@ -22,9 +22,9 @@ public enum StrictJSON {
     public static let defaultMaximumDepth = 64
 
     /// Parses one JSON text.
-    public static func parse(_ bytes: some Collection<UInt8>, maximumDepth: Int = defaultMaximumDepth) throws(SyntaxError)
-        -> JSONValue
-    {
+    public static func parse(
+        _ bytes: some Collection<UInt8>, maximumDepth: Int = defaultMaximumDepth
+    ) throws(SyntaxError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> JSONValue in
             var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
