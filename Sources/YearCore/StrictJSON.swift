@@ -25,15 +25,25 @@ public enum StrictJSON {
     public static func parse(
         _ bytes: some Collection<UInt8>, maximumDepth: Int = defaultMaximumDepth
     ) throws(SyntaxError) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> JSONValue in
-            var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
-            reader.skipWhitespace()
-            let value = try reader.value(depth: 0)
-            reader.skipWhitespace()
-            guard reader.position == buffer.count else { throw reader.error("unexpected text after the value") }
-            return value
+        // A message (Data, an array) is read in place; only a collection without contiguous storage is copied.
+        let inPlace: Result<JSONValue, SyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(SyntaxError) -> JSONValue in try parse(buffer, maximumDepth: maximumDepth) }
         }
+        if let inPlace { return try inPlace.get() }
+        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> JSONValue in
+            try parse(buffer, maximumDepth: maximumDepth)
+        }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int) throws(SyntaxError)
+        -> JSONValue
+    {
+        var reader = Reader(bytes: buffer, maximumDepth: maximumDepth)
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.position == buffer.count else { throw reader.error("unexpected text after the value") }
+        return value
     }
 
     private struct Reader {
