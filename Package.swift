@@ -95,3 +95,21 @@ let package = Package(
         .testTarget(name: "YearDaemonTests", dependencies: ["YearDaemon", "YearProtocol", "YearStore", "YearCore"]),
     ]
 )
+
+// The coverage-guided fuzzers (Fuzz/, docs/reliability.md): built only by scripts/fuzz, which sets YEARD_FUZZ and
+// compiles with `-sanitize=fuzzer,address` into its own scratch path. The target has no main of its own: libFuzzer's
+// is linked in, hence `-parse-as-library`.
+if Context.environment["YEARD_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "yeard-fuzz",
+            dependencies: [
+                "YearCore", "YearProtocol", "YearStore", "YearDaemon",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/Sources/yeard-fuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+}

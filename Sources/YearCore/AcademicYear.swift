@@ -129,8 +129,9 @@ public struct MonthDay: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses `MM-DD`; the day must exist in a leap year.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-")
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") }),
             let month = Int(parts[0]), let day = Int(parts[1]),
             CalendarDate(year: 2028, month: month, day: day) != nil
         else { return nil }
@@ -157,6 +158,7 @@ public struct YearLabel: Sendable, Hashable, Codable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 4,
+            text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "/") }),
             let first = Int(parts[0]), let second = Int(parts[1]),
             (1900...9998).contains(first), second == first + 1
         else { return nil }

@@ -47,6 +47,8 @@ public struct DaemonConfiguration: Sendable {
     public var maxConnections = 512
     /// Connections open at once from one uid.
     public var maxConnectionsPerUID = 64
+    /// What uploads in progress may hold, per uid and in all.
+    var uploadLimits = UploadStore.Limits()
     /// How often the audit chain's head is written to the log.
     public var auditHeadInterval: TimeInterval = 3600
     /// The log level.
@@ -117,6 +119,9 @@ public struct DaemonConfiguration: Sendable {
 
     /// Parses and validates TOML text; every problem is reported, not just the first.
     public static func parse(_ text: String, source: String) throws -> DaemonConfiguration {
+        if let (line, message) = TableHeaderGuard.problem(in: text) {
+            throw ConfigurationError(source: source, issues: [ConfigurationIssue(line: line, message: message)])
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -326,7 +331,7 @@ struct ConfigurationReader {
             allowed: [
                 "state_dir", "socket", "socket_group", "socket_mode", "request_lifetime_hours", "max_message_bytes",
                 "idle_timeout_seconds", "max_connections", "max_connections_per_uid", "audit_head_interval_seconds",
-                "log_level", "metrics_file",
+                "log_level", "metrics_file", "upload_max_bytes_per_uid", "upload_max_bytes", "max_uploads_per_uid",
             ], path: path)
         if let value = string(table, "state_dir", path) {
             if value.hasPrefix("/") {
@@ -355,6 +360,15 @@ struct ConfigurationReader {
         }
         if let bytes = int(table, "max_message_bytes", path, in: 1024...(64 << 20)) {
             configuration.maxMessageBytes = bytes
+        }
+        if let bytes = int(table, "upload_max_bytes_per_uid", path, in: (1 << 20)...(1 << 40)) {
+            configuration.uploadLimits.bytesPerUID = Int64(bytes)
+        }
+        if let bytes = int(table, "upload_max_bytes", path, in: (1 << 20)...(1 << 42)) {
+            configuration.uploadLimits.bytesTotal = Int64(bytes)
+        }
+        if let count = int(table, "max_uploads_per_uid", path, in: 1...1024) {
+            configuration.uploadLimits.uploadsPerUID = count
         }
         if let seconds = int(table, "idle_timeout_seconds", path, in: 1...86400) {
             configuration.idleTimeout = TimeInterval(seconds)

@@ -215,6 +215,43 @@ struct ConfigurationTests {
         }
     }
 
+    @Test(
+        "a table header that does not start with a key is a syntax error on its line, not an abort inside toml++",
+        arguments: ["[.", "[ .", "[[.", "[[ .]]", "[=", "[!]", "[Ж]", "[\n", "["])
+    func headerWithoutKey(header: String) {
+        do {
+            _ = try DaemonConfiguration.parse("[daemon]\n# a comment [.\nsocket = \"/x\"\n" + header, source: "t.toml")
+            Issue.record("must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.issues.first?.line == 4)
+            #expect(error.issues.first?.message.contains("table header") == true)
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test("arrays, strings and comments that hold brackets over several lines are not taken for table headers")
+    func bracketsInValues() throws {
+        let text = #"""
+            [daemon]
+            socket = "/run/x [.sock"
+            # [. in a comment
+            [[school]]
+            id = "a"
+            [checks]
+            thresholds = '''
+            [.
+            '''
+
+            [[ "grant" ]]
+            role = "admin"
+            user = "a"
+            """#
+        let problem = TableHeaderGuard.problem(in: text)
+        #expect(problem == nil, "\(String(describing: problem))")
+        #expect(TableHeaderGuard.problem(in: "x = [\n  [.5],\n  {},\n]\n[[school]]\nid = \"a\"\n") == nil)
+    }
+
     @Test("grants by user, uid, group and gid, per school or everywhere")
     func grants() throws {
         let configuration = try DaemonConfiguration.parse(
