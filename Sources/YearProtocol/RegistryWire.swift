@@ -127,8 +127,11 @@ public struct ImportOutcomeView: Sendable {
 public struct ExportParameters: MethodParameters {
     /// The kind, the school and year, and the page: at most `limit` rows after the cursor `after`.
     public var kind: String, school: String?, year: String?, after: String?, limit: Int?
+    /// Whether fields are written as stored, without the `'` before formula-like fields.
+    public var raw: Bool?
     /// Parameters with every field given.
-    public init(kind: String, school: String?, year: String?, after: String?, limit: Int?) {
+    public init(kind: String, school: String?, year: String?, after: String?, limit: Int?, raw: Bool? = nil) {
+        self.raw = raw
         self.kind = kind
         self.school = school
         self.year = year

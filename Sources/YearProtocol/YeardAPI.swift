@@ -530,11 +530,14 @@ public enum YeardAPI {
                 roles: [.secretary, .teacher], mutating: true, scope: .school(required: true)),
             MethodSpec(
                 "io.yeard.Registry", "Export",
-                parameters: "(kind: string, school: ?string, year: ?string, after: ?string, limit: ?int)",
+                parameters:
+                    "(kind: string, school: ?string, year: ?string, after: ?string, limit: ?int, raw: ?bool)",
                 reply: "(csv: string, next: ?string)",
                 doc: """
                     One page of a kind in its CSV format (the header on the first page); pass next as after for the
                     following page. Pages follow the rows' keys, so writes between pages neither repeat nor drop rows.
+                    A field that starts with =, +, - or @ (not a number) is written after a ' so that a spreadsheet
+                    shows it as text instead of running it; the import drops that '. raw writes fields as stored.
                     Students are written with the class they are in today (within the year's days), so that an
                     export imports back unchanged on the same day.
                     """,

@@ -124,10 +124,13 @@ extension YearDatabase {
     /// Students are written with the class they are in on `now`'s day (see `registryDay`), or, in a year the
     /// rollover closed, the class they finished it in.
     ///
+    /// A field a spreadsheet would run as a formula is written with a leading `'` unless `raw` (`CSVWriter`).
+    ///
     /// Pages follow the rows' keys (`after` is the last key of the previous page, as JSON), not an offset, so that
     /// rows written between pages neither repeat nor go missing, and the last page costs what the first does.
     public func exportRegistry(
-        kind: RegistryKind, school: String, year: AcademicYear?, after: String?, limit: Int, now: Date = Date()
+        kind: RegistryKind, school: String, year: AcademicYear?, after: String?, limit: Int, raw: Bool = false,
+        now: Date = Date()
     ) async throws -> (csv: String, next: String?) {
         guard Self.registryKinds.contains(kind) else {
             throw YearError.invalidParameter(field: "kind", reason: "unknown kind \(kind.rawValue)")
@@ -215,7 +218,7 @@ extension YearDatabase {
             let width = kind.columns.count
             var csv = after == nil ? CSVWriter.line(kind.columns.map(\.name)) : ""
             for row in rows.prefix(limit) {
-                csv += CSVWriter.line((0..<width).map { Self.text(row[$0] as DatabaseValue) })
+                csv += CSVWriter.line((0..<width).map { Self.text(row[$0] as DatabaseValue) }, raw: raw)
             }
             guard rows.count > limit, let last = rows.prefix(limit).last else { return (csv, nil) }
             let key = (width..<(width + keys.count)).map { index -> JSONValue in

@@ -173,14 +173,14 @@ struct ReportOptions: ParsableArguments {
     func emit(_ rendered: String?) throws {
         let text = rendered ?? ""
         guard let output else {
-            print(text, terminator: "")
+            if format == "json" { printJSONText(text, terminator: "") } else { print(text, terminator: "") }
             return
         }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
-            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+            throw UsageError.file(output, "write", error)
         }
-        FileHandle.standardError.write(Data("yearctl: wrote \(output)\n".utf8))
+        printError("yearctl: wrote \(output)")
     }
 }

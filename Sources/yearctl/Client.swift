@@ -29,7 +29,7 @@ struct Client {
             if options.json {
                 printJSON(ErrorOutput(error: error.name, parameters: error.parameters))
             } else {
-                FileHandle.standardError.write(Data("yearctl: \(error.message)\n".utf8))
+                printError("yearctl: \(error.message)")
                 // An import's refusal lists every problem it found, one per line, FILE:LINE:COLUMN first.
                 if case .array(let problems)? = error.parameters["problems"],
                     case .string(let file)? = error.parameters["file"]
@@ -41,19 +41,22 @@ struct Client {
                         if case .string(let name)? = problem["field"] { field = " (\(name))" }
                         var message = ""
                         if case .string(let text)? = problem["message"] { message = text }
-                        FileHandle.standardError.write(Data("\(file):\(line):\(column)\(field): \(message)\n".utf8))
+                        printError("\(file):\(line):\(column)\(field): \(message)")
                     }
                 }
             }
             throw ExitCode(Self.exitStatus(for: error).rawValue)
         } catch let error as VarlinkClientError {
-            FileHandle.standardError.write(Data("yearctl: \(error)\n".utf8))
+            printError("yearctl: \(error)")
             throw ExitCode(ExitStatus.cannotConnect.rawValue)
         } catch let error as ExitCode {
             throw error
+        } catch let error as UsageError {
+            // A file of the caller's that cannot be read halfway through: the caller's problem, not the connection's.
+            throw error
         } catch {
-            FileHandle.standardError.write(
-                Data("yearctl: the connection to yeard failed: \(error); see the daemon's log\n".utf8))
+            printError(
+                "yearctl: the connection to yeard failed: \(error); see the daemon's log")
             throw ExitCode(ExitStatus.cannotConnect.rawValue)
         }
     }
@@ -81,7 +84,7 @@ struct Client {
 func printJSON<T: Encodable>(_ value: T) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) { print(text) }
+    if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) { printJSONText(text) }
 }
 
 /// Prints rows as an aligned table under a header.

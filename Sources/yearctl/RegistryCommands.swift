@@ -27,8 +27,15 @@ struct ImportCommand: AsyncParsableCommand {
     var asOf: String?
 
     func run() async throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else {
-            throw UsageError(message: "cannot read \(file)")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw UsageError(message: "\(file) is a directory; name the CSV file to import")
+        }
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        } catch {
+            throw UsageError.file(file, "read", error)
         }
         defer { try? handle.close() }
         let client = Client(options: options)
@@ -36,7 +43,12 @@ struct ImportCommand: AsyncParsableCommand {
             var upload: String?
             var hasher = SHA256()
             repeat {
-                let chunk = try handle.read(upToCount: 512 * 1024) ?? Data()
+                let chunk: Data
+                do {
+                    chunk = try handle.read(upToCount: 512 * 1024) ?? Data()
+                } catch {
+                    throw UsageError.file(file, "read", error)
+                }
                 if chunk.isEmpty && upload != nil { break }
                 hasher.update(data: chunk)
                 upload = try await session.call(
@@ -85,6 +97,11 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The kind (see 'yearctl import --help').") var kind: String
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
+    @Flag(
+        help: """
+            Write fields exactly as stored. Without it a field that starts with =, +, - or @ (not a number) gets a             leading ' so that a spreadsheet shows it instead of running it as a formula; yearctl import drops it.
+            """)
+    var raw = false
 
     func run() async throws {
         try await Client(options: options).withSession { session in
@@ -92,10 +109,12 @@ struct ExportCommand: AsyncParsableCommand {
             repeat {
                 let page = try await session.call(
                     "io.yeard.Registry.Export",
-                    ExportParameters(kind: kind, school: options.school, year: year, after: after, limit: 5000),
+                    ExportParameters(
+                        kind: kind, school: options.school, year: year, after: after, limit: 5000, raw: raw ? true : nil
+                    ),
                     as: ExportReply.self)
                 do {
-                    try FileHandle.standardOutput.write(contentsOf: Data(page.csv.utf8))
+                    try writeContent(page.csv)
                 } catch {
                     // The reader went away (`yearctl export students | head`): nothing more to write.
                     return

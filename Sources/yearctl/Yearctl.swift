@@ -40,11 +40,11 @@ struct Yearctl: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("yearctl: \(error.message)\n".utf8))
+            printError("yearctl: \(error.message)")
             Foundation.exit(ExitStatus.usage.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                printError(fullMessage(for: error))
                 Foundation.exit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)
@@ -81,4 +81,20 @@ struct Yearctl: AsyncParsableCommand {
 struct UsageError: Error {
     /// What is wrong and what to do.
     let message: String
+
+    /// A file that cannot be read or written, in the system's words (`Is a directory`, `Permission denied`), not
+    /// Foundation's error domains and codes.
+    static func file(_ path: String, _ verb: String, _ error: any Error) -> UsageError {
+        UsageError(message: "cannot \(verb) \(path): \(systemReason(error))")
+    }
+
+    /// The strerror(3) text of the POSIX error behind `error` (directly, or as Foundation's underlying error).
+    static func systemReason(_ error: any Error) -> String {
+        var current: NSError? = error as NSError
+        while let error = current {
+            if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+            current = error.userInfo[NSUnderlyingErrorKey] as? NSError
+        }
+        return (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
 }

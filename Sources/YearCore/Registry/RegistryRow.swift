@@ -32,10 +32,17 @@ extension RegistryKind {
                 continue
             }
             let raw = position < record.fields.count ? record.fields[position] : ""
-            let text = Self.trimmed(raw)
+            let text = CSVWriter.unprotected(Self.trimmed(raw))
             func problem(_ message: String) {
                 problems.append(
                     ImportProblem(line: record.line, column: position + 1, field: column.name, message: message))
+            }
+            if let found = DisplaySafety.firstForbidden(in: text) {
+                // A NUL would cut the value where SQLite reads it; an escape sequence would take over the terminal
+                // of whoever lists it.
+                problem(DisplaySafety.problem(found))
+                values.append(nil)
+                continue
             }
             if text.isEmpty {
                 if column.required { problem("a value is required") }
