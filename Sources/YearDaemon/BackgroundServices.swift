@@ -40,10 +40,13 @@ struct HousekeepingService: Service {
             let sleep = min(interval, 600)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(sleep * 1000))) }
         }
+        // What the refusal budget counted but has not yet recorded must not be lost with the process.
+        await state.recordCountedRefusals(now: Date(), draining: true)
     }
 
     func tick(writeHead: Bool) async {
         state.uploads.expire(olderThan: 3600)
+        await state.recordCountedRefusals(now: Date())
         do {
             let expired = try await state.database.expireRequests()
             if expired > 0 {

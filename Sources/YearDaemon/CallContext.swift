@@ -11,6 +11,9 @@ struct CallContext: Sendable {
     var visibleSchools: [String]
     /// The time of the call (handlers take it from here so tests can drive time).
     var now: Date
+    /// Whether authorization refused the call as if its year or request did not exist, because they belong to a
+    /// school where the caller holds no role: audited as the denial it is, answered as the unknown id.
+    var concealedDenial = false
 
     /// The school of a method whose scope requires one (authorization has set it before any handler runs).
     func requiredSchool() throws -> String {

@@ -40,6 +40,29 @@ final class DaemonState: Sendable {
     /// Called after a transition was executed and committed.
     func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
 
+    /// How many refusals of each caller get an audit row of their own (the rest are counted in one).
+    let refusals = NIOLockedValueBox(RefusalBudget())
+
+    /// Records the counts of the refusal windows that have ended by `now` (all of them when `draining`, at
+    /// shutdown), one audit row each.
+    func recordCountedRefusals(now: Date, draining: Bool = false) async {
+        let summaries = refusals.withLockedValue { draining ? $0.drain(at: now) : $0.due(at: now) }
+        await recordCountedRefusals(summaries, now: now)
+    }
+
+    /// Records `summaries`, one audit row each; a failure is logged (the refusals it counted were already refused).
+    func recordCountedRefusals(_ summaries: [RefusalBudget.Summary], now: Date) async {
+        for summary in summaries {
+            do {
+                try await database.recordCountedRefusals(summary, now: now)
+            } catch {
+                logger.error(
+                    "could not audit counted refusals",
+                    metadata: ["uid": "\(summary.uid)", "count": "\(summary.count)", "error": "\(error)"])
+            }
+        }
+    }
+
     /// What the database's upkeep last found and did (`MaintenanceService`, backups).
     let maintenance = NIOLockedValueBox(MaintenanceStatus())
 
@@ -225,6 +248,16 @@ final class DaemonState: Sendable {
             }
             context.visibleSchools = [school]
         }
+        // A year or a request named by id belongs to a school the caller did not name: where they hold no role at
+        // all, the refusal must not tell them that the id exists, nor whose it is (it reads as an unknown id).
+        func requireOwning(_ school: String, unknown: YearError) throws {
+            guard !policy.roles(of: caller, at: school).isEmpty else {
+                context.school = school
+                context.concealedDenial = true
+                throw unknown
+            }
+            try require(school)
+        }
         func requireAnywhere() throws {
             context.visibleSchools = policy.schools(of: caller, holding: spec.roles, among: all)
             if context.visibleSchools.isEmpty {
@@ -263,7 +296,7 @@ final class DaemonState: Sendable {
             }
             guard let year = try await database.year(id: id) else { throw YearError.yearNotFound(id: id) }
             guard all.contains(year.school) else { throw YearError.schoolNotFound(school: year.school) }
-            try require(year.school)
+            try requireOwning(year.school, unknown: .yearNotFound(id: id))
         case .request(let field):
             guard case .int(let id)? = parameters[field] else {
                 throw YearError.invalidParameter(field: field, reason: "a request id (integer) is required")
@@ -272,7 +305,7 @@ final class DaemonState: Sendable {
             guard all.contains(request.payload.school) else {
                 throw YearError.schoolNotFound(school: request.payload.school)
             }
-            try require(request.payload.school)
+            try requireOwning(request.payload.school, unknown: .requestNotFound(id: id))
         }
     }
 }

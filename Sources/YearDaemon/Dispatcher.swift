@@ -76,17 +76,44 @@ final class Dispatcher: Sendable {
             if let (field, reason) = (signatures[call.method] ?? .empty).violation(in: fields) {
                 throw VarlinkError.invalidParameter(field, reason)
             }
+            if let (field, found) = Self.forbiddenText(in: fields) {
+                throw VarlinkError.invalidParameter(field, DisplaySafety.problem(found))
+            }
             let decoded = try route.decode(message)
             try await state.authorize(spec, parameters: parameters, context: &context)
             return try await route.run(decoded, context)
         } catch let error as YearError {
             let mapped = VarlinkError(error)
-            await refused(spec, call: call, context: context, error: mapped, denial: Self.isDenial(error))
+            await refused(
+                spec, call: call, context: context, error: mapped,
+                denial: Self.isDenial(error) || context.concealedDenial)
             throw mapped
         } catch let error as VarlinkError {
             await refused(spec, call: call, context: context, error: error, denial: false)
             throw error
         }
+    }
+
+    /// The first parameter (in name order) whose text, or a key or string inside it, holds a character that no
+    /// stored text may hold (DisplaySafety; line feeds are allowed, for reasons of several lines): every string of
+    /// every method is checked here once, so that no handler can store one by forgetting to.
+    static func forbiddenText(in fields: [String: JSONValue]) -> (String, (position: Int, scalar: Unicode.Scalar))? {
+        func first(in value: JSONValue) -> (position: Int, scalar: Unicode.Scalar)? {
+            switch value {
+            case .string(let text): return DisplaySafety.firstForbidden(in: text, allowingLineFeed: true)
+            case .array(let items): return items.lazy.compactMap(first(in:)).first
+            case .object(let members):
+                for (key, member) in members {
+                    if let found = DisplaySafety.firstForbidden(in: key) ?? first(in: member) { return found }
+                }
+                return nil
+            default: return nil
+            }
+        }
+        for name in fields.keys.sorted() {
+            if let value = fields[name], let found = first(in: value) { return (name, found) }
+        }
+        return nil
     }
 
     private static func isDenial(_ error: YearError) -> Bool {
@@ -98,12 +125,18 @@ final class Dispatcher: Sendable {
         async
     {
         guard spec.mutating || denial else { return }
+        let (decision, due) = state.refusals.withLockedValue {
+            $0.admit(uid: context.caller.uid, userName: context.caller.userName, method: spec.fullName, at: context.now)
+        }
+        await state.recordCountedRefusals(due, now: context.now)
+        guard decision != .count else { return }
         let school = context.school
         let roles = school.map { state.policy.roles(of: context.caller, at: $0) } ?? []
         do {
             try await state.database.recordRefusal(
                 method: spec.fullName, error: error.name, message: error.message, caller: context.caller,
-                role: roles.min()?.rawValue ?? "none", school: school, parameters: call.parameters ?? .object([:]))
+                role: roles.min()?.rawValue ?? "none", school: school, parameters: call.parameters ?? .object([:]),
+                lastInWindow: decision == .recordLast)
         } catch {
             logger.error("could not audit a refusal", metadata: ["method": "\(spec.fullName)", "error": "\(error)"])
         }

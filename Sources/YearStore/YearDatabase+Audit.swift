@@ -51,14 +51,33 @@ extension YearDatabase {
     /// Records a refused mutating call: the only trace a refusal leaves.
     public func recordRefusal(
         method: String, error: String, message: String, caller: Caller, role: String, school: String?,
-        parameters: JSONValue, now: Date = Date()
+        parameters: JSONValue, lastInWindow: Bool = false, now: Date = Date()
     ) async throws {
+        var details: [String: JSONValue] = [
+            "error": .string(error), "message": .string(String(message.prefix(500))),
+            "parameters": parameters.bounded(),
+            "parametersSHA256": .string(Digest.sha256Hex(parameters.canonicalText)),
+        ]
+        if lastInWindow {
+            details["note"] = .string(
+                "the caller's further refusals in this window are counted, not recorded each (refused.counted)")
+        }
         let event = AuditEvent(
             caller: caller, role: role, school: school, action: "refused:\(method)", target: method,
+            details: .object(details))
+        _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
+    }
+
+    /// Records the refusals of one caller that a window of the refusal budget counted without a row each
+    /// (`RefusalBudget`): how many, of which methods, from when to when.
+    public func recordCountedRefusals(_ summary: RefusalBudget.Summary, now: Date = Date()) async throws {
+        let event = AuditEvent(
+            caller: Caller(uid: summary.uid, gid: 0, userName: summary.userName), role: "none", school: nil,
+            action: "refused.counted", target: "uid \(summary.uid)",
             details: .object([
-                "error": .string(error), "message": .string(String(message.prefix(500))),
-                "parameters": parameters.bounded(),
-                "parametersSHA256": .string(Digest.sha256Hex(parameters.canonicalText)),
+                "count": .int(Int64(summary.count)),
+                "from": .string(StoredTime.text(summary.from)), "to": .string(StoredTime.text(summary.to)),
+                "methods": .object(summary.methods.mapValues { .int(Int64($0)) }),
             ]))
         _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }

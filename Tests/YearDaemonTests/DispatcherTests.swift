@@ -77,6 +77,18 @@ struct DispatcherTests {
                 default: spec.roles
                 }
             let allowed = roles.isEmpty || role.map(roles.contains) == true
+            if role == nil, case .year = spec.scope {
+                // Someone with no role at the year's school is told nothing of it: the year reads as unknown.
+                #expect(
+                    reply?.errorName == "io.yeard.Year.YearNotFound", "\(spec.fullName): \(String(describing: reply))")
+                continue
+            }
+            if role == nil, case .request = spec.scope {
+                #expect(
+                    reply?.errorName == "io.yeard.Approval.RequestNotFound",
+                    "\(spec.fullName): \(String(describing: reply))")
+                continue
+            }
             #expect(
                 denied == !allowed, "\(spec.fullName) as \(role?.rawValue ?? "no role"): \(String(describing: reply))")
             if denied, case .array(let required)? = reply?["parameters"]?["required"] {
@@ -101,6 +113,54 @@ struct DispatcherTests {
         #expect(rows.map(\.action) == ["refused:io.yeard.Year.Status", "refused:io.yeard.Year.Create"])
         #expect(rows.last?.school == "school-a" && rows.last?.role == "admin")
         #expect(rows.first?.uid == 999)
+    }
+
+    @Test("a thousand refused calls of one user cost a bounded number of audit rows, and their count is kept")
+    func refusalsBudgeted() async throws {
+        let fixture = try await DaemonFixture()
+        let before = try await fixture.state.database.auditEntries(after: 0, limit: 10000, schools: nil).count
+        let stranger = DaemonFixture.caller(nil)
+        for index in 0..<1000 {
+            let reply =
+                index.isMultiple(of: 2)
+                ? await fixture.call("io.yeard.Year.Status", as: stranger)
+                : await fixture.call(
+                    "io.yeard.Year.Create", .object(["label": "2026/2027", "school": "school-a"]), as: stranger)
+            #expect(reply?.errorName == "io.yeard.Year.PermissionDenied")
+        }
+        // Someone else's refusals have budgets of their own.
+        _ = await fixture.call("io.yeard.Year.Status", as: Caller(uid: 4242, gid: 100, userName: "other"))
+        var rows = try await fixture.state.database.auditEntries(after: 0, limit: 10000, schools: nil).dropFirst(before)
+        let budget = fixture.state.refusals.withLockedValue { $0.perWindow }
+        #expect(rows.count == budget + 1)
+        #expect(rows.filter { $0.uid == 999 }.last?.details.contains("counted, not recorded each") == true)
+        await fixture.state.recordCountedRefusals(now: Date(), draining: true)
+        rows = try await fixture.state.database.auditEntries(after: 0, limit: 10000, schools: nil).dropFirst(before)
+        let counted = try #require(rows.last)
+        #expect(counted.action == "refused.counted" && counted.uid == 999 && counted.target == "uid 999")
+        let details = try #require(JSONValue.parseCanonical(counted.details))
+        #expect(details["count"] == .int(Int64(1000 - budget)))
+        #expect(details["methods"]?["io.yeard.Year.Status"] == .int(Int64(500 - budget / 2)))
+        #expect(details["methods"]?["io.yeard.Year.Create"] == .int(Int64(500 - budget / 2)))
+        let verify = await fixture.call("io.yeard.Audit.Verify", as: DaemonFixture.caller(.auditor))
+        #expect(verify?["parameters"]?["intact"] == .bool(true))
+    }
+
+    @Test("a string parameter holding a control character or an override is refused before any handler runs")
+    func controlCharactersRefused() async throws {
+        let fixture = try await DaemonFixture()
+        // (A NUL never gets this far: the message reader refuses \u0000 in any string, and closes the connection.)
+        for text in ["2027/2028\u{1B}[2J", "2027/2028\u{7}", "\u{202E}2027/2028", "2027/2028\u{9B}"] {
+            let reply = await fixture.call(
+                "io.yeard.Year.Create", .object(["label": .string(text), "school": "school-a"]),
+                as: DaemonFixture.caller(.admin))
+            #expect(reply?.errorName == "org.varlink.service.InvalidParameter")
+            #expect(reply?["parameters"]?["parameter"] == "label")
+        }
+        let reason = await fixture.call(
+            "io.yeard.Year.Create", .object(["label": "2027/2028", "school": "school-a"]),
+            as: DaemonFixture.caller(.admin))
+        #expect(reason?.errorName == nil)
     }
 
     @Test("bad input gets a named error and the daemon keeps serving")

@@ -5,6 +5,8 @@ The expected role sets are copied from Sources/YearProtocol/YeardAPI.swift on pu
 change this test too.
 """
 
+import json
+
 import pytest
 
 from conftest import SCHOOLS, USER_ROLES, ok, raw_calls_as, roles_at, varlink_call
@@ -178,6 +180,13 @@ def test_permission(replies, case, method, parameters, school, user):
     if allowed:
         assert error != "io.yeard.Year.PermissionDenied", f"{user} ({roles_at(user, school)}) denied {method}: {reply}"
         assert error is None or error.startswith("io.yeard.") or error.startswith("org.varlink."), reply
+    elif not roles_at(user, school) and school not in (None, "*") \
+            and {"YEAR", "REQUEST"} & {value for value in parameters.values() if isinstance(value, str)}:
+        # A year or request of a school where the caller holds no role reads as an unknown id: the refusal neither
+        # confirms that it exists nor names its school.
+        unknown = "io.yeard.Year.YearNotFound" if "YEAR" in parameters.values() else "io.yeard.Approval.RequestNotFound"
+        assert error == unknown, f"{user} learned of another school's {parameters}: {reply}"
+        assert school not in json.dumps(reply), reply
     else:
         assert error == "io.yeard.Year.PermissionDenied", f"{user} was not denied {method}: {reply}"
         parameters = reply["parameters"]
