@@ -19,6 +19,8 @@ final class ControlServer: Service {
     private let logger: Logger
     private let registry: ConnectionRegistry
     private let listener: NIOAsyncChannel<Accepted, Never>
+    /// Callers' names, looked up off the cooperative pool.
+    private let identities = PeerIdentityCache()
 
     /// A connection just accepted, with the kernel's word on who is calling.
     struct Accepted: Sendable {
@@ -160,7 +162,7 @@ final class ControlServer: Service {
         }
         defer { registry.remove(channel) }
         let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
-        let caller = PeerIdentity.caller(uid: accepted.uid, gid: accepted.gid, groups: accepted.groups)
+        let caller = await identities.caller(uid: accepted.uid, gid: accepted.gid, groups: accepted.groups)
         do {
             try await accepted.channel.executeThenClose { inbound, outbound in
                 func send(_ data: Data) async throws {

@@ -1,5 +1,8 @@
 import CSystemd
+import Foundation
 import Glibc
+import NIOConcurrencyHelpers
+import NIOPosix
 import YearCore
 
 /// Who is at the other end of a Unix socket, as the kernel says: SO_PEERCRED for the uid and gid, SO_PEERGROUPS
@@ -69,5 +72,40 @@ enum PeerIdentity {
             size *= 4
         }
         return nil
+    }
+}
+
+/// The names of callers, looked up off the cooperative pool and kept for a minute.
+///
+/// `getpwuid_r` and `getgrgid_r` may block for as long as the machine's user database takes (LDAP, sssd): run on
+/// the cooperative pool, a slow look-up would stall every connection's calls. They run on NIO's blocking-I/O pool
+/// instead, and a flood of connections from one user costs one look-up a minute, not one each.
+final class PeerIdentityCache: Sendable {
+    private struct Key: Hashable {
+        let uid: UInt32, gid: UInt32, groups: [UInt32]
+    }
+    private let entries = NIOLockedValueBox([Key: (caller: Caller, at: Date)]())
+    /// How long a looked-up caller is kept.
+    let lifetime: TimeInterval
+
+    /// A cache keeping each caller for `lifetime` seconds.
+    init(lifetime: TimeInterval = 60) { self.lifetime = lifetime }
+
+    /// The caller with these kernel-reported ids, named from the user database (or the cache).
+    func caller(uid: UInt32, gid: UInt32, groups: [UInt32], now: Date = Date()) async -> Caller {
+        let key = Key(uid: uid, gid: gid, groups: groups)
+        if let cached = entries.withLockedValue({ $0[key] }), now.timeIntervalSince(cached.at) < lifetime {
+            return cached.caller
+        }
+        let caller =
+            (try? await NIOThreadPool.singleton.runIfActive {
+                PeerIdentity.caller(uid: uid, gid: gid, groups: groups)
+            }) ?? Caller(uid: uid, gid: gid, groups: groups, userName: String(uid))
+        entries.withLockedValue { entries in
+            // Bounded: a machine has few users, but the cache must not grow with what a caller can vary.
+            if entries.count >= 4096 { entries.removeAll() }
+            entries[key] = (caller, now)
+        }
+        return caller
     }
 }
