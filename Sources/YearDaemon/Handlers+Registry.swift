@@ -23,7 +23,9 @@ extension Handlers {
         guard data.count <= 512 * 1024 else {
             throw YearError.invalidParameter(field: "data", reason: "at most 512 KiB per part")
         }
-        let appended = try state.uploads.append(data, to: parameters.upload, owner: context.caller.uid)
+        let appended = try state.uploads.append(
+            data, to: parameters.upload, owner: context.caller.uid, limits: state.configuration.uploadLimits,
+            now: context.now)
         return UploadReply(upload: appended.id, bytes: appended.bytes)
     }
 
@@ -92,7 +94,8 @@ extension Handlers {
         }
         let year = try await resolveYear(parameters.year, school: school, kind: kind)
         let page = try await state.database.exportRegistry(
-            kind: kind, school: school, year: year, after: parameters.after, limit: limit, now: context.now)
+            kind: kind, school: school, year: year, after: parameters.after, limit: limit,
+            raw: parameters.raw ?? false, now: context.now)
         return ExportReply(csv: page.csv, next: page.next)
     }
 

@@ -14,14 +14,24 @@ final class UploadStore: Sendable {
         var touched: Date
     }
 
+    /// What uploads in progress may hold (`[daemon] upload_*` in yeard.toml, read at each part so that a reload
+    /// applies at once).
+    struct Limits: Sendable, Equatable {
+        /// Bytes of one uid's uploads in progress, together.
+        var bytesPerUID: Int64 = 256 << 20
+        /// Bytes of every upload in progress, together.
+        var bytesTotal: Int64 = 1 << 30
+        /// Uploads in progress of one uid.
+        var uploadsPerUID = 8
+        /// Space that must stay free on the file system of the state directory (which holds the database).
+        var freeBytes: Int64 = 1 << 30
+    }
+
     let directory: String
-    /// The largest upload accepted, in bytes.
-    let maximumBytes: Int64
     private let uploads = NIOLockedValueBox<[String: Upload]>([:])
 
-    init(directory: String, maximumBytes: Int64 = 4 << 30) throws {
+    init(directory: String) throws {
         self.directory = directory
-        self.maximumBytes = maximumBytes
         // Uploads do not survive a restart: whatever is left from before is removed.
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(
@@ -31,15 +41,35 @@ final class UploadStore: Sendable {
     /// Appends `data` to the upload `id` of `owner` (a new one when `id` is nil); returns its id and size.
     ///
     /// The bytes are reserved under the lock before they are written, so that concurrent parts cannot pass the
-    /// limits: 8 uploads per uid, `maximumBytes` per upload and in all, and at least 1 GiB left free on the file
-    /// system that also holds the database.
-    func append(_ data: Data, to id: String?, owner: UInt32, now: Date = Date()) throws -> (id: String, bytes: Int64) {
+    /// limits: so many uploads and bytes per uid, so many bytes in all, and space left free on the file system that
+    /// also holds the database. Each refusal says which limit and what to do; it writes nothing.
+    func append(_ data: Data, to id: String?, owner: UInt32, limits: Limits = Limits(), now: Date = Date()) throws -> (
+        id: String, bytes: Int64
+    ) {
         let free = Self.freeBytes(directory)
+        let size = Int64(data.count)
+        func mebibytes(_ bytes: Int64) -> String { "\((bytes >> 20) + (bytes & ((1 << 20) - 1) == 0 ? 0 : 1)) MiB" }
         let (id, path, isNew, total) = try uploads.withLockedValue { table -> (String, String, Bool, Int64) in
-            let inFlight = table.values.reduce(Int64(0)) { $0 + $1.bytes }
-            guard inFlight + Int64(data.count) <= maximumBytes, free - Int64(data.count) >= 1 << 30 else {
+            let mine = table.values.filter { $0.owner == owner }.reduce(Int64(0)) { $0 + $1.bytes }
+            guard mine + size <= limits.bytesPerUID else {
                 throw YearError.invalidParameter(
-                    field: "data", reason: "uploads are over their limit or the disk is nearly full; try again later")
+                    field: "data",
+                    reason: "your uploads in progress would hold more than your \(mebibytes(limits.bytesPerUID)) "
+                        + "(upload_max_bytes_per_uid); import them, or wait for them to expire an hour after "
+                        + "their last part")
+            }
+            let inFlight = table.values.reduce(Int64(0)) { $0 + $1.bytes }
+            guard inFlight + size <= limits.bytesTotal else {
+                throw YearError.invalidParameter(
+                    field: "data",
+                    reason: "the uploads in progress of all users would hold more than "
+                        + "\(mebibytes(limits.bytesTotal)) (upload_max_bytes); try again when theirs are imported")
+            }
+            guard free - size >= limits.freeBytes else {
+                throw YearError.invalidParameter(
+                    field: "data",
+                    reason: "the disk of yeard's state directory would have less than \(mebibytes(limits.freeBytes)) "
+                        + "free; the system administrator must free space first")
             }
             if let id {
                 guard var existing = table[id], existing.owner == owner else { throw YearError.uploadNotFound(id: id) }
@@ -48,8 +78,11 @@ final class UploadStore: Sendable {
                 table[id] = existing
                 return (id, existing.path, false, existing.bytes)
             }
-            guard table.values.filter({ $0.owner == owner }).count < 8 else {
-                throw YearError.invalidParameter(field: "upload", reason: "you have 8 uploads in progress; import them")
+            guard table.values.filter({ $0.owner == owner }).count < limits.uploadsPerUID else {
+                throw YearError.invalidParameter(
+                    field: "upload",
+                    reason: "you have \(limits.uploadsPerUID) uploads in progress (max_uploads_per_uid); import them, "
+                        + "or wait for them to expire an hour after their last part")
             }
             let id = UUID().uuidString.lowercased()
             let upload = Upload(owner: owner, path: directory + "/" + id, bytes: Int64(data.count), touched: now)
