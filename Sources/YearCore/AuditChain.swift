@@ -65,10 +65,28 @@ public enum AuditChain {
         case broken(sequence: Int64, reason: String)
     }
 
+    /// A row of the chain as a record outside the database has it: the head file the daemon keeps in its state
+    /// directory, the newest backup, a head written to the journal. A chain that lacks the row, or holds another
+    /// row under its sequence, was cut (and perhaps written again from the cut).
+    public struct Anchor: Sendable, Equatable {
+        /// The row's sequence and hash.
+        public let sequence: Int64, hash: String
+        /// Where the record is, for the verdict's sentence (`the head file /var/lib/yeard/audit-head`).
+        public let source: String
+
+        /// An anchor with every field given.
+        public init(sequence: Int64, hash: String, source: String) {
+            self.sequence = sequence
+            self.hash = hash
+            self.source = source
+        }
+    }
+
     /// Verifies `rows` (ordered by sequence as stored). `highestIssued` is the highest sequence the database ever
-    /// handed out, so that rows deleted from the end are noticed too.
-    public static func verify(_ rows: [AuditEntry], highestIssued: Int64? = nil) -> Verdict {
-        var verifier = Verifier()
+    /// handed out, so that rows deleted from the end are noticed too; `anchors` are records of rows kept outside the
+    /// database, so that a cut is noticed even when `sqlite_sequence` was reset with it.
+    public static func verify(_ rows: [AuditEntry], highestIssued: Int64? = nil, anchors: [Anchor] = []) -> Verdict {
+        var verifier = Verifier(anchors: anchors)
         for row in rows {
             if let broken = verifier.add(row) { return broken }
         }
@@ -79,9 +97,12 @@ public enum AuditChain {
     public struct Verifier: Sendable {
         private var previous = AuditChain.genesis
         private var expected: Int64 = 1
+        private let anchors: [Int64: [Anchor]]
 
-        /// A verifier at the start of the chain.
-        public init() {}
+        /// A verifier at the start of the chain, holding it against `anchors`.
+        public init(anchors: [Anchor] = []) {
+            self.anchors = Dictionary(grouping: anchors, by: \.sequence)
+        }
 
         /// Checks the next row; returns the verdict when it breaks the chain.
         public mutating func add(_ row: AuditEntry) -> Verdict? {
@@ -98,6 +119,12 @@ public enum AuditChain {
             if row.computedHash() != row.hash {
                 return .broken(sequence: row.sequence, reason: "its content does not match its hash (edited)")
             }
+            if let anchor = anchors[row.sequence]?.first(where: { $0.hash != row.hash }) {
+                return .broken(
+                    sequence: row.sequence,
+                    reason: "it is not the row \(anchor.source) records (hash \(anchor.hash.prefix(16))...): the log "
+                        + "was cut and written again from there")
+            }
             previous = row.hash
             expected += 1
             return nil
@@ -108,6 +135,15 @@ public enum AuditChain {
             if let highestIssued, highestIssued > expected - 1 {
                 return .broken(
                     sequence: expected, reason: "rows \(expected)...\(highestIssued) were deleted from the end")
+            }
+            if let anchor = anchors.values.joined().max(by: { $0.sequence < $1.sequence }), anchor.sequence >= expected
+            {
+                let missing = anchor.sequence - expected + 1
+                return .broken(
+                    sequence: expected,
+                    reason: "\(missing) row\(missing == 1 ? " is" : "s are") missing from the end (rows "
+                        + "\(expected)...\(anchor.sequence)): \(anchor.source) records row \(anchor.sequence) "
+                        + "(hash \(anchor.hash.prefix(16))...)")
             }
             return .intact(rows: expected - 1, head: previous)
         }

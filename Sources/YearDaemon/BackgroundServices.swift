@@ -42,11 +42,13 @@ struct HousekeepingService: Service {
         }
         // What the refusal budget counted but has not yet recorded must not be lost with the process.
         await state.recordCountedRefusals(now: Date(), draining: true)
+        await state.anchorAuditHead()
     }
 
     func tick(writeHead: Bool) async {
         state.uploads.expire(olderThan: 3600)
         await state.recordCountedRefusals(now: Date())
+        await state.anchorAuditHead()
         do {
             let expired = try await state.database.expireRequests()
             if expired > 0 {

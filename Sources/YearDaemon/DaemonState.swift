@@ -40,6 +40,69 @@ final class DaemonState: Sendable {
     /// Called after a transition was executed and committed.
     func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
 
+    /// The sequence of the audit head last written to the head file (`AuditHeadFile`); the lock also orders the
+    /// writes, so that the file only moves forward.
+    private let anchoredHead = NIOLockedValueBox<Int64>(-1)
+
+    /// The head file of the state directory.
+    var auditHeadFile: AuditHeadFile { AuditHeadFile(stateDirectory: configuration.stateDirectory) }
+
+    /// Writes the audit chain's head to the head file when it moved (after every mutating or refused call, at
+    /// housekeeping and at shutdown). A failure is logged: the chain itself is in the database.
+    func anchorAuditHead() async {
+        guard let head = try? await database.auditHead() else { return }
+        let file = auditHeadFile
+        let recorded = file.read()
+        if let recorded, anchoredHead.withLockedValue({ $0 }) < 0 {
+            // The first time since start-up: the database must still hold the row the file names. A log whose tail
+            // was cut (and perhaps written again) is reported, and the file keeps its evidence.
+            let hash = try? await database.auditHash(at: recorded.sequence)
+            guard hash == recorded.hash else {
+                logger.critical(
+                    "the audit log does not reach the row the head file records: it was cut; run yearctl audit verify",
+                    metadata: [
+                        "path": "\(file.path)", "recorded_seq": "\(recorded.sequence)",
+                        "database_seq": "\(head.sequence)",
+                    ])
+                return
+            }
+        }
+        anchoredHead.withLockedValue { anchored in
+            guard head.sequence > anchored else { return }
+            var content = recorded ?? AuditHeadFile.Content(sequence: head.sequence, hash: head.hash)
+            // Never behind what the file already says: a file ahead of the database is the evidence of a cut.
+            guard head.sequence >= content.sequence else { return }
+            content.sequence = head.sequence
+            content.hash = head.hash
+            do {
+                try file.write(content)
+                anchored = head.sequence
+            } catch {
+                logger.error(
+                    "cannot write the audit head file", metadata: ["path": "\(file.path)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// The records of the chain outside the database that `Audit.Verify` holds it against: the head file, and the
+    /// head of the newest backup (not one taken before the last `yeard restore`, which went back past it).
+    func auditAnchors() -> [AuditChain.Anchor] {
+        var anchors: [AuditChain.Anchor] = []
+        let file = auditHeadFile
+        let content = file.read()
+        if let content {
+            anchors.append(.init(sequence: content.sequence, hash: content.hash, source: "the head file \(file.path)"))
+        }
+        let backups = backupsOnDisk().compactMap { backup in backup.modified.map { (backup, $0) } }
+            .filter { _, modified in content?.restoredAt.map { modified > $0 } ?? true }
+        if let (newest, _) = backups.max(by: { $0.1 < $1.1 }),
+            let head = YearDatabase.auditHead(ofFile: newest.path)
+        {
+            anchors.append(.init(sequence: head.sequence, hash: head.hash, source: "the backup \(newest.path)"))
+        }
+        return anchors
+    }
+
     /// How many refusals of each caller get an audit row of their own (the rest are counted in one).
     let refusals = NIOLockedValueBox(RefusalBudget())
 

@@ -46,14 +46,18 @@ final class Dispatcher: Sendable {
             return .replyAndClose(Self.encodeError(.invalidMessage(error.reason)), reason: error.reason)
         }
         let reply: Data
+        // A mutating call, or a refusal (which may have written an audit row), moves the audit head.
+        var movesAudit = YeardAPI.methods[call.method]?.mutating == true
         do {
             reply = try await dispatch(call, message: message, caller: caller)
         } catch let error as VarlinkError {
             reply = Self.encodeError(error)
+            movesAudit = true
         } catch {
             logger.error("call failed", metadata: ["method": "\(call.method)", "error": "\(error)"])
             reply = Self.encodeError(VarlinkError(.internalFailure(reason: "\(error)")))
         }
+        if movesAudit { await state.anchorAuditHead() }
         return call.oneway == true ? .none : .reply(reply)
     }
 

@@ -283,7 +283,7 @@ struct Handlers: Sendable {
     }
 
     func verifyAudit(_: NoParameters, _: CallContext) async throws -> AuditVerifyReply {
-        switch try await state.database.verifyAudit() {
+        switch try await state.database.verifyAudit(anchors: state.auditAnchors()) {
         case .intact(let rows, let head):
             return AuditVerifyReply(intact: true, rows: rows, head: rows > 0 ? head : nil, brokenAt: nil, reason: nil)
         case .broken(let sequence, let reason):

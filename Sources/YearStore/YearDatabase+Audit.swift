@@ -110,16 +110,37 @@ extension YearDatabase {
     }
 
     /// Recomputes the whole chain and names the first row that does not hold.
-    public func verifyAudit() async throws -> AuditChain.Verdict {
+    public func verifyAudit(anchors: [AuditChain.Anchor] = []) async throws -> AuditChain.Verdict {
         try await pool.read { db in
             let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT \(Records.auditColumns) FROM audit_log ORDER BY seq")
-            var verifier = AuditChain.Verifier()
+            var verifier = AuditChain.Verifier(anchors: anchors)
             while let row = try rows.next() {
                 if let broken = verifier.add(Records.audit(row)) { return broken }
             }
             return verifier.finish(highestIssued: issued)
+        }
+    }
+
+    /// The last audit row's sequence and hash in the database file at `path` (a backup), opened read-only; nil for
+    /// an empty log or a file that cannot be read as a yeard database.
+    public static func auditHead(ofFile path: String) -> (sequence: Int64, hash: String)? {
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
+        defer { try? queue.close() }
+        return try? queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").map {
+                ($0["seq"], $0["hash"])
+            }
+        }
+    }
+
+    /// The hash of the audit row `sequence`; nil when there is no such row.
+    public func auditHash(at sequence: Int64) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE seq = ?", arguments: [sequence])
         }
     }
 

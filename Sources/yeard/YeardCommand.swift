@@ -124,6 +124,14 @@ struct Restore: ParsableCommand {
         do {
             let outcome = try YearDatabase.restore(
                 from: (file as NSString).standardizingPath, to: configuration.databasePath)
+            // The audit chain goes back to the backup's head on purpose: the head file says so, so that the rows
+            // after it (and the backups taken before this moment) are not taken for a cut.
+            let headFile = AuditHeadFile(stateDirectory: configuration.stateDirectory)
+            if let head = YearDatabase.auditHead(ofFile: configuration.databasePath) {
+                try? headFile.write(.init(sequence: head.sequence, hash: head.hash, restoredAt: Date()))
+            } else {
+                try? FileManager.default.removeItem(atPath: headFile.path)
+            }
             print(
                 "Restored \(file) into \(configuration.databasePath) (\(outcome.migrations.count) migrations); "
                     + (outcome.keptPrevious.map { "the previous database is kept as \($0)" } ?? "there was none"))

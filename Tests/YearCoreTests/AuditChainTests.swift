@@ -63,6 +63,47 @@ struct AuditChainTests {
                 == .broken(sequence: 4, reason: "rows 4...5 were deleted from the end"))
     }
 
+    @Test("a tail cut with sqlite_sequence reset is caught by an anchor outside the database, with the count")
+    func cutTail() {
+        let rows = Self.chain(8)
+        let anchor = AuditChain.Anchor(sequence: 8, hash: rows[7].hash, source: "the head file")
+        #expect(AuditChain.verify(rows, highestIssued: 8, anchors: [anchor]) == .intact(rows: 8, head: rows[7].hash))
+        guard
+            case .broken(let sequence, let reason) = AuditChain.verify(
+                Array(rows.prefix(5)), highestIssued: 5, anchors: [anchor])
+        else {
+            Issue.record("a cut tail verified")
+            return
+        }
+        #expect(sequence == 6)
+        #expect(reason.hasPrefix("3 rows are missing from the end (rows 6...8): the head file records row 8"))
+    }
+
+    @Test("a tail cut and written again is caught where the anchor's row differs")
+    func cutAndRewritten() {
+        let original = Self.chain(8)
+        var forged = Array(Self.chain(5))
+        var previous = forged[4].hash
+        for index in 6...9 {
+            var row = AuditEntry(
+                sequence: Int64(index), at: "2026-11-30T05:00:00.000Z", uid: 0, userName: "root", role: "none",
+                school: nil, action: "backup.create", target: "x", details: "{}", previousHash: previous, hash: "")
+            row.hash = row.computedHash()
+            previous = row.hash
+            forged.append(row)
+        }
+        let anchors = [
+            AuditChain.Anchor(sequence: 8, hash: original[7].hash, source: "the head file"),
+            AuditChain.Anchor(sequence: 3, hash: original[2].hash, source: "the backup"),
+        ]
+        guard case .broken(let sequence, let reason) = AuditChain.verify(forged, highestIssued: 9, anchors: anchors)
+        else {
+            Issue.record("a rewritten tail verified")
+            return
+        }
+        #expect(sequence == 8 && reason.hasPrefix("it is not the row the head file records"))
+    }
+
     @Test("reordered rows are named")
     func reordered() {
         var rows = Self.chain(5)
