@@ -59,6 +59,18 @@ public enum Daemon {
             atPath: configuration.stateDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o750])
         let database = try YearDatabase(path: configuration.databasePath)
+        // The guards the migrations wrote (append-only audit log, read-only closed years) must be in place before
+        // anything is served: what was dropped or added is put back, and said; a missing table stops yeard here.
+        let drift = try await database.guardSchema()
+        for problem in drift.problems {
+            logger.critical("the database's schema: \(problem)", metadata: ["path": "\(configuration.databasePath)"])
+        }
+        if !drift.missingTables.isEmpty {
+            throw DaemonError.configuration(
+                "the database \(configuration.databasePath) is damaged: "
+                    + drift.missingTables.map { "\($0) is missing" }.joined(separator: ", ")
+                    + "; restore a backup (yeard restore)")
+        }
         try await database.applyConfiguredSchools(configuration.schools, grants: configuration.grantsRecord)
         if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
         let zones = Dictionary(uniqueKeysWithValues: configuration.schools.map { ($0.id, $0.timeZone) })

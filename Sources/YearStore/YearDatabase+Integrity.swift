@@ -56,7 +56,11 @@ extension YearDatabase {
     public func checkIntegrity(_ depth: IntegrityVerdict.Depth, now: @Sendable () -> Date = Date.init) async throws
         -> IntegrityVerdict
     {
-        try await pool.read { db in try Self.integrity(of: db, depth, now: now) }
+        var verdict = try await pool.read { db in try Self.integrity(of: db, depth, now: now) }
+        // A dropped guard passes SQLite's own checks: the schema is compared with the migrations' too (and what
+        // can be put back is put back), each difference a problem of the verdict.
+        verdict.problems += try await guardSchema(now: now()).problems
+        return verdict
     }
 
     /// Runs the checks of `depth` over `db`.

@@ -30,6 +30,45 @@ struct IntegrityTests {
         return path
     }
 
+    @Test("a database the migrations made has the migrations' schema, the old fixture's upgrade too")
+    func schemaOfMigrations() async throws {
+        let store = try await StoreFixture()
+        #expect(try await store.database.guardSchema().isEmpty)
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("e2e/fixtures/yeard-before-rollovers.sqlite")
+        let copy = store.directory.appendingPathComponent("old.sqlite")
+        try FileManager.default.copyItem(at: fixture, to: copy)
+        let upgraded = try YearDatabase(path: copy.path)
+        let drift = try await upgraded.guardSchema()
+        #expect(drift.isEmpty, "\(drift.problems)")
+    }
+
+    @Test("the integrity check finds a dropped or foreign guard, puts it back and says so in its verdict")
+    func droppedGuard() async throws {
+        let store = try await StoreFixture()
+        let queue = try DatabaseQueue(path: store.database.path)
+        let index = try await queue.write { db -> String in
+            let index = try String.fetchOne(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name LIMIT 1"
+            )
+            try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
+            try db.execute(sql: "DROP INDEX \(index ?? "")")
+            try db.execute(sql: "CREATE TRIGGER evil AFTER INSERT ON audit_log BEGIN SELECT 1; END")
+            return index ?? ""
+        }
+        try queue.close()
+        let verdict = try await store.database.checkIntegrity(.quick)
+        #expect(!verdict.isOK)
+        #expect(
+            verdict.problems.contains("trigger audit_log_no_delete was missing; re-created as the migrations wrote it"))
+        #expect(verdict.problems.contains("trigger evil is not one of the migrations'; dropped"))
+        #expect(verdict.problems.contains("index \(index) was missing; re-created as the migrations wrote it"))
+        #expect(try await store.database.guardSchema().isEmpty)
+        #expect(try await store.database.checkIntegrity(.quick).isOK)
+        let rows = try await store.database.auditEntries(after: 0, limit: 1000, schools: nil)
+        #expect(rows.last?.action == "schema.restore")
+    }
+
     @Test("a damaged index is a failed check with one-line problems, not an error of the checker")
     func damagedIndex() throws {
         let path = try Self.damagedFile()
