@@ -111,16 +111,18 @@ extension YearDatabase {
 
     /// Recomputes the whole chain and names the first row that does not hold.
     public func verifyAudit(anchors: [AuditChain.Anchor] = []) async throws -> AuditChain.Verdict {
-        try await pool.read { db in
-            let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT \(Records.auditColumns) FROM audit_log ORDER BY seq")
-            var verifier = AuditChain.Verifier(anchors: anchors)
-            while let row = try rows.next() {
-                if let broken = verifier.add(Records.audit(row)) { return broken }
-            }
-            return verifier.finish(highestIssued: issued)
+        try await pool.read { db in try Self.verifyAudit(in: db, anchors: anchors) }
+    }
+
+    /// Verifies the audit log of `db`, streaming its rows in constant memory.
+    static func verifyAudit(in db: Database, anchors: [AuditChain.Anchor]) throws -> AuditChain.Verdict {
+        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(Records.auditColumns) FROM audit_log ORDER BY seq")
+        var verifier = AuditChain.Verifier(anchors: anchors)
+        while let row = try rows.next() {
+            if let broken = verifier.add(Records.audit(row)) { return broken }
         }
+        return verifier.finish(highestIssued: issued)
     }
 
     /// The last audit row's sequence and hash in the database file at `path` (a backup), opened read-only; nil for
