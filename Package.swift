@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -87,7 +88,9 @@ let package = Package(
             dependencies: ["YearCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "YearCoreTests", dependencies: ["YearCore"]),
-        .testTarget(name: "YearStoreTests", dependencies: ["YearStore", "YearCore"]),
+        .testTarget(
+            name: "YearStoreTests",
+            dependencies: ["YearStore", "YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "YearProtocolTests",
             dependencies: ["YearProtocol", "YearCore", .product(name: "NIOEmbedded", package: "swift-nio")]
