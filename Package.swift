@@ -87,7 +87,9 @@ let package = Package(
             name: "yeard-gen",
             dependencies: ["YearCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "YearCoreTests", dependencies: ["YearCore"]),
+        .testTarget(
+            name: "YearCoreTests",
+            dependencies: ["YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "YearStoreTests",
             dependencies: ["YearStore", "YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),

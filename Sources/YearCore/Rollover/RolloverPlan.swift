@@ -414,11 +414,15 @@ public struct RolloverPlan: Sendable, Equatable {
             let target = following(name)
             return ClassMapping(
                 from: name, to: target,
-                students: lines.filter { $0.fromClass == name && $0.toClass != nil && $0.toClass == target }.count)
+                students: lines.filter {
+                    $0.reason == nil && $0.fromClass == name && $0.toClass != nil && $0.toClass == target
+                }.count)
         }
-        // The new year's classes: every target, and every class an old class leads to.
+        // The new year's classes: every target, and every class an old class leads to. A student who cannot be
+        // placed is counted nowhere (found by the plan's property test: a grade-9 student without the basic
+        // certificate was both an error and one of 10А's students).
         var counts: [String: Int] = input.nextYear?.enrolledAhead ?? [:]
-        for line in lines { if let to = line.toClass { counts[to, default: 0] += 1 } }
+        for line in lines where line.reason == nil { if let to = line.toClass { counts[to, default: 0] += 1 } }
         for mapping in classes { if let to = mapping.to, counts[to] == nil { counts[to] = 0 } }
         var built: [String: NewClass] = [:]
         for (name, count) in counts {
