@@ -3,6 +3,12 @@ import GRDB
 import YearCore
 
 /// What a restore did.
+/// A restore that failed on the way, in a sentence that says whether the database changed.
+public struct RestoreFailure: Error, Sendable, CustomStringConvertible {
+    /// What failed, and what state the database is in.
+    public let description: String
+}
+
 public struct RestoreOutcome: Sendable, Equatable {
     /// Where the database that was replaced was kept (nil: there was none).
     public var keptPrevious: String?
@@ -91,25 +97,41 @@ extension YearDatabase {
         }
         var kept: String?
         if manager.fileExists(atPath: databasePath) {
-            // Whatever the last run left in the WAL goes into the file kept, so that nothing is lost with it.
-            let current = try DatabaseQueue(path: databasePath)
-            try current.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-            try current.close()
+            // Whatever the last run left in the WAL goes into the file kept, so that nothing is lost with it. A disk
+            // that fails here (found by the fault sweep: EIO at this checkpoint escaped as a bare SQLite error) has
+            // changed nothing yet.
+            do {
+                let current = try DatabaseQueue(path: databasePath)
+                try current.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                try current.close()
+            } catch {
+                cleanUp()
+                throw RestoreFailure(
+                    description: "cannot checkpoint the current database before keeping it (\(error)); nothing restored"
+                )
+            }
             let keep = databasePath + ".before-restore-" + StoredTime.fileStamp(now)
             guard rename(databasePath, keep) == 0 else {
                 cleanUp()
-                throw YearError.internalFailure(
-                    reason: "cannot keep the current database as \(keep): \(String(cString: strerror(errno)))")
+                throw RestoreFailure(
+                    description: "cannot keep the current database as \(keep): \(String(cString: strerror(errno))); "
+                        + "nothing restored")
             }
             for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: databasePath + suffix) }
             kept = keep
         }
         guard rename(staged, databasePath) == 0 else {
-            throw YearError.internalFailure(
-                reason: "cannot move the restored copy into place: \(String(cString: strerror(errno))); the previous "
-                    + "database is \(kept ?? "absent")")
+            throw RestoreFailure(
+                description: "cannot move the restored copy into place: \(String(cString: strerror(errno))); the "
+                    + "previous database is \(kept ?? "absent")")
         }
-        try fsync(path: directory)
+        do {
+            try fsync(path: directory)
+        } catch {
+            throw RestoreFailure(
+                description: "the backup is in place, but the directory could not be synced (\(error)); check the "
+                    + "disk, then run yeard restore again to be sure it is on disk")
+        }
         return RestoreOutcome(keptPrevious: kept, migrations: migrations)
     }
 

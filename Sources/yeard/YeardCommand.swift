@@ -138,6 +138,12 @@ struct Restore: ParsableCommand {
         } catch let error as YearError {
             FileHandle.standardError.write(Data("yeard: \(error.description)\n".utf8))
             throw ExitCode(1)
+        } catch let error as RestoreFailure {
+            FileHandle.standardError.write(Data("yeard: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch {
+            FileHandle.standardError.write(Data("yeard: the restore failed: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }
