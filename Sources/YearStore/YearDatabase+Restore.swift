@@ -2,13 +2,13 @@ import Foundation
 import GRDB
 import YearCore
 
-/// What a restore did.
 /// A restore that failed on the way, in a sentence that says whether the database changed.
 public struct RestoreFailure: Error, Sendable, CustomStringConvertible {
     /// What failed, and what state the database is in.
     public let description: String
 }
 
+/// What a restore did.
 public struct RestoreOutcome: Sendable, Equatable {
     /// Where the database that was replaced was kept (nil: there was none).
     public var keptPrevious: String?
