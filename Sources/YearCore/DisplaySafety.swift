@@ -6,7 +6,8 @@
 /// isolates and marks), and yearctl escapes any it would print (text stored before the rule existed).
 public enum DisplaySafety {
     /// The first character of `text` that no stored text may hold: its 1-based position (in characters, as an
-    /// editor counts) and the scalar; nil when there is none.
+    /// editor counts) and the scalar; nil when there is none. `allowingLineFeed` lets line breaks (LF, CR) through,
+    /// for texts of several lines: a reason, an address typed with Alt+Enter in a spreadsheet's cell.
     public static func firstForbidden(in text: String, allowingLineFeed: Bool = false) -> (
         position: Int, scalar: Unicode.Scalar
     )? {
@@ -28,7 +29,7 @@ public enum DisplaySafety {
     public static func isForbidden(_ scalar: Unicode.Scalar, allowingLineFeed: Bool = false) -> Bool {
         switch scalar.value {
         case 0x09: false
-        case 0x0A: !allowingLineFeed
+        case 0x0A, 0x0D: !allowingLineFeed
         case 0x00...0x1F, 0x7F...0x9F: true
         // LRM, RLM, ALM; LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI.
         case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: true
@@ -52,15 +53,18 @@ public enum DisplaySafety {
     /// the terminal or reorder what is shown; line feeds and tabs are kept when `keepingLayout` is true (yearctl's
     /// own tables and paragraphs), escaped too otherwise.
     public static func escaped(_ text: String, keepingLayout: Bool = true) -> String {
+        // A carriage return is never layout: alone it moves the cursor back over what a line already showed.
         guard
             text.utf8.contains(where: {
-                mayStartForbidden($0, allowingLineFeed: keepingLayout) || !keepingLayout && $0 == 0x09
+                keepingLayout
+                    ? $0 != 0x0A && mayStartForbidden($0, allowingLineFeed: false)
+                    : $0 < 0x20 || mayStartForbidden($0, allowingLineFeed: false)
             })
         else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let layout = scalar == "\n" || scalar == "\t"
-            if layout ? !keepingLayout : isForbidden(scalar, allowingLineFeed: true) {
+            if layout ? !keepingLayout : isForbidden(scalar) {
                 out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
             } else {
                 out.append(scalar)
@@ -90,7 +94,8 @@ public enum DisplaySafety {
     /// 0xD8 of U+061C, 0xE2 of the bidirectional marks.
     @inline(__always)
     static func mayStartForbidden(_ byte: UInt8, allowingLineFeed: Bool) -> Bool {
-        (byte < 0x20 && byte != 0x09 && !(allowingLineFeed && byte == 0x0A)) || byte == 0x7F || byte == 0xC2
+        (byte < 0x20 && byte != 0x09 && !(allowingLineFeed && (byte == 0x0A || byte == 0x0D))) || byte == 0x7F
+            || byte == 0xC2
             || byte == 0xD8 || byte == 0xE2
     }
 }

@@ -43,6 +43,8 @@ final class DaemonState: Sendable {
     /// The sequence of the audit head last written to the head file (`AuditHeadFile`); the lock also orders the
     /// writes, so that the file only moves forward.
     private let anchoredHead = NIOLockedValueBox<Int64>(-1)
+    /// Whether the database was found not to reach the head file's row: said once, then the file is left alone.
+    private let cutFound = NIOLockedValueBox(false)
 
     /// The head file of the state directory.
     var auditHeadFile: AuditHeadFile { AuditHeadFile(stateDirectory: configuration.stateDirectory) }
@@ -50,7 +52,7 @@ final class DaemonState: Sendable {
     /// Writes the audit chain's head to the head file when it moved (after every mutating or refused call, at
     /// housekeeping and at shutdown). A failure is logged: the chain itself is in the database.
     func anchorAuditHead() async {
-        guard let head = try? await database.auditHead() else { return }
+        guard !cutFound.withLockedValue({ $0 }), let head = try? await database.auditHead() else { return }
         let file = auditHeadFile
         let recorded = file.read()
         if let recorded, anchoredHead.withLockedValue({ $0 }) < 0 {
@@ -58,6 +60,11 @@ final class DaemonState: Sendable {
             // was cut (and perhaps written again) is reported, and the file keeps its evidence.
             let hash = try? await database.auditHash(at: recorded.sequence)
             guard hash == recorded.hash else {
+                guard
+                    !cutFound.withLockedValue({ found in
+                        defer { found = true }; return found
+                    })
+                else { return }
                 logger.critical(
                     "the audit log does not reach the row the head file records: it was cut; run yearctl audit verify",
                     metadata: [

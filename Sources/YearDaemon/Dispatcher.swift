@@ -52,7 +52,8 @@ final class Dispatcher: Sendable {
             reply = try await dispatch(call, message: message, caller: caller)
         } catch let error as VarlinkError {
             reply = Self.encodeError(error)
-            movesAudit = true
+            // A denial is audited whatever the method (other refusals of reads are not).
+            if error.name == "io.yeard.Year.PermissionDenied" { movesAudit = true }
         } catch {
             logger.error("call failed", metadata: ["method": "\(call.method)", "error": "\(error)"])
             reply = Self.encodeError(VarlinkError(.internalFailure(reason: "\(error)")))
@@ -130,7 +131,9 @@ final class Dispatcher: Sendable {
     {
         guard spec.mutating || denial else { return }
         let (decision, due) = state.refusals.withLockedValue {
-            $0.admit(uid: context.caller.uid, userName: context.caller.userName, method: spec.fullName, at: context.now)
+            $0.admit(
+                uid: context.caller.uid, userName: context.caller.userName, method: spec.fullName, denial: denial,
+                at: context.now)
         }
         await state.recordCountedRefusals(due, now: context.now)
         guard decision != .count else { return }

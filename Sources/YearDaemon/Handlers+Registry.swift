@@ -147,7 +147,9 @@ extension Handlers {
                 parameters.classTo, parameters.effectiveOn, parameters.basis, parameters.destination,
             ])
         // One order is one row of an orders file: it goes through the same checks and the same transaction.
-        let upload = try state.uploads.append(Data(text.utf8), to: nil, owner: context.caller.uid)
+        let upload = try state.uploads.append(
+            Data(text.utf8), to: nil, owner: context.caller.uid, limits: state.configuration.uploadLimits,
+            now: context.now)
         return try await importUpload(
             ImportParameters(
                 kind: RegistryKind.orders.rawValue, upload: upload.id, school: school, year: parameters.year,
@@ -167,7 +169,9 @@ extension Handlers {
         // One row is a one-row file with the columns given: the same checks, the same transaction, the same roles.
         let given = kind.columns.filter { parameters.values[$0.name] != nil || $0.required }
         let text = CSVWriter.line(given.map(\.name)) + CSVWriter.line(given.map { parameters.values[$0.name] ?? "" })
-        let upload = try state.uploads.append(Data(text.utf8), to: nil, owner: context.caller.uid)
+        let upload = try state.uploads.append(
+            Data(text.utf8), to: nil, owner: context.caller.uid, limits: state.configuration.uploadLimits,
+            now: context.now)
         return try await importUpload(
             ImportParameters(
                 kind: kind.rawValue, upload: upload.id, school: school, year: parameters.year,

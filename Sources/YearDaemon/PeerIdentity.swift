@@ -97,10 +97,16 @@ final class PeerIdentityCache: Sendable {
         if let cached = entries.withLockedValue({ $0[key] }), now.timeIntervalSince(cached.at) < lifetime {
             return cached.caller
         }
-        let caller =
-            (try? await NIOThreadPool.singleton.runIfActive {
+        guard
+            let caller = try? await NIOThreadPool.singleton.runIfActive({
                 PeerIdentity.caller(uid: uid, gid: gid, groups: groups)
-            }) ?? Caller(uid: uid, gid: gid, groups: groups, userName: String(uid))
+            })
+        else {
+            // The pool is shutting down: look up here rather than lose the names, and keep nothing.
+            return PeerIdentity.caller(uid: uid, gid: gid, groups: groups)
+        }
+        // A user the database did not know (a number for a name) is looked up again next time, not kept.
+        guard caller.userName != String(uid) else { return caller }
         entries.withLockedValue { entries in
             // Bounded: a machine has few users, but the cache must not grow with what a caller can vary.
             if entries.count >= 4096 { entries.removeAll() }

@@ -10,7 +10,8 @@ enum TableHeaderGuard {
     /// The 1-based line of the first header that would trip the assertion, with a sentence; nil when there is none.
     static func problem(in text: String) -> (line: Int, message: String)? {
         let bytes = Array(text.utf8)
-        var index = 0
+        // toml++ skips a byte-order mark, so the first header comes after it.
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var line = 1
         var depth = 0  // open [ and { of values spanning lines
         var atStatementStart = true
@@ -25,11 +26,14 @@ enum TableHeaderGuard {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\n") {
-                    line += 1
-                    // An unclosed one-line string ends at the line's end for our purposes; TOMLKit reports it.
+                    // An unclosed one-line string ends at the line's end for our purposes (the main loop counts
+                    // the line); TOMLKit reports it.
                     if !triple { return }
+                    line += 1
                 }
                 if byte == UInt8(ascii: "\\") && quote == UInt8(ascii: "\"") {
+                    // An escape; a backslash at a line's end in a multi-line string escapes the line break.
+                    if index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n") { line += 1 }
                     index += 2
                     continue
                 }

@@ -75,7 +75,7 @@ extension YearDatabase {
             caller: Caller(uid: summary.uid, gid: 0, userName: summary.userName), role: "none", school: nil,
             action: "refused.counted", target: "uid \(summary.uid)",
             details: .object([
-                "count": .int(Int64(summary.count)),
+                "count": .int(Int64(summary.count)), "kind": .string(summary.denials ? "denials" : "refusals"),
                 "from": .string(StoredTime.text(summary.from)), "to": .string(StoredTime.text(summary.to)),
                 "methods": .object(summary.methods.mapValues { .int(Int64($0)) }),
             ]))

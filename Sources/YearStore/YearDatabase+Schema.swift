@@ -12,12 +12,15 @@ import YearCore
 public struct SchemaDrift: Sendable, Equatable {
     /// Triggers, indexes and views, as `trigger audit_log_no_delete`: missing, changed, or not the migrations' own.
     public var missing: [String] = [], changed: [String] = [], foreign: [String] = []
-    /// Tables missing (yeard cannot run without them), and tables changed or not the migrations' own.
-    public var missingTables: [String] = [], tables: [String] = []
+    /// Tables missing (yeard cannot run without them), tables whose columns changed, tables not the migrations' own.
+    public var missingTables: [String] = [], tables: [String] = [], foreignTables: [String] = []
+    /// Guards that could not be put back (a unique index over rows that are no longer unique), with SQLite's reason.
+    public var unrestorable: [String] = []
 
     /// Whether the schema is the migrations'.
     public var isEmpty: Bool {
         missing.isEmpty && changed.isEmpty && foreign.isEmpty && missingTables.isEmpty && tables.isEmpty
+            && foreignTables.isEmpty
     }
 
     /// One sentence per difference, for the journal and the integrity verdict.
@@ -28,6 +31,8 @@ public struct SchemaDrift: Sendable, Equatable {
             + changed.map { "\($0) differed from the migrations'; re-created as they wrote it" }
             + foreign.map { "\($0) is not one of the migrations'; dropped" }
             + tables.map { "\($0) differs from what the migrations create; restore a backup (yeard restore)" }
+            + foreignTables.map { "\($0) is not one of the migrations'; left as it is" }
+            + unrestorable
     }
 }
 
@@ -51,6 +56,11 @@ extension YearDatabase {
 
     /// The schema objects of `db`'s main database, but SQLite's own (`sqlite_*`, and the indexes it makes for
     /// UNIQUE and PRIMARY KEY constraints, which have no SQL).
+    ///
+    /// A table is compared by its columns (name, type, NOT NULL, key), not its SQL text: a migration's text was once
+    /// edited after it landed (`WITHOUT ROWID` added), so files migrated before and after hold different texts for
+    /// the same table, and a table cannot be put back in place anyway. Triggers, indexes and views, the guards, are
+    /// compared by their SQL.
     static func schema(of db: Database) throws -> [SchemaObject] {
         try Row.fetchAll(
             db,
@@ -58,7 +68,15 @@ extension YearDatabase {
                 SELECT type, name, sql FROM sqlite_master
                 WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql IS NOT NULL ORDER BY type, name
                 """
-        ).map { SchemaObject(type: $0["type"], name: $0["name"], sql: $0["sql"]) }
+        ).map { row in
+            let type: String = row["type"], name: String = row["name"]
+            guard type == "table" else { return SchemaObject(type: type, name: name, sql: row["sql"]) }
+            let columns = try Row.fetchAll(
+                db, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_xinfo(?)", arguments: [name]
+            )
+            .map { "\($0["name"] as String) \($0["type"] as String) \($0["notnull"] as Int) \($0["pk"] as Int)" }
+            return SchemaObject(type: type, name: name, sql: columns.joined(separator: ", "))
+        }
     }
 
     /// How `db`'s schema differs from the migrations'.
@@ -86,7 +104,7 @@ extension YearDatabase {
         }
         for object in actual.values.sorted(by: { $0.label < $1.label }) where !wanted.contains(object.label) {
             if object.type == "table" {
-                drift.tables.append(object.label)
+                drift.foreignTables.append(object.label)
             } else {
                 drift.foreign.append(object.label)
             }
@@ -99,34 +117,57 @@ extension YearDatabase {
         sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
     }
 
-    /// Puts back the triggers, indexes and views of `drift` in one transaction; tables are left as they are.
-    static func restore(_ drift: SchemaDrift, in db: Database) throws {
+    /// Puts back the triggers, indexes and views of `drift`, each in a savepoint of its own, the triggers first: one
+    /// that cannot be put back (a unique index over rows no longer unique) does not keep the others out; it is
+    /// returned with SQLite's reason. Tables are left as they are.
+    static func restore(_ drift: SchemaDrift, in db: Database) throws -> [String] {
         let expected = Dictionary(
             try expectedSchema.get().map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
+        var failed: [String] = []
+        // A statement that reads the schema first: another process changed it under this connection, whose cached
+        // copy would still hold what was dropped (CREATE is checked against the cache when it is prepared).
+        _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+        db.clearSchemaCache()
+        func attempt(_ label: String, _ sql: String) throws {
+            do {
+                try db.inSavepoint {
+                    try db.execute(sql: sql)
+                    return .commit
+                }
+            } catch let error as DatabaseError {
+                failed.append(
+                    "\(label) could not be put back (\(error.message ?? "\(error.resultCode)")); restore a backup "
+                        + "(yeard restore)")
+            }
+        }
         for label in drift.changed + drift.foreign {
             let parts = label.split(separator: " ", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            try db.execute(sql: "DROP \(parts[0].uppercased()) IF EXISTS \(String(parts[1]).quotedDatabaseIdentifier)")
+            try attempt(label, "DROP \(parts[0].uppercased()) IF EXISTS \(String(parts[1]).quotedDatabaseIdentifier)")
         }
-        for label in drift.missing + drift.changed {
-            if let object = expected[label] { try db.execute(sql: object.sql) }
-        }
+        let order = ["trigger": 0, "view": 1, "index": 2]
+        let wanted = (drift.missing + drift.changed).compactMap { expected[$0] }
+            .sorted { (order[$0.type] ?? 3, $0.name) < (order[$1.type] ?? 3, $1.name) }
+        for object in wanted { try attempt(object.label, object.sql) }
+        return failed
     }
 
     /// Compares the schema with the migrations' and puts back what can be put back, in one transaction with an
     /// audit row (`schema.restore`) that lists what it found; returns what it found.
     public func guardSchema(now: Date = Date()) async throws -> SchemaDrift {
-        let drift = try await pool.read { db in try Self.drift(of: db) }
+        var drift = try await pool.read { db in try Self.drift(of: db) }
         // Without its tables a guard cannot be put back (and yeard refuses to run on such a file).
         guard drift.missingTables.isEmpty, !(drift.missing.isEmpty && drift.changed.isEmpty && drift.foreign.isEmpty)
         else { return drift }
-        try await pool.write { db in
-            try Self.restore(drift, in: db)
+        let found = drift
+        drift.unrestorable = try await pool.write { db in
+            let failed = try Self.restore(found, in: db)
             let event = AuditEvent(
                 caller: Caller(uid: getuid(), gid: getgid(), userName: "yeard"), role: "daemon", school: nil,
                 action: "schema.restore", target: "schema",
-                details: .object(["problems": .array(drift.problems.map(JSONValue.string))]))
+                details: .object(["problems": .array((found.problems + failed).map(JSONValue.string))]))
             try Self.appendAudit(event, at: now, in: db)
+            return failed
         }
         return drift
     }

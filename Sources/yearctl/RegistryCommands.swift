@@ -99,7 +99,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Flag(
         help: """
-            Write fields exactly as stored. Without it a field that starts with =, +, - or @ (not a number) gets a             leading ' so that a spreadsheet shows it instead of running it as a formula; yearctl import drops it.
+            Write fields exactly as stored. Without it a field that starts with =, +, - or @ (not a number) gets a \
+            leading ' so that a spreadsheet shows it instead of running it as a formula; yearctl import drops it.
             """)
     var raw = false
 

@@ -127,10 +127,17 @@ struct Restore: ParsableCommand {
             // The audit chain goes back to the backup's head on purpose: the head file says so, so that the rows
             // after it (and the backups taken before this moment) are not taken for a cut.
             let headFile = AuditHeadFile(stateDirectory: configuration.stateDirectory)
-            if let head = YearDatabase.auditHead(ofFile: configuration.databasePath) {
-                try? headFile.write(.init(sequence: head.sequence, hash: head.hash, restoredAt: Date()))
-            } else {
-                try? FileManager.default.removeItem(atPath: headFile.path)
+            do {
+                if let head = YearDatabase.auditHead(ofFile: configuration.databasePath) {
+                    try headFile.write(.init(sequence: head.sequence, hash: head.hash, restoredAt: Date()))
+                } else if FileManager.default.fileExists(atPath: headFile.path) {
+                    try FileManager.default.removeItem(atPath: headFile.path)
+                }
+            } catch {
+                FileHandle.standardError.write(
+                    Data(
+                        ("yeard: the audit head file \(headFile.path) could not be updated (\(error)); remove it, "
+                            + "or audit verify will take the restore for a cut\n").utf8))
             }
             print(
                 "Restored \(file) into \(configuration.databasePath) (\(outcome.migrations.count) migrations); "

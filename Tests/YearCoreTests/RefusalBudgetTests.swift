@@ -18,7 +18,9 @@ struct RefusalBudgetTests {
         let due = budget.due(at: start.addingTimeInterval(60))
         #expect(
             due == [
-                .init(uid: 7, userName: "x", from: start, to: start.addingTimeInterval(60), count: 3, methods: ["m": 3])
+                .init(
+                    uid: 7, userName: "x", denials: false, from: start, to: start.addingTimeInterval(60), count: 3,
+                    methods: ["m": 3])
             ])
         #expect(budget.admit(uid: 7, userName: "x", method: "m", at: start.addingTimeInterval(61)).decision == .record)
     }
@@ -33,6 +35,15 @@ struct RefusalBudgetTests {
         let next = budget.admit(uid: 1, userName: "a", method: "m", at: start.addingTimeInterval(100))
         #expect(next.decision == .recordLast)
         #expect(next.due.map(\.uid) == [1] && next.due.first?.methods == ["n": 1])
+    }
+
+    @Test("denials have a budget of their own: junk refusals do not use up the rows that record denials")
+    func denialsApart() {
+        var budget = RefusalBudget(perWindow: 2, window: 600)
+        for _ in 0..<10 { _ = budget.admit(uid: 1, userName: "a", method: "junk", at: start) }
+        #expect(budget.admit(uid: 1, userName: "a", method: "m", denial: true, at: start).decision == .record)
+        let drained = budget.drain(at: start.addingTimeInterval(1))
+        #expect(drained.map(\.denials) == [false] && drained.first?.count == 8)
     }
 
     @Test("a window with nothing counted leaves no summary; draining gives every pending count at once")

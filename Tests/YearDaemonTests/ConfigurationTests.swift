@@ -250,6 +250,9 @@ struct ConfigurationTests {
         let problem = TableHeaderGuard.problem(in: text)
         #expect(problem == nil, "\(String(describing: problem))")
         #expect(TableHeaderGuard.problem(in: "x = [\n  [.5],\n  {},\n]\n[[school]]\nid = \"a\"\n") == nil)
+        // A byte-order mark does not hide the first header, and a line break escaped in a string is counted.
+        #expect(TableHeaderGuard.problem(in: "\u{FEFF}[.")?.line == 1)
+        #expect(TableHeaderGuard.problem(in: "a = \"\"\"x\\\ny\"\"\"\n[.")?.line == 3)
     }
 
     @Test("grants by user, uid, group and gid, per school or everywhere")

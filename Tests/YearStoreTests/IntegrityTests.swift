@@ -69,6 +69,33 @@ struct IntegrityTests {
         #expect(rows.last?.action == "schema.restore")
     }
 
+    @Test("a guard that cannot be put back does not keep the others out, and is named")
+    func unrestorableGuard() async throws {
+        let store = try await StoreFixture()
+        let queue = try DatabaseQueue(path: store.database.path)
+        try await queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
+            try db.execute(sql: "DROP INDEX academic_year_one_active_per_school")
+            // Two active years of one school: the unique index can no longer be made over them.
+            try db.execute(
+                sql: """
+                    INSERT INTO academic_year (school_id, label, start_date, end_date, state, version, created_at,
+                        updated_at)
+                    VALUES ('school-a', '2026/2027', '2026-09-01', '2027-05-31', 'in_progress', 1, 'x', 'x'),
+                           ('school-a', '2027/2028', '2027-09-01', '2028-05-31', 'in_progress', 1, 'x', 'x')
+                    """)
+        }
+        try queue.close()
+        let drift = try await store.database.guardSchema()
+        #expect(drift.missing.contains("trigger audit_log_no_delete"))
+        #expect(drift.unrestorable.count == 1, "\(drift.unrestorable)")
+        #expect(
+            drift.unrestorable.first?.hasPrefix("index academic_year_one_active_per_school could not be put back")
+                == true)
+        let again = try await store.database.guardSchema()
+        #expect(again.missing == ["index academic_year_one_active_per_school"], "the trigger is back, the index not")
+    }
+
     @Test("a damaged index is a failed check with one-line problems, not an error of the checker")
     func damagedIndex() throws {
         let path = try Self.damagedFile()

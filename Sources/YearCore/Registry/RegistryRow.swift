@@ -37,7 +37,8 @@ extension RegistryKind {
                 problems.append(
                     ImportProblem(line: record.line, column: position + 1, field: column.name, message: message))
             }
-            if let found = DisplaySafety.firstForbidden(in: text) {
+            // Free text (an address, a basis) may span lines, as spreadsheets let a cell; names and codes may not.
+            if let found = DisplaySafety.firstForbidden(in: text, allowingLineFeed: column.type == .text) {
                 // A NUL would cut the value where SQLite reads it; an escape sequence would take over the terminal
                 // of whoever lists it.
                 problem(DisplaySafety.problem(found))
