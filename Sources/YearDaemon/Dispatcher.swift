@@ -21,7 +21,7 @@ final class Dispatcher: Sendable {
 
     /// How one method is served: how to decode its parameters, and the handler.
     struct Route: Sendable {
-        let decode: @Sendable (Data) throws -> any Sendable
+        let decode: @Sendable (JSONValue) throws -> any Sendable
         let run: @Sendable (any Sendable, CallContext) async throws -> Data
     }
 
@@ -49,7 +49,7 @@ final class Dispatcher: Sendable {
         // A mutating call, or a refusal (which may have written an audit row), moves the audit head.
         var movesAudit = YeardAPI.methods[call.method]?.mutating == true
         do {
-            reply = try await dispatch(call, message: message, caller: caller)
+            reply = try await dispatch(call, caller: caller)
         } catch let error as VarlinkError {
             reply = Self.encodeError(error)
             // A denial is audited whatever the method (other refusals of reads are not).
@@ -62,7 +62,7 @@ final class Dispatcher: Sendable {
         return call.oneway == true ? .none : .reply(reply)
     }
 
-    private func dispatch(_ call: VarlinkCall, message: Data, caller: Caller) async throws -> Data {
+    private func dispatch(_ call: VarlinkCall, caller: Caller) async throws -> Data {
         guard let route = routes[call.method] else {
             let interface = call.method.split(separator: ".").dropLast().joined(separator: ".")
             if YeardAPI.interface(named: interface) == nil { throw VarlinkError.interfaceNotFound(interface) }
@@ -84,7 +84,8 @@ final class Dispatcher: Sendable {
             if let (field, found) = Self.forbiddenText(in: fields) {
                 throw VarlinkError.invalidParameter(field, DisplaySafety.problem(found))
             }
-            let decoded = try route.decode(message)
+            // The typed parameters come from the tree StrictJSON made of the message: it is read once.
+            let decoded = try route.decode(parameters)
             try await state.authorize(spec, parameters: parameters, context: &context)
             return try await route.run(decoded, context)
         } catch let error as YearError {
@@ -201,12 +202,9 @@ extension Dispatcher {
     static func route<P: MethodParameters, R: Encodable & Sendable>(
         _ name: String, _ body: @escaping @Sendable (P, CallContext) async throws -> R
     ) -> (String, Route) {
-        let decode: @Sendable (Data) throws -> any Sendable = { message in
+        let decode: @Sendable (JSONValue) throws -> any Sendable = { parameters in
             do {
-                if let value = try VarlinkJSON.decode(VarlinkCallParameters<P>.self, from: message).parameters {
-                    return value
-                }
-                return try VarlinkJSON.decode(P.self, from: Data("{}".utf8))
+                return try JSONValueDecoder().decode(P.self, from: parameters)
             } catch let error as DecodingError {
                 throw VarlinkError.invalidParameter(field(of: error), describe(error))
             }
