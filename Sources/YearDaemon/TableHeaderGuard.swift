@@ -1,10 +1,11 @@
-/// Finds a table header that does not start with a key (`[.`, `[[ =`, `[!]`, `[Ж]`, a `[` alone on its line) before
-/// the text reaches TOMLKit.
+/// Finds, before the text reaches TOMLKit, the two shapes on which the parser it bundles aborts: a table header that
+/// does not start with a key (`[.`, `[[ =`, `[!]`, `[Ж]`, a `[` alone on its line), and an array whose next value is
+/// a `}` (`u = [}`, `u = [1, }`).
 ///
-/// Written by hand because of a bug in the parser TOMLKit bundles (toml++ 3, `parser::parse_key`): it *asserts* that
-/// a header's first character starts a key instead of reporting a parse error, and the assertion is compiled into
-/// release builds, so a two-byte `yeard.toml` (`[.`) aborted yeard at start-up, at `--check-config` and, worse, at
-/// `systemctl reload`. Found by the `toml` fuzz target (docs/reliability.md). Only the position of statements is
+/// Written by hand because of bugs in toml++ 3 (`parser::parse_key`, `parser::parse_value`): it *asserts* what it
+/// should report as parse errors, and the assertions are compiled into release builds, so a two-byte `yeard.toml`
+/// (`[.`) aborted yeard at start-up, at `--check-config` and, worse, at `systemctl reload`. Both found by the `toml`
+/// fuzz target (docs/reliability.md). Only the position of statements is
 /// tracked (strings, comments, and arrays and inline tables that span lines); everything else is left to TOMLKit.
 enum TableHeaderGuard {
     /// The 1-based line of the first header that would trip the assertion, with a sentence; nil when there is none.
@@ -15,6 +16,9 @@ enum TableHeaderGuard {
         var line = 1
         var depth = 0  // open [ and { of values spanning lines
         var atStatementStart = true
+        // The brackets of values open at this point, and whether an array's next value comes next.
+        var open: [UInt8] = []
+        var expectingValue = false
 
         func isBareKey(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
@@ -64,6 +68,7 @@ enum TableHeaderGuard {
                 while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 atStatementStart = false
+                expectingValue = false
                 skipString(quote: byte)
             case UInt8(ascii: "[") where atStatementStart:
                 // A table header: `[` or `[[`, optional blanks, then a bare key character or a quote.
@@ -88,15 +93,26 @@ enum TableHeaderGuard {
                         index += 1
                     }
                 }
+            case UInt8(ascii: "}") where expectingValue:
+                // toml++ asserts (`parse_value`) where an array's next value is a `}`: `u = [}`, `u = [1, }`.
+                return (line, "an array holds values separated by commas and ends with ']'; found '}'")
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 atStatementStart = false
                 depth += 1
+                open.append(byte)
+                expectingValue = byte == UInt8(ascii: "[")
                 index += 1
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 depth = max(0, depth - 1)
+                _ = open.popLast()
+                expectingValue = false
+                index += 1
+            case UInt8(ascii: ","):
+                expectingValue = open.last == UInt8(ascii: "[")
                 index += 1
             default:
                 atStatementStart = false
+                expectingValue = false
                 index += 1
             }
         }
