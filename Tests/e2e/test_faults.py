@@ -86,6 +86,12 @@ def sweep(d, name: str, action, years_before: dict, years_after: dict):
             args = ["-e", "trace=pwrite64", "-e", template_args.format(k=k)]
             run = Run(d, args)
             rc, out, err = action(run)
+            if fault == "SIGKILL":
+                # The client may see the connection close before the killed daemon is gone: wait for it a moment.
+                try:
+                    run.proc.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    pass
             alive = run.proc.poll() is None
             where = (name, fault, k, rc, err)
             if fault != "SIGKILL" or alive:
