@@ -46,7 +46,7 @@ final class Dispatcher: Sendable {
             return .replyAndClose(Self.encodeError(.invalidMessage(error.reason)), reason: error.reason)
         }
         let reply: Data
-        // A mutating call, or a refusal (which may have written an audit row), moves the audit head.
+        // A mutating call (done or refused) or a denial of any call may have written an audit row: re-anchor the head.
         var movesAudit = YeardAPI.methods[call.method]?.mutating == true
         do {
             reply = try await dispatch(call, caller: caller)
