@@ -73,7 +73,7 @@ public enum DisplaySafety {
         return String(out)
     }
 
-    /// JSON text with every forbidden scalar inside its strings written as a `\uXXXX` escape: the same JSON value,
+    /// JSON text with every forbidden scalar inside its strings written as a JSON escape (`\u202e`): the same JSON value,
     /// safe on a terminal. (JSON encoders escape C0 controls already, but not C1 controls or bidirectional overrides.)
     /// Outside strings JSON text holds only ASCII structure and whitespace, which this keeps.
     public static func jsonEscaped(_ json: String) -> String {

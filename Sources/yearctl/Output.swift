@@ -12,7 +12,7 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
     Swift.print(DisplaySafety.escaped(text), terminator: terminator)
 }
 
-/// Prints JSON text with the control characters and overrides inside its strings as `\uXXXX` escapes: the same
+/// Prints JSON text with the control characters and overrides inside its strings as JSON escapes (`\u001b`): the same
 /// JSON value, safe on a terminal.
 func printJSONText(_ text: String, terminator: String = "\n") {
     Swift.print(DisplaySafety.jsonEscaped(text), terminator: terminator)

@@ -73,24 +73,12 @@ struct RolloverPlanPropertyTests {
             #expect(plan.newClasses.map(\.students).reduce(0, +) == placed + admitted)
             #expect(plan.admissions.count == applications)
             // The same school read in another order is the same plan, to the byte.
-            var generator = SeededGenerator(state: UInt64(seed))
+            var generator = SplitMix64(state: UInt64(seed))
             var shuffled = input
             shuffled.students.shuffle(using: &generator)
             shuffled.classes.shuffle(using: &generator)
             shuffled.applications.shuffle(using: &generator)
             #expect(RolloverPlan(shuffled)?.hash == plan.hash)
-        }
-    }
-
-    /// SplitMix64, for a reproducible shuffle.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

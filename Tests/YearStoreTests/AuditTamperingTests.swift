@@ -5,18 +5,6 @@ import YearCore
 
 @testable import YearStore
 
-/// A deterministic generator (SplitMix64), so that a failing edit can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("The audit log under 1,000 random edits")
 struct AuditTamperingTests {
     /// How one edit is made with SQL on the real file (triggers dropped, as an attacker would), and the row that

@@ -32,6 +32,13 @@ def counts(path: Path) -> dict[str, int]:
         return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
 
 
+def replace_database(database: Path, template: Path) -> None:
+    """Puts `template` in place of the database, with no WAL or shared memory left of the run before."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    shutil.copy(template, database)
+
+
 def verdict(path: Path) -> tuple[list, list, dict[str, str]]:
     with closing(sqlite3.connect(f"file:{path}", uri=True)) as db:
         integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
@@ -99,9 +106,7 @@ def test_sigkill_anywhere_in_the_apply_leaves_the_old_or_the_new_state(daemon):
     before = counts(template)
 
     def restore():
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(database) + suffix).unlink(missing_ok=True)
-        shutil.copy(template, database)
+        replace_database(database, template)
 
     # The reference run: how many writes the applying thread makes, and the state after.
     run = Run(d, ["-e", "trace=pwrite64,fdatasync"])

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import YEARD, parse_json, wait_for_binary
-from test_crash import Run, counts, verdict
+from test_crash import Run, counts, replace_database, verdict
 from test_registry import STUDENTS, load, write
 from test_rollover import closing_school
 
@@ -66,9 +66,7 @@ def sweep(d, name: str, action, years_before: dict, years_after: dict):
     before = counts(template)
 
     def restore():
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(database) + suffix).unlink(missing_ok=True)
-        shutil.copy(template, database)
+        replace_database(database, template)
         shutil.rmtree(d.dir / "backups", ignore_errors=True)
 
     restore()
@@ -168,10 +166,7 @@ def test_faults_in_a_rollover_and_its_undo(daemon):
 
     sweep(d, "rollover", apply, {"2026/2027": "closing"}, {"2026/2027": "closed", "2027/2028": "open"})
     # The undo, from the applied state: the rollover applied on the file as it was before the sweep.
-    database = d.dir / "yeard.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(database) + suffix).unlink(missing_ok=True)
-    shutil.copy(d.dir / "fault-before.sqlite", database)
+    replace_database(d.dir / "yeard.sqlite", d.dir / "fault-before.sqlite")
     d.restart()
     rc, out, err = apply(None)
     assert rc == 0, (out, err)
@@ -208,11 +203,9 @@ def test_faults_in_a_restore(daemon):
     yeard = str(wait_for_binary(YEARD))
 
     def restore_run(extra: list[str]):
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(database) + suffix).unlink(missing_ok=True)
+        replace_database(database, template)
         for kept in d.dir.glob("yeard.sqlite.before-restore-*"):
             kept.unlink()
-        shutil.copy(template, database)
         return subprocess.run(["strace", "-f", "-o", str(d.dir / "strace.out"), *extra, yeard, "restore", backup,
                                "--config", str(d.config_path)], capture_output=True, text=True, timeout=60)
 

@@ -23,19 +23,8 @@ public struct RegistryGenerator: Sendable {
         }
     }
 
-    /// SplitMix64: small, fast and the same on every platform (the standard library's generator is not seedable).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
-    }
+    /// The generator of every draw (one seed, one school).
+    typealias Random = SplitMix64
 
     /// The order in which a school's files load (each refers only to kinds before it).
     public static let loadOrder: [RegistryKind] = [
