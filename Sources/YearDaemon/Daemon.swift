@@ -54,6 +54,7 @@ public enum Daemon {
         configuration: DaemonConfiguration, configurationPath: String?, overrides: ConfigurationOverrides,
         logLevel: LogLevelSetting, demoYear: Bool = false
     ) async throws {
+        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
         let logger = Logger(label: "yeard")
         try FileManager.default.createDirectory(
             atPath: configuration.stateDirectory, withIntermediateDirectories: true,
