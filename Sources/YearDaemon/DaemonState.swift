@@ -306,7 +306,7 @@ final class DaemonState: Sendable {
     ///
     /// Roles come only from the grants: uid 0 holds nothing it was not granted.
     /// `context.school` is set as soon as the school is known, so that a refusal is audited against it.
-    func authorize(_ spec: MethodSpec, parameters: JSONValue, context: inout CallContext) async throws {
+    func authorize(_ spec: MethodSpec, parameters: any Sendable, context: inout CallContext) async throws {
         let configuration = self.configuration
         let policy = configuration.policy
         let all = configuration.schools.map(\.id)
@@ -344,8 +344,8 @@ final class DaemonState: Sendable {
             guard context.visibleSchools.count == all.count else {
                 throw YearError.permissionDenied(method: spec.fullName, required: spec.roles.sorted(), school: "*")
             }
-        case .school(let required):
-            if case .string(let school)? = parameters["school"] {
+        case .school(let required, let named):
+            if let school = named(parameters) {
                 guard all.contains(school) else { throw YearError.schoolNotFound(school: school) }
                 try require(school)
             } else if required {
@@ -360,16 +360,16 @@ final class DaemonState: Sendable {
             } else {
                 try requireAnywhere()
             }
-        case .year(let field):
-            guard case .int(let id)? = parameters[field] else {
-                throw YearError.invalidParameter(field: field, reason: "a year id (integer) is required")
+        case .year(let named):
+            guard let id = named(parameters) else {
+                throw YearError.internalFailure(reason: "\(spec.fullName)'s year id was not decoded")
             }
             guard let year = try await database.year(id: id) else { throw YearError.yearNotFound(id: id) }
             guard all.contains(year.school) else { throw YearError.schoolNotFound(school: year.school) }
             try requireOwning(year.school, unknown: .yearNotFound(id: id))
-        case .request(let field):
-            guard case .int(let id)? = parameters[field] else {
-                throw YearError.invalidParameter(field: field, reason: "a request id (integer) is required")
+        case .request(let named):
+            guard let id = named(parameters) else {
+                throw YearError.internalFailure(reason: "\(spec.fullName)'s request id was not decoded")
             }
             guard let request = try await database.request(id: id) else { throw YearError.requestNotFound(id: id) }
             guard all.contains(request.payload.school) else {

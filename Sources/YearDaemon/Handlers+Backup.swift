@@ -7,8 +7,8 @@ extension Handlers {
     /// The routes of `io.yeard.Backup`.
     func backupRoutes() -> [(String, Dispatcher.Route)] {
         [
-            Dispatcher.route("io.yeard.Backup.Create", createBackup),
-            Dispatcher.route("io.yeard.Backup.List", listBackups),
+            Dispatcher.route(YeardAPI.Backup.create, createBackup),
+            Dispatcher.route(YeardAPI.Backup.list, listBackups),
         ]
     }
 

@@ -7,11 +7,11 @@ extension Handlers {
     /// The routes of `io.yeard.Checks`.
     func checkRoutes() -> [(String, Dispatcher.Route)] {
         [
-            Dispatcher.route("io.yeard.Checks.List", listChecks),
-            Dispatcher.route("io.yeard.Checks.Run", runChecks),
-            Dispatcher.route("io.yeard.Checks.Last", lastChecks),
-            Dispatcher.route("io.yeard.Checks.Diff", diffChecks),
-            Dispatcher.route("io.yeard.Checks.Readiness", readiness),
+            Dispatcher.route(YeardAPI.Checks.list, listChecks),
+            Dispatcher.route(YeardAPI.Checks.run, runChecks),
+            Dispatcher.route(YeardAPI.Checks.last, lastChecks),
+            Dispatcher.route(YeardAPI.Checks.diff, diffChecks),
+            Dispatcher.route(YeardAPI.Checks.readiness, readiness),
         ]
     }
 

@@ -6,13 +6,13 @@ import YearStore
 extension Handlers {
     func registryRoutes() -> [(String, Dispatcher.Route)] {
         [
-            Dispatcher.route("io.yeard.Registry.Upload", upload),
-            Dispatcher.route("io.yeard.Registry.Import", importFile),
-            Dispatcher.route("io.yeard.Registry.Export", export),
-            Dispatcher.route("io.yeard.Registry.Movement", movement),
-            Dispatcher.route("io.yeard.Registry.IssueOrder", issueOrder),
-            Dispatcher.route("io.yeard.Registry.Record", record),
-            Dispatcher.route("io.yeard.Registry.UpdateContact", updateContact),
+            Dispatcher.route(YeardAPI.Registry.upload, upload),
+            Dispatcher.route(YeardAPI.Registry.`import`, importFile),
+            Dispatcher.route(YeardAPI.Registry.export, export),
+            Dispatcher.route(YeardAPI.Registry.movement, movement),
+            Dispatcher.route(YeardAPI.Registry.issueOrder, issueOrder),
+            Dispatcher.route(YeardAPI.Registry.record, record),
+            Dispatcher.route(YeardAPI.Registry.updateContact, updateContact),
         ]
     }
 

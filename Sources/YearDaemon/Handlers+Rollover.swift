@@ -7,11 +7,11 @@ extension Handlers {
     /// The routes of `io.yeard.Rollover`.
     func rolloverRoutes() -> [(String, Dispatcher.Route)] {
         [
-            Dispatcher.route("io.yeard.Rollover.Plan", rolloverPlan),
-            Dispatcher.route("io.yeard.Rollover.Map", rolloverMap),
-            Dispatcher.route("io.yeard.Rollover.Request", rolloverRequest),
-            Dispatcher.route("io.yeard.Rollover.Undo", rolloverUndo),
-            Dispatcher.route("io.yeard.Rollover.List", rolloverList),
+            Dispatcher.route(YeardAPI.Rollover.plan, rolloverPlan),
+            Dispatcher.route(YeardAPI.Rollover.map, rolloverMap),
+            Dispatcher.route(YeardAPI.Rollover.request, rolloverRequest),
+            Dispatcher.route(YeardAPI.Rollover.undo, rolloverUndo),
+            Dispatcher.route(YeardAPI.Rollover.list, rolloverList),
         ]
     }
 

@@ -12,21 +12,21 @@ struct Handlers: Sendable {
     func routes() -> [String: Dispatcher.Route] {
         Dictionary(
             uniqueKeysWithValues: [
-                Dispatcher.route("org.varlink.service.GetInfo", getInfo),
-                Dispatcher.route("org.varlink.service.GetInterfaceDescription", getInterfaceDescription),
-                Dispatcher.rawRoute("io.yeard.Year.Status", statusMessage),
-                Dispatcher.route("io.yeard.Year.ListSchools", listSchools),
-                Dispatcher.route("io.yeard.Year.List", listYears),
-                Dispatcher.route("io.yeard.Year.Get", getYear),
-                Dispatcher.route("io.yeard.Year.Create", createYear),
-                Dispatcher.route("io.yeard.Approval.List", listRequests),
-                Dispatcher.route("io.yeard.Approval.Get", getRequest),
-                Dispatcher.route("io.yeard.Approval.File", fileRequest),
-                Dispatcher.route("io.yeard.Approval.Approve", approve),
-                Dispatcher.route("io.yeard.Approval.Reject", reject),
-                Dispatcher.route("io.yeard.Approval.Cancel", cancel),
-                Dispatcher.route("io.yeard.Audit.List", listAudit),
-                Dispatcher.route("io.yeard.Audit.Verify", verifyAudit),
+                Dispatcher.route(YeardAPI.Service.getInfo, getInfo),
+                Dispatcher.route(YeardAPI.Service.getInterfaceDescription, getInterfaceDescription),
+                Dispatcher.rawRoute(YeardAPI.Year.status, statusMessage),
+                Dispatcher.route(YeardAPI.Year.listSchools, listSchools),
+                Dispatcher.route(YeardAPI.Year.list, listYears),
+                Dispatcher.route(YeardAPI.Year.get, getYear),
+                Dispatcher.route(YeardAPI.Year.create, createYear),
+                Dispatcher.route(YeardAPI.Approval.list, listRequests),
+                Dispatcher.route(YeardAPI.Approval.get, getRequest),
+                Dispatcher.route(YeardAPI.Approval.file, fileRequest),
+                Dispatcher.route(YeardAPI.Approval.approve, approve),
+                Dispatcher.route(YeardAPI.Approval.reject, reject),
+                Dispatcher.route(YeardAPI.Approval.cancel, cancel),
+                Dispatcher.route(YeardAPI.Audit.list, listAudit),
+                Dispatcher.route(YeardAPI.Audit.verify, verifyAudit),
             ] + registryRoutes() + checkRoutes() + rolloverRoutes() + backupRoutes())
     }
 

@@ -1,19 +1,70 @@
 import YearCore
 
-/// Which school a call concerns, so that the caller's roles can be checked there before anything runs.
-public enum MethodScope: Sendable, Equatable {
+/// Which school a call concerns, so that the caller's roles can be checked there before anything runs; the school or
+/// the id is read from the decoded parameters through a key path, so that a scope cannot name a field the method does
+/// not take.
+public enum Scope<Parameters: MethodParameters>: Sendable {
     /// No school: the service interface, open to anyone who can connect.
     case service
     /// Every school the caller may see; the reply is filtered to them.
     case allVisible
     /// The whole instance: the caller must hold one of the roles at every configured school.
     case everySchool
-    /// The school named by the `school` field; `required` false means omitted = every visible school.
-    case school(required: Bool)
-    /// The school of the year whose id is in `field`.
-    case year(field: String)
-    /// The school of the request whose id is in `field`.
-    case request(field: String)
+    /// The school named by the parameter at `school`; `required` false means omitted = every visible school.
+    case school(required: Bool, any KeyPath<Parameters, String?> & Sendable)
+    /// The school of the year whose id is at the key path.
+    case year(any KeyPath<Parameters, Int64> & Sendable)
+    /// The school of the request whose id is at the key path.
+    case request(any KeyPath<Parameters, Int64> & Sendable)
+}
+
+/// A method's scope with its parameters' type erased, as the dispatcher meets it: it reads the school or the id
+/// from the parameters the method's own descriptor decoded.
+public enum MethodScope: Sendable {
+    /// See `Scope.service`.
+    case service
+    /// See `Scope.allVisible`.
+    case allVisible
+    /// See `Scope.everySchool`.
+    case everySchool
+    /// See `Scope.school`: the school the parameters name, if any.
+    case school(required: Bool, named: @Sendable (any Sendable) -> String?)
+    /// See `Scope.year`: the year's id in the parameters.
+    case year(id: @Sendable (any Sendable) -> Int64?)
+    /// See `Scope.request`: the request's id in the parameters.
+    case request(id: @Sendable (any Sendable) -> Int64?)
+
+    init<P: MethodParameters>(_ scope: Scope<P>) {
+        switch scope {
+        case .service: self = .service
+        case .allVisible: self = .allVisible
+        case .everySchool: self = .everySchool
+        case .school(let required, let path): self = .school(required: required) { ($0 as? P)?[keyPath: path] }
+        case .year(let path): self = .year { ($0 as? P)?[keyPath: path] }
+        case .request(let path): self = .request { ($0 as? P)?[keyPath: path] }
+        }
+    }
+}
+
+/// One method of the protocol, typed by the parameters it takes and the reply it gives: the single description
+/// that the interface text, the dispatcher's route, the permission check and yearctl's call are all made from.
+/// A handler registered for it must take `Parameters` and return `Reply`; a client calling it gets `Reply`.
+public struct Method<Parameters: MethodParameters, Reply: Codable & Sendable>: Sendable {
+    /// The row of the method table (name, signatures, roles, scope), with the types erased.
+    public let spec: MethodSpec
+
+    /// A method; `parameters` and `reply` are its Varlink signatures, which a test holds to `Parameters` and `Reply`.
+    public init(
+        _ interface: String, _ name: String, parameters: String, reply: String, doc: String, roles: Set<Role>,
+        mutating: Bool, scope: Scope<Parameters>
+    ) {
+        spec = MethodSpec(
+            interface, name, parameters: parameters, reply: reply, doc: doc, roles: roles, mutating: mutating,
+            scope: MethodScope(scope), parametersType: Parameters.self, replyType: Reply.self)
+    }
+
+    /// `interface.name`.
+    public var fullName: String { spec.fullName }
 }
 
 /// One row of the method table: the single source for dispatch, permission checks, client help and docs.
@@ -30,14 +81,16 @@ public struct MethodSpec: Sendable {
     public let mutating: Bool
     /// The school the call concerns.
     public let scope: MethodScope
+    /// The Swift types of the parameters and of the reply (for the tests that hold them to the signatures).
+    public let parametersType: any MethodParameters.Type, replyType: any (Codable & Sendable).Type
 
     /// `interface.name`.
     public var fullName: String { "\(interface).\(name)" }
 
-    /// A row with every field given.
-    public init(
+    init(
         _ interface: String, _ name: String, parameters: String, reply: String, doc: String, roles: Set<Role>,
-        mutating: Bool, scope: MethodScope
+        mutating: Bool, scope: MethodScope, parametersType: any MethodParameters.Type,
+        replyType: any (Codable & Sendable).Type
     ) {
         self.interface = interface
         self.name = name
@@ -47,6 +100,8 @@ public struct MethodSpec: Sendable {
         self.roles = roles
         self.mutating = mutating
         self.scope = scope
+        self.parametersType = parametersType
+        self.replyType = replyType
     }
 }
 

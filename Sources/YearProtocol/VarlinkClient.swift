@@ -70,10 +70,10 @@ public final class VarlinkSession {
         return Data(reply.readableBytesView)
     }
 
-    /// Calls `method` with `parameters` and decodes the reply as `R`; a Varlink error reply is thrown as
-    /// `VarlinkError`.
-    public func call<P: Encodable, R: Decodable>(_ method: String, _ parameters: P, as: R.Type) async throws -> R {
-        let data = try await roundTrip(VarlinkJSON.encode(CallEnvelope(method: method, parameters: parameters)))
+    /// Calls `method` with `parameters` and decodes its reply; a Varlink error reply is thrown as `VarlinkError`.
+    public func call<P, R>(_ method: Method<P, R>, _ parameters: P) async throws -> R {
+        let data = try await roundTrip(
+            VarlinkJSON.encode(CallEnvelope(method: method.fullName, parameters: parameters)))
         let envelope: VarlinkReplyEnvelope
         do {
             envelope = try VarlinkJSON.decode(VarlinkReplyEnvelope.self, from: data)

@@ -2,8 +2,8 @@ import YearCore
 
 extension YeardAPI {
     /// One line for the client's help: what the method does and who may call it, from the method table.
-    public static func help(for method: String) -> String {
-        guard let spec = methods[method] else { return "" }
+    public static func help<P, R>(for method: Method<P, R>) -> String {
+        let spec = method.spec
         let who =
             spec.roles.isEmpty
             ? "anyone who can connect"

@@ -16,16 +16,8 @@ public enum YeardAPI {
             """,
         types: "",
         methods: [
-            MethodSpec(
-                "org.varlink.service", "GetInfo", parameters: "()",
-                reply: "(vendor: string, product: string, version: string, url: string, interfaces: []string)",
-                doc: "Get a list of all the interfaces a service provides and information\nabout the implementation.",
-                roles: [], mutating: false, scope: .service),
-            MethodSpec(
-                "org.varlink.service", "GetInterfaceDescription", parameters: "(interface: string)",
-                reply: "(description: string)",
-                doc: "Get the description of an interface that is implemented by this service.",
-                roles: [], mutating: false, scope: .service),
+            Service.getInfo.spec,
+            Service.getInterfaceDescription.spec,
         ],
         errors: """
             # The requested interface was not found.
@@ -48,11 +40,11 @@ public enum YeardAPI {
             error ExpectedMore ()
             """)
 
-    /// The Request type and what a rollover request carries (in io.yeard.Approval and io.yeard.Rollover).
+    /// The ApprovalRequest type and what a rollover request carries (in io.yeard.Approval and io.yeard.Rollover).
     static let requestType = """
         # A request. status is one of pending, approved, rejected, cancelled, expired.
         # payloadHash is the SHA-256 of the canonical payload the approval is bound to.
-        type Request (
+        type ApprovalRequest (
           id: int,
           school: string,
           year: int,
@@ -132,36 +124,11 @@ public enum YeardAPI {
             )
             """,
         methods: [
-            MethodSpec(
-                "io.yeard.Year", "Status", parameters: "()",
-                reply: "(version: string, uptimeSeconds: int, auditHead: ?string, schools: []SchoolStatus)",
-                doc: """
-                    Each visible school's active year, the years being prepared and the requests waiting; the audit
-                    head only to callers who see every school.
-                    """,
-                roles: anyRole, mutating: false, scope: .allVisible),
-            MethodSpec(
-                "io.yeard.Year", "ListSchools", parameters: "()", reply: "(schools: []School)",
-                doc: "The configured schools where the caller holds a role.",
-                roles: anyRole, mutating: false, scope: .allVisible),
-            MethodSpec(
-                "io.yeard.Year", "List", parameters: "(school: ?string)", reply: "(years: []Year)",
-                doc: "The years of one school, or of every visible school, newest first.",
-                roles: anyRole, mutating: false, scope: .school(required: false)),
-            MethodSpec(
-                "io.yeard.Year", "Get", parameters: "(id: int)", reply: "(year: Year)",
-                doc: "One year.", roles: anyRole, mutating: false, scope: .year(field: "id")),
-            MethodSpec(
-                "io.yeard.Year", "Create",
-                parameters:
-                    "(school: ?string, label: string, startDate: ?string, endDate: ?string, gradeEnds: ?[]GradeEnd)",
-                reply: "(year: Year)",
-                doc: """
-                    Create the year label (2026/2027) in state open. Dates are YYYY-MM-DD and default to the
-                    school's configured ones, the grades' own last days too (grade_end); gradeEnds adds to or
-                    overrides those. school may be omitted when the instance serves one school.
-                    """,
-                roles: [.admin], mutating: true, scope: .school(required: true)),
+            Year.status.spec,
+            Year.listSchools.spec,
+            Year.list.spec,
+            Year.get.spec,
+            Year.create.spec,
         ],
         errors: """
             # The caller lacks the role the method needs (message says which and where; school "*" means
@@ -206,38 +173,12 @@ public enum YeardAPI {
             """,
         types: yearType + "\n\n" + requestType,
         methods: [
-            MethodSpec(
-                "io.yeard.Approval", "List", parameters: "(school: ?string, status: ?string)",
-                reply: "(requests: []Request)", doc: "Requests, newest first, optionally of one school and status.",
-                roles: anyRole, mutating: false, scope: .school(required: false)),
-            MethodSpec(
-                "io.yeard.Approval", "Get", parameters: "(id: int)", reply: "(request: Request)",
-                doc: "One request, with the payload hash an approver should check.",
-                roles: anyRole, mutating: false, scope: .request(field: "id")),
-            MethodSpec(
-                "io.yeard.Approval", "File", parameters: "(year: int, event: string, reason: ?string)",
-                reply: "(request: Request)",
-                doc: "Request a transition of a year: event is start, begin-closing or reopen (reopen needs a reason).",
-                roles: [.admin], mutating: true, scope: .year(field: "year")),
-            MethodSpec(
-                "io.yeard.Approval", "Approve",
-                parameters: "(id: int, reason: ?string, payloadHash: ?string, accept: ?[]string)",
-                reply: "(request: Request, year: Year)",
-                doc: """
-                    Approve a pending request and execute its transition in the same transaction. Give payloadHash
-                    (from Get) to be sure that what runs is exactly what you reviewed. Starting a year runs its
-                    readiness checks first and is refused (NotReady) while they find errors, unless each error check
-                    is named in accept, with a reason; accepted checks are audited.
-                    """,
-                roles: [.coordinator], mutating: true, scope: .request(field: "id")),
-            MethodSpec(
-                "io.yeard.Approval", "Reject", parameters: "(id: int, reason: string)", reply: "(request: Request)",
-                doc: "Reject a pending request (a reason is required).",
-                roles: [.coordinator], mutating: true, scope: .request(field: "id")),
-            MethodSpec(
-                "io.yeard.Approval", "Cancel", parameters: "(id: int, reason: ?string)", reply: "(request: Request)",
-                doc: "Cancel your own pending request.",
-                roles: [.admin], mutating: true, scope: .request(field: "id")),
+            Approval.list.spec,
+            Approval.get.spec,
+            Approval.file.spec,
+            Approval.approve.spec,
+            Approval.reject.spec,
+            Approval.cancel.spec,
         ],
         errors: """
             # No request with this id.
@@ -281,7 +222,7 @@ public enum YeardAPI {
         )
 
         # A stored run of checks. cause is manual, schedule, readiness or approval.
-        type Run (
+        type CheckRun (
           id: int,
           school: string,
           year: string,
@@ -330,49 +271,11 @@ public enum YeardAPI {
             )
             """,
         methods: [
-            MethodSpec(
-                "io.yeard.Checks", "List", parameters: "()", reply: "(checks: []Check)",
-                doc: "The catalogue of checks, with the severities this instance gives them.",
-                roles: anyRole, mutating: false, scope: .allVisible),
-            MethodSpec(
-                "io.yeard.Checks", "Run",
-                parameters: "(school: ?string, year: ?string, checks: ?[]string, format: ?string)",
-                reply: "(run: Run, rendered: ?string)",
-                doc: """
-                    Run checks (default: the whole catalogue) over a year of a school (default: its active year, else
-                    its only open one), keep the run and return it; with format (text, csv, json or html), also the
-                    run rendered as a report for people.
-                    """,
-                roles: [.coordinator, .admin], mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string, format: ?string)",
-                reply: "(run: ?Run, rendered: ?string)",
-                doc: """
-                    The last run of a school (of a year, when given), scheduled or not; with format (text, csv, json
-                    or html), also rendered as a report for people.
-                    """,
-                roles: findingReaders, mutating: false, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Checks", "Diff", parameters: "(school: ?string, year: ?string)",
-                reply: "(run: Run, previous: ?int, new: []Finding, resolved: []Finding)",
-                doc: """
-                    What changed between the last run and the one before it of the same year: findings that are new,
-                    and findings of checks the last run ran again that are gone.
-                    """,
-                roles: findingReaders, mutating: false, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Checks", "Readiness",
-                parameters: "(school: ?string, year: ?string, target: string, format: ?string)",
-                reply: """
-                    (ready: bool, target: string, year: string, run: Run, blocking: []string, byCheck: []CheckCount, \
-                    byClass: []ClassCount, rendered: ?string)
-                    """,
-                doc: """
-                    Run the checks that apply before a year's start (target start) or close (target close) and say
-                    whether it is ready: errors block, warnings never do; findings are counted by check and by class.
-                    With format (text, csv, json or html), also the report rendered for people.
-                    """,
-                roles: [.coordinator, .admin], mutating: true, scope: .school(required: true)),
+            Checks.list.spec,
+            Checks.run.spec,
+            Checks.last.spec,
+            Checks.diff.spec,
+            Checks.readiness.spec,
         ],
         errors: "")
 
@@ -400,18 +303,8 @@ public enum YeardAPI {
             )
             """,
         methods: [
-            MethodSpec(
-                "io.yeard.Audit", "List", parameters: "(after: ?int, limit: ?int, school: ?string)",
-                reply: "(entries: []Entry)",
-                doc:
-                    "Rows after the sequence after (default 0), oldest first, at most limit (default 100, at most 1000).",
-                roles: auditReaders, mutating: false, scope: .school(required: false)),
-            MethodSpec(
-                "io.yeard.Audit", "Verify", parameters: "()",
-                reply: "(intact: bool, rows: int, head: ?string, brokenAt: ?int, reason: ?string)",
-                doc:
-                    "Recompute the whole chain; name the first row that does not hold (needs the role at every school).",
-                roles: auditReaders, mutating: false, scope: .everySchool),
+            Audit.list.spec,
+            Audit.verify.spec,
         ],
         errors: "")
 
@@ -435,7 +328,7 @@ public enum YeardAPI {
         types: """
             # One line of the book of student movement: a class of a year (both absent: the school) over a
             # period; start + arrived - left = end. orders are the orders behind the movement, in date order.
-            type Movement (
+            type MovementLine (
               class: ?string,
               year: ?string,
               start: int,
@@ -454,94 +347,13 @@ public enum YeardAPI {
             )
             """,
         methods: [
-            MethodSpec(
-                "io.yeard.Registry", "Upload", parameters: "(upload: ?string, data: string)",
-                reply: "(upload: string, bytes: int)",
-                doc: """
-                    Append data (base64, at most 512 KiB decoded per call) to the upload, or start one when upload is
-                    omitted. An upload belongs to its uploader and is kept for an hour after its last part.
-                    """,
-                roles: registryWriters, mutating: false, scope: .allVisible),
-            MethodSpec(
-                "io.yeard.Registry", "Import",
-                parameters:
-                    "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string)",
-                reply: importReply,
-                doc: """
-                    Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
-                    applications, curriculum, assignments, schedule, grades, decisions, certificates, retakes) into a
-                    school and, for year-scoped kinds, a year (its id or label; default: the active year, else the
-                    only open one). The kind's writer role is needed: secretary for people, orders, decisions,
-                    certificates and retakes, admin
-                    for subjects, classes, curriculum, assignments and the schedule, teacher for grades (own
-                    assignments only). dryRun reports the counts and problems without writing. sha256, when given, must
-                    match the upload. A file is compared with the registry as it is on asOf (default: today in the
-                    school's time zone, within the year): a student's class in the file with the class they are in on
-                    that day, whatever orders take effect later.
-                    """,
-                roles: registryWriters, mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Registry", "Movement",
-                parameters: "(school: ?string, year: ?string, from: string, to: string, class: ?string)",
-                reply: """
-                    (school: string, year: string, from: string, to: string, classes: []Movement, total: Movement)
-                    """,
-                doc: """
-                    The book of student movement from one day to another (both included): per class and for the
-                    school, the count at the start, arrivals, departures and the count at the end, with the orders
-                    behind them. from = to gives the exact count on a day (20 September: the OO-1 figures). The
-                    classes are the named year's, else those of every year the period meets; the school's line
-                    spans years, a year-end continuation (promotion, retention) being neither an arrival nor a
-                    departure, and a year's opening roll its start.
-                    """,
-                roles: anyRole, mutating: false, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Registry", "IssueOrder",
-                parameters: """
-                    (school: ?string, year: ?string, orderNo: string, orderDate: string, kind: string, \
-                    studentId: string, classFrom: ?string, classTo: ?string, effectiveOn: ?string, basis: ?string, \
-                    destination: ?string)
-                    """,
-                reply: importReply,
-                doc: """
-                    Record one order for one student and apply it to the enrollments: enrollment, withdrawal,
-                    transfer_in, transfer_out, class_change, graduation (or the year-end promotion,
-                    conditional_promotion, retention and adapted_programme, recorded only: the rollover moves
-                    students into the next year). Checked as a row of an orders file; the secretary's role.
-                    """,
-                roles: [.secretary], mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Registry", "Record",
-                parameters: "(kind: string, school: ?string, year: ?string, values: [string]string)",
-                reply: importReply,
-                doc: """
-                    Record one row of a kind (values by CSV column name): a final grade, a decision, a consent or its
-                    withdrawal, a guardian. Checked exactly as a one-row file of that kind, with the same roles.
-                    """,
-                roles: registryWriters, mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Registry", "UpdateContact",
-                parameters: "(school: ?string, studentId: string, guardianId: string, phone: ?string, email: ?string)",
-                reply: "(changed: bool)",
-                doc: """
-                    Change a guardian's phone or email: the secretary's, or the class teacher's for the students of
-                    the class they lead (their login is a staff member's).
-                    """,
-                roles: [.secretary, .teacher], mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Registry", "Export",
-                parameters:
-                    "(kind: string, school: ?string, year: ?string, after: ?string, limit: ?int, raw: ?bool)",
-                reply: "(csv: string, next: ?string)",
-                doc: """
-                    One page of a kind in its CSV format (the header on the first page); pass next as after for the
-                    following page. Pages follow the rows' keys, so writes between pages neither repeat nor drop rows.
-                    A field that starts with =, +, - or @ (not a number) is written after a ' so that a spreadsheet
-                    shows it as text instead of running it; the import drops that '. raw writes fields as stored.
-                    Students are written with the class they are in today (within the year's days), so that an
-                    export imports back unchanged on the same day.
-                    """,
-                roles: anyRole, mutating: false, scope: .school(required: true)),
+            Registry.upload.spec,
+            Registry.`import`.spec,
+            Registry.movement.spec,
+            Registry.issueOrder.spec,
+            Registry.record.spec,
+            Registry.updateContact.spec,
+            Registry.export.spec,
         ],
         errors: """
             # The file has problems; nothing was written.
@@ -622,54 +434,11 @@ public enum YeardAPI {
             )
             """,
         methods: [
-            MethodSpec(
-                "io.yeard.Rollover", "Plan", parameters: "(school: ?string, year: ?string)",
-                reply: """
-                    (school: string, from_year: string, to_year: string, to_start: string, to_end: string, \
-                    plan_hash: string, summary: [string]int, lines: []string, classes: []PlanClass, \
-                    new_classes: []PlanNewClass, students: []PlanStudent, admissions: []PlanAdmission, \
-                    carry: [string]bool, errors: []string, problems: int, warnings: []string)
-                    """,
-                doc: """
-                    Preview the rollover of a year in progress or closing (default: the school's active year): every
-                    student's outcome, year-end order kind and target class, the class mapping, the new year's
-                    classes with what they carry over, the first grades formed from accepted applications, the new
-                    year's dates, and the plan's hash. Every error of the plan is a sentence in errors; problems
-                    counts them; warnings name what does not block it (a first grader outside the admission age).
-                    """,
-                roles: findingReaders, mutating: false, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Rollover", "Map",
-                parameters: "(school: ?string, year: ?string, from: string, to: ?string, teacherFrom: ?string)",
-                reply: "(overrides: [string]string)",
-                doc: """
-                    Store the override that sends old class from to class to of the next year (a merge, split,
-                    rename or new class: 9Б -> 10А); without to, remove it. In a merge, teacherFrom names the old
-                    class whose class teacher, profile and assignments to keeps (by default the first). Replies with
-                    every override of the year.
-                    """,
-                roles: [.admin], mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Rollover", "Request", parameters: "(school: ?string, year: ?string, reason: ?string)",
-                reply: "(request: Request)",
-                doc: """
-                    File the rollover of a closing year for approval: the request carries the plan's hash and
-                    summary. Refused (PlanHasErrors) while the plan has errors.
-                    """,
-                roles: [.admin], mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Rollover", "Undo", parameters: "(school: ?string, year: ?string, reason: string)",
-                reply: "(request: Request)",
-                doc: """
-                    File the undo of the rollover that closed year (default: the school's latest applied rollover)
-                    for approval. Refused (ChangedSince, listing the changes) while the new year holds changes made
-                    after the rollover.
-                    """,
-                roles: [.admin], mutating: true, scope: .school(required: true)),
-            MethodSpec(
-                "io.yeard.Rollover", "List", parameters: "(school: ?string)", reply: "(rollovers: []Rollover)",
-                doc: "The rollovers of a school, newest first.",
-                roles: anyRole, mutating: false, scope: .school(required: true)),
+            Rollover.plan.spec,
+            Rollover.map.spec,
+            Rollover.request.spec,
+            Rollover.undo.spec,
+            Rollover.list.spec,
         ],
         errors: """
             # The plan has errors (students who cannot be placed, classes over capacity); nothing was filed.
@@ -700,17 +469,8 @@ public enum YeardAPI {
             )
             """,
         methods: [
-            MethodSpec(
-                "io.yeard.Backup", "Create", parameters: "()", reply: "(backup: Backup, seconds: float)",
-                doc: """
-                    Write a backup now (yeard-YYYYMMDD-HHMMSS.sqlite); the newest [backup] keep of them are kept
-                    (backups taken before rollovers are kept apart).
-                    """,
-                roles: [.admin], mutating: true, scope: .everySchool),
-            MethodSpec(
-                "io.yeard.Backup", "List", parameters: "()", reply: "(backups: []Backup)",
-                doc: "Every backup in the backups directory, newest first (those taken before rollovers too).",
-                roles: auditReaders, mutating: false, scope: .everySchool),
+            Backup.create.spec,
+            Backup.list.spec,
         ],
         errors: "")
 
@@ -726,5 +486,374 @@ public enum YeardAPI {
     /// The interface named `name`, if the daemon serves it.
     public static func interface(named name: String) -> VarlinkInterface? {
         interfaces.first { $0.name == name }
+    }
+}
+
+extension YeardAPI {
+    /// The methods of `org.varlink.service`.
+    public enum Service {
+        /// `org.varlink.service.GetInfo`.
+        public static let getInfo = Method<NoParameters, ServiceInfoReply>(
+            "org.varlink.service", "GetInfo", parameters: "()",
+            reply: "(vendor: string, product: string, version: string, url: string, interfaces: []string)",
+            doc: "Get a list of all the interfaces a service provides and information\nabout the implementation.",
+            roles: [], mutating: false, scope: .service)
+
+        /// `org.varlink.service.GetInterfaceDescription`.
+        public static let getInterfaceDescription = Method<InterfaceDescriptionParameters, InterfaceDescriptionReply>(
+            "org.varlink.service", "GetInterfaceDescription", parameters: "(interface: string)",
+            reply: "(description: string)",
+            doc: "Get the description of an interface that is implemented by this service.",
+            roles: [], mutating: false, scope: .service)
+    }
+
+    /// The methods of `io.yeard.Year`.
+    public enum Year {
+        /// `io.yeard.Year.Status`.
+        public static let status = Method<NoParameters, StatusReply>(
+            "io.yeard.Year", "Status", parameters: "()",
+            reply: "(version: string, uptimeSeconds: int, auditHead: ?string, schools: []SchoolStatus)",
+            doc: """
+                Each visible school's active year, the years being prepared and the requests waiting; the audit
+                head only to callers who see every school.
+                """,
+            roles: anyRole, mutating: false, scope: .allVisible)
+
+        /// `io.yeard.Year.ListSchools`.
+        public static let listSchools = Method<NoParameters, SchoolListReply>(
+            "io.yeard.Year", "ListSchools", parameters: "()", reply: "(schools: []School)",
+            doc: "The configured schools where the caller holds a role.",
+            roles: anyRole, mutating: false, scope: .allVisible)
+
+        /// `io.yeard.Year.List`.
+        public static let list = Method<SchoolFilterParameters, YearListReply>(
+            "io.yeard.Year", "List", parameters: "(school: ?string)", reply: "(years: []Year)",
+            doc: "The years of one school, or of every visible school, newest first.",
+            roles: anyRole, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Year.Get`.
+        public static let get = Method<IDParameters, YearReply>(
+            "io.yeard.Year", "Get", parameters: "(id: int)", reply: "(year: Year)",
+            doc: "One year.", roles: anyRole, mutating: false, scope: .year(\.id))
+
+        /// `io.yeard.Year.Create`.
+        public static let create = Method<YearCreateParameters, YearReply>(
+            "io.yeard.Year", "Create",
+            parameters:
+                "(school: ?string, label: string, startDate: ?string, endDate: ?string, gradeEnds: ?[]GradeEnd)",
+            reply: "(year: Year)",
+            doc: """
+                Create the year label (2026/2027) in state open. Dates are YYYY-MM-DD and default to the
+                school's configured ones, the grades' own last days too (grade_end); gradeEnds adds to or
+                overrides those. school may be omitted when the instance serves one school.
+                """,
+            roles: [.admin], mutating: true, scope: .school(required: true, \.school))
+    }
+
+    /// The methods of `io.yeard.Approval`.
+    public enum Approval {
+        /// `io.yeard.Approval.List`.
+        public static let list = Method<RequestListParameters, RequestListReply>(
+            "io.yeard.Approval", "List", parameters: "(school: ?string, status: ?string)",
+            reply: "(requests: []ApprovalRequest)", doc: "Requests, newest first, optionally of one school and status.",
+            roles: anyRole, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Approval.Get`.
+        public static let get = Method<IDParameters, RequestReply>(
+            "io.yeard.Approval", "Get", parameters: "(id: int)", reply: "(request: ApprovalRequest)",
+            doc: "One request, with the payload hash an approver should check.",
+            roles: anyRole, mutating: false, scope: .request(\.id))
+
+        /// `io.yeard.Approval.File`.
+        public static let file = Method<FileRequestParameters, RequestReply>(
+            "io.yeard.Approval", "File", parameters: "(year: int, event: string, reason: ?string)",
+            reply: "(request: ApprovalRequest)",
+            doc: "Request a transition of a year: event is start, begin-closing or reopen (reopen needs a reason).",
+            roles: [.admin], mutating: true, scope: .year(\.year))
+
+        /// `io.yeard.Approval.Approve`.
+        public static let approve = Method<ApproveParameters, ApproveReply>(
+            "io.yeard.Approval", "Approve",
+            parameters: "(id: int, reason: ?string, payloadHash: ?string, accept: ?[]string)",
+            reply: "(request: ApprovalRequest, year: Year)",
+            doc: """
+                Approve a pending request and execute its transition in the same transaction. Give payloadHash
+                (from Get) to be sure that what runs is exactly what you reviewed. Starting a year runs its
+                readiness checks first and is refused (NotReady) while they find errors, unless each error check
+                is named in accept, with a reason; accepted checks are audited.
+                """,
+            roles: [.coordinator], mutating: true, scope: .request(\.id))
+
+        /// `io.yeard.Approval.Reject`.
+        public static let reject = Method<DecisionParameters, RequestReply>(
+            "io.yeard.Approval", "Reject", parameters: "(id: int, reason: string)", reply: "(request: ApprovalRequest)",
+            doc: "Reject a pending request (a reason is required).",
+            roles: [.coordinator], mutating: true, scope: .request(\.id))
+
+        /// `io.yeard.Approval.Cancel`.
+        public static let cancel = Method<DecisionParameters, RequestReply>(
+            "io.yeard.Approval", "Cancel", parameters: "(id: int, reason: ?string)",
+            reply: "(request: ApprovalRequest)",
+            doc: "Cancel your own pending request.",
+            roles: [.admin], mutating: true, scope: .request(\.id))
+    }
+
+    /// The methods of `io.yeard.Checks`.
+    public enum Checks {
+        /// `io.yeard.Checks.List`.
+        public static let list = Method<NoParameters, CheckListReply>(
+            "io.yeard.Checks", "List", parameters: "()", reply: "(checks: []Check)",
+            doc: "The catalogue of checks, with the severities this instance gives them.",
+            roles: anyRole, mutating: false, scope: .allVisible)
+
+        /// `io.yeard.Checks.Run`.
+        public static let run = Method<CheckRunParameters, CheckRunReply>(
+            "io.yeard.Checks", "Run",
+            parameters: "(school: ?string, year: ?string, checks: ?[]string, format: ?string)",
+            reply: "(run: CheckRun, rendered: ?string)",
+            doc: """
+                Run checks (default: the whole catalogue) over a year of a school (default: its active year, else
+                its only open one), keep the run and return it; with format (text, csv, json or html), also the
+                run rendered as a report for people.
+                """,
+            roles: [.coordinator, .admin], mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Checks.Last`.
+        public static let last = Method<CheckLastParameters, CheckLastReply>(
+            "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string, format: ?string)",
+            reply: "(run: ?CheckRun, rendered: ?string)",
+            doc: """
+                The last run of a school (of a year, when given), scheduled or not; with format (text, csv, json
+                or html), also rendered as a report for people.
+                """,
+            roles: findingReaders, mutating: false, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Checks.Diff`.
+        public static let diff = Method<CheckLastParameters, CheckDiffReply>(
+            "io.yeard.Checks", "Diff", parameters: "(school: ?string, year: ?string)",
+            reply: "(run: CheckRun, previous: ?int, new: []Finding, resolved: []Finding)",
+            doc: """
+                What changed between the last run and the one before it of the same year: findings that are new,
+                and findings of checks the last run ran again that are gone.
+                """,
+            roles: findingReaders, mutating: false, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Checks.Readiness`.
+        public static let readiness = Method<ReadinessParameters, ReadinessReply>(
+            "io.yeard.Checks", "Readiness",
+            parameters: "(school: ?string, year: ?string, target: string, format: ?string)",
+            reply: """
+                (ready: bool, target: string, year: string, run: CheckRun, blocking: []string, byCheck: []CheckCount, \
+                byClass: []ClassCount, rendered: ?string)
+                """,
+            doc: """
+                Run the checks that apply before a year's start (target start) or close (target close) and say
+                whether it is ready: errors block, warnings never do; findings are counted by check and by class.
+                With format (text, csv, json or html), also the report rendered for people.
+                """,
+            roles: [.coordinator, .admin], mutating: true, scope: .school(required: true, \.school))
+    }
+
+    /// The methods of `io.yeard.Audit`.
+    public enum Audit {
+        /// `io.yeard.Audit.List`.
+        public static let list = Method<AuditListParameters, AuditListReply>(
+            "io.yeard.Audit", "List", parameters: "(after: ?int, limit: ?int, school: ?string)",
+            reply: "(entries: []Entry)",
+            doc:
+                "Rows after the sequence after (default 0), oldest first, at most limit (default 100, at most 1000).",
+            roles: auditReaders, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Audit.Verify`.
+        public static let verify = Method<NoParameters, AuditVerifyReply>(
+            "io.yeard.Audit", "Verify", parameters: "()",
+            reply: "(intact: bool, rows: int, head: ?string, brokenAt: ?int, reason: ?string)",
+            doc:
+                "Recompute the whole chain; name the first row that does not hold (needs the role at every school).",
+            roles: auditReaders, mutating: false, scope: .everySchool)
+    }
+
+    /// The methods of `io.yeard.Registry`.
+    public enum Registry {
+        /// `io.yeard.Registry.Upload`.
+        public static let upload = Method<UploadParameters, UploadReply>(
+            "io.yeard.Registry", "Upload", parameters: "(upload: ?string, data: string)",
+            reply: "(upload: string, bytes: int)",
+            doc: """
+                Append data (base64, at most 512 KiB decoded per call) to the upload, or start one when upload is
+                omitted. An upload belongs to its uploader and is kept for an hour after its last part.
+                """,
+            roles: registryWriters, mutating: false, scope: .allVisible)
+
+        /// `io.yeard.Registry.Import`.
+        public static let `import` = Method<ImportParameters, ImportReply>(
+            "io.yeard.Registry", "Import",
+            parameters:
+                "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string)",
+            reply: importReply,
+            doc: """
+                Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
+                applications, curriculum, assignments, schedule, grades, decisions, certificates, retakes) into a
+                school and, for year-scoped kinds, a year (its id or label; default: the active year, else the
+                only open one). The kind's writer role is needed: secretary for people, orders, decisions,
+                certificates and retakes, admin
+                for subjects, classes, curriculum, assignments and the schedule, teacher for grades (own
+                assignments only). dryRun reports the counts and problems without writing. sha256, when given, must
+                match the upload. A file is compared with the registry as it is on asOf (default: today in the
+                school's time zone, within the year): a student's class in the file with the class they are in on
+                that day, whatever orders take effect later.
+                """,
+            roles: registryWriters, mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Registry.Movement`.
+        public static let movement = Method<MovementParameters, MovementReply>(
+            "io.yeard.Registry", "Movement",
+            parameters: "(school: ?string, year: ?string, from: string, to: string, class: ?string)",
+            reply: """
+                (school: string, year: string, from: string, to: string, classes: []MovementLine, total: MovementLine)
+                """,
+            doc: """
+                The book of student movement from one day to another (both included): per class and for the
+                school, the count at the start, arrivals, departures and the count at the end, with the orders
+                behind them. from = to gives the exact count on a day (20 September: the OO-1 figures). The
+                classes are the named year's, else those of every year the period meets; the school's line
+                spans years, a year-end continuation (promotion, retention) being neither an arrival nor a
+                departure, and a year's opening roll its start.
+                """,
+            roles: anyRole, mutating: false, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Registry.IssueOrder`.
+        public static let issueOrder = Method<IssueOrderParameters, ImportReply>(
+            "io.yeard.Registry", "IssueOrder",
+            parameters: """
+                (school: ?string, year: ?string, orderNo: string, orderDate: string, kind: string, \
+                studentId: string, classFrom: ?string, classTo: ?string, effectiveOn: ?string, basis: ?string, \
+                destination: ?string)
+                """,
+            reply: importReply,
+            doc: """
+                Record one order for one student and apply it to the enrollments: enrollment, withdrawal,
+                transfer_in, transfer_out, class_change, graduation (or the year-end promotion,
+                conditional_promotion, retention and adapted_programme, recorded only: the rollover moves
+                students into the next year). Checked as a row of an orders file; the secretary's role.
+                """,
+            roles: [.secretary], mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Registry.Record`.
+        public static let record = Method<RecordParameters, ImportReply>(
+            "io.yeard.Registry", "Record",
+            parameters: "(kind: string, school: ?string, year: ?string, values: [string]string)",
+            reply: importReply,
+            doc: """
+                Record one row of a kind (values by CSV column name): a final grade, a decision, a consent or its
+                withdrawal, a guardian. Checked exactly as a one-row file of that kind, with the same roles.
+                """,
+            roles: registryWriters, mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Registry.UpdateContact`.
+        public static let updateContact = Method<UpdateContactParameters, UpdateContactReply>(
+            "io.yeard.Registry", "UpdateContact",
+            parameters: "(school: ?string, studentId: string, guardianId: string, phone: ?string, email: ?string)",
+            reply: "(changed: bool)",
+            doc: """
+                Change a guardian's phone or email: the secretary's, or the class teacher's for the students of
+                the class they lead (their login is a staff member's).
+                """,
+            roles: [.secretary, .teacher], mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Registry.Export`.
+        public static let export = Method<ExportParameters, ExportReply>(
+            "io.yeard.Registry", "Export",
+            parameters:
+                "(kind: string, school: ?string, year: ?string, after: ?string, limit: ?int, raw: ?bool)",
+            reply: "(csv: string, next: ?string)",
+            doc: """
+                One page of a kind in its CSV format (the header on the first page); pass next as after for the
+                following page. Pages follow the rows' keys, so writes between pages neither repeat nor drop rows.
+                A field that starts with =, +, - or @ (not a number) is written after a ' so that a spreadsheet
+                shows it as text instead of running it; the import drops that '. raw writes fields as stored.
+                Students are written with the class they are in today (within the year's days), so that an
+                export imports back unchanged on the same day.
+                """,
+            roles: anyRole, mutating: false, scope: .school(required: true, \.school))
+    }
+
+    /// The methods of `io.yeard.Rollover`.
+    public enum Rollover {
+        /// `io.yeard.Rollover.Plan`.
+        public static let plan = Method<RolloverPlanParameters, RolloverPlanReply>(
+            "io.yeard.Rollover", "Plan", parameters: "(school: ?string, year: ?string)",
+            reply: """
+                (school: string, from_year: string, to_year: string, to_start: string, to_end: string, \
+                plan_hash: string, summary: [string]int, lines: []string, classes: []PlanClass, \
+                new_classes: []PlanNewClass, students: []PlanStudent, admissions: []PlanAdmission, \
+                carry: [string]bool, errors: []string, problems: int, warnings: []string)
+                """,
+            doc: """
+                Preview the rollover of a year in progress or closing (default: the school's active year): every
+                student's outcome, year-end order kind and target class, the class mapping, the new year's
+                classes with what they carry over, the first grades formed from accepted applications, the new
+                year's dates, and the plan's hash. Every error of the plan is a sentence in errors; problems
+                counts them; warnings name what does not block it (a first grader outside the admission age).
+                """,
+            roles: findingReaders, mutating: false, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Rollover.Map`.
+        public static let map = Method<RolloverMapParameters, RolloverMapReply>(
+            "io.yeard.Rollover", "Map",
+            parameters: "(school: ?string, year: ?string, from: string, to: ?string, teacherFrom: ?string)",
+            reply: "(overrides: [string]string)",
+            doc: """
+                Store the override that sends old class from to class to of the next year (a merge, split,
+                rename or new class: 9Б -> 10А); without to, remove it. In a merge, teacherFrom names the old
+                class whose class teacher, profile and assignments to keeps (by default the first). Replies with
+                every override of the year.
+                """,
+            roles: [.admin], mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Rollover.Request`.
+        public static let request = Method<RolloverRequestParameters, RequestReply>(
+            "io.yeard.Rollover", "Request", parameters: "(school: ?string, year: ?string, reason: ?string)",
+            reply: "(request: ApprovalRequest)",
+            doc: """
+                File the rollover of a closing year for approval: the request carries the plan's hash and
+                summary. Refused (PlanHasErrors) while the plan has errors.
+                """,
+            roles: [.admin], mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Rollover.Undo`.
+        public static let undo = Method<RolloverRequestParameters, RequestReply>(
+            "io.yeard.Rollover", "Undo", parameters: "(school: ?string, year: ?string, reason: string)",
+            reply: "(request: ApprovalRequest)",
+            doc: """
+                File the undo of the rollover that closed year (default: the school's latest applied rollover)
+                for approval. Refused (ChangedSince, listing the changes) while the new year holds changes made
+                after the rollover.
+                """,
+            roles: [.admin], mutating: true, scope: .school(required: true, \.school))
+
+        /// `io.yeard.Rollover.List`.
+        public static let list = Method<SchoolFilterParameters, RolloverListReply>(
+            "io.yeard.Rollover", "List", parameters: "(school: ?string)", reply: "(rollovers: []Rollover)",
+            doc: "The rollovers of a school, newest first.",
+            roles: anyRole, mutating: false, scope: .school(required: true, \.school))
+    }
+
+    /// The methods of `io.yeard.Backup`.
+    public enum Backup {
+        /// `io.yeard.Backup.Create`.
+        public static let create = Method<NoParameters, BackupCreateReply>(
+            "io.yeard.Backup", "Create", parameters: "()", reply: "(backup: Backup, seconds: float)",
+            doc: """
+                Write a backup now (yeard-YYYYMMDD-HHMMSS.sqlite); the newest [backup] keep of them are kept
+                (backups taken before rollovers are kept apart).
+                """,
+            roles: [.admin], mutating: true, scope: .everySchool)
+
+        /// `io.yeard.Backup.List`.
+        public static let list = Method<NoParameters, BackupListReply>(
+            "io.yeard.Backup", "List", parameters: "()", reply: "(backups: []Backup)",
+            doc: "Every backup in the backups directory, newest first (those taken before rollovers too).",
+            roles: auditReaders, mutating: false, scope: .everySchool)
     }
 }

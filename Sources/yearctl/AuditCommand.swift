@@ -9,15 +9,14 @@ struct AuditCommand: AsyncParsableCommand {
     /// `yearctl audit list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Audit rows, oldest first.", discussion: YeardAPI.help(for: "io.yeard.Audit.List"))
+            abstract: "Audit rows, oldest first.", discussion: YeardAPI.help(for: YeardAPI.Audit.list))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only rows after this sequence number.") var after: Int64?
         @Option(help: "At most this many rows (1-1000).") var limit: Int = 100
 
         func run() async throws {
             let reply = try await Client(options: options).call(
-                "io.yeard.Audit.List", AuditListParameters(after: after, limit: limit, school: options.school),
-                as: AuditListReply.self)
+                YeardAPI.Audit.list, AuditListParameters(after: after, limit: limit, school: options.school))
             Client(options: options).output(reply) { reply in
                 printTable(
                     ["SEQ", "AT", "USER", "ROLE", "SCHOOL", "ACTION", "TARGET"],
@@ -35,12 +34,11 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain; name the first broken row (exit 1 if broken).",
-            discussion: YeardAPI.help(for: "io.yeard.Audit.Verify"))
+            discussion: YeardAPI.help(for: YeardAPI.Audit.verify))
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let reply = try await Client(options: options).call(
-                "io.yeard.Audit.Verify", NoParameters(), as: AuditVerifyReply.self)
+            let reply = try await Client(options: options).call(YeardAPI.Audit.verify, NoParameters())
             Client(options: options).output(reply) { reply in
                 if reply.intact {
                     print("audit chain intact: \(reply.rows) rows, head \(reply.head ?? "(empty)")")

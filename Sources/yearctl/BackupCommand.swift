@@ -12,12 +12,12 @@ struct BackupCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a verified backup now (admin at every school).",
-            discussion: YeardAPI.help(for: "io.yeard.Backup.Create"))
+            discussion: YeardAPI.help(for: YeardAPI.Backup.create))
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let client = Client(options: options)
-            let reply = try await client.call("io.yeard.Backup.Create", NoParameters(), as: BackupCreateReply.self)
+            let reply = try await client.call(YeardAPI.Backup.create, NoParameters())
             client.output(reply) { reply in
                 print(
                     String(
@@ -30,12 +30,12 @@ struct BackupCommand: AsyncParsableCommand {
     /// `yearctl backup list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The backups, newest first.", discussion: YeardAPI.help(for: "io.yeard.Backup.List"))
+            abstract: "The backups, newest first.", discussion: YeardAPI.help(for: YeardAPI.Backup.list))
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let client = Client(options: options)
-            let reply = try await client.call("io.yeard.Backup.List", NoParameters(), as: BackupListReply.self)
+            let reply = try await client.call(YeardAPI.Backup.list, NoParameters())
             client.output(reply) { reply in
                 printTable(
                     ["BACKUP", "SIZE", "WRITTEN"],

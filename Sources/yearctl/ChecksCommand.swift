@@ -14,12 +14,12 @@ struct ChecksCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The catalogue: every check's id, when it applies, its severity here and what it finds.",
-            discussion: YeardAPI.help(for: "io.yeard.Checks.List"))
+            discussion: YeardAPI.help(for: YeardAPI.Checks.list))
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let client = Client(options: options)
-            let reply = try await client.call("io.yeard.Checks.List", NoParameters(), as: CheckListReply.self)
+            let reply = try await client.call(YeardAPI.Checks.list, NoParameters())
             client.output(reply) { reply in
                 printTable(
                     ["CHECK", "PHASE", "SEVERITY", "FINDS"],
@@ -41,7 +41,7 @@ struct ChecksCommand: AsyncParsableCommand {
             abstract: "Run the checks now (all of them, or those named with --check) and show what they found.",
             discussion: """
                 Exits 0 when nothing was found at the error severity, 1 when something was. \
-                \(YeardAPI.help(for: "io.yeard.Checks.Run"))
+                \(YeardAPI.help(for: YeardAPI.Checks.run))
                 """)
         @OptionGroup var options: GlobalOptions
         @Option(name: .customLong("check"), help: "A check to run (repeatable; default: the whole catalogue).")
@@ -52,11 +52,10 @@ struct ChecksCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
-                "io.yeard.Checks.Run",
+                YeardAPI.Checks.run,
                 CheckRunParameters(
                     school: options.school, year: year, checks: checks.isEmpty ? nil : checks,
-                    format: report.format(json: options.json)),
-                as: CheckRunReply.self)
+                    format: report.format(json: options.json)))
             try client.output(reply) { try report.emit($0.rendered) }
             if reply.run.errors > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
         }
@@ -66,7 +65,7 @@ struct ChecksCommand: AsyncParsableCommand {
     struct Last: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The last run of the checks (scheduled or not) and its findings.",
-            discussion: YeardAPI.help(for: "io.yeard.Checks.Last"))
+            discussion: YeardAPI.help(for: YeardAPI.Checks.last))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only runs of this year (id or label).") var year: String?
         @OptionGroup var report: ReportOptions
@@ -74,9 +73,8 @@ struct ChecksCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
-                "io.yeard.Checks.Last",
-                CheckLastParameters(school: options.school, year: year, format: report.format(json: options.json)),
-                as: CheckLastReply.self)
+                YeardAPI.Checks.last,
+                CheckLastParameters(school: options.school, year: year, format: report.format(json: options.json)))
             try client.output(reply) { reply in
                 guard reply.run != nil else {
                     print("No checks have run yet; run them with 'yearctl checks run'.")
@@ -91,15 +89,14 @@ struct ChecksCommand: AsyncParsableCommand {
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What changed between the last run and the one before it: new findings and resolved ones.",
-            discussion: YeardAPI.help(for: "io.yeard.Checks.Diff"))
+            discussion: YeardAPI.help(for: YeardAPI.Checks.diff))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only runs of this year (id or label).") var year: String?
 
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
-                "io.yeard.Checks.Diff", CheckLastParameters(school: options.school, year: year),
-                as: CheckDiffReply.self)
+                YeardAPI.Checks.diff, CheckLastParameters(school: options.school, year: year))
             client.output(reply) { reply in
                 let against = reply.previous.map { "run \($0)" } ?? "nothing (the first run of the year)"
                 print(
@@ -140,7 +137,7 @@ struct ReportCommand: AsyncParsableCommand {
             discussion: """
                 Errors block the transition (the coordinator may accept named error checks at approval with \
                 --accept CHECK --reason TEXT); warnings never do. Exits 0 when ready, 1 when not. \
-                \(YeardAPI.help(for: "io.yeard.Checks.Readiness"))
+                \(YeardAPI.help(for: YeardAPI.Checks.readiness))
                 """)
         @OptionGroup var options: GlobalOptions
         @Option(name: .customLong("for"), help: "start or close.") var target: String
@@ -150,10 +147,9 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
-                "io.yeard.Checks.Readiness",
+                YeardAPI.Checks.readiness,
                 ReadinessParameters(
-                    school: options.school, year: year, target: target, format: report.format(json: options.json)),
-                as: ReadinessReply.self)
+                    school: options.school, year: year, target: target, format: report.format(json: options.json)))
             try client.output(reply) { try report.emit($0.rendered) }
             if !reply.ready { throw ExitCode(ExitStatus.refused.rawValue) }
         }

@@ -17,8 +17,8 @@ struct Client {
     let options: GlobalOptions
 
     /// Calls `method` and returns its reply; on failure prints the reason and exits with the documented code.
-    func call<P: Encodable, R: Codable>(_ method: String, _ parameters: P, as type: R.Type) async throws -> R {
-        try await withSession { session in try await session.call(method, parameters, as: type) }
+    func call<P, R>(_ method: Method<P, R>, _ parameters: P) async throws -> R {
+        try await withSession { session in try await session.call(method, parameters) }
     }
 
     /// Runs several calls on one connection; failures are reported as by `call`.

@@ -10,7 +10,7 @@ struct MovementCommand: AsyncParsableCommand {
         abstract: "The book of student movement: per class and for the school, start + arrived - left = end.",
         discussion: """
             --from D --to D with the same day gives the exact count on that day (20 September: the OO-1 figures). \
-            \(YeardAPI.help(for: "io.yeard.Registry.Movement"))
+            \(YeardAPI.help(for: YeardAPI.Registry.movement))
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -23,9 +23,8 @@ struct MovementCommand: AsyncParsableCommand {
     func run() async throws {
         let client = Client(options: options)
         let reply = try await client.call(
-            "io.yeard.Registry.Movement",
-            MovementParameters(school: options.school, year: year, from: from, to: to, class: group),
-            as: MovementReply.self)
+            YeardAPI.Registry.movement,
+            MovementParameters(school: options.school, year: year, from: from, to: to, class: group))
         let lines = reply.classes + (group == nil ? [reply.total] : [])
         // A period across a rollover shows two years' classes: each is named with its year.
         let years = Set(reply.classes.compactMap(\.year))
@@ -63,7 +62,7 @@ struct OrderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
         abstract: "Record one order for one student and apply it (enroll, withdraw, transfer, change class).",
-        discussion: YeardAPI.help(for: "io.yeard.Registry.IssueOrder"))
+        discussion: YeardAPI.help(for: YeardAPI.Registry.issueOrder))
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The order's number.") var number: String
@@ -84,12 +83,11 @@ struct OrderCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reply = try await Client(options: options).call(
-            "io.yeard.Registry.IssueOrder",
+            YeardAPI.Registry.issueOrder,
             IssueOrderParameters(
                 school: options.school, year: year, orderNo: number, orderDate: date, kind: kind, studentId: student,
                 classFrom: fromClass, classTo: toClass, effectiveOn: effective, basis: basis,
-                destination: destination),
-            as: ImportReply.self)
+                destination: destination))
         Client(options: options).output(reply) { reply in
             print(
                 reply.added == 1

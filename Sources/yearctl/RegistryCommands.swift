@@ -13,7 +13,7 @@ struct ImportCommand: AsyncParsableCommand {
             KIND is one of: staff, subjects, classes, students, orders, guardians, consents, applications, \
             curriculum, assignments, schedule, grades, decisions (docs/formats.md). Every row is checked; a file with any problem \
             writes nothing and every problem is listed as FILE:LINE:COLUMN. --dry-run reports what would be added, \
-            changed and left unchanged without writing. \(YeardAPI.help(for: "io.yeard.Registry.Import"))
+            changed and left unchanged without writing. \(YeardAPI.help(for: YeardAPI.Registry.`import`))
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -52,17 +52,15 @@ struct ImportCommand: AsyncParsableCommand {
                 if chunk.isEmpty && upload != nil { break }
                 hasher.update(data: chunk)
                 upload = try await session.call(
-                    "io.yeard.Registry.Upload",
-                    UploadParameters(upload: upload, data: chunk.base64EncodedString()), as: UploadReply.self
+                    YeardAPI.Registry.upload, UploadParameters(upload: upload, data: chunk.base64EncodedString())
                 ).upload
             } while true
             let sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             return try await session.call(
-                "io.yeard.Registry.Import",
+                YeardAPI.Registry.`import`,
                 ImportParameters(
                     kind: kind, upload: upload ?? "", school: options.school, year: year,
-                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun, asOf: asOf),
-                as: ImportReply.self)
+                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun, asOf: asOf))
         }
         client.output(reply) { reply in
             let verb = reply.dryRun ? "would add" : "added"
@@ -92,7 +90,7 @@ struct ImportCommand: AsyncParsableCommand {
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write a registry kind as CSV to standard output (imports back unchanged).",
-        discussion: YeardAPI.help(for: "io.yeard.Registry.Export"))
+        discussion: YeardAPI.help(for: YeardAPI.Registry.export))
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The kind (see 'yearctl import --help').") var kind: String
@@ -109,11 +107,10 @@ struct ExportCommand: AsyncParsableCommand {
             var after: String?
             repeat {
                 let page = try await session.call(
-                    "io.yeard.Registry.Export",
+                    YeardAPI.Registry.export,
                     ExportParameters(
                         kind: kind, school: options.school, year: year, after: after, limit: 5000, raw: raw ? true : nil
-                    ),
-                    as: ExportReply.self)
+                    ))
                 do {
                     try writeContent(page.csv)
                 } catch {
@@ -138,7 +135,7 @@ struct RecordCommand: AsyncParsableCommand {
         abstract: "Record one row of a kind: a final grade, a decision, a consent or its withdrawal.",
         discussion: """
             Example: yearctl record grades student_id=S1 subject_id=math period=year grade=5. \
-            \(YeardAPI.help(for: "io.yeard.Registry.Record"))
+            \(YeardAPI.help(for: YeardAPI.Registry.record))
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -155,8 +152,7 @@ struct RecordCommand: AsyncParsableCommand {
             pairs[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
         let reply = try await Client(options: options).call(
-            "io.yeard.Registry.Record",
-            RecordParameters(kind: kind, school: options.school, year: year, values: pairs), as: ImportReply.self)
+            YeardAPI.Registry.record, RecordParameters(kind: kind, school: options.school, year: year, values: pairs))
         Client(options: options).output(reply) { reply in
             print(
                 reply.added == 1 ? "Recorded." : reply.changed == 1 ? "Changed." : "Already recorded; nothing changed.")
@@ -168,7 +164,7 @@ struct RecordCommand: AsyncParsableCommand {
 struct ContactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact", abstract: "Change a guardian's phone or email (secretary, or the class teacher).",
-        discussion: YeardAPI.help(for: "io.yeard.Registry.UpdateContact"))
+        discussion: YeardAPI.help(for: YeardAPI.Registry.updateContact))
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The student's id.") var student: String
@@ -178,10 +174,9 @@ struct ContactCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reply = try await Client(options: options).call(
-            "io.yeard.Registry.UpdateContact",
+            YeardAPI.Registry.updateContact,
             UpdateContactParameters(
-                school: options.school, studentId: student, guardianId: guardian, phone: phone, email: email),
-            as: UpdateContactReply.self)
+                school: options.school, studentId: student, guardianId: guardian, phone: phone, email: email))
         Client(options: options).output(reply) { reply in print(reply.changed ? "Changed." : "Nothing to change.") }
     }
 }

@@ -11,15 +11,14 @@ struct RequestCommand: AsyncParsableCommand {
     /// `yearctl request list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Requests, newest first.", discussion: YeardAPI.help(for: "io.yeard.Approval.List"))
+            abstract: "Requests, newest first.", discussion: YeardAPI.help(for: YeardAPI.Approval.list))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only requests with this status: pending, approved, rejected, cancelled, expired.")
         var status: String?
 
         func run() async throws {
             let reply = try await Client(options: options).call(
-                "io.yeard.Approval.List", RequestListParameters(school: options.school, status: status),
-                as: RequestListReply.self)
+                YeardAPI.Approval.list, RequestListParameters(school: options.school, status: status))
             Client(options: options).output(reply) { reply in
                 printTable(
                     ["ID", "SCHOOL", "YEAR", "EVENT", "FROM -> TO", "STATUS", "REQUESTER", "EXPIRES"],
@@ -37,13 +36,12 @@ struct RequestCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One request, with the hash an approval binds to.",
-            discussion: YeardAPI.help(for: "io.yeard.Approval.Get"))
+            discussion: YeardAPI.help(for: YeardAPI.Approval.get))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
 
         func run() async throws {
-            let reply = try await Client(options: options).call(
-                "io.yeard.Approval.Get", IDParameters(id: id), as: RequestReply.self)
+            let reply = try await Client(options: options).call(YeardAPI.Approval.get, IDParameters(id: id))
             Client(options: options).output(reply) { reply in describe(reply.request) }
         }
     }
@@ -55,7 +53,7 @@ struct RequestCommand: AsyncParsableCommand {
             discussion: """
                 yearctl shows the request and approves exactly what it showed: the daemon refuses if the request \
                 differs from the payload hash. Pass --hash to bind the approval to a hash you reviewed earlier. \
-                \(YeardAPI.help(for: "io.yeard.Approval.Approve"))
+                \(YeardAPI.help(for: YeardAPI.Approval.approve))
                 """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
@@ -71,7 +69,7 @@ struct RequestCommand: AsyncParsableCommand {
             let client = Client(options: options)
             var shownHash = hash
             if shownHash == nil {
-                let shown = try await client.call("io.yeard.Approval.Get", IDParameters(id: id), as: RequestReply.self)
+                let shown = try await client.call(YeardAPI.Approval.get, IDParameters(id: id))
                 if !options.json { describe(shown.request) }
                 shownHash = shown.request.payloadHash
                 if !yes && !options.json && isatty(STDIN_FILENO) == 1 {
@@ -83,10 +81,9 @@ struct RequestCommand: AsyncParsableCommand {
                 }
             }
             let reply = try await client.call(
-                "io.yeard.Approval.Approve",
+                YeardAPI.Approval.approve,
                 ApproveParameters(
-                    id: id, reason: reason, payloadHash: shownHash, accept: accepted.isEmpty ? nil : accepted),
-                as: ApproveReply.self)
+                    id: id, reason: reason, payloadHash: shownHash, accept: accepted.isEmpty ? nil : accepted))
             client.output(reply) { reply in
                 print(
                     "Approved request \(reply.request.id): year \(reply.year.label) of \(reply.year.school) is now "
@@ -99,14 +96,14 @@ struct RequestCommand: AsyncParsableCommand {
     struct Reject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reject a request (coordinator, reason required).",
-            discussion: YeardAPI.help(for: "io.yeard.Approval.Reject"))
+            discussion: YeardAPI.help(for: YeardAPI.Approval.reject))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
         @Option(help: "Why (required).") var reason: String
 
         func run() async throws {
             let reply = try await Client(options: options).call(
-                "io.yeard.Approval.Reject", DecisionParameters(id: id, reason: reason), as: RequestReply.self)
+                YeardAPI.Approval.reject, DecisionParameters(id: id, reason: reason))
             Client(options: options).output(reply) { reply in print("Rejected request \(reply.request.id).") }
         }
     }
@@ -114,14 +111,14 @@ struct RequestCommand: AsyncParsableCommand {
     /// `yearctl request cancel`.
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel your own pending request.", discussion: YeardAPI.help(for: "io.yeard.Approval.Cancel"))
+            abstract: "Cancel your own pending request.", discussion: YeardAPI.help(for: YeardAPI.Approval.cancel))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The request's id.") var id: Int64
         @Option(help: "Why.") var reason: String?
 
         func run() async throws {
             let reply = try await Client(options: options).call(
-                "io.yeard.Approval.Cancel", DecisionParameters(id: id, reason: reason), as: RequestReply.self)
+                YeardAPI.Approval.cancel, DecisionParameters(id: id, reason: reason))
             Client(options: options).output(reply) { reply in print("Cancelled request \(reply.request.id).") }
         }
     }

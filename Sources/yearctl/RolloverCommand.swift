@@ -15,7 +15,7 @@ struct RolloverCommand: AsyncParsableCommand {
             abstract: "Preview the rollover of the year in progress or closing: outcomes, class mapping, new classes.",
             discussion: """
                 Exits 1 when some student cannot be placed (each is listed with the reason). \
-                \(YeardAPI.help(for: "io.yeard.Rollover.Plan"))
+                \(YeardAPI.help(for: YeardAPI.Rollover.plan))
                 """)
         @OptionGroup var options: GlobalOptions
         @Option(help: "The year (id or label); default: the school's active year.") var year: String?
@@ -28,9 +28,7 @@ struct RolloverCommand: AsyncParsableCommand {
             let client = Client(options: options)
             if allSchools {
                 let outcomes = try await forEverySchool(options) { session, school in
-                    try await session.call(
-                        "io.yeard.Rollover.Plan", RolloverPlanParameters(school: school, year: year),
-                        as: RolloverPlanReply.self)
+                    try await session.call(YeardAPI.Rollover.plan, RolloverPlanParameters(school: school, year: year))
                 }
                 client.output(outcomes) { outcomes in
                     printTable(
@@ -51,8 +49,7 @@ struct RolloverCommand: AsyncParsableCommand {
                 return
             }
             let reply = try await client.call(
-                "io.yeard.Rollover.Plan", RolloverPlanParameters(school: options.school, year: year),
-                as: RolloverPlanReply.self)
+                YeardAPI.Rollover.plan, RolloverPlanParameters(school: options.school, year: year))
             client.output(reply) { plan in
                 print(
                     "Rollover of \(plan.school): \(plan.fromYear) -> \(plan.toYear) "
@@ -110,7 +107,7 @@ struct RolloverCommand: AsyncParsableCommand {
             abstract: "Send an old class to another class of the next year (a merge, split or rename): map 9Б 10А.",
             discussion: """
                 Stored with the plan and audited; --remove drops the override. \
-                \(YeardAPI.help(for: "io.yeard.Rollover.Map"))
+                \(YeardAPI.help(for: YeardAPI.Rollover.map))
                 """)
         @OptionGroup var options: GlobalOptions
         @Option(help: "The year (id or label); default: the school's active year.") var year: String?
@@ -131,10 +128,9 @@ struct RolloverCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(
-                "io.yeard.Rollover.Map",
+                YeardAPI.Rollover.map,
                 RolloverMapParameters(
-                    school: options.school, year: year, from: from, to: remove ? nil : to, teacherFrom: teacherFrom),
-                as: RolloverMapReply.self)
+                    school: options.school, year: year, from: from, to: remove ? nil : to, teacherFrom: teacherFrom))
             client.output(reply) { reply in
                 printTable(
                     ["CLASS", "GOES TO"], reply.overrides.sorted { $0.key < $1.key }.map { [$0.key, $0.value] },
@@ -150,7 +146,7 @@ struct RolloverCommand: AsyncParsableCommand {
             discussion: """
                 The request carries the plan's hash and summary; the coordinator sees them with 'yearctl request \
                 show ID' and approves with 'yearctl request approve ID'. \
-                \(YeardAPI.help(for: "io.yeard.Rollover.Request"))
+                \(YeardAPI.help(for: YeardAPI.Rollover.request))
                 """)
         @OptionGroup var options: GlobalOptions
         @Option(help: "The year (id or label); default: the school's active year.") var year: String?
@@ -163,8 +159,8 @@ struct RolloverCommand: AsyncParsableCommand {
             if allSchools {
                 let outcomes = try await forEverySchool(options) { session, school in
                     try await session.call(
-                        "io.yeard.Rollover.Request",
-                        RolloverRequestParameters(school: school, year: year, reason: reason), as: RequestReply.self)
+                        YeardAPI.Rollover.request, RolloverRequestParameters(school: school, year: year, reason: reason)
+                    )
                 }
                 Client(options: options).output(outcomes) { outcomes in
                     printTable(
@@ -184,7 +180,7 @@ struct RolloverCommand: AsyncParsableCommand {
                 return
             }
             try await fileRolloverRequest(
-                "io.yeard.Rollover.Request", options: options,
+                YeardAPI.Rollover.request, options: options,
                 RolloverRequestParameters(school: options.school, year: year, reason: reason))
         }
     }
@@ -195,7 +191,7 @@ struct RolloverCommand: AsyncParsableCommand {
             abstract: "File the undo of a rollover for a coordinator's approval (admin).",
             discussion: """
                 Refused, with the list of changes, while the new year holds anything made after the rollover. \
-                \(YeardAPI.help(for: "io.yeard.Rollover.Undo"))
+                \(YeardAPI.help(for: YeardAPI.Rollover.undo))
                 """)
         @OptionGroup var options: GlobalOptions
         @Option(help: "The closed year (id or label); default: the one the latest applied rollover closed.")
@@ -204,7 +200,7 @@ struct RolloverCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await fileRolloverRequest(
-                "io.yeard.Rollover.Undo", options: options,
+                YeardAPI.Rollover.undo, options: options,
                 RolloverRequestParameters(school: options.school, year: year, reason: reason))
         }
     }
@@ -213,7 +209,7 @@ struct RolloverCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The rollovers of a school, newest first.",
-            discussion: YeardAPI.help(for: "io.yeard.Rollover.List"))
+            discussion: YeardAPI.help(for: YeardAPI.Rollover.list))
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Every school: its newest year and state and its latest rollover.") var allSchools = false
 
@@ -223,10 +219,9 @@ struct RolloverCommand: AsyncParsableCommand {
             let client = Client(options: options)
             if allSchools {
                 let outcomes = try await forEverySchool(options) { session, school in
-                    let years = try await session.call(
-                        "io.yeard.Year.List", SchoolFilterParameters(school: school), as: YearListReply.self)
+                    let years = try await session.call(YeardAPI.Year.list, SchoolFilterParameters(school: school))
                     let rollovers = try await session.call(
-                        "io.yeard.Rollover.List", SchoolFilterParameters(school: school), as: RolloverListReply.self)
+                        YeardAPI.Rollover.list, SchoolFilterParameters(school: school))
                     return SchoolRollovers(years: years.years, latest: rollovers.rollovers.first)
                 }
                 client.output(outcomes) { outcomes in
@@ -244,8 +239,7 @@ struct RolloverCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let reply = try await client.call(
-                "io.yeard.Rollover.List", SchoolFilterParameters(school: options.school), as: RolloverListReply.self)
+            let reply = try await client.call(YeardAPI.Rollover.list, SchoolFilterParameters(school: options.school))
             client.output(reply) { reply in
                 printTable(
                     ["ROLLOVER", "SCHOOL", "INTO", "STATE", "APPLIED", "REQUEST"],
@@ -258,11 +252,12 @@ struct RolloverCommand: AsyncParsableCommand {
 }
 
 /// Files a rollover's request (or its undo's) and shows it with the command that approves it.
-func fileRolloverRequest(_ method: String, options: GlobalOptions, _ parameters: RolloverRequestParameters)
-    async throws
-{
+func fileRolloverRequest(
+    _ method: Method<RolloverRequestParameters, RequestReply>, options: GlobalOptions,
+    _ parameters: RolloverRequestParameters
+) async throws {
     let client = Client(options: options)
-    let reply = try await client.call(method, parameters, as: RequestReply.self)
+    let reply = try await client.call(method, parameters)
     client.output(reply) { reply in
         describe(reply.request)
         print("\nA coordinator approves it with: yearctl request approve \(reply.request.id)")
@@ -303,9 +298,7 @@ func forEverySchool<R: Codable>(
     _ options: GlobalOptions, _ body: (VarlinkSession, String) async throws -> R
 ) async throws -> [SchoolOutcome<R>] {
     try await Client(options: options).withSession { session in
-        let schools = try await session.call(
-            "io.yeard.Year.ListSchools", NoParameters(), as: SchoolListReply.self
-        ).schools
+        let schools = try await session.call(YeardAPI.Year.listSchools, NoParameters()).schools
         var outcomes: [SchoolOutcome<R>] = []
         for school in schools {
             do {

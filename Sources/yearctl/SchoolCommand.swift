@@ -9,13 +9,12 @@ struct SchoolCommand: AsyncParsableCommand {
     /// `yearctl school list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The schools where you hold a role.", discussion: YeardAPI.help(for: "io.yeard.Year.ListSchools"))
+            abstract: "The schools where you hold a role.", discussion: YeardAPI.help(for: YeardAPI.Year.listSchools))
 
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let reply = try await Client(options: options).call(
-                "io.yeard.Year.ListSchools", NoParameters(), as: SchoolListReply.self)
+            let reply = try await Client(options: options).call(YeardAPI.Year.listSchools, NoParameters())
             Client(options: options).output(reply) { reply in
                 printTable(
                     ["ID", "NAME", "GRADES", "GRADUATING", "TIME ZONE", "YOUR ROLES"],

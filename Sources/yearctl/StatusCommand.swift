@@ -5,13 +5,12 @@ import YearProtocol
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Each school's active year, the years being prepared, requests waiting.",
-        discussion: YeardAPI.help(for: "io.yeard.Year.Status"))
+        discussion: YeardAPI.help(for: YeardAPI.Year.status))
 
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let reply = try await Client(options: options).call(
-            "io.yeard.Year.Status", NoParameters(), as: StatusReply.self)
+        let reply = try await Client(options: options).call(YeardAPI.Year.status, NoParameters())
         Client(options: options).output(reply) { reply in
             print("yeard \(reply.version), up \(reply.uptimeSeconds) s; audit head \(reply.auditHead ?? "(empty)")")
             // A school's year is its active one (in progress or closing) or, before the first starts, the year

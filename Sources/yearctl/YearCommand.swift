@@ -10,13 +10,13 @@ struct YearCommand: AsyncParsableCommand {
     /// `yearctl year list`.
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The years of your schools, newest first.", discussion: YeardAPI.help(for: "io.yeard.Year.List"))
+            abstract: "The years of your schools, newest first.", discussion: YeardAPI.help(for: YeardAPI.Year.list))
 
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let reply = try await Client(options: options).call(
-                "io.yeard.Year.List", SchoolFilterParameters(school: options.school), as: YearListReply.self)
+                YeardAPI.Year.list, SchoolFilterParameters(school: options.school))
             Client(options: options).output(reply) { reply in printYears(reply.years) }
         }
     }
@@ -24,15 +24,14 @@ struct YearCommand: AsyncParsableCommand {
     /// `yearctl year show`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One year.", discussion: YeardAPI.help(for: "io.yeard.Year.Get"))
+            abstract: "One year.", discussion: YeardAPI.help(for: YeardAPI.Year.get))
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label (2026/2027).") var year: String
 
         func run() async throws {
             let id = try await resolveYear(year, options)
-            let reply = try await Client(options: options).call(
-                "io.yeard.Year.Get", IDParameters(id: id), as: YearReply.self)
+            let reply = try await Client(options: options).call(YeardAPI.Year.get, IDParameters(id: id))
             Client(options: options).output(reply) { reply in printYears([reply.year]) }
         }
     }
@@ -42,7 +41,7 @@ struct YearCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a year in state open (admin).",
             discussion: "Dates default to the school's configured ones (1 September, 2 September after a Sunday). "
-                + YeardAPI.help(for: "io.yeard.Year.Create"))
+                + YeardAPI.help(for: YeardAPI.Year.create))
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The label: two consecutive years, 2026/2027.") var label: String
@@ -62,11 +61,10 @@ struct YearCommand: AsyncParsableCommand {
                 return GradeEndInfo(grade: grade, endDate: parts[1])
             }
             let reply = try await Client(options: options).call(
-                "io.yeard.Year.Create",
+                YeardAPI.Year.create,
                 YearCreateParameters(
                     school: options.school, label: label, startDate: start, endDate: end,
-                    gradeEnds: ends.isEmpty ? nil : ends),
-                as: YearReply.self)
+                    gradeEnds: ends.isEmpty ? nil : ends))
             Client(options: options).output(reply) { reply in
                 print("Created year \(reply.year.label) (id \(reply.year.id)) at \(reply.year.school), state open.")
                 print("Next: yearctl year start \(reply.year.id) --reason \"...\" files the request to start it.")
@@ -78,7 +76,7 @@ struct YearCommand: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Request open -> in_progress (admin); a coordinator approves it.",
-            discussion: YeardAPI.help(for: "io.yeard.Approval.File"))
+            discussion: YeardAPI.help(for: YeardAPI.Approval.file))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why (recorded in the request and the audit log).") var reason: String?
@@ -91,7 +89,7 @@ struct YearCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "begin-closing",
             abstract: "Request in_progress -> closing (admin); a coordinator approves it.",
-            discussion: YeardAPI.help(for: "io.yeard.Approval.File")
+            discussion: YeardAPI.help(for: YeardAPI.Approval.file)
         )
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
@@ -104,7 +102,7 @@ struct YearCommand: AsyncParsableCommand {
     struct Reopen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Request closing -> in_progress (admin, reason required); a coordinator approves it.",
-            discussion: YeardAPI.help(for: "io.yeard.Approval.File"))
+            discussion: YeardAPI.help(for: YeardAPI.Approval.file))
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why the year must reopen (required).") var reason: String
@@ -117,7 +115,7 @@ struct YearCommand: AsyncParsableCommand {
 func resolveYear(_ text: String, _ options: GlobalOptions) async throws -> Int64 {
     if let id = Int64(text) { return id }
     let years = try await Client(options: options).call(
-        "io.yeard.Year.List", SchoolFilterParameters(school: options.school), as: YearListReply.self
+        YeardAPI.Year.list, SchoolFilterParameters(school: options.school)
     ).years.filter { $0.label == text }
     guard years.count == 1, let year = years.first else {
         let why =
@@ -132,7 +130,7 @@ func resolveYear(_ text: String, _ options: GlobalOptions) async throws -> Int64
 func fileRequest(_ year: String, _ event: String, _ reason: String?, _ options: GlobalOptions) async throws {
     let id = try await resolveYear(year, options)
     let reply = try await Client(options: options).call(
-        "io.yeard.Approval.File", FileRequestParameters(year: id, event: event, reason: reason), as: RequestReply.self)
+        YeardAPI.Approval.file, FileRequestParameters(year: id, event: event, reason: reason))
     Client(options: options).output(reply) { reply in
         let request = reply.request
         print(

@@ -61,8 +61,7 @@ struct ChecksBench: AsyncParsableCommand {
                         for school in mine {
                             let begin = ContinuousClock.now
                             let reply = try await session.call(
-                                "io.yeard.Checks.Run", CheckRunParameters(school: school, year: nil, checks: nil),
-                                as: CheckRunReply.self)
+                                YeardAPI.Checks.run, CheckRunParameters(school: school, year: nil, checks: nil))
                             let taken = ContinuousClock.now - begin
                             times.append(
                                 (
@@ -85,8 +84,7 @@ struct ChecksBench: AsyncParsableCommand {
             for school in ids.prefix(50) {
                 let begin = ContinuousClock.now
                 _ = try await session.call(
-                    "io.yeard.Checks.Run", CheckRunParameters(school: school, year: nil, checks: nil),
-                    as: CheckRunReply.self)
+                    YeardAPI.Checks.run, CheckRunParameters(school: school, year: nil, checks: nil))
                 alone.append(seconds(ContinuousClock.now - begin) * 1000)
             }
         }
@@ -101,8 +99,7 @@ struct ChecksBench: AsyncParsableCommand {
                     for _ in 0..<9 {
                         let begin = ContinuousClock.now
                         _ = try await session.call(
-                            "io.yeard.Checks.Run", CheckRunParameters(school: ids[0], year: nil, checks: [check]),
-                            as: CheckRunReply.self)
+                            YeardAPI.Checks.run, CheckRunParameters(school: ids[0], year: nil, checks: [check]))
                         runs.append(seconds(ContinuousClock.now - begin) * 1000)
                     }
                     perCheckTimes.append((check, runs.sorted()[4]))
@@ -176,9 +173,8 @@ struct ChecksBench: AsyncParsableCommand {
         try await VarlinkSession.withConnection(path: daemon.socket) { session in
             for school in ids {
                 _ = try await session.call(
-                    "io.yeard.Year.Create",
-                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil),
-                    as: YearReply.self)
+                    YeardAPI.Year.create,
+                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil))
             }
             // Grades are a teacher's: the benchmark's user is the login of every teacher of the first school.
             for kind in RegistryGenerator.loadOrder {

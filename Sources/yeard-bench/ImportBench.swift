@@ -76,9 +76,8 @@ struct ImportBench: AsyncParsableCommand {
         let result = try await VarlinkSession.withConnection(path: daemon.socket) { session in
             for school in ["bench-school", "one-school"] {
                 _ = try await session.call(
-                    "io.yeard.Year.Create",
-                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil),
-                    as: YearReply.self)
+                    YeardAPI.Year.create,
+                    YearCreateParameters(school: school, label: "2026/2027", startDate: nil, endDate: nil))
             }
             // The benchmark's user is a teacher assigned every subject of every class, so that grades pass the
             // teacher's own-assignment check like a real teacher's.
@@ -120,10 +119,9 @@ struct ImportBench: AsyncParsableCommand {
             for _ in 0..<counts {
                 let begin = ContinuousClock.now
                 _ = try await session.call(
-                    "io.yeard.Registry.Movement",
+                    YeardAPI.Registry.movement,
                     MovementParameters(
-                        school: "one-school", year: nil, from: "2026-09-20", to: "2026-09-20", class: nil),
-                    as: MovementReply.self)
+                        school: "one-school", year: nil, from: "2026-09-20", to: "2026-09-20", class: nil))
                 let taken = ContinuousClock.now - begin
                 times.append(Double(taken.components.seconds) * 1000 + Double(taken.components.attoseconds) / 1e15)
             }
@@ -167,16 +165,15 @@ struct ImportBench: AsyncParsableCommand {
         repeat {
             let chunk = data[offset..<min(offset + 512 * 1024, data.count)]
             upload = try await session.call(
-                "io.yeard.Registry.Upload", UploadParameters(upload: upload, data: Data(chunk).base64EncodedString()),
-                as: UploadReply.self
+                YeardAPI.Registry.upload, UploadParameters(upload: upload, data: Data(chunk).base64EncodedString())
             ).upload
             offset += 512 * 1024
         } while offset < data.count
         return try await session.call(
-            "io.yeard.Registry.Import",
+            YeardAPI.Registry.`import`,
             ImportParameters(
                 kind: kind.rawValue, upload: upload ?? "", school: school, year: nil, fileName: "\(kind.rawValue).csv",
-                sha256: nil, dryRun: false), as: ImportReply.self)
+                sha256: nil, dryRun: false))
     }
 
     /// Seconds the sqlite3 CLI takes to store the imported students again, with their enrollments, in yeard's own

@@ -63,8 +63,7 @@ struct RolloverBench: AsyncParsableCommand {
             for school in ids.prefix(50) {
                 let begin = ContinuousClock.now
                 let plan = try await session.call(
-                    "io.yeard.Rollover.Plan", RolloverPlanParameters(school: school, year: nil),
-                    as: RolloverPlanReply.self)
+                    YeardAPI.Rollover.plan, RolloverPlanParameters(school: school, year: nil))
                 plans.append(seconds(ContinuousClock.now - begin) * 1000)
                 lines = plan.students.count
                 guard plan.problems == 0 else { throw ValidationError("\(school): \(plan.errors.prefix(3))") }
@@ -79,16 +78,14 @@ struct RolloverBench: AsyncParsableCommand {
             for school in ids.prefix(alone) {
                 var begin = ContinuousClock.now
                 _ = try await session.call(
-                    "io.yeard.Checks.Readiness",
-                    ReadinessParameters(school: school, year: nil, target: "close", format: nil),
-                    as: ReadinessReply.self)
+                    YeardAPI.Checks.readiness,
+                    ReadinessParameters(school: school, year: nil, target: "close", format: nil))
                 readiness.append(seconds(ContinuousClock.now - begin) * 1000)
                 begin = ContinuousClock.now
                 _ = try await session.call(
-                    "io.yeard.Approval.Approve",
+                    YeardAPI.Approval.approve,
                     ApproveParameters(
-                        id: requests[school] ?? 0, reason: "benchmark", payloadHash: nil, accept: accept),
-                    as: ApproveReply.self)
+                        id: requests[school] ?? 0, reason: "benchmark", payloadHash: nil, accept: accept))
                 approvals.append(seconds(ContinuousClock.now - begin) * 1000)
             }
         }
@@ -99,10 +96,9 @@ struct RolloverBench: AsyncParsableCommand {
         try await VarlinkSession.withConnection(path: socket) { session in
             for school in ids.dropFirst(alone) {
                 _ = try await session.call(
-                    "io.yeard.Approval.Approve",
+                    YeardAPI.Approval.approve,
                     ApproveParameters(
-                        id: requests[school] ?? 0, reason: "benchmark", payloadHash: nil, accept: accept),
-                    as: ApproveReply.self)
+                        id: requests[school] ?? 0, reason: "benchmark", payloadHash: nil, accept: accept))
             }
         }
         let region = seconds(ContinuousClock.now - start)
@@ -238,8 +234,8 @@ struct FileRollovers: AsyncParsableCommand {
         try await VarlinkSession.withConnection(path: socket) { session in
             for school in schools {
                 let reply = try await session.call(
-                    "io.yeard.Rollover.Request",
-                    RolloverRequestParameters(school: school, year: nil, reason: "benchmark"), as: RequestReply.self)
+                    YeardAPI.Rollover.request, RolloverRequestParameters(school: school, year: nil, reason: "benchmark")
+                )
                 print("\(school) \(reply.request.id)")
             }
         }

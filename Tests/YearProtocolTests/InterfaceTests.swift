@@ -89,7 +89,7 @@ struct ReferenceTests {
     @Test("the client's help names each method's roles")
     func help() {
         #expect(
-            YeardAPI.help(for: "io.yeard.Approval.Approve")
+            YeardAPI.help(for: YeardAPI.Approval.approve)
                 == "Calls io.yeard.Approval.Approve (changes state; role: coordinator).")
     }
 }

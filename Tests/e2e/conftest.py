@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+import varlink_shapes
+
 HERE = Path(__file__).resolve().parent
 BIN_DIR = Path(os.environ.get("YEARD_BIN_DIR", HERE.parent.parent / ".build" / "debug"))
 
@@ -178,6 +180,9 @@ class VarlinkConnection:
         reply = self.receive(timeout)
         if reply is None:
             raise ConnectionError(f"the daemon closed the connection instead of answering {method}")
+        # Every reply is held to the interface description that declares it (varlink_shapes.py).
+        problem = varlink_shapes.problem(str(wait_for_binary(YEARD)), method, reply)
+        assert problem is None, f"the reply to {method} is not what its interface declares: {problem}\n{reply}"
         return reply
 
     def wait_closed(self, timeout: float) -> tuple[bool, bytes]:
@@ -235,7 +240,12 @@ def raw_calls_as(user: str, socket_path, calls: list[dict], timeout: float = 60.
     """
     result = run_as(user, [USER_PYTHON, str(RAW_CLIENT), str(socket_path)], input=json.dumps(calls), timeout=timeout)
     assert result.returncode == 0, f"raw client as {user} failed: rc={result.returncode} {result.stderr}"
-    return json.loads(result.stdout)
+    replies = json.loads(result.stdout)
+    for call, reply in zip(calls, replies):
+        if isinstance(call, dict) and isinstance(call.get("method"), str) and ("error" in reply or "parameters" in reply):
+            problem = varlink_shapes.problem(str(wait_for_binary(YEARD)), call["method"], reply)
+            assert problem is None, f"the reply to {call['method']} is not what its interface declares: {problem}\n{reply}"
+    return replies
 
 
 def raw_call_as(user: str, socket_path, method: str, parameters: dict | None = None) -> dict:
