@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Where an approval request stands. Only `pending` requests can be approved, rejected or cancelled.
-public enum RequestStatus: String, Sendable, Codable, CaseIterable, Hashable {
+public enum RequestStatus: String, ClosedSet, Hashable {
     case pending
     /// Approved and executed in the same transaction.
     case approved

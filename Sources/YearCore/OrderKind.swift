@@ -2,7 +2,7 @@
 ///
 /// Schools write the year-end orders by outcome, each with its list of students and the pedagogical council's
 /// decision as its basis: a retained student is never under a promotion order.
-public enum OrderKind: String, Sendable, Codable, CaseIterable, Hashable {
+public enum OrderKind: String, ClosedSet, Hashable {
     /// Arrivals: a new student, or one coming from another school.
     case enrollment, transferIn = "transfer_in"
     /// A move between classes of the same year.

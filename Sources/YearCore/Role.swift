@@ -1,7 +1,7 @@
 /// A role that the configuration grants to users or groups, per school or for all schools.
 ///
 /// Roles come only from the configuration: being root or being able to connect grants none.
-public enum Role: String, Sendable, Codable, CaseIterable, Hashable, Comparable {
+public enum Role: String, ClosedSet, Hashable, Comparable {
     /// The deputy director: controls data and approves transitions.
     case coordinator
     /// The school's network administrator: runs the year and requests transitions.

@@ -2,7 +2,7 @@
 ///
 /// `open` (being prepared) -> `in_progress` (lessons run) -> `closing` (final grades, data frozen) -> `closed`
 /// (archived, read-only). The raw values are the names used on the wire, in the database and in the audit log.
-public enum YearState: String, Sendable, Codable, CaseIterable, Hashable {
+public enum YearState: String, ClosedSet, Hashable {
     case open
     case inProgress = "in_progress"
     case closing
@@ -13,7 +13,7 @@ public enum YearState: String, Sendable, Codable, CaseIterable, Hashable {
 }
 
 /// An event that moves a year from one state to another.
-public enum YearEvent: String, Sendable, Codable, CaseIterable, Hashable {
+public enum YearEvent: String, ClosedSet, Hashable {
     /// open -> in_progress: lessons begin.
     case start
     /// in_progress -> closing: final grades and promotion decisions.

@@ -14,6 +14,9 @@ struct CallContext: Sendable {
     /// Whether authorization refused the call as if its year or request did not exist, because they belong to a
     /// school where the caller holds no role: audited as the denial it is, answered as the unknown id.
     var concealedDenial = false
+    /// Who the caller must be in the registry for the write to go through (the method table's access rule, made
+    /// concrete for this call), which the store checks inside the write.
+    var ownership: OwnershipCheck?
 
     /// The school of a method whose scope requires one (authorization has set it before any handler runs).
     func requiredSchool() throws -> String {

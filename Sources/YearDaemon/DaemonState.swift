@@ -377,5 +377,37 @@ final class DaemonState: Sendable {
             }
             try requireOwning(request.payload.school, unknown: .requestNotFound(id: id))
         }
+        try authorizeAccess(spec, parameters: parameters, context: &context)
+    }
+
+    /// The rest of the method table's permission: a registry kind's writer role, a teacher's own assignments, a
+    /// class teacher's own class. Runs once the scope has named the school.
+    func authorizeAccess(_ spec: MethodSpec, parameters: any Sendable, context: inout CallContext) throws {
+        guard let school = context.school else { return }
+        let roles = configuration.policy.roles(of: context.caller, at: school)
+        switch spec.access {
+        case .roles:
+            return
+        case .kindWriter(let named):
+            guard let kind = named(parameters) else {
+                throw YearError.internalFailure(reason: "\(spec.fullName)'s kind was not decoded")
+            }
+            let denial = YearError.permissionDenied(method: spec.fullName, required: [kind.writerRole], school: school)
+            guard roles.contains(kind.writerRole) else { throw denial }
+            if kind == .grades {
+                // A teacher records grades only for their own assignments: the member of staff whose login is the
+                // caller's user name, as the kernel identified it.
+                let denial = YearError.permissionDenied(method: spec.fullName, required: [.teacher], school: school)
+                context.ownership = OwnershipCheck(.ownAssignments, login: context.caller.userName, denial: denial)
+            }
+        case .roleOrClassTeacher(let role, let student):
+            guard !roles.contains(role) else { return }
+            guard let student = student(parameters) else {
+                throw YearError.internalFailure(reason: "\(spec.fullName)'s student was not decoded")
+            }
+            let denial = YearError.permissionDenied(method: spec.fullName, required: [role], school: school)
+            context.ownership = OwnershipCheck(
+                .classTeacher(student: student), login: context.caller.userName, denial: denial)
+        }
     }
 }

@@ -22,7 +22,7 @@ extension Handlers {
 
     func runChecks(_ parameters: CheckRunParameters, _ context: CallContext) async throws -> CheckRunReply {
         let school = try context.requiredSchool()
-        let format = try Self.format(parameters.format)
+        let format = parameters.format
         let year = try await checkedYear(parameters.year, school: school)
         let configuration = state.configuration
         let run = try await state.database.runChecks(
@@ -34,7 +34,7 @@ extension Handlers {
 
     func lastChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckLastReply {
         let school = try context.requiredSchool()
-        let format = try Self.format(parameters.format)
+        let format = parameters.format
         let year = try await parameters.year.asyncMap { try await checkedYear($0, school: school) }
         let run = try await state.database.lastChecks(school: school, year: year).last
         return CheckLastReply(
@@ -62,11 +62,8 @@ extension Handlers {
 
     func readiness(_ parameters: ReadinessParameters, _ context: CallContext) async throws -> ReadinessReply {
         let school = try context.requiredSchool()
-        guard let target = ReadinessTarget(rawValue: parameters.target) else {
-            throw YearError.invalidParameter(
-                field: "target", reason: "expected start or close, got '\(parameters.target)'")
-        }
-        let format = try Self.format(parameters.format)
+        let target = parameters.target
+        let format = parameters.format
         let year = try await checkedYear(parameters.year, school: school)
         let configuration = state.configuration
         let run = try await state.database.runChecks(
@@ -77,18 +74,6 @@ extension Handlers {
         return ReadinessReply(
             ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run,
             rendered: format.map { CheckReport(readiness: target, of: run).rendered(as: $0) })
-    }
-
-    /// The report format named, if any.
-    static func format(_ text: String?) throws -> CheckReport.Format? {
-        guard let text else { return nil }
-        guard let format = CheckReport.Format(rawValue: text) else {
-            throw YearError.invalidParameter(
-                field: "format",
-                reason: "expected one of \(CheckReport.Format.allCases.map(\.rawValue).joined(separator: ", ")), "
-                    + "got '\(text)'")
-        }
-        return format
     }
 
     /// The year a check concerns: the one named (id or label), else the school's active year, else its only open one.

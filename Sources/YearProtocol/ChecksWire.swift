@@ -5,9 +5,9 @@ import YearCore
 public struct CheckRunParameters: MethodParameters {
     /// The school and year (their defaults as for imports), the checks to run (omitted: the whole catalogue) and the
     /// format to render the run in, if any.
-    public var school: String?, year: String?, checks: [String]?, format: String?
+    public var school: String?, year: String?, checks: [String]?, format: CheckReport.Format?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, checks: [String]?, format: String? = nil) {
+    public init(school: String?, year: String?, checks: [String]?, format: CheckReport.Format? = nil) {
         self.school = school
         self.year = year
         self.checks = checks
@@ -18,9 +18,9 @@ public struct CheckRunParameters: MethodParameters {
 /// `io.yeard.Checks.Last` and `Diff`.
 public struct CheckLastParameters: MethodParameters {
     /// The school, optionally the year, and the format to render the run in (Last only).
-    public var school: String?, year: String?, format: String?
+    public var school: String?, year: String?, format: CheckReport.Format?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, format: String? = nil) {
+    public init(school: String?, year: String?, format: CheckReport.Format? = nil) {
         self.school = school
         self.year = year
         self.format = format
@@ -30,9 +30,9 @@ public struct CheckLastParameters: MethodParameters {
 /// `io.yeard.Checks.Readiness`.
 public struct ReadinessParameters: MethodParameters {
     /// The school, the year, what the report is for (`start` or `close`), and the format to render it in, if any.
-    public var school: String?, year: String?, target: String, format: String?
+    public var school: String?, year: String?, target: ReadinessTarget, format: CheckReport.Format?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, target: String, format: String? = nil) {
+    public init(school: String?, year: String?, target: ReadinessTarget, format: CheckReport.Format? = nil) {
         self.school = school
         self.year = year
         self.target = target
@@ -43,15 +43,15 @@ public struct ReadinessParameters: MethodParameters {
 /// A check of the catalogue as the wire carries it (`io.yeard.Checks.Check`).
 public struct CheckInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
-    public var id: String, phase: String, severity: String, defaultSeverity: String, entityKind: String,
+    public var id: String, phase: CheckPhase, severity: Severity, defaultSeverity: Severity, entityKind: String,
         summary: String
 
     /// The wire form of a check, with its severity under `settings`.
     public init(_ check: CheckDefinition, settings: CheckSettings) {
         id = check.id
-        phase = check.phase.rawValue
-        severity = settings.severity(of: check).rawValue
-        defaultSeverity = check.defaultSeverity.rawValue
+        phase = check.phase
+        severity = settings.severity(of: check)
+        defaultSeverity = check.defaultSeverity
         entityKind = check.entityKind
         summary = check.summary
     }
@@ -61,7 +61,7 @@ public struct CheckInfo: Codable, Sendable, Equatable {
 /// `yearctl checks ... --json` (`check`, `severity`, `entity_kind`, `entity_id`, `class`, `message`).
 public struct FindingInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
-    public var check: String, severity: String, entityKind: String, entityID: String, className: String?,
+    public var check: String, severity: Severity, entityKind: String, entityID: String, className: String?,
         message: String
 
     enum CodingKeys: String, CodingKey {
@@ -74,7 +74,7 @@ public struct FindingInfo: Codable, Sendable, Equatable {
     /// The wire form of a finding.
     public init(_ finding: Finding) {
         check = finding.check
-        severity = finding.severity.rawValue
+        severity = finding.severity
         entityKind = finding.entityKind
         entityID = finding.entityID
         className = finding.className
@@ -86,7 +86,7 @@ public struct FindingInfo: Codable, Sendable, Equatable {
 public struct RunInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var id: Int64, school: String, year: String, startedAt: String, finishedAt: String, durationMs: Int64,
-        cause: String, checks: [String], errors: Int, warnings: Int, findings: [FindingInfo]
+        cause: CheckRunCause, checks: [String], errors: Int, warnings: Int, findings: [FindingInfo]
 
     /// The wire form of a run.
     public init(_ run: CheckRun) {
@@ -96,7 +96,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
         startedAt = run.startedAt.formatted(.iso8601)
         finishedAt = run.finishedAt.formatted(.iso8601)
         durationMs = Int64((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded())
-        cause = run.cause.rawValue
+        cause = run.cause
         checks = run.checks
         errors = run.count(.error)
         warnings = run.count(.warning)
@@ -154,7 +154,7 @@ public struct ReadinessReply: Codable, Sendable {
     /// The findings of one check in a readiness report.
     public struct CheckCount: Codable, Sendable, Equatable {
         /// The check, its severity, its findings, whether it blocks.
-        public var check: String, severity: String, count: Int, blocking: Bool
+        public var check: String, severity: Severity, count: Int, blocking: Bool
     }
 
     /// The findings of one class in a readiness report.
@@ -171,7 +171,7 @@ public struct ReadinessReply: Codable, Sendable {
     }
 
     /// Whether nothing blocks, what for, which year, and the run behind the report.
-    public var ready: Bool, target: String, year: String, run: RunInfo
+    public var ready: Bool, target: ReadinessTarget, year: String, run: RunInfo
     /// The error checks that block.
     public var blocking: [String]
     /// Counts by check and by class.
@@ -183,13 +183,13 @@ public struct ReadinessReply: Codable, Sendable {
     public init(_ report: ReadinessReport, run: CheckRun, rendered: String?) {
         self.rendered = rendered
         ready = report.ready
-        target = report.target.rawValue
+        target = report.target
         year = run.year.label.description
         self.run = RunInfo(run)
         blocking = report.blocking
         byCheck = report.byCheck.map {
             CheckCount(
-                check: $0.check, severity: $0.severity.rawValue, count: $0.count,
+                check: $0.check, severity: $0.severity, count: $0.count,
                 blocking: report.blocking.contains($0.check))
         }
         byClass = report.byClass.map { ClassCount(className: $0.className, errors: $0.errors, warnings: $0.warnings) }

@@ -18,6 +18,38 @@ public enum Scope<Parameters: MethodParameters>: Sendable {
     case request(any KeyPath<Parameters, Int64> & Sendable)
 }
 
+/// What a method asks of its caller beyond one of its roles at the school it concerns: the rest of the permission
+/// table. The role part is checked with the scope, before the handler runs; the part that needs the registry becomes
+/// an `OwnershipCheck` that the store makes inside the write it guards.
+public enum Access<Parameters: MethodParameters>: Sendable {
+    /// One of the method's roles is enough.
+    case roles
+    /// The writer role of the registry kind at the key path (`RegistryKind.writerRole`); a teacher's grades are
+    /// bound to the teacher's own assignments.
+    case kindWriter(any KeyPath<Parameters, RegistryKind> & Sendable)
+    /// `role`, or else the class teacher of the student at the key path.
+    case roleOrClassTeacher(Role, student: any KeyPath<Parameters, String> & Sendable)
+}
+
+/// `Access` with the parameters' type erased.
+public enum MethodAccess: Sendable {
+    /// See `Access.roles`.
+    case roles
+    /// See `Access.kindWriter`: the kind the parameters name.
+    case kindWriter(@Sendable (any Sendable) -> RegistryKind?)
+    /// See `Access.roleOrClassTeacher`: the role, and the student the parameters name.
+    case roleOrClassTeacher(Role, student: @Sendable (any Sendable) -> String?)
+
+    init<P: MethodParameters>(_ access: Access<P>) {
+        switch access {
+        case .roles: self = .roles
+        case .kindWriter(let path): self = .kindWriter { ($0 as? P)?[keyPath: path] }
+        case .roleOrClassTeacher(let role, let path):
+            self = .roleOrClassTeacher(role) { ($0 as? P)?[keyPath: path] }
+        }
+    }
+}
+
 /// A method's scope with its parameters' type erased, as the dispatcher meets it: it reads the school or the id
 /// from the parameters the method's own descriptor decoded.
 public enum MethodScope: Sendable {
@@ -56,11 +88,12 @@ public struct Method<Parameters: MethodParameters, Reply: Codable & Sendable>: S
     /// A method; `parameters` and `reply` are its Varlink signatures, which a test holds to `Parameters` and `Reply`.
     public init(
         _ interface: String, _ name: String, parameters: String, reply: String, doc: String, roles: Set<Role>,
-        mutating: Bool, scope: Scope<Parameters>
+        mutating: Bool, scope: Scope<Parameters>, access: Access<Parameters> = .roles
     ) {
         spec = MethodSpec(
             interface, name, parameters: parameters, reply: reply, doc: doc, roles: roles, mutating: mutating,
-            scope: MethodScope(scope), parametersType: Parameters.self, replyType: Reply.self)
+            scope: MethodScope(scope), access: MethodAccess(access), parametersType: Parameters.self,
+            replyType: Reply.self)
     }
 
     /// `interface.name`.
@@ -81,6 +114,8 @@ public struct MethodSpec: Sendable {
     public let mutating: Bool
     /// The school the call concerns.
     public let scope: MethodScope
+    /// What the method asks beyond one of its roles there.
+    public let access: MethodAccess
     /// The Swift types of the parameters and of the reply (for the tests that hold them to the signatures).
     public let parametersType: any MethodParameters.Type, replyType: any (Codable & Sendable).Type
 
@@ -89,9 +124,10 @@ public struct MethodSpec: Sendable {
 
     init(
         _ interface: String, _ name: String, parameters: String, reply: String, doc: String, roles: Set<Role>,
-        mutating: Bool, scope: MethodScope, parametersType: any MethodParameters.Type,
+        mutating: Bool, scope: MethodScope, access: MethodAccess, parametersType: any MethodParameters.Type,
         replyType: any (Codable & Sendable).Type
     ) {
+        self.access = access
         self.interface = interface
         self.name = name
         self.parameters = parameters

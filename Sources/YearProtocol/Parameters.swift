@@ -47,9 +47,9 @@ public struct YearCreateParameters: MethodParameters {
 /// `io.yeard.Approval.List`.
 public struct RequestListParameters: MethodParameters {
     /// The school and the status to filter by.
-    public var school: String?, status: String?
+    public var school: String?, status: RequestStatus?
     /// Parameters with every field given.
-    public init(school: String?, status: String?) {
+    public init(school: String?, status: RequestStatus?) {
         self.school = school
         self.status = status
     }
@@ -58,9 +58,9 @@ public struct RequestListParameters: MethodParameters {
 /// `io.yeard.Approval.File`.
 public struct FileRequestParameters: MethodParameters {
     /// The year, the event (`start`, `begin-closing`, `reopen`) and the reason.
-    public var year: Int64, event: String, reason: String?
+    public var year: Int64, event: YearEvent, reason: String?
     /// Parameters with every field given.
-    public init(year: Int64, event: String, reason: String?) {
+    public init(year: Int64, event: YearEvent, reason: String?) {
         self.year = year
         self.event = event
         self.reason = reason

@@ -48,14 +48,14 @@ public struct UploadReply: Codable, Sendable {
 public struct ImportParameters: MethodParameters {
     /// The kind, the upload holding the file, the school and year, the file's name and SHA-256, and whether to
     /// only check.
-    public var kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?,
-        dryRun: Bool?
+    public var kind: RegistryKind, upload: String, school: String?, year: String?, fileName: String,
+        sha256: String?, dryRun: Bool?
     /// The day whose state the file is compared with (YYYY-MM-DD or DD.MM.YYYY; default: today).
     public var asOf: String?
     /// Parameters with every field given.
     public init(
-        kind: String, upload: String, school: String?, year: String?, fileName: String, sha256: String?, dryRun: Bool?,
-        asOf: String? = nil
+        kind: RegistryKind, upload: String, school: String?, year: String?, fileName: String, sha256: String?,
+        dryRun: Bool?, asOf: String? = nil
     ) {
         self.asOf = asOf
         self.kind = kind
@@ -71,7 +71,7 @@ public struct ImportParameters: MethodParameters {
 /// `io.yeard.Registry.Import` reply.
 public struct ImportReply: Codable, Sendable {
     /// The kind, the file and its SHA-256, the year (label) it went into.
-    public var kind: String, fileName: String, sha256: String, year: String?
+    public var kind: RegistryKind, fileName: String, sha256: String, year: String?
     /// Rows read, added, changed and left unchanged (would be, on a dry run).
     public var rows: Int, added: Int, changed: Int, unchanged: Int
     /// Whether it was a dry run and whether anything was written.
@@ -100,12 +100,13 @@ public struct ImportReply: Codable, Sendable {
 /// The fields of an import's outcome the wire needs (the store's type, seen from the protocol module).
 public struct ImportOutcomeView: Sendable {
     /// Fields as in `ImportReply`.
-    public var kind: String, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
+    public var kind: RegistryKind, fileName: String, sha256: String, rows: Int, added: Int, changed: Int,
+        unchanged: Int,
         dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
 
     /// A view with every field given.
     public init(
-        kind: String, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
+        kind: RegistryKind, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
         dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
     ) {
         self.kind = kind
@@ -126,11 +127,11 @@ public struct ImportOutcomeView: Sendable {
 /// `io.yeard.Registry.Export`.
 public struct ExportParameters: MethodParameters {
     /// The kind, the school and year, and the page: at most `limit` rows after the cursor `after`.
-    public var kind: String, school: String?, year: String?, after: String?, limit: Int?
+    public var kind: RegistryKind, school: String?, year: String?, after: String?, limit: Int?
     /// Whether fields are written as stored, without the `'` before formula-like fields.
     public var raw: Bool?
     /// Parameters with every field given.
-    public init(kind: String, school: String?, year: String?, after: String?, limit: Int?, raw: Bool? = nil) {
+    public init(kind: RegistryKind, school: String?, year: String?, after: String?, limit: Int?, raw: Bool? = nil) {
         self.raw = raw
         self.kind = kind
         self.school = school
@@ -204,11 +205,11 @@ public struct MovementReply: Codable, Sendable {
 /// move a student between classes.
 public struct IssueOrderParameters: MethodParameters {
     /// The school and year, and the order's fields as in an orders file.
-    public var school: String?, year: String?, orderNo: String, orderDate: String, kind: String, studentId: String,
+    public var school: String?, year: String?, orderNo: String, orderDate: String, kind: OrderKind, studentId: String,
         classFrom: String?, classTo: String?, effectiveOn: String?, basis: String?, destination: String?
     /// Parameters with every field given.
     public init(
-        school: String?, year: String?, orderNo: String, orderDate: String, kind: String, studentId: String,
+        school: String?, year: String?, orderNo: String, orderDate: String, kind: OrderKind, studentId: String,
         classFrom: String?, classTo: String?, effectiveOn: String?, basis: String?, destination: String?
     ) {
         self.school = school
@@ -228,9 +229,9 @@ public struct IssueOrderParameters: MethodParameters {
 /// `io.yeard.Registry.Record`: one row of any kind, the everyday way to record a grade, a decision or a consent.
 public struct RecordParameters: MethodParameters {
     /// The kind, the school and year, and the row's values by column name (as in the kind's CSV).
-    public var kind: String, school: String?, year: String?, values: [String: String]
+    public var kind: RegistryKind, school: String?, year: String?, values: [String: String]
     /// Parameters with every field given.
-    public init(kind: String, school: String?, year: String?, values: [String: String]) {
+    public init(kind: RegistryKind, school: String?, year: String?, values: [String: String]) {
         self.kind = kind
         self.school = school
         self.year = year

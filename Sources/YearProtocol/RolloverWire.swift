@@ -32,8 +32,8 @@ public struct PlanClassInfo: Codable, Sendable, Equatable {
 /// `yearctl rollover plan --json`.
 public struct PlanStudentInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
-    public var studentID: String, name: String, outcome: String?, fromClass: String, toClass: String?,
-        reason: String?, debts: String?, deadline: String?, orderKind: String?, lastDay: String?
+    public var studentID: String, name: String, outcome: PromotionOutcome?, fromClass: String, toClass: String?,
+        reason: String?, debts: String?, deadline: String?, orderKind: OrderKind?, lastDay: String?
 
     enum CodingKeys: String, CodingKey {
         case name, outcome, reason, debts, deadline
@@ -151,9 +151,9 @@ public struct RolloverPlanReply: Codable, Sendable {
         }
         students = plan.students.map {
             PlanStudentInfo(
-                studentID: $0.studentID, name: $0.name, outcome: $0.outcome?.rawValue, fromClass: $0.fromClass,
+                studentID: $0.studentID, name: $0.name, outcome: $0.outcome, fromClass: $0.fromClass,
                 toClass: $0.toClass, reason: $0.reason, debts: $0.debts, deadline: $0.deadline,
-                orderKind: $0.orderKind?.rawValue, lastDay: $0.lastDay?.description)
+                orderKind: $0.orderKind, lastDay: $0.lastDay?.description)
         }
         admissions = plan.admissions.map {
             PlanAdmissionInfo(applicationID: $0.applicationID, name: $0.name, toClass: $0.toClass, reason: $0.reason)

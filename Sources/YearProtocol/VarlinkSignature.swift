@@ -7,8 +7,10 @@ public struct VarlinkSignature: Sendable, Equatable {
     /// A Varlink type, as far as a parameter check needs it.
     public indirect enum FieldType: Sendable, Equatable {
         case bool, int, float, string, object
-        /// A named type, an enum or a struct: any JSON object or string is left to the typed decoding.
+        /// A named struct, or an anonymous one: any JSON object is left to the typed decoding.
         case other
+        /// An enum (named or anonymous): one of these strings.
+        case enumeration([String])
         case optional(FieldType)
         case array(FieldType)
         case map(FieldType)
@@ -68,6 +70,10 @@ public struct VarlinkSignature: Sendable, Equatable {
         case (.bool, .bool), (.int, .int), (.float, .int), (.float, .double), (.string, .string),
             (.object, .object), (.other, .object), (.other, .string):
             return nil
+        case (.enumeration(let cases), .string(let text)) where cases.contains(text):
+            return nil
+        case (.enumeration(let cases), _):
+            return "one of \(cases.joined(separator: ", "))"
         case (.array(let element), .array(let values)):
             return values.lazy.compactMap { mismatch($0, element) }.first.map { "an array of \($0)" }
         case (.map(let element), .object(let values)):
@@ -117,9 +123,34 @@ public struct VarlinkSignature: Sendable, Equatable {
     }
 }
 
+extension VarlinkSignature {
+    /// The parameter list `text`, its named enums resolved through `table` (so that a value outside an enum is
+    /// refused with the list of its cases before any typed decoding).
+    init?(_ text: String, table: VarlinkTypeTable) {
+        guard let parsed = try? VarlinkType.parse(text), case .structure(let members) = parsed else { return nil }
+        func convert(_ type: VarlinkType) -> FieldType {
+            switch table.resolve(type) {
+            case .bool: .bool
+            case .int: .int
+            case .float: .float
+            case .string: .string
+            case .object: .object
+            case .optional(let inner): .optional(convert(inner))
+            case .array(let inner): .array(convert(inner))
+            case .map(let inner): .map(convert(inner))
+            case .named, .structure: .other
+            case .enumeration(let cases): .enumeration(cases)
+            }
+        }
+        self.init(fields: members.map { ($0.name, convert($0.type)) })
+    }
+}
+
 extension MethodSpec {
-    /// The parsed parameter list (an empty one if the table's text does not parse, which a test rules out).
+    /// The parsed parameter list, its enums resolved through the interface's types (an empty one if the table's
+    /// text does not parse, which a test rules out).
     public var parameterSignature: VarlinkSignature {
-        VarlinkSignature(parameters) ?? .empty
+        let table = YeardAPI.interface(named: interface).flatMap { try? VarlinkTypeTable(description: $0.description) }
+        return table.flatMap { VarlinkSignature(parameters, table: $0) } ?? VarlinkSignature(parameters) ?? .empty
     }
 }

@@ -4,7 +4,7 @@ import YearCore
 /// A year as the wire carries it (`io.yeard.Year.Year`).
 public struct YearInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
-    public var id: Int64, school: String, label: String, startDate: String, endDate: String, state: String,
+    public var id: Int64, school: String, label: String, startDate: String, endDate: String, state: YearState,
         version: Int64, gradeEnds: [GradeEndInfo]
 
     /// The wire form of a stored year.
@@ -14,7 +14,7 @@ public struct YearInfo: Codable, Sendable, Equatable {
         label = year.label.description
         startDate = year.startDate.description
         endDate = year.endDate.description
-        state = year.state.rawValue
+        state = year.state
         version = year.version
         gradeEnds = year.gradeEnds.sorted { $0.key < $1.key }.map {
             GradeEndInfo(grade: $0.key, endDate: $0.value.description)
@@ -38,7 +38,7 @@ public struct SchoolInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var id: String, name: String, timeZone: String, firstGrade: Int, lastGrade: Int, graduatingGrades: [Int]
     /// The roles the caller holds at this school.
-    public var yourRoles: [String]
+    public var yourRoles: [Role]
 
     /// The wire form of a configured school, with the caller's roles there.
     public init(_ school: School, roles: Set<Role>) {
@@ -48,7 +48,7 @@ public struct SchoolInfo: Codable, Sendable, Equatable {
         firstGrade = school.firstGrade
         lastGrade = school.lastGrade
         graduatingGrades = school.graduatingGrades
-        yourRoles = roles.sorted().map(\.rawValue)
+        yourRoles = roles.sorted()
     }
 }
 
@@ -74,9 +74,10 @@ public struct SchoolStatus: Codable, Sendable, Equatable {
 /// A request as the wire carries it (`io.yeard.Approval.Request`).
 public struct RequestInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
-    public var id: Int64, school: String, year: Int64, yearLabel: String, event: String, from: String, to: String,
+    public var id: Int64, school: String, year: Int64, yearLabel: String, event: YearEvent, from: YearState,
+        to: YearState,
         reason: String, payloadHash: String, yearVersion: Int64, requesterUid: Int64, requester: String,
-        createdAt: String, expiresAt: String, status: String
+        createdAt: String, expiresAt: String, status: RequestStatus
     /// The decision, once there is one.
     public var deciderUid: Int64?, decider: String?, decidedAt: String?, decisionReason: String?
     /// What a rollover's request is bound to (absent for other requests).
@@ -89,9 +90,9 @@ public struct RequestInfo: Codable, Sendable, Equatable {
         school = request.payload.school
         year = request.payload.yearID
         yearLabel = request.payload.yearLabel
-        event = request.payload.event.rawValue
-        from = request.payload.from.rawValue
-        to = request.payload.to.rawValue
+        event = request.payload.event
+        from = request.payload.from
+        to = request.payload.to
         reason = request.payload.reason
         payloadHash = request.payloadHash
         yearVersion = request.yearVersion
@@ -99,7 +100,7 @@ public struct RequestInfo: Codable, Sendable, Equatable {
         requester = request.requesterName
         createdAt = style.format(request.createdAt)
         expiresAt = style.format(request.expiresAt)
-        status = request.effectiveStatus(at: now).rawValue
+        status = request.effectiveStatus(at: now)
         deciderUid = request.deciderUID.map { Int64($0) }
         decider = request.deciderName
         decidedAt = request.decidedAt.map { style.format($0) }

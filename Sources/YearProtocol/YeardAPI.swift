@@ -40,9 +40,16 @@ public enum YeardAPI {
             error ExpectedMore ()
             """)
 
+    /// The states of a year, as a Varlink enum (in every interface that names one).
+    static let stateType = """
+        # The state of an academic year.
+        type YearState (open, in_progress, closing, closed)
+        """
+
     /// The ApprovalRequest type and what a rollover request carries (in io.yeard.Approval and io.yeard.Rollover).
     static let requestType = """
-        # A request. status is one of pending, approved, rejected, cancelled, expired.
+        # A request. event is one of start, begin-closing, reopen, close, undo-rollover (a string: a Varlink
+        # enum's values cannot hold '-', and these are stored in the audit chain as they are).
         # payloadHash is the SHA-256 of the canonical payload the approval is bound to.
         type ApprovalRequest (
           id: int,
@@ -50,8 +57,8 @@ public enum YeardAPI {
           year: int,
           yearLabel: string,
           event: string,
-          from: string,
-          to: string,
+          from: YearState,
+          to: YearState,
           reason: string,
           payloadHash: string,
           yearVersion: int,
@@ -59,7 +66,7 @@ public enum YeardAPI {
           requester: string,
           createdAt: string,
           expiresAt: string,
-          status: string,
+          status: RequestStatus,
           deciderUid: ?int,
           decider: ?string,
           decidedAt: ?string,
@@ -75,18 +82,20 @@ public enum YeardAPI {
           toYear: string,
           summary: []string
         )
+
+        # Where a request stands (expired: pending past its expiry).
+        type RequestStatus (pending, approved, rejected, cancelled, expired)
         """
 
     static let yearType = """
-        # An academic year of one school. state is one of open, in_progress, closing, closed;
-        # version grows with every change, and an approval is bound to it.
+        # An academic year of one school; version grows with every change, and an approval is bound to it.
         type Year (
           id: int,
           school: string,
           label: string,
           startDate: string,
           endDate: string,
-          state: string,
+          state: YearState,
           version: int,
           gradeEnds: []GradeEnd
         )
@@ -102,7 +111,10 @@ public enum YeardAPI {
     public static let year = VarlinkInterface(
         name: "io.yeard.Year",
         doc: "The schools a yeard instance serves and their academic years.",
-        types: yearType + "\n\n" + """
+        types: stateType + "\n\n" + yearType + "\n\n" + """
+            # A role a person holds at a school (docs/roles.md).
+            type Role (coordinator, admin, secretary, teacher, auditor)
+
             # A configured school and the roles the caller holds there.
             type School (
               id: string,
@@ -111,7 +123,7 @@ public enum YeardAPI {
               firstGrade: int,
               lastGrade: int,
               graduatingGrades: []int,
-              yourRoles: []string
+              yourRoles: []Role
             )
 
             # One school's line of the status.
@@ -133,7 +145,7 @@ public enum YeardAPI {
         errors: """
             # The caller lacks the role the method needs (message says which and where; school "*" means
             # the role is needed at every school of the instance).
-            error PermissionDenied (method: string, required: []string, school: ?string, message: string)
+            error PermissionDenied (method: string, required: []Role, school: ?string, message: string)
 
             # No school with this id is configured.
             error SchoolNotFound (school: string, message: string)
@@ -145,7 +157,7 @@ public enum YeardAPI {
             error YearExists (school: string, label: string, message: string)
 
             # No row of the transition table leads from the year's state by this event.
-            error TransitionNotAllowed (year: string, state: string, event: string, allowed: []string, message: string)
+            error TransitionNotAllowed (year: string, state: YearState, event: string, allowed: []string, message: string)
 
             # Only the year rollover executes this event.
             error RolloverOnly (event: string, message: string)
@@ -171,7 +183,7 @@ public enum YeardAPI {
             Two-person approval: an admin files a request, a different person with the coordinator role
             approves it exactly as filed, once, before it expires.
             """,
-        types: yearType + "\n\n" + requestType,
+        types: stateType + "\n\n" + yearType + "\n\n" + requestType + "\n\n" + targetType,
         methods: [
             Approval.list.spec,
             Approval.get.spec,
@@ -185,7 +197,7 @@ public enum YeardAPI {
             error RequestNotFound (id: int, message: string)
 
             # The request was already approved, rejected, cancelled, or has expired.
-            error RequestNotPending (id: int, status: string, message: string)
+            error RequestNotPending (id: int, status: RequestStatus, message: string)
 
             # The year already has a pending request.
             error RequestPending (year: string, request: int, message: string)
@@ -203,25 +215,37 @@ public enum YeardAPI {
             error NotRequester (id: int, requesterUid: int, message: string)
 
             # The year's readiness report has errors of these checks, not accepted (see io.yeard.Checks.Readiness).
-            error NotReady (year: string, target: string, blocking: [](check: string, count: int), message: string)
+            error NotReady (year: string, target: ReadinessTarget, blocking: [](check: string, count: int), message: string)
             """)
 
     /// The roles that see findings (they name students): those who run the year, control data or keep records.
     public static let findingReaders: Set<Role> = [.coordinator, .admin, .secretary, .auditor]
 
+    /// What a readiness report is for (in io.yeard.Checks and io.yeard.Approval).
+    static let targetType = """
+        # The transition a readiness report is for: a year's start or its close.
+        type ReadinessTarget (start, close)
+        """
+
     static let runType = """
+        # How bad a finding is.
+        type Severity (error, warning)
+
         # One thing a check found. entity_id is the external id of the student, guardian, staff member, class, grade,
         # teacher or room; with "/" and a subject or a slot (weekday-period) when one entity can have several.
         type Finding (
           check: string,
-          severity: string,
+          severity: Severity,
           entity_kind: string,
           entity_id: string,
           class: ?string,
           message: string
         )
 
-        # A stored run of checks. cause is manual, schedule, readiness or approval.
+        # Why checks ran: asked for, on the schedule, for a readiness report, or for an approval.
+        type RunCause (manual, schedule, readiness, approval)
+
+        # A stored run of checks.
         type CheckRun (
           id: int,
           school: string,
@@ -229,7 +253,7 @@ public enum YeardAPI {
           startedAt: string,
           finishedAt: string,
           durationMs: int,
-          cause: string,
+          cause: RunCause,
           checks: []string,
           errors: int,
           warnings: int,
@@ -244,13 +268,19 @@ public enum YeardAPI {
             Named data-quality checks over a school's registry and year: run on demand or on the school's schedule,
             every run kept, the difference between runs, and the readiness report that gates a year's transitions.
             """,
-        types: runType + "\n\n" + """
-            # A check of the catalogue. phase is always, start or close; severity is as configured.
+        types: runType + "\n\n" + targetType + "\n\n" + """
+            # When a check applies: always, before a year's start, or before its close.
+            type CheckPhase (always, start, close)
+
+            # The formats a run or a readiness report can be rendered in.
+            type ReportFormat (text, csv, json, html)
+
+            # A check of the catalogue; severity is as configured.
             type Check (
               id: string,
-              phase: string,
-              severity: string,
-              defaultSeverity: string,
+              phase: CheckPhase,
+              severity: Severity,
+              defaultSeverity: Severity,
               entityKind: string,
               summary: string
             )
@@ -258,7 +288,7 @@ public enum YeardAPI {
             # The findings of one check in a readiness report; blocking when it is an error not accepted.
             type CheckCount (
               check: string,
-              severity: string,
+              severity: Severity,
               count: int,
               blocking: bool
             )
@@ -311,9 +341,18 @@ public enum YeardAPI {
     /// The roles that import something (each kind has its own writer, checked when the kind is known).
     public static let registryWriters: Set<Role> = [.secretary, .admin, .teacher]
 
+    /// The kinds of order, as a Varlink enum (in io.yeard.Registry and io.yeard.Rollover).
+    static let orderKindType = """
+        # The kind of an order (domain.md §5).
+        type OrderKind (
+          enrollment, transfer_in, class_change, withdrawal, transfer_out, graduation, promotion,
+          conditional_promotion, retention, adapted_programme
+        )
+        """
+
     /// The reply of every method that writes registry rows (Import, Record, IssueOrder): what was read and written.
     static let importReply = """
-        (kind: string, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
+        (kind: RegistryKind, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
         unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, extraColumns: []string)
         """
 
@@ -325,7 +364,13 @@ public enum YeardAPI {
             nothing and exported in the same format (docs/formats.md). A file goes up in parts with Upload, then
             Import checks every row and writes the file in one transaction, or writes nothing and lists the problems.
             """,
-        types: """
+        types: orderKindType + "\n\n" + """
+            # The kinds of registry file (docs/formats.md).
+            type RegistryKind (
+              students, guardians, staff, subjects, classes, curriculum, assignments, schedule, grades, decisions,
+              consents, applications, orders, certificates, retakes, periods
+            )
+
             # One line of the book of student movement: a class of a year (both absent: the school) over a
             # period; start + arrived - left = end. orders are the orders behind the movement, in date order.
             type MovementLine (
@@ -373,7 +418,10 @@ public enum YeardAPI {
             recomputes the plan, refuses it if the data changed (PlanStale), and applies it in one transaction. An
             applied rollover is undone the same way (Undo) while the new year holds nothing made after it.
             """,
-        types: requestType + "\n\n" + """
+        types: stateType + "\n\n" + requestType + "\n\n" + orderKindType + "\n\n" + """
+            # The outcome of a student's year (domain.md §4).
+            type PromotionOutcome (promoted, conditional, retained, adapted, graduated, left, transferred)
+
             # One old class and where it goes (to absent: it closes), with the students who follow it.
             type PlanClass (
               from: string,
@@ -400,13 +448,13 @@ public enum YeardAPI {
             type PlanStudent (
               student_id: string,
               name: string,
-              outcome: ?string,
+              outcome: ?PromotionOutcome,
               from_class: string,
               to_class: ?string,
               reason: ?string,
               debts: ?string,
               deadline: ?string,
-              order_kind: ?string,
+              order_kind: ?OrderKind,
               last_day: ?string
             )
 
@@ -554,7 +602,7 @@ extension YeardAPI {
     public enum Approval {
         /// `io.yeard.Approval.List`.
         public static let list = Method<RequestListParameters, RequestListReply>(
-            "io.yeard.Approval", "List", parameters: "(school: ?string, status: ?string)",
+            "io.yeard.Approval", "List", parameters: "(school: ?string, status: ?RequestStatus)",
             reply: "(requests: []ApprovalRequest)", doc: "Requests, newest first, optionally of one school and status.",
             roles: anyRole, mutating: false, scope: .school(required: false, \.school))
 
@@ -609,7 +657,7 @@ extension YeardAPI {
         /// `io.yeard.Checks.Run`.
         public static let run = Method<CheckRunParameters, CheckRunReply>(
             "io.yeard.Checks", "Run",
-            parameters: "(school: ?string, year: ?string, checks: ?[]string, format: ?string)",
+            parameters: "(school: ?string, year: ?string, checks: ?[]string, format: ?ReportFormat)",
             reply: "(run: CheckRun, rendered: ?string)",
             doc: """
                 Run checks (default: the whole catalogue) over a year of a school (default: its active year, else
@@ -620,7 +668,7 @@ extension YeardAPI {
 
         /// `io.yeard.Checks.Last`.
         public static let last = Method<CheckLastParameters, CheckLastReply>(
-            "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string, format: ?string)",
+            "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string, format: ?ReportFormat)",
             reply: "(run: ?CheckRun, rendered: ?string)",
             doc: """
                 The last run of a school (of a year, when given), scheduled or not; with format (text, csv, json
@@ -641,9 +689,9 @@ extension YeardAPI {
         /// `io.yeard.Checks.Readiness`.
         public static let readiness = Method<ReadinessParameters, ReadinessReply>(
             "io.yeard.Checks", "Readiness",
-            parameters: "(school: ?string, year: ?string, target: string, format: ?string)",
+            parameters: "(school: ?string, year: ?string, target: ReadinessTarget, format: ?ReportFormat)",
             reply: """
-                (ready: bool, target: string, year: string, run: CheckRun, blocking: []string, byCheck: []CheckCount, \
+                (ready: bool, target: ReadinessTarget, year: string, run: CheckRun, blocking: []string, byCheck: []CheckCount, \
                 byClass: []ClassCount, rendered: ?string)
                 """,
             doc: """
@@ -689,7 +737,7 @@ extension YeardAPI {
         public static let `import` = Method<ImportParameters, ImportReply>(
             "io.yeard.Registry", "Import",
             parameters:
-                "(kind: string, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string)",
+                "(kind: RegistryKind, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string)",
             reply: importReply,
             doc: """
                 Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
@@ -703,7 +751,8 @@ extension YeardAPI {
                 school's time zone, within the year): a student's class in the file with the class they are in on
                 that day, whatever orders take effect later.
                 """,
-            roles: registryWriters, mutating: true, scope: .school(required: true, \.school))
+            roles: registryWriters, mutating: true, scope: .school(required: true, \.school),
+            access: .kindWriter(\.kind))
 
         /// `io.yeard.Registry.Movement`.
         public static let movement = Method<MovementParameters, MovementReply>(
@@ -726,7 +775,7 @@ extension YeardAPI {
         public static let issueOrder = Method<IssueOrderParameters, ImportReply>(
             "io.yeard.Registry", "IssueOrder",
             parameters: """
-                (school: ?string, year: ?string, orderNo: string, orderDate: string, kind: string, \
+                (school: ?string, year: ?string, orderNo: string, orderDate: string, kind: OrderKind, \
                 studentId: string, classFrom: ?string, classTo: ?string, effectiveOn: ?string, basis: ?string, \
                 destination: ?string)
                 """,
@@ -742,13 +791,14 @@ extension YeardAPI {
         /// `io.yeard.Registry.Record`.
         public static let record = Method<RecordParameters, ImportReply>(
             "io.yeard.Registry", "Record",
-            parameters: "(kind: string, school: ?string, year: ?string, values: [string]string)",
+            parameters: "(kind: RegistryKind, school: ?string, year: ?string, values: [string]string)",
             reply: importReply,
             doc: """
                 Record one row of a kind (values by CSV column name): a final grade, a decision, a consent or its
                 withdrawal, a guardian. Checked exactly as a one-row file of that kind, with the same roles.
                 """,
-            roles: registryWriters, mutating: true, scope: .school(required: true, \.school))
+            roles: registryWriters, mutating: true, scope: .school(required: true, \.school),
+            access: .kindWriter(\.kind))
 
         /// `io.yeard.Registry.UpdateContact`.
         public static let updateContact = Method<UpdateContactParameters, UpdateContactReply>(
@@ -759,13 +809,14 @@ extension YeardAPI {
                 Change a guardian's phone or email: the secretary's, or the class teacher's for the students of
                 the class they lead (their login is a staff member's).
                 """,
-            roles: [.secretary, .teacher], mutating: true, scope: .school(required: true, \.school))
+            roles: [.secretary, .teacher], mutating: true, scope: .school(required: true, \.school),
+            access: .roleOrClassTeacher(.secretary, student: \.studentId))
 
         /// `io.yeard.Registry.Export`.
         public static let export = Method<ExportParameters, ExportReply>(
             "io.yeard.Registry", "Export",
             parameters:
-                "(kind: string, school: ?string, year: ?string, after: ?string, limit: ?int, raw: ?bool)",
+                "(kind: RegistryKind, school: ?string, year: ?string, after: ?string, limit: ?int, raw: ?bool)",
             reply: "(csv: string, next: ?string)",
             doc: """
                 One page of a kind in its CSV format (the header on the first page); pass next as after for the

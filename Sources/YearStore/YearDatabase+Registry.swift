@@ -22,8 +22,10 @@ public struct ImportRequest: Sendable {
     public var path: String, fileName: String, sha256: String
     /// Report without writing.
     public var dryRun: Bool
-    /// For a teacher's grades: the caller's staff id, whose own assignments bound what they may record.
-    public var teacher: String?
+    /// Who the caller must be in the registry (a teacher's grades: their own assignments), checked inside the write.
+    public var ownership: OwnershipCheck?
+    /// The caller's staff id when `ownership` names one, found inside the write (whose assignments bound the rows).
+    var teacher: String?
     /// The day whose state a file is compared with (a student's class then): by default the import's own day in
     /// the school's time zone, within the year's days.
     public var asOf: CalendarDate?
@@ -31,10 +33,10 @@ public struct ImportRequest: Sendable {
     /// A request with every field given.
     public init(
         kind: RegistryKind, school: String, year: AcademicYear?, path: String, fileName: String, sha256: String,
-        dryRun: Bool, teacher: String? = nil, asOf: CalendarDate? = nil
+        dryRun: Bool, ownership: OwnershipCheck? = nil, asOf: CalendarDate? = nil
     ) {
         self.asOf = asOf
-        self.teacher = teacher
+        self.ownership = ownership
         self.kind = kind
         self.school = school
         self.year = year
@@ -87,6 +89,9 @@ extension YearDatabase {
                     }
                 }
                 var request = request
+                if let check = request.ownership {
+                    request.teacher = try Self.staffMember(for: check, school: request.school, in: db)
+                }
                 if request.asOf == nil, let year = request.year {
                     request.asOf = try Self.registryDay(of: year, now: now, in: db)
                 }
@@ -243,38 +248,45 @@ extension YearDatabase {
 }
 
 extension YearDatabase {
-    /// The id of the member of staff of `school` whose Unix login is `login`, if there is one.
-    public func staffID(login: String, school: String) async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT id FROM staff WHERE school_id = ? AND login = ?", arguments: [school, login])
+    /// The id of the member of staff `check` names (by login), when they satisfy its rule; its denial otherwise.
+    /// Called inside the write the check guards.
+    static func staffMember(for check: OwnershipCheck, school: String, in db: Database) throws -> String {
+        guard
+            let staff = try String.fetchOne(
+                db, sql: "SELECT id FROM staff WHERE school_id = ? AND login = ?", arguments: [school, check.login])
+        else { throw check.denial }
+        switch check.rule {
+        case .ownAssignments:
+            // The rows themselves are held to the assignments by the import's checks (a problem per row).
+            return staff
+        case .classTeacher(let student):
+            let leads =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM enrollment e
+                            JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                            JOIN academic_year y ON y.id = e.year_id
+                            WHERE e.school_id = ? AND e.student_id = ? AND e.to_date IS NULL
+                                AND c.class_teacher_id = ? AND y.state <> 'closed')
+                        """, arguments: [school, student, staff]) ?? false
+            guard leads else { throw check.denial }
+            return staff
         }
     }
 }
 
 extension YearDatabase {
-    /// Whether `staff` leads the class in which `student` is enrolled now (in the school's active or open years).
-    public func leadsClass(of student: String, staff: String, school: String) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM enrollment e
-                        JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
-                        JOIN academic_year y ON y.id = e.year_id
-                        WHERE e.school_id = ? AND e.student_id = ? AND e.to_date IS NULL
-                            AND c.class_teacher_id = ? AND y.state <> 'closed')
-                    """, arguments: [school, student, staff]) ?? false
-        }
-    }
-
     /// Changes a guardian's phone and email (nil leaves one as it is; "" clears it), audited. Returns whether
-    /// anything changed.
+    /// anything changed. With `ownership` (a teacher without the secretary's role) the caller must lead the
+    /// student's class, checked in the same transaction; the audit row names the role the change was made in.
     public func updateGuardianContact(
         school: String, student: String, guardian: String, phone: String?, email: String?, caller: Caller,
-        role: Role, now: Date = Date()
+        ownership: OwnershipCheck?, now: Date = Date()
     ) async throws -> Bool {
-        try await write { db in
+        let role: Role = ownership == nil ? .secretary : .teacher
+        return try await write { db in
+            if let ownership { _ = try Self.staffMember(for: ownership, school: school, in: db) }
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT phone, email FROM guardian WHERE school_id = ? AND id = ? AND student_id = ?",

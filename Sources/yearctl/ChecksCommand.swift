@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 import YearProtocol
 
 /// `yearctl checks`.
@@ -25,9 +26,10 @@ struct ChecksCommand: AsyncParsableCommand {
                     ["CHECK", "PHASE", "SEVERITY", "FINDS"],
                     reply.checks.map {
                         [
-                            $0.id, $0.phase,
+                            $0.id, $0.phase.rawValue,
                             $0.severity == $0.defaultSeverity
-                                ? $0.severity : "\($0.severity) (default \($0.defaultSeverity))",
+                                ? $0.severity.rawValue
+                                : "\($0.severity.rawValue) (default \($0.defaultSeverity.rawValue))",
                             $0.summary,
                         ]
                     }, empty: "no checks")
@@ -119,7 +121,9 @@ struct ChecksCommand: AsyncParsableCommand {
 func printFindings(_ findings: [FindingInfo]) {
     printTable(
         ["SEVERITY", "CHECK", "CLASS", "ENTITY", "MESSAGE"],
-        findings.map { [$0.severity, $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message] },
+        findings.map {
+            [$0.severity.rawValue, $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message]
+        },
         empty: "nothing found")
 }
 
@@ -140,7 +144,7 @@ struct ReportCommand: AsyncParsableCommand {
                 \(YeardAPI.help(for: YeardAPI.Checks.readiness))
                 """)
         @OptionGroup var options: GlobalOptions
-        @Option(name: .customLong("for"), help: "start or close.") var target: String
+        @Option(name: .customLong("for"), help: "start or close.") var target: ReadinessTarget
         @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
         @OptionGroup var report: ReportOptions
 
@@ -159,17 +163,17 @@ struct ReportCommand: AsyncParsableCommand {
 /// How a report is shown: as text on the terminal by default, or in another format, to a file.
 struct ReportOptions: ParsableArguments {
     @Option(help: "text, csv, json or html (a self-contained page with charts; print it from a browser).")
-    var format = "text"
+    var format = CheckReport.Format.text
     @Option(help: "Write the report to this file instead of standard output.") var output: String?
 
     /// The format to ask the daemon for (none with --json: the reply itself is printed).
-    func format(json: Bool) -> String? { json ? nil : format }
+    func format(json: Bool) -> CheckReport.Format? { json ? nil : format }
 
     /// Prints or writes the rendered report.
     func emit(_ rendered: String?) throws {
         let text = rendered ?? ""
         guard let output else {
-            if format == "json" { printJSONText(text, terminator: "") } else { print(text, terminator: "") }
+            if format == .json { printJSONText(text, terminator: "") } else { print(text, terminator: "") }
             return
         }
         do {

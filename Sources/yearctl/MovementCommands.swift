@@ -71,7 +71,7 @@ struct OrderCommand: AsyncParsableCommand {
             enrollment, withdrawal, transfer_in, transfer_out, class_change, graduation; or, recorded only, \
             promotion, conditional_promotion, retention, adapted_programme.
             """)
-    var kind: String
+    var kind: OrderKind
     @Option(help: "The student's id.") var student: String
     @Option(help: "The order's date.") var date: String
     @Option(name: .customLong("from-class"), help: "The class the student leaves.") var fromClass: String?

@@ -17,7 +17,7 @@ struct ImportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The kind of file.") var kind: String
+    @Argument(help: "The kind of file.") var kind: RegistryKind
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Flag(name: .customLong("dry-run"), help: "Check and count without writing.") var dryRun = false
@@ -93,7 +93,7 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: YeardAPI.help(for: YeardAPI.Registry.export))
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The kind (see 'yearctl import --help').") var kind: String
+    @Argument(help: "The kind (see 'yearctl import --help').") var kind: RegistryKind
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Flag(
         help: """
@@ -139,7 +139,7 @@ struct RecordCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The kind (see docs/formats.md).") var kind: String
+    @Argument(help: "The kind (see docs/formats.md).") var kind: RegistryKind
     @Argument(help: "column=value pairs, by the kind's CSV column names.") var values: [String]
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
 

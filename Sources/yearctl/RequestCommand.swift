@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 import YearProtocol
 
 /// `yearctl request ...`.
@@ -14,7 +15,7 @@ struct RequestCommand: AsyncParsableCommand {
             abstract: "Requests, newest first.", discussion: YeardAPI.help(for: YeardAPI.Approval.list))
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only requests with this status: pending, approved, rejected, cancelled, expired.")
-        var status: String?
+        var status: RequestStatus?
 
         func run() async throws {
             let reply = try await Client(options: options).call(
@@ -24,7 +25,8 @@ struct RequestCommand: AsyncParsableCommand {
                     ["ID", "SCHOOL", "YEAR", "EVENT", "FROM -> TO", "STATUS", "REQUESTER", "EXPIRES"],
                     reply.requests.map {
                         [
-                            String($0.id), $0.school, $0.yearLabel, $0.event, "\($0.from) -> \($0.to)", $0.status,
+                            String($0.id), $0.school, $0.yearLabel, $0.event.rawValue, "\($0.from) -> \($0.to)",
+                            $0.status.rawValue,
                             $0.requester, $0.expiresAt,
                         ]
                     }, empty: "no requests")

@@ -91,7 +91,8 @@ struct RolloverCommand: AsyncParsableCommand {
                         ["STUDENT", "NAME", "OUTCOME", "ORDER", "FROM", "TO", "DEBTS"],
                         plan.students.map { line in
                             [
-                                line.studentID, line.name, line.outcome ?? "-", line.orderKind ?? "-", line.fromClass,
+                                line.studentID, line.name, line.outcome?.rawValue ?? "-",
+                                line.orderKind?.rawValue ?? "-", line.fromClass,
                                 line.toClass ?? "(leaves)", line.debts.map { "\($0) by \(line.deadline ?? "?")" } ?? "",
                             ]
                         }, empty: "no students")

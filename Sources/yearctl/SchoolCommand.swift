@@ -22,7 +22,7 @@ struct SchoolCommand: AsyncParsableCommand {
                         [
                             $0.id, $0.name, "\($0.firstGrade)-\($0.lastGrade)",
                             $0.graduatingGrades.map(String.init).joined(separator: ","), $0.timeZone,
-                            $0.yourRoles.joined(separator: ","),
+                            $0.yourRoles.map(\.rawValue).joined(separator: ","),
                         ]
                     }, empty: "no schools visible to you")
             }

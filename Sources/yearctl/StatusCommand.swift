@@ -21,7 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
                     let year = school.activeYear ?? school.openYears.first
                     let others = school.openYears.filter { $0.label != year?.label }
                     return [
-                        school.id, year?.label ?? "-", year?.state ?? "-",
+                        school.id, year?.label ?? "-", year?.state.rawValue ?? "-",
                         others.map(\.label).joined(separator: ", ").ifEmpty("-"), String(school.pendingRequests),
                     ]
                 }, empty: "no schools visible to you")

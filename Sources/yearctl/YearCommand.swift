@@ -1,4 +1,5 @@
 import ArgumentParser
+import YearCore
 import YearProtocol
 
 /// `yearctl year ...`.
@@ -81,7 +82,7 @@ struct YearCommand: AsyncParsableCommand {
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why (recorded in the request and the audit log).") var reason: String?
 
-        func run() async throws { try await fileRequest(year, "start", reason, options) }
+        func run() async throws { try await fileRequest(year, .start, reason, options) }
     }
 
     /// `yearctl year begin-closing`.
@@ -95,7 +96,7 @@ struct YearCommand: AsyncParsableCommand {
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why.") var reason: String?
 
-        func run() async throws { try await fileRequest(year, "begin-closing", reason, options) }
+        func run() async throws { try await fileRequest(year, .beginClosing, reason, options) }
     }
 
     /// `yearctl year reopen`.
@@ -107,7 +108,7 @@ struct YearCommand: AsyncParsableCommand {
         @Argument(help: "The year's id or label.") var year: String
         @Option(help: "Why the year must reopen (required).") var reason: String
 
-        func run() async throws { try await fileRequest(year, "reopen", reason, options) }
+        func run() async throws { try await fileRequest(year, .reopen, reason, options) }
     }
 }
 
@@ -127,7 +128,7 @@ func resolveYear(_ text: String, _ options: GlobalOptions) async throws -> Int64
     return year.id
 }
 
-func fileRequest(_ year: String, _ event: String, _ reason: String?, _ options: GlobalOptions) async throws {
+func fileRequest(_ year: String, _ event: YearEvent, _ reason: String?, _ options: GlobalOptions) async throws {
     let id = try await resolveYear(year, options)
     let reply = try await Client(options: options).call(
         YeardAPI.Approval.file, FileRequestParameters(year: id, event: event, reason: reason))
@@ -149,6 +150,8 @@ func printYears(_ years: [YearInfo]) {
     }
     printTable(
         ["ID", "SCHOOL", "LABEL", "STATE", "START", "END", "VERSION"],
-        years.map { [String($0.id), $0.school, $0.label, $0.state, $0.startDate, end($0), String($0.version)] },
+        years.map {
+            [String($0.id), $0.school, $0.label, $0.state.rawValue, $0.startDate, end($0), String($0.version)]
+        },
         empty: "no years yet; create one with: yearctl year create 2026/2027")
 }

@@ -172,7 +172,7 @@ struct ImportBench: AsyncParsableCommand {
         return try await session.call(
             YeardAPI.Registry.`import`,
             ImportParameters(
-                kind: kind.rawValue, upload: upload ?? "", school: school, year: nil, fileName: "\(kind.rawValue).csv",
+                kind: kind, upload: upload ?? "", school: school, year: nil, fileName: "\(kind.rawValue).csv",
                 sha256: nil, dryRun: false))
     }
 

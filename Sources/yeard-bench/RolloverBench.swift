@@ -79,7 +79,7 @@ struct RolloverBench: AsyncParsableCommand {
                 var begin = ContinuousClock.now
                 _ = try await session.call(
                     YeardAPI.Checks.readiness,
-                    ReadinessParameters(school: school, year: nil, target: "close", format: nil))
+                    ReadinessParameters(school: school, year: nil, target: .close, format: nil))
                 readiness.append(seconds(ContinuousClock.now - begin) * 1000)
                 begin = ContinuousClock.now
                 _ = try await session.call(

@@ -66,16 +66,18 @@ struct DispatcherTests {
         for spec in YeardAPI.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
             let reply = await fixture.call(spec.fullName, Self.parameters[spec.fullName] ?? .object([:]), as: caller)
             let denied = reply?.errorName == "io.yeard.Year.PermissionDenied"
-            // An import also needs its kind's writer role (here students: the secretary's).
-            // Record checks the kind's writer (consents: the secretary's); a teacher changes contacts only of their
-            // own class (this fixture's teacher leads none).
-            let roles: Set<Role> =
-                switch spec.fullName {
-                case "io.yeard.Registry.Import": [RegistryKind.students.writerRole]
-                case "io.yeard.Registry.Record": [RegistryKind.consents.writerRole]
-                case "io.yeard.Registry.UpdateContact": [.secretary]
-                default: spec.roles
-                }
+            // The roles that let the call through, read from the method table: the method's roles, narrowed by its
+            // access rule to the writer of the kind the parameters name, or to the role that stands in for a class
+            // teacher (this fixture's teacher leads no class).
+            let roles: Set<Role>
+            switch spec.access {
+            case .roles: roles = spec.roles
+            case .kindWriter(let kind):
+                let parameters = try JSONValueDecoder().decode(
+                    spec.parametersType, from: Self.parameters[spec.fullName] ?? .object([:]))
+                roles = [try #require(kind(parameters)).writerRole]
+            case .roleOrClassTeacher(let role, _): roles = [role]
+            }
             let allowed = roles.isEmpty || role.map(roles.contains) == true
             if role == nil, case .year = spec.scope {
                 // Someone with no role at the year's school is told nothing of it: the year reads as unknown.

@@ -43,6 +43,16 @@ struct InterfaceTests {
         }
         #expect(YeardAPI.methods["io.yeard.Approval.Approve"]?.roles == [.coordinator])
         #expect(YeardAPI.methods["io.yeard.Approval.File"]?.roles == [.admin])
+        // IssueOrder writes one row of an orders file with no access rule of its own: its roles are the kind's writer.
+        #expect(YeardAPI.Registry.issueOrder.spec.roles == [RegistryKind.orders.writerRole])
+        // Import and Record may be called by any kind's writer; the access rule narrows it to the kind's.
+        for method in [YeardAPI.Registry.import.spec, YeardAPI.Registry.record.spec] {
+            #expect(Set(RegistryKind.allCases.map(\.writerRole)).isSubset(of: method.roles), "\(method.fullName)")
+            guard case .kindWriter = method.access else {
+                Issue.record("\(method.fullName) must name its kind's writer")
+                continue
+            }
+        }
     }
 
     static let samples: [YearError] = [
@@ -116,5 +126,41 @@ struct SignatureTests {
         #expect(signature.violation(in: ["id": 1, "colour": "red"])?.field == "colour")
         #expect(VarlinkSignature("id: int") == nil)
         #expect(VarlinkSignature("(id: integer)") == nil)
+    }
+
+    @Test("a value outside a parameter's enum is refused with the enum's values, before any decoding")
+    func enumViolations() {
+        let list = YeardAPI.Approval.list.spec.parameterSignature
+        #expect(list.violation(in: ["status": "pending"]) == nil)
+        #expect(list.violation(in: ["status": .null]) == nil)
+        let refused = list.violation(in: ["status": "done"])
+        #expect(refused?.field == "status")
+        #expect(refused?.reason == "expected one of pending, approved, rejected, cancelled, expired")
+        #expect(
+            list.violation(in: ["status": 3])?.reason
+                == "expected one of pending, approved, rejected, cancelled, expired")
+        let readiness = YeardAPI.Checks.readiness.spec.parameterSignature
+        #expect(readiness.violation(in: ["target": "open"])?.reason == "expected one of start, close")
+        #expect(
+            readiness.violation(in: ["target": "close", "format": "pdf"])?.reason
+                == "expected one of text, csv, json, html")
+    }
+
+    @Test("a closed set that the Varlink text types string (an event) is refused by its decoding, with its values")
+    func closedStringDecoding() throws {
+        #expect(throws: Never.self) { try JSONValueDecoder().decode(YearEvent.self, from: "begin-closing") }
+        do {
+            _ = try JSONValueDecoder().decode(
+                FileRequestParameters.self, from: .object(["year": 1, "event": "finish"]))
+            Issue.record("an unknown event decoded")
+        } catch let error as DecodingError {
+            guard case .dataCorrupted(let context) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(
+                context.debugDescription
+                    == "expected one of start, begin-closing, reopen, close, undo-rollover, got 'finish'")
+        }
     }
 }

@@ -7,7 +7,8 @@ import YearCore
 /// Every method's Swift parameter and reply types against the Varlink signatures its interface publishes: a sample
 /// of each signature (every optional given, then none; every case of every enum) decodes into the declared type and
 /// encodes back to itself. A field the Swift type lacks, names differently, types differently or requires when the
-/// signature makes it optional fails here, for every method of every interface.
+/// signature makes it optional fails here, for every method of every interface; and so does a String where the
+/// signature has an enum.
 @Suite("Method types")
 struct MethodTypeTests {
     static let methods = YeardAPI.interfaces.flatMap(\.methods).map(\.fullName)
@@ -21,9 +22,10 @@ struct MethodTypeTests {
         _ signature: String, as type: any Codable.Type, in table: VarlinkTypeTable, what: String, method: String
     ) throws {
         let parsed = try VarlinkType.parse(signature)
-        for variant in 0..<table.widestEnum(in: parsed) {
+        for variant in 0..<max(table.widestEnum(in: parsed), YearEvent.allCases.count) {
             for full in [true, false] {
-                let sample = table.sample(parsed, full: full, variant: variant)
+                var enums = 0
+                let sample = table.sample(parsed, full: full, variant: variant, enums: &enums)
                 let back: JSONValue
                 do {
                     back = try roundTrip(type, sample)
@@ -36,6 +38,18 @@ struct MethodTypeTests {
                     "\(method): the \(what) \(sample.canonicalText) came back as \(back.canonicalText) through \(type)")
                 if let problem = table.mismatch(back, parsed) { Issue.record("\(method): \(what) \(problem)") }
             }
+        }
+        // Each enum of the signature is a closed set in Swift too (a YearCore enum, not a String): a value outside
+        // it does not decode.
+        var enums = 0
+        _ = table.sample(parsed, full: true, variant: 0, enums: &enums)
+        for breaking in 0..<enums {
+            var count = 0
+            let sample = table.sample(parsed, full: true, variant: 0, breaking: breaking, enums: &count)
+            #expect(
+                (try? roundTrip(type, sample)) == nil,
+                "\(method): the \(what) \(sample.canonicalText) has a value outside an enum and still decodes as \(type)"
+            )
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import YearCore
 
@@ -149,8 +150,65 @@ struct MovementTests {
             })
         let other = try #require(assignments.first { $0[0] == group && $0[3] != teacher })[1]
         let text = "student_id,subject_id,period,grade\n\(student),\(subject),q1,5\n\(student),\(other),q1,5\n"
-        let outcome = try await store.importText(.grades, text, year: year, teacher: teacher)
+        // The teacher is found by login inside the import's transaction.
+        try await store.database.pool.write {
+            try $0.execute(sql: "UPDATE staff SET login = 'ivanova' WHERE id = ?", arguments: [teacher])
+        }
+        let denial = YearError.permissionDenied(method: "io.yeard.Registry.Import", required: [.teacher], school: "a")
+        let outcome = try await store.importText(
+            .grades, text, year: year, ownership: OwnershipCheck(.ownAssignments, login: "ivanova", denial: denial))
         #expect(outcome.problems.map(\.line) == [3], "\(outcome.problems)")
         #expect(outcome.problems.first?.message.contains("own assignments") == true)
+        // A login no member of staff has is refused with the check's denial, and nothing is written.
+        let before = try await store.database.pool.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM final_grade")
+        }
+        await #expect(throws: denial) {
+            _ = try await store.importText(
+                .grades, "student_id,subject_id,period,grade\n\(student),\(subject),q1,5\n", year: year,
+                ownership: OwnershipCheck(.ownAssignments, login: "nobody", denial: denial))
+        }
+        let after = try await store.database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM final_grade") }
+        #expect(before == after)
+    }
+
+    @Test("a class teacher changes a guardian's contact only in their own class, checked in the write")
+    func classTeacherScope() async throws {
+        let (store, _, _) = try await Self.loadGenerated(seed: 5)
+        let row = try #require(
+            try await store.database.pool.read {
+                try Row.fetchOne(
+                    $0,
+                    sql: """
+                        SELECT g.id AS guardian, g.student_id AS student, c.class_teacher_id AS teacher
+                        FROM guardian g JOIN enrollment e ON e.student_id = g.student_id AND e.to_date IS NULL
+                        JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                        WHERE c.class_teacher_id IS NOT NULL LIMIT 1
+                        """)
+            })
+        let (guardian, student, teacher): (String, String, String) = (row["guardian"], row["student"], row["teacher"])
+        let other = try #require(
+            try await store.database.pool.read {
+                try String.fetchOne($0, sql: "SELECT id FROM staff WHERE id <> ? LIMIT 1", arguments: [teacher])
+            })
+        try await store.database.pool.write {
+            try $0.execute(sql: "UPDATE staff SET login = 'lead' WHERE id = ?", arguments: [teacher])
+            try $0.execute(sql: "UPDATE staff SET login = 'other' WHERE id = ?", arguments: [other])
+        }
+        let denial = YearError.permissionDenied(
+            method: "io.yeard.Registry.UpdateContact", required: [.secretary], school: "school-a")
+        let caller = Caller(uid: 1006, gid: 100, userName: "lead")
+        func update(_ login: String, phone: String) async throws -> Bool {
+            try await store.database.updateGuardianContact(
+                school: "school-a", student: student, guardian: guardian, phone: phone, email: nil, caller: caller,
+                ownership: OwnershipCheck(.classTeacher(student: student), login: login, denial: denial))
+        }
+        #expect(try await update("lead", phone: "+7 900 000-00-01"))
+        await #expect(throws: denial) { _ = try await update("other", phone: "+7 900 000-00-02") }
+        await #expect(throws: denial) { _ = try await update("nobody", phone: "+7 900 000-00-03") }
+        let phone = try await store.database.pool.read {
+            try String.fetchOne($0, sql: "SELECT phone FROM guardian WHERE id = ?", arguments: [guardian])
+        }
+        #expect(phone == "+7 900 000-00-01")
     }
 }

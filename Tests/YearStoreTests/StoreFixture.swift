@@ -64,17 +64,17 @@ struct StoreFixture {
 }
 
 extension StoreFixture {
-    /// Writes `text` to a file of its own and imports it into school-a as the secretary (or as `teacher`).
+    /// Writes `text` to a file of its own and imports it into school-a as the secretary (or under `ownership`).
     func importText(
-        _ kind: RegistryKind, _ text: String, year: AcademicYear?, dryRun: Bool = false, teacher: String? = nil,
-        asOf: CalendarDate? = nil
+        _ kind: RegistryKind, _ text: String, year: AcademicYear?, dryRun: Bool = false,
+        ownership: OwnershipCheck? = nil, asOf: CalendarDate? = nil
     ) async throws -> ImportOutcome {
         let path = directory.appendingPathComponent("\(kind.rawValue)-\(UUID().uuidString).csv").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return try await database.importRegistry(
             ImportRequest(
                 kind: kind, school: "school-a", year: year, path: path, fileName: "\(kind.rawValue).csv",
-                sha256: Digest.sha256Hex(text), dryRun: dryRun, teacher: teacher, asOf: asOf),
+                sha256: Digest.sha256Hex(text), dryRun: dryRun, ownership: ownership, asOf: asOf),
             caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
     }
 

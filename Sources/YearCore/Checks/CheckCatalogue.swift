@@ -1,5 +1,5 @@
 /// How much a finding matters: errors stand between a year and its next state, warnings never block.
-public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+public enum Severity: String, ClosedSet, Comparable {
     case error, warning
 
     /// Errors before warnings.
@@ -7,12 +7,12 @@ public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// When a check applies: to the registry at any time, before a year starts, or before it closes.
-public enum CheckPhase: String, Sendable, Codable, CaseIterable {
+public enum CheckPhase: String, ClosedSet {
     case always, start, close
 }
 
 /// What a readiness report is for: the `start` of a year, or its `close` (the rollover).
-public enum ReadinessTarget: String, Sendable, Codable, CaseIterable {
+public enum ReadinessTarget: String, ClosedSet {
     case start, close
 
     /// The phases whose checks the report runs: the registry's always, plus the target's own.

@@ -73,7 +73,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
     }
 
     /// The output formats.
-    public enum Format: String, Sendable, CaseIterable {
+    public enum Format: String, ClosedSet {
         case text, csv, json, html
 
         /// The file name extension.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a run was made.
-public enum CheckRunCause: String, Sendable, Codable {
+public enum CheckRunCause: String, ClosedSet {
     case manual, schedule, readiness, approval
 }
 

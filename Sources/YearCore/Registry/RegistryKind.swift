@@ -1,7 +1,7 @@
 import Foundation
 
 /// A kind of registry file: its CSV columns are the public contract (docs/formats.md).
-public enum RegistryKind: String, Sendable, CaseIterable, Codable {
+public enum RegistryKind: String, ClosedSet {
     case students, guardians, staff, subjects, classes, curriculum, assignments, schedule, grades, decisions,
         consents, applications, orders, certificates, retakes, periods
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A promotion outcome (`../shared/domain.md` §3), as decisions record it.
-public enum PromotionOutcome: String, Sendable, Codable, CaseIterable {
+public enum PromotionOutcome: String, ClosedSet {
     case promoted, conditional, retained, adapted, graduated, left, transferred
 }
 

@@ -1,9 +1,10 @@
 import YearCore
 
 /// The types of a Varlink interface description, parsed as the specification defines them (varlink.org,
-/// "Interface Definition"): enough to build a sample value of any type and to check a value against a type.
-/// Written here because no maintained Swift package parses Varlink IDL; the Python `varlink` package, which the e2e
-/// tests use, is the independent parser that checks the daemon's real replies.
+/// "Interface Definition"): the parameter check resolves enums through it, and the tests build a sample value of
+/// any type and check values against types with it. Written by hand because no maintained Swift package parses
+/// Varlink IDL; the Python `varlink` package, which the e2e tests use, is the independent parser that checks the
+/// daemon's real replies.
 indirect enum VarlinkType: Equatable, CustomStringConvertible {
     case bool, int, float, string, object
     case optional(VarlinkType)
@@ -140,43 +141,6 @@ struct VarlinkTypeTable {
         return type
     }
 
-    /// A value of `type`: every optional present when `full`, absent otherwise; the `variant`-th case of each enum
-    /// (modulo its count), so that a series of variants visits every case.
-    func sample(_ type: VarlinkType, full: Bool, variant: Int) -> JSONValue {
-        switch resolve(type) {
-        case .bool: return .bool(variant % 2 == 0)
-        case .int: return .int(Int64(7 + variant))
-        case .float: return .double(2.5)
-        case .string: return .string("text \(variant)")
-        case .object: return .object(["key": .int(1)])
-        case .optional(let inner): return full ? sample(inner, full: full, variant: variant) : .null
-        case .array(let inner): return .array([sample(inner, full: full, variant: variant)])
-        case .map(let inner): return .object(["key": sample(inner, full: full, variant: variant)])
-        case .named(let name): return .string("unresolved type \(name)")
-        case .structure(let fields):
-            var members: [String: JSONValue] = [:]
-            for (name, fieldType) in fields {
-                let value = sample(fieldType, full: full, variant: variant)
-                if value != .null { members[name] = value }
-            }
-            return .object(members)
-        case .enumeration(let cases): return .string(cases[variant % cases.count])
-        }
-    }
-
-    /// The most cases any enum reachable from `type` has (1 when none).
-    func widestEnum(in type: VarlinkType, seen: Set<String> = []) -> Int {
-        switch type {
-        case .optional(let inner), .array(let inner), .map(let inner): return widestEnum(in: inner, seen: seen)
-        case .named(let name):
-            guard !seen.contains(name), let found = types[name] else { return 1 }
-            return widestEnum(in: found, seen: seen.union([name]))
-        case .structure(let fields): return fields.map { widestEnum(in: $0.type, seen: seen) }.max() ?? 1
-        case .enumeration(let cases): return cases.count
-        default: return 1
-        }
-    }
-
     /// Why `value` is not a `type`, or nil when it is one (unknown fields are refused).
     func mismatch(_ value: JSONValue, _ type: VarlinkType, at path: String = "") -> String? {
         switch (resolve(type), value) {
@@ -198,17 +162,6 @@ struct VarlinkTypeTable {
             return fields.lazy.compactMap { mismatch(members[$0.name] ?? .null, $0.type, at: "\(path).\($0.name)") }
                 .first
         default: return "\(path): \(value.canonicalText) is not a \(type)"
-        }
-    }
-}
-
-extension JSONValue {
-    /// The value without its null members (an absent optional and a null one mean the same in Varlink).
-    var withoutNulls: JSONValue {
-        switch self {
-        case .object(let members): .object(members.filter { $0.value != .null }.mapValues(\.withoutNulls))
-        case .array(let items): .array(items.map(\.withoutNulls))
-        default: self
         }
     }
 }
