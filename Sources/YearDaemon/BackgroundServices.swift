@@ -53,7 +53,7 @@ struct HousekeepingService: Service {
             let expired = try await state.database.expireRequests()
             if expired > 0 {
                 logger.event(
-                    .requestsExpired, "\(expired) requests expired", EventFields(action: "request.expire"),
+                    .requestsExpired, "\(expired) requests expired", EventFields(action: .requestExpire),
                     metadata: ["count": "\(expired)"])
             }
             if writeHead, let head = try await state.database.auditHead() {

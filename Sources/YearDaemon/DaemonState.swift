@@ -174,7 +174,7 @@ final class DaemonState: Sendable {
             maintenance.withLockedValue { $0.backupFailure = (Date(), "\(error)") }
             logger.event(
                 .backupFailed, "backup into \(directory) failed: \(error)", level: .error,
-                EventFields(action: "backup.create"), metadata: ["name": "\(name)"])
+                EventFields(action: .backupCreate), metadata: ["name": "\(name)"])
             maintained()
             throw error
         }
@@ -239,7 +239,7 @@ final class DaemonState: Sendable {
         try await database.recordBackup(file, caller: caller, role: role, now: now)
         logger.event(
             .backupCreated, "backup written: \(file.path)",
-            EventFields(action: "backup.create", uid: caller == .daemon ? nil : caller.uid),
+            EventFields(action: .backupCreate, uid: caller == .daemon ? nil : caller.uid),
             metadata: ["path": "\(file.path)", "bytes": "\(file.bytes)", "seconds": "\(file.seconds)"])
         return file
     }
@@ -274,7 +274,7 @@ final class DaemonState: Sendable {
             .checkRunFinished,
             "checks of \(run.year.label) at \(run.school) finished (\(run.cause.rawValue)): "
                 + "\(run.count(.error)) errors, \(run.count(.warning)) warnings",
-            EventFields(school: run.school, year: "\(run.year.label)", action: "checks.run", uid: caller?.uid),
+            EventFields(school: run.school, year: "\(run.year.label)", action: .checksRun, uid: caller?.uid),
             metadata: [
                 "run": "\(run.id)", "cause": "\(run.cause.rawValue)", "errors": "\(run.count(.error))",
                 "warnings": "\(run.count(.warning))",

@@ -63,7 +63,7 @@ extension Handlers {
             year: year.id, reason: reason, settings: configuration.rolloverSettings,
             checks: configuration.checkSettings, caller: context.caller, policy: configuration.policy,
             lifetime: configuration.requestLifetime, now: context.now)
-        journal(.transitionRequested, request, action: "request.file", by: context.caller)
+        journal(.transitionRequested, request, action: .requestFile, by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
@@ -75,7 +75,7 @@ extension Handlers {
         if let text = parameters.year {
             year = try Self.year(named: text, in: years, school: school)
         } else {
-            guard let latest = try await state.database.rollovers(of: school).first(where: { $0.state == "applied" }),
+            guard let latest = try await state.database.rollovers(of: school).first(where: { $0.state == .applied }),
                 let closed = years.first(where: { $0.id == latest.fromYearID })
             else {
                 throw YearError.invalidParameter(
@@ -87,7 +87,7 @@ extension Handlers {
         let request = try await state.database.fileUndoRequest(
             year: year.id, reason: reason, caller: context.caller, policy: configuration.policy,
             lifetime: configuration.requestLifetime, now: context.now)
-        journal(.transitionRequested, request, action: "request.file", by: context.caller)
+        journal(.transitionRequested, request, action: .requestFile, by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 

@@ -145,7 +145,7 @@ struct Handlers: Sendable {
         let request = try await state.database.fileTransitionRequest(
             year: parameters.year, event: event, reason: reason, caller: context.caller, policy: state.policy,
             lifetime: state.configuration.requestLifetime, now: context.now)
-        journal(.transitionRequested, request, action: "request.file", by: context.caller)
+        journal(.transitionRequested, request, action: .requestFile, by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
@@ -186,13 +186,13 @@ struct Handlers: Sendable {
             try? await state.pruneBackups(prefix: "before-rollover-", keep: configuration.rolloverBackupsKept)
         }
         journal(
-            .requestApproved, outcome.request, action: "request.approve", by: context.caller,
+            .requestApproved, outcome.request, action: .requestApprove, by: context.caller,
             metadata: ["audit_head": "\(outcome.auditHead)"])
         if let rollover = outcome.rollover {
             let undone = outcome.request.payload.event == .undoRollover
             journal(
                 undone ? .rolloverUndone : .rolloverApplied, outcome.request,
-                action: undone ? "rollover.undo" : "rollover.apply", by: context.caller,
+                action: undone ? .rolloverUndo : .rolloverApply, by: context.caller,
                 metadata: ["rollover": "\(rollover.id)", "backup": "\(backup?.path ?? "none")"])
         }
         state.transitioned(outcome)
@@ -203,7 +203,7 @@ struct Handlers: Sendable {
         let reason = try Self.text(parameters.reason, field: "reason", required: true)
         let request = try await state.database.rejectRequest(
             id: parameters.id, reason: reason, caller: context.caller, policy: state.policy, now: context.now)
-        journal(.requestRejected, request, action: "request.reject", by: context.caller)
+        journal(.requestRejected, request, action: .requestReject, by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
@@ -211,13 +211,13 @@ struct Handlers: Sendable {
         let reason = try Self.text(parameters.reason, field: "reason", required: false)
         let request = try await state.database.cancelRequest(
             id: parameters.id, reason: reason, caller: context.caller, now: context.now)
-        journal(.requestCancelled, request, action: "request.cancel", by: context.caller)
+        journal(.requestCancelled, request, action: .requestCancel, by: context.caller)
         return RequestReply(request: RequestInfo(request, now: context.now))
     }
 
     /// Writes the journal event `kind` of `request`, acted on by `caller` (audit action `action`).
     func journal(
-        _ kind: JournalEvent, _ request: ApprovalRequest, action: String, by caller: Caller,
+        _ kind: JournalEvent, _ request: ApprovalRequest, action: AuditAction, by caller: Caller,
         metadata: Logger.Metadata = [:]
     ) {
         let payload = request.payload

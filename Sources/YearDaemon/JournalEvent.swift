@@ -1,4 +1,5 @@
 import Logging
+import YearCore
 
 /// The kinds of event yeard writes to the journal with a stable `MESSAGE_ID`, so that `journalctl MESSAGE_ID=...`
 /// finds every event of one kind. The identifiers are a published contract (yeard(8), section JOURNAL): never change
@@ -53,7 +54,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
 struct EventFields: Sendable {
     var school: String?
     var year: String?
-    var action: String?
+    var action: AuditAction?
     var uid: UInt32?
     var request: Int64?
 

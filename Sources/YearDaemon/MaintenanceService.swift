@@ -112,7 +112,7 @@ struct MaintenanceService: Service {
             verdict.isOK
                 ? "database integrity ok (\(depth.rawValue) check)"
                 : "database integrity check FAILED (\(depth.rawValue)): \(verdict.summary)",
-            level: verdict.isOK ? .notice : .critical, EventFields(action: "integrity.check"),
+            level: verdict.isOK ? .notice : .critical, EventFields(action: .integrityCheck),
             metadata: [
                 "depth": "\(depth.rawValue)", "ok": "\(verdict.isOK)",
                 "seconds": "\(String(format: "%.3f", verdict.seconds))",

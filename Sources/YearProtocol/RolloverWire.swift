@@ -205,7 +205,7 @@ public struct RolloverRequestParameters: MethodParameters {
 public struct RolloverInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var id: Int64, school: String, fromYear: Int64, toYear: String, toYearID: Int64?, request: Int64,
-        planHash: String, state: String, appliedAt: String, undoneAt: String?, summary: [String]
+        planHash: String, state: RolloverState, appliedAt: String, undoneAt: String?, summary: [String]
 
     enum CodingKeys: String, CodingKey {
         case id, school, request, state, summary

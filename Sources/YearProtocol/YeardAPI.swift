@@ -466,6 +466,9 @@ public enum YeardAPI {
               reason: ?string
             )
 
+            # Where a rollover stands.
+            type RolloverState (applied, undone)
+
             # An applied (or undone) rollover.
             type Rollover (
               id: int,
@@ -475,7 +478,7 @@ public enum YeardAPI {
               to_year_id: ?int,
               request: int,
               plan_hash: string,
-              state: string,
+              state: RolloverState,
               applied_at: string,
               undone_at: ?string,
               summary: []string

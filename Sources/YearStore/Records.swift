@@ -72,3 +72,6 @@ enum Records {
             startSkipsSunday: row["start_skips_sunday"], gradeEnds: gradeEnds)
     }
 }
+
+/// A rollover's state is stored as its text (the column's CHECK holds it to these).
+extension RolloverState: DatabaseValueConvertible {}

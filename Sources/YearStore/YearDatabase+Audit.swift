@@ -8,13 +8,14 @@ public struct AuditEvent: Sendable {
     public var caller: Caller, role: String
     /// The school concerned, if any.
     public var school: String?
-    /// What happened and to what.
-    public var action: String, target: String
+    /// What happened, and to what.
+    public var action: AuditAction, target: String
     /// Details, stored as canonical JSON.
     public var details: JSONValue
 
     /// An event with every field given.
-    public init(caller: Caller, role: String, school: String?, action: String, target: String, details: JSONValue) {
+    public init(caller: Caller, role: String, school: String?, action: AuditAction, target: String, details: JSONValue)
+    {
         self.caller = caller
         self.role = role
         self.school = school
@@ -33,7 +34,7 @@ extension YearDatabase {
             try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0
         var entry = AuditEntry(
             sequence: issued + 1, at: StoredTime.text(now), uid: Int64(event.caller.uid),
-            userName: event.caller.userName, role: event.role, school: event.school, action: event.action,
+            userName: event.caller.userName, role: event.role, school: event.school, action: event.action.description,
             target: event.target, details: event.details.canonicalText,
             previousHash: last?["hash"] ?? AuditChain.genesis, hash: "")
         entry.hash = entry.computedHash()
@@ -63,7 +64,7 @@ extension YearDatabase {
                 "the caller's further refusals in this window are counted, not recorded each (refused.counted)")
         }
         let event = AuditEvent(
-            caller: caller, role: role, school: school, action: "refused:\(method)", target: method,
+            caller: caller, role: role, school: school, action: .refused(method: method), target: method,
             details: .object(details))
         _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }
@@ -73,7 +74,7 @@ extension YearDatabase {
     public func recordCountedRefusals(_ summary: RefusalBudget.Summary, now: Date = Date()) async throws {
         let event = AuditEvent(
             caller: Caller(uid: summary.uid, gid: 0, userName: summary.userName), role: "none", school: nil,
-            action: "refused.counted", target: "uid \(summary.uid)",
+            action: .refusedCounted, target: "uid \(summary.uid)",
             details: .object([
                 "count": .int(Int64(summary.count)), "kind": .string(summary.denials ? "denials" : "refusals"),
                 "from": .string(StoredTime.text(summary.from)), "to": .string(StoredTime.text(summary.to)),
@@ -85,7 +86,7 @@ extension YearDatabase {
     /// Records a backup written on request (who, where, how large).
     public func recordBackup(_ backup: BackupFile, caller: Caller, role: String, now: Date = Date()) async throws {
         let event = AuditEvent(
-            caller: caller, role: role, school: nil, action: "backup.create", target: backup.path,
+            caller: caller, role: role, school: nil, action: .backupCreate, target: backup.path,
             details: .object(["bytes": .int(backup.bytes)]))
         _ = try await write { db in try Self.appendAudit(event, at: now, in: db) }
     }

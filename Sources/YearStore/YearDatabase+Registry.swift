@@ -99,7 +99,7 @@ extension YearDatabase {
                 try Self.appendAudit(
                     AuditEvent(
                         caller: caller, role: request.kind.writerRole.rawValue, school: request.school,
-                        action: "registry.import", target: "\(request.kind.rawValue):\(request.fileName)",
+                        action: .registryImport, target: "\(request.kind.rawValue):\(request.fileName)",
                         details: .object([
                             "kind": .string(request.kind.rawValue), "file": .string(request.fileName),
                             "sha256": .string(request.sha256), "year": request.year.map { .int($0.id) } ?? .null,
@@ -305,7 +305,7 @@ extension YearDatabase {
                 arguments: [newPhone, newEmail, school, guardian, student])
             try Self.appendAudit(
                 AuditEvent(
-                    caller: caller, role: role.rawValue, school: school, action: "registry.contact",
+                    caller: caller, role: role.rawValue, school: school, action: .registryContact,
                     target: "guardian:\(guardian)",
                     details: .object([
                         "student": .string(student), "phone": newPhone.map(JSONValue.string) ?? .null,

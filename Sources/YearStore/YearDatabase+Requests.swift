@@ -71,7 +71,7 @@ extension YearDatabase {
             createdAt: now, expiresAt: expires, status: .pending)
         try appendAudit(
             AuditEvent(
-                caller: caller, role: row.requestedBy.rawValue, school: year.school, action: "request.file",
+                caller: caller, role: row.requestedBy.rawValue, school: year.school, action: .requestFile,
                 target: "request:\(request.id)",
                 details: .object([
                     "payload": payload.canonical, "payloadHash": .string(hash), "yearVersion": .int(year.version),
@@ -136,7 +136,7 @@ extension YearDatabase {
             case .undoRollover:
                 guard let id = request.payload.rollover?.rolloverID,
                     let applied = try Self.fetchRollover(id: id, in: db),
-                    applied.state == "applied"
+                    applied.state == .applied
                 else {
                     throw YearError.invalidParameter(
                         field: "id", reason: "the rollover request \(id) names is not applied; nothing to undo")
@@ -160,7 +160,7 @@ extension YearDatabase {
             if row.event == .undoRollover { try Self.relock(year: year.id, in: db) }
             try Self.appendAudit(
                 AuditEvent(
-                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: "request.approve",
+                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: .requestApprove,
                     target: "request:\(id)",
                     details: .object([
                         "reason": .string(reason), "payloadHash": .string(request.payloadHash),
@@ -169,7 +169,7 @@ extension YearDatabase {
                 at: now, in: db)
             let entry = try Self.appendAudit(
                 AuditEvent(
-                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: "year.transition",
+                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: .yearTransition,
                     target: "year:\(year.id)",
                     details: .object([
                         "event": .string(row.event.rawValue), "from": .string(row.from.rawValue),
@@ -183,7 +183,7 @@ extension YearDatabase {
                 head = try Self.appendAudit(
                     AuditEvent(
                         caller: caller, role: row.approvedBy.rawValue, school: year.school,
-                        action: undone ? "rollover.undo" : "rollover.apply", target: "rollover:\(rollover.id)",
+                        action: undone ? .rolloverUndo : .rolloverApply, target: "rollover:\(rollover.id)",
                         details: .object([
                             "request": .int(id), "planHash": .string(rollover.planHash),
                             "fromYear": .int(rollover.fromYearID), "toYear": .string(rollover.toYear),
@@ -262,7 +262,7 @@ extension YearDatabase {
             try Self.appendAudit(
                 AuditEvent(
                     caller: caller, role: role.rawValue, school: request.payload.school,
-                    action: status == .cancelled ? "request.cancel" : "request.reject", target: "request:\(id)",
+                    action: status == .cancelled ? .requestCancel : .requestReject, target: "request:\(id)",
                     details: .object(["reason": .string(reason)])),
                 at: now, in: db)
             request.status = status
@@ -296,7 +296,7 @@ extension YearDatabase {
             let id: Int64 = row["id"]
             try appendAudit(
                 AuditEvent(
-                    caller: .daemon, role: "daemon", school: row["school_id"], action: "request.expire",
+                    caller: .daemon, role: "daemon", school: row["school_id"], action: .requestExpire,
                     target: "request:\(id)", details: .object([:])),
                 at: now, in: db)
         }

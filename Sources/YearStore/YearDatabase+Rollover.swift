@@ -258,7 +258,7 @@ extension YearDatabase {
             try Self.appendAudit(
                 AuditEvent(
                     caller: caller, role: Role.admin.rawValue, school: year.school,
-                    action: target == nil ? "rollover.unmap" : "rollover.map", target: "year:\(year.id)",
+                    action: target == nil ? .rolloverUnmap : .rolloverMap, target: "year:\(year.id)",
                     details: .object([
                         "from": .string(from), "to": target.map(JSONValue.string) ?? .null,
                         "teacherFrom": teacherFrom.map(JSONValue.string) ?? .null,

@@ -164,7 +164,7 @@ extension YearDatabase {
             let failed = try Self.restore(found, in: db)
             let event = AuditEvent(
                 caller: Caller(uid: getuid(), gid: getgid(), userName: "yeard"), role: "daemon", school: nil,
-                action: "schema.restore", target: "schema",
+                action: .schemaRestore, target: "schema",
                 details: .object(["problems": .array((found.problems + failed).map(JSONValue.string))]))
             try Self.appendAudit(event, at: now, in: db)
             return failed

@@ -20,7 +20,7 @@ extension YearDatabase {
                 if recorded?.canonicalText != text {
                     try Self.appendAudit(
                         AuditEvent(
-                            caller: caller, role: "daemon", school: nil, action: "config.grants",
+                            caller: caller, role: "daemon", school: nil, action: .configGrants,
                             target: "configuration",
                             details: .object(["grants": grants, "sha256": .string(Digest.sha256Hex(text))])),
                         at: now, in: db)
@@ -51,7 +51,7 @@ extension YearDatabase {
                             """, arguments: arguments)
                     try Self.appendAudit(
                         AuditEvent(
-                            caller: caller, role: "daemon", school: school.id, action: "school.update",
+                            caller: caller, role: "daemon", school: school.id, action: .schoolUpdate,
                             target: "school:\(school.id)", details: .object(["name": .string(school.name)])),
                         at: now, in: db)
                 } else {
@@ -63,7 +63,7 @@ extension YearDatabase {
                             """, arguments: arguments)
                     try Self.appendAudit(
                         AuditEvent(
-                            caller: caller, role: "daemon", school: school.id, action: "school.add",
+                            caller: caller, role: "daemon", school: school.id, action: .schoolAdd,
                             target: "school:\(school.id)", details: .object(["name": .string(school.name)])),
                         at: now, in: db)
                 }
@@ -73,7 +73,7 @@ extension YearDatabase {
                 try db.execute(sql: "UPDATE school SET configured = 0 WHERE id = ?", arguments: [id])
                 try Self.appendAudit(
                     AuditEvent(
-                        caller: caller, role: "daemon", school: id, action: "school.unconfigure",
+                        caller: caller, role: "daemon", school: id, action: .schoolUnconfigure,
                         target: "school:\(id)", details: .object([:])),
                     at: now, in: db)
             }

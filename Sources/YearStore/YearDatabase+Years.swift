@@ -67,7 +67,7 @@ extension YearDatabase {
                 version: 1, gradeEnds: ends)
             try Self.appendAudit(
                 AuditEvent(
-                    caller: caller, role: Role.admin.rawValue, school: schoolID, action: "year.create",
+                    caller: caller, role: Role.admin.rawValue, school: schoolID, action: .yearCreate,
                     target: "year:\(year.id)",
                     details: .object([
                         "label": .string(label.description), "startDate": .string(start.description),

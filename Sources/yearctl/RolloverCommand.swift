@@ -245,7 +245,7 @@ struct RolloverCommand: AsyncParsableCommand {
                 printTable(
                     ["ROLLOVER", "SCHOOL", "INTO", "STATE", "APPLIED", "REQUEST"],
                     reply.rollovers.map {
-                        [String($0.id), $0.school, $0.toYear, $0.state, $0.appliedAt, String($0.request)]
+                        [String($0.id), $0.school, $0.toYear, $0.state.rawValue, $0.appliedAt, String($0.request)]
                     }, empty: "no rollovers")
             }
         }

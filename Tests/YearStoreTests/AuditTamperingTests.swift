@@ -81,7 +81,7 @@ struct AuditTamperingTests {
                 let event = AuditEvent(
                     caller: Caller(uid: UInt32(1000 + index % 7), gid: 100, userName: "user\(index % 7)"),
                     role: ["admin", "coordinator", "secretary"][Int(index % 3)], school: index % 2 == 0 ? "a" : nil,
-                    action: "registry.import", target: "students:\(index)",
+                    action: .registryImport, target: "students:\(index)",
                     details: .object(["rows": .int(index), "file": .string("students-\(index).csv")]))
                 try YearDatabase.appendAudit(event, at: StoreFixture.t0.addingTimeInterval(Double(index)), in: db)
             }

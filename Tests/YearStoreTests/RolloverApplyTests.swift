@@ -256,7 +256,7 @@ struct RolloverApplyTests {
         let undone = try await store.database.approveRequest(
             id: undo.id, reason: "agreed", shownHash: undo.payloadHash, caller: store.coordinator,
             policy: store.policy, now: StoreFixture.t0.addingTimeInterval(301))
-        #expect(undone.year.state == .closing && undone.rollover?.state == "undone")
+        #expect(undone.year.state == .closing && undone.rollover?.state == .undone)
         #expect(try await Self.dump(store) == before, "the undo restores the school's data exactly")
         // The plan can be requested and applied again after an undo.
         let again = try await Self.approve(store, try await Self.request(store, undone.year, at: 400), at: 401)

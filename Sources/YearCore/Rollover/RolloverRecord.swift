@@ -7,12 +7,12 @@ public struct RolloverRecord: Sendable, Equatable {
     /// The request that applied it, the plan's hash and the summary the approver read.
     public var requestID: Int64, planHash: String, summary: [String]
     /// `applied` or `undone`, and when.
-    public var state: String, appliedAt: Date, undoneAt: Date?
+    public var state: RolloverState, appliedAt: Date, undoneAt: Date?
 
     /// A record with every field given.
     public init(
         id: Int64, school: String, fromYearID: Int64, toYearID: Int64?, toYear: String, requestID: Int64,
-        planHash: String, summary: [String], state: String, appliedAt: Date, undoneAt: Date?
+        planHash: String, summary: [String], state: RolloverState, appliedAt: Date, undoneAt: Date?
     ) {
         self.id = id
         self.school = school
