@@ -83,124 +83,199 @@ extension YearDatabase {
 
     /// Approves request `id` and executes its transition in the same transaction. `shownHash`, when given, is
     /// the payload hash the approver reviewed: the approval is refused if the stored request differs.
+    ///
+    /// The steps, each a function of its own, run in one transaction: decide (the rules of domain.md §2 against
+    /// the stored request and year), the readiness report the transition needs, the decision recorded, the rollover
+    /// applied or undone (a close or its undo), the year moved, and the audit rows.
     public func approveRequest(
         id: Int64, reason: String, shownHash: String?, caller: Caller, policy: AccessPolicy,
         readiness: ReadinessGate = ReadinessGate(), now: Date = Date()
     ) async throws -> ApprovalOutcome {
         try await write { db in
-            let request = try Self.fetchRequest(id: id, in: db)
-            guard let year = try Self.fetchYear(id: request.payload.yearID, in: db) else {
-                throw YearError.yearNotFound(id: request.payload.yearID)
-            }
-            let roles = policy.roles(of: caller, at: request.payload.school)
-            let row = try ApprovalPolicy.decideApproval(
-                of: request, by: caller.uid, approverRoles: roles, shownHash: shownHash, year: year,
-                otherYears: try Self.fetchOtherYears(of: year, in: db), now: now, table: self.table
-            ).get()
-            var accepted: [JSONValue] = []
-            if let target = readiness.target(of: row.event) {
-                // The readiness report is made inside the approval's transaction: it judges exactly the data the
-                // transition will see, and a refusal leaves nothing behind (not even the run).
-                let run = try Self.runChecks(
-                    school: year.school, year: year, checks: CheckCatalogue.checks(for: target).map(\.id),
-                    settings: readiness.settings, cause: .approval, caller: caller, keep: readiness.keep, now: now,
-                    in: db)
-                let report = ReadinessReport(
-                    target: target, checks: run.checks, findings: run.findings, accepted: readiness.accepted)
-                guard report.ready else {
-                    throw YearError.notReady(
-                        year: year.label.description, target: target,
-                        blocking: report.byCheck.filter { report.blocking.contains($0.check) }.map {
-                            ReadinessBlocker(check: $0.check, count: $0.count)
-                        })
-                }
-                accepted = report.byCheck.filter(\.accepted).map {
-                    .object(["check": .string($0.check), "count": .int(Int64($0.count))])
-                }
-            }
-            let stamp = StoredTime.text(now)
-            try db.execute(
-                sql: """
-                    UPDATE approval_request SET status = 'approved', decider_uid = ?, decider_name = ?,
-                        decided_at = ?, decision_reason = ?
-                    WHERE id = ? AND status = 'pending'
-                    """, arguments: [Int64(caller.uid), caller.userName, stamp, reason, id])
-            // The rollover's rows are written before the old year closes (a closed year refuses writes); its undo
-            // unlocks the closed year for the length of this transaction.
-            var rollover: RolloverRecord?
-            let applyStart = ContinuousClock.now
-            switch row.event {
-            case .close:
-                rollover = try Self.applyRollover(
-                    request: request, year: year, settings: readiness.rollover, now: now, in: db)
-            case .undoRollover:
-                guard let id = request.payload.rollover?.rolloverID,
-                    let applied = try Self.fetchRollover(id: id, in: db),
-                    applied.state == .applied
-                else {
-                    throw YearError.invalidParameter(
-                        field: "id", reason: "the rollover request \(id) names is not applied; nothing to undo")
-                }
-                try Self.undoRollover(applied, request: request, now: now, in: db)
-                rollover = try Self.fetchRollover(id: applied.id, in: db)
-            default:
-                break
-            }
-            let applied = ContinuousClock.now - applyStart
-            let applyMs = applied.components.seconds * 1000 + applied.components.attoseconds / 1_000_000_000_000_000
-            try db.execute(
-                sql: """
-                    UPDATE academic_year SET state = ?, version = version + 1, updated_at = ?
-                    WHERE id = ? AND version = ?
-                    """, arguments: [row.to.rawValue, stamp, year.id, year.version])
-            guard db.changesCount == 1, let moved = try Self.fetchYear(id: year.id, in: db) else {
-                throw YearError.yearChanged(
-                    id: id, requestedVersion: request.yearVersion, currentVersion: year.version + 1)
-            }
-            if row.event == .undoRollover { try Self.relock(year: year.id, in: db) }
-            try Self.appendAudit(
-                AuditEvent(
-                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: .requestApprove,
-                    target: "request:\(id)",
-                    details: .object([
-                        "reason": .string(reason), "payloadHash": .string(request.payloadHash),
-                        "acceptedChecks": .array(accepted),
-                    ])),
-                at: now, in: db)
-            let entry = try Self.appendAudit(
-                AuditEvent(
-                    caller: caller, role: row.approvedBy.rawValue, school: year.school, action: .yearTransition,
-                    target: "year:\(year.id)",
-                    details: .object([
-                        "event": .string(row.event.rawValue), "from": .string(row.from.rawValue),
-                        "to": .string(row.to.rawValue), "request": .int(id),
-                        "requester": .string(request.requesterName), "version": .int(moved.version),
-                    ])),
-                at: now, in: db)
-            var head = entry.hash
-            if let rollover {
-                let undone = row.event == .undoRollover
-                head = try Self.appendAudit(
-                    AuditEvent(
-                        caller: caller, role: row.approvedBy.rawValue, school: year.school,
-                        action: undone ? .rolloverUndo : .rolloverApply, target: "rollover:\(rollover.id)",
-                        details: .object([
-                            "request": .int(id), "planHash": .string(rollover.planHash),
-                            "fromYear": .int(rollover.fromYearID), "toYear": .string(rollover.toYear),
-                            "toYearId": rollover.toYearID.map(JSONValue.int) ?? .null,
-                            "backup": readiness.backup.map(JSONValue.string) ?? .null, "applyMs": .int(applyMs),
-                        ])),
-                    at: now, in: db
-                ).hash
-            }
-            var decided = request
+            let decision = try Self.decideApproval(
+                id: id, shownHash: shownHash, caller: caller, policy: policy, now: now, table: self.table, in: db)
+            let accepted = try Self.passReadiness(decision, gate: readiness, caller: caller, now: now, in: db)
+            try Self.recordApproval(decision, reason: reason, caller: caller, now: now, in: db)
+            let execution = try Self.executeRollover(decision, settings: readiness.rollover, now: now, in: db)
+            let moved = try Self.moveYear(decision, now: now, in: db)
+            let head = try Self.auditApproval(
+                decision, reason: reason, accepted: accepted, moved: moved, execution: execution,
+                backup: readiness.backup, caller: caller, now: now, in: db)
+            var decided = decision.request
             decided.status = .approved
             decided.deciderUID = caller.uid
             decided.deciderName = caller.userName
             decided.decidedAt = now
             decided.decisionReason = reason
-            return ApprovalOutcome(request: decided, year: moved, auditHead: head, rollover: rollover)
+            return ApprovalOutcome(request: decided, year: moved, auditHead: head, rollover: execution?.rollover)
         }
+    }
+
+    /// What an approval decided: the request, its year as stored, and the transition it executes.
+    struct ApprovalDecision {
+        let request: ApprovalRequest
+        let year: AcademicYear
+        let transition: Transition
+    }
+
+    /// A rollover applied or undone by an approval, and how long it took.
+    struct RolloverExecution {
+        let rollover: RolloverRecord
+        let milliseconds: Int64
+    }
+
+    /// The rules of domain.md §2 (ApprovalPolicy) against the stored request and year: the approver's role, not
+    /// the requester, pending and not expired, the hash shown, the year unchanged, the transition's guards.
+    static func decideApproval(
+        id: Int64, shownHash: String?, caller: Caller, policy: AccessPolicy, now: Date, table: TransitionTable,
+        in db: Database
+    ) throws -> ApprovalDecision {
+        let request = try fetchRequest(id: id, in: db)
+        guard let year = try fetchYear(id: request.payload.yearID, in: db) else {
+            throw YearError.yearNotFound(id: request.payload.yearID)
+        }
+        let transition = try ApprovalPolicy.decideApproval(
+            of: request, by: caller.uid, approverRoles: policy.roles(of: caller, at: request.payload.school),
+            shownHash: shownHash, year: year, otherYears: try fetchOtherYears(of: year, in: db), now: now,
+            table: table
+        ).get()
+        return ApprovalDecision(request: request, year: year, transition: transition)
+    }
+
+    /// The readiness report the transition needs (a start or a close), made inside the approval's transaction: it
+    /// judges exactly the data the transition will see, and a refusal leaves nothing behind (not even the run).
+    /// Returns the error checks the approver accepted, for the audit row.
+    static func passReadiness(
+        _ decision: ApprovalDecision, gate: ReadinessGate, caller: Caller, now: Date, in db: Database
+    ) throws -> [JSONValue] {
+        guard let target = gate.target(of: decision.transition.event) else { return [] }
+        let year = decision.year
+        let run = try runChecks(
+            school: year.school, year: year, checks: CheckCatalogue.checks(for: target).map(\.id),
+            settings: gate.settings, cause: .approval, caller: caller, keep: gate.keep, now: now, in: db)
+        let report = ReadinessReport(
+            target: target, checks: run.checks, findings: run.findings, accepted: gate.accepted)
+        guard report.ready else {
+            throw YearError.notReady(
+                year: year.label.description, target: target,
+                blocking: report.byCheck.filter { report.blocking.contains($0.check) }.map {
+                    ReadinessBlocker(check: $0.check, count: $0.count)
+                })
+        }
+        return report.byCheck.filter(\.accepted).map {
+            .object(["check": .string($0.check), "count": .int(Int64($0.count))])
+        }
+    }
+
+    /// The request marked approved by `caller`.
+    static func recordApproval(
+        _ decision: ApprovalDecision, reason: String, caller: Caller, now: Date, in db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                UPDATE approval_request SET status = 'approved', decider_uid = ?, decider_name = ?,
+                    decided_at = ?, decision_reason = ?
+                WHERE id = ? AND status = 'pending'
+                """,
+            arguments: [
+                Int64(caller.uid), caller.userName, StoredTime.text(now), reason, decision.request.id,
+            ])
+    }
+
+    /// A close applies the rollover; its undo undoes the applied one. The rollover's rows are written before the
+    /// old year closes (a closed year refuses writes); the undo unlocks the closed year for the length of this
+    /// transaction (`moveYear` locks it again). Nil for every other transition.
+    static func executeRollover(
+        _ decision: ApprovalDecision, settings: RolloverSettings, now: Date, in db: Database
+    ) throws -> RolloverExecution? {
+        let started = ContinuousClock.now
+        let rollover: RolloverRecord
+        switch decision.transition.event {
+        case .close:
+            rollover = try applyRollover(
+                request: decision.request, year: decision.year, settings: settings, now: now, in: db)
+        case .undoRollover:
+            guard let id = decision.request.payload.rollover?.rolloverID,
+                let applied = try fetchRollover(id: id, in: db),
+                applied.state == .applied
+            else {
+                throw YearError.invalidParameter(
+                    field: "id",
+                    reason: "the rollover request \(decision.request.id) names is not applied; nothing to undo")
+            }
+            try undoRollover(applied, request: decision.request, now: now, in: db)
+            guard let undone = try fetchRollover(id: applied.id, in: db) else {
+                throw YearError.internalFailure(reason: "rollover \(applied.id) vanished in its undo")
+            }
+            rollover = undone
+        default:
+            return nil
+        }
+        let took = ContinuousClock.now - started
+        let milliseconds = took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000
+        return RolloverExecution(rollover: rollover, milliseconds: milliseconds)
+    }
+
+    /// The year moved to the transition's state, if it is still at the version the request was decided on.
+    static func moveYear(_ decision: ApprovalDecision, now: Date, in db: Database) throws -> AcademicYear {
+        let year = decision.year
+        try db.execute(
+            sql: """
+                UPDATE academic_year SET state = ?, version = version + 1, updated_at = ?
+                WHERE id = ? AND version = ?
+                """, arguments: [decision.transition.to.rawValue, StoredTime.text(now), year.id, year.version])
+        guard db.changesCount == 1, let moved = try fetchYear(id: year.id, in: db) else {
+            throw YearError.yearChanged(
+                id: decision.request.id, requestedVersion: decision.request.yearVersion,
+                currentVersion: year.version + 1)
+        }
+        if decision.transition.event == .undoRollover { try relock(year: year.id, in: db) }
+        return moved
+    }
+
+    /// The approval's audit rows: the decision, the transition and, for a rollover, its apply or undo. Returns the
+    /// chain's new head.
+    static func auditApproval(
+        _ decision: ApprovalDecision, reason: String, accepted: [JSONValue], moved: AcademicYear,
+        execution: RolloverExecution?, backup: String?, caller: Caller, now: Date, in db: Database
+    ) throws -> String {
+        let (request, transition, school) = (decision.request, decision.transition, decision.year.school)
+        let role = transition.approvedBy.rawValue
+        try appendAudit(
+            AuditEvent(
+                caller: caller, role: role, school: school, action: .requestApprove, target: "request:\(request.id)",
+                details: .object([
+                    "reason": .string(reason), "payloadHash": .string(request.payloadHash),
+                    "acceptedChecks": .array(accepted),
+                ])),
+            at: now, in: db)
+        var head = try appendAudit(
+            AuditEvent(
+                caller: caller, role: role, school: school, action: .yearTransition, target: "year:\(moved.id)",
+                details: .object([
+                    "event": .string(transition.event.rawValue), "from": .string(transition.from.rawValue),
+                    "to": .string(transition.to.rawValue), "request": .int(request.id),
+                    "requester": .string(request.requesterName), "version": .int(moved.version),
+                ])),
+            at: now, in: db
+        ).hash
+        if let execution {
+            let rollover = execution.rollover
+            head = try appendAudit(
+                AuditEvent(
+                    caller: caller, role: role, school: school,
+                    action: transition.event == .undoRollover ? .rolloverUndo : .rolloverApply,
+                    target: "rollover:\(rollover.id)",
+                    details: .object([
+                        "request": .int(request.id), "planHash": .string(rollover.planHash),
+                        "fromYear": .int(rollover.fromYearID), "toYear": .string(rollover.toYear),
+                        "toYearId": rollover.toYearID.map(JSONValue.int) ?? .null,
+                        "backup": backup.map(JSONValue.string) ?? .null, "applyMs": .int(execution.milliseconds),
+                    ])),
+                at: now, in: db
+            ).hash
+        }
+        return head
     }
 
     /// The approval rules that cost nothing to check (the approver's role, not the requester, pending and not
