@@ -52,6 +52,7 @@ let package = Package(
                 "YearCore", "YearStore", "YearProtocol", "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "yeard",
             dependencies: [
-                "YearDaemon", "YearProtocol", "YearStore",
+                "YearCore", "YearDaemon", "YearProtocol", "YearStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,12 +93,22 @@ let package = Package(
             dependencies: ["YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "YearStoreTests",
-            dependencies: ["YearStore", "YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: [
+                "YearStore", "YearCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "YearProtocolTests",
-            dependencies: ["YearProtocol", "YearCore", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "YearProtocol", "YearCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
-        .testTarget(name: "YearDaemonTests", dependencies: ["YearDaemon", "YearProtocol", "YearStore", "YearCore"]),
+        .testTarget(
+            name: "YearDaemonTests",
+            dependencies: [
+                "YearDaemon", "YearProtocol", "YearStore", "YearCore", .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
 
