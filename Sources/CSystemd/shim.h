@@ -18,9 +18,6 @@ static inline int yeard_journal_sendv(const struct iovec *iov, int n) {
    socket options into a value of fixed size, so the answer lands in this buffer; the kernel sorts the groups. */
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS 59
-/* glibc's mallopt parameter for the number of malloc arenas (malloc.h is not in Swift's Glibc module). */
-static const int yeard_m_arena_max = M_ARENA_MAX;
-
 #endif
 #define YEARD_MAX_PEER_GROUPS 1024
 typedef struct { gid_t groups[YEARD_MAX_PEER_GROUPS]; } yeard_peer_groups;

@@ -377,14 +377,21 @@ final class DaemonState: Sendable {
             }
             try requireOwning(request.payload.school, unknown: .requestNotFound(id: id))
         }
-        try authorizeAccess(spec, parameters: parameters, context: &context)
+        try Self.authorizeAccess(spec, parameters: parameters, policy: policy, context: &context)
     }
 
     /// The rest of the method table's permission: a registry kind's writer role, a teacher's own assignments, a
-    /// class teacher's own class. Runs once the scope has named the school.
-    func authorizeAccess(_ spec: MethodSpec, parameters: any Sendable, context: inout CallContext) throws {
-        guard let school = context.school else { return }
-        let roles = configuration.policy.roles(of: context.caller, at: school)
+    /// class teacher's own class. Runs once the scope has named the school, with the grants the scope was checked
+    /// against (a reload in between cannot mix two configurations).
+    static func authorizeAccess(
+        _ spec: MethodSpec, parameters: any Sendable, policy: AccessPolicy, context: inout CallContext
+    ) throws {
+        if case .roles = spec.access { return }
+        // An access rule is about one school: a method whose scope names none cannot carry one (fail closed).
+        guard let school = context.school else {
+            throw YearError.internalFailure(reason: "\(spec.fullName) has an access rule but its scope names no school")
+        }
+        let roles = policy.roles(of: context.caller, at: school)
         switch spec.access {
         case .roles:
             return

@@ -40,6 +40,7 @@ extension Handlers {
     {
         let school = try context.requiredSchool()
         let kind = parameters.kind
+        if let check = context.ownership { try await state.database.precheckOwnership(check, school: school) }
         let year = try await resolveYear(parameters.year, school: school, kind: kind)
         guard let taken = try state.uploads.take(parameters.upload, owner: context.caller.uid) else {
             throw YearError.uploadNotFound(id: parameters.upload)
@@ -172,6 +173,7 @@ extension Handlers {
         -> UpdateContactReply
     {
         let school = try context.requiredSchool()
+        if let check = context.ownership { try await state.database.precheckOwnership(check, school: school) }
         for (field, value) in [("phone", parameters.phone), ("email", parameters.email)] {
             if let value, value.count > 200 || value.contains(where: { $0.isNewline }) {
                 throw YearError.invalidParameter(field: field, reason: "one line of at most 200 characters")

@@ -15,8 +15,9 @@ enum MallocArenas {
     static let count: Int32 = 2
 
     /// Limits the arenas to `count`, unless the environment already chose (`MALLOC_ARENA_MAX`, or `arena_max` in
-    /// `GLIBC_TUNABLES`), which an administrator may set in a drop-in. Call before the daemon starts its threads:
-    /// arenas already made stay. Returns whether the limit was set here.
+    /// `GLIBC_TUNABLES`), which an administrator may set in a drop-in. Call at start-up: glibc makes an arena only when
+    /// a thread finds the existing ones busy, so a limit set before the daemon's load holds for its life (arenas
+    /// already made stay). Returns whether the limit was set here.
     @discardableResult
     static func limit(environment: [String: String]) -> Bool {
         if environment["MALLOC_ARENA_MAX"] != nil { return false }

@@ -30,7 +30,9 @@ extension YeardAPI {
             state, and every permission denial, leaves one audit row, with the parameters cut to a bounded summary and
             their SHA-256. A message that is not a Varlink call (not strict JSON: a key twice, nesting deeper than 64,
             invalid UTF-8, a number out of range, NUL in a string; or no `method`) gets `InvalidMessage`, and the
-            connection is closed.
+            connection is closed. Parameters are checked against the method's signature before the caller's roles:
+            an unknown field, a value of the wrong type, or a value outside an enum (exactly as listed: `students`,
+            not `Students`) gets `InvalidParameter` naming the field and what it takes.
 
             | method | roles | changes state |
             |---|---|---|

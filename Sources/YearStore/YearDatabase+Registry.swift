@@ -69,6 +69,11 @@ extension YearDatabase {
         }
         do {
             return try await write { db in
+                var request = request
+                // Who the caller is comes first: a caller the check refuses learns nothing of the year's state.
+                if let check = request.ownership {
+                    request.teacher = try Self.staffMember(for: check, school: request.school, in: db)
+                }
                 if request.kind.isYearScoped, let year = request.year,
                     let state = try String.fetchOne(
                         db, sql: "SELECT state FROM academic_year WHERE id = ?", arguments: [year.id]
@@ -87,10 +92,6 @@ extension YearDatabase {
                                 + "(departures and continuations) change now; to correct them, reopen the year "
                                 + "('yearctl year reopen')")
                     }
-                }
-                var request = request
-                if let check = request.ownership {
-                    request.teacher = try Self.staffMember(for: check, school: request.school, in: db)
                 }
                 if request.asOf == nil, let year = request.year {
                     request.asOf = try Self.registryDay(of: year, now: now, in: db)
@@ -248,6 +249,12 @@ extension YearDatabase {
 }
 
 extension YearDatabase {
+    /// `check` on a read, before a write's costly preparation (taking an upload): a refused caller is refused before
+    /// anything of theirs is used. The write makes the check again in its transaction, which is what holds.
+    public func precheckOwnership(_ check: OwnershipCheck, school: String) async throws {
+        _ = try await pool.read { db in try Self.staffMember(for: check, school: school, in: db) }
+    }
+
     /// The id of the member of staff `check` names (by login), when they satisfy its rule; its denial otherwise.
     /// Called inside the write the check guards.
     static func staffMember(for check: OwnershipCheck, school: String, in db: Database) throws -> String {

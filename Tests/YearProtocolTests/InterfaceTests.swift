@@ -45,6 +45,12 @@ struct InterfaceTests {
         #expect(YeardAPI.methods["io.yeard.Approval.File"]?.roles == [.admin])
         // IssueOrder writes one row of an orders file with no access rule of its own: its roles are the kind's writer.
         #expect(YeardAPI.Registry.issueOrder.spec.roles == [RegistryKind.orders.writerRole])
+        // A class teacher without the secretary's role changes only their own class's contacts.
+        guard case .roleOrClassTeacher(.secretary, _) = YeardAPI.Registry.updateContact.spec.access else {
+            Issue.record("UpdateContact must be the secretary's, or a class teacher's for their own class")
+            return
+        }
+        #expect(YeardAPI.Registry.updateContact.spec.roles == [.secretary, .teacher])
         // Import and Record may be called by any kind's writer; the access rule narrows it to the kind's.
         for method in [YeardAPI.Registry.import.spec, YeardAPI.Registry.record.spec] {
             #expect(Set(RegistryKind.allCases.map(\.writerRole)).isSubset(of: method.roles), "\(method.fullName)")
