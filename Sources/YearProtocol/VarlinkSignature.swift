@@ -24,20 +24,9 @@ public struct VarlinkSignature: Sendable, Equatable {
 
     private init(fields: [(name: String, type: FieldType)]) { self.fields = fields }
 
-    /// Parses `(name: type, ...)`; nil when the text is not a parameter list.
-    public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix("("), trimmed.hasSuffix(")") else { return nil }
-        var fields: [(String, FieldType)] = []
-        for part in Self.splitTopLevel(String(trimmed.dropFirst().dropLast())) {
-            let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.count == 2, !pieces[0].isEmpty, let type = Self.parseType(Substring(pieces[1])) else {
-                return nil
-            }
-            fields.append((pieces[0], type))
-        }
-        self.fields = fields
-    }
+    /// Parses `(name: type, ...)`; nil when the text is not a parameter list. Named types are not resolved (an
+    /// enum among them is checked by the typed decoding); `MethodSpec.parameterSignature` resolves them.
+    public init?(_ text: String) { self.init(text, table: VarlinkTypeTable()) }
 
     /// Equal when the fields are.
     public static func == (lhs: VarlinkSignature, rhs: VarlinkSignature) -> Bool {
@@ -86,46 +75,11 @@ public struct VarlinkSignature: Sendable, Equatable {
         case (.object, _), (.map, _), (.other, _): return "an object"
         }
     }
-
-    static func parseType(_ text: Substring) -> FieldType? {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("?") { return parseType(text.dropFirst()).map { .optional($0) } }
-        if text.hasPrefix("[]") { return parseType(text.dropFirst(2)).map { .array($0) } }
-        if text.hasPrefix("[string]") { return parseType(text.dropFirst(8)).map { .map($0) } }
-        switch text {
-        case "bool": return .bool
-        case "int": return .int
-        case "float": return .float
-        case "string": return .string
-        case "object": return .object
-        default:
-            guard let first = text.first, first.isUppercase || first == "(" else { return nil }
-            return .other
-        }
-    }
-
-    static func splitTopLevel(_ text: String) -> [String] {
-        var parts: [String] = []
-        var depth = 0
-        var current = ""
-        for character in text {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if character == "," && depth == 0 {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(current) }
-        return parts
-    }
 }
 
 extension VarlinkSignature {
-    /// The parameter list `text`, its named enums resolved through `table` (so that a value outside an enum is
-    /// refused with the list of its cases before any typed decoding).
+    /// The parameter list `text` (read by the Varlink type parser), its named enums resolved through `table` (so
+    /// that a value outside an enum is refused with the list of its cases before any typed decoding).
     init?(_ text: String, table: VarlinkTypeTable) {
         guard let parsed = try? VarlinkType.parse(text), case .structure(let members) = parsed else { return nil }
         func convert(_ type: VarlinkType) -> FieldType {
@@ -151,6 +105,6 @@ extension MethodSpec {
     /// text does not parse, which a test rules out).
     public var parameterSignature: VarlinkSignature {
         let table = YeardAPI.interface(named: interface).flatMap { try? VarlinkTypeTable(description: $0.description) }
-        return table.flatMap { VarlinkSignature(parameters, table: $0) } ?? VarlinkSignature(parameters) ?? .empty
+        return VarlinkSignature(parameters, table: table ?? VarlinkTypeTable()) ?? .empty
     }
 }

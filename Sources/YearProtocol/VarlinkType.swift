@@ -86,7 +86,10 @@ indirect enum VarlinkType: Equatable, CustomStringConvertible {
             case "float": return .float
             case "string": return .string
             case "object": return .object
-            default: return .named(name)
+            default:
+                // A type's name starts with a capital (`Year`); anything else is no type at all.
+                guard name.first?.isUppercase == true else { throw ParseError(text: String(text), position: position) }
+                return .named(name)
             }
         }
 
@@ -110,6 +113,9 @@ indirect enum VarlinkType: Equatable, CustomStringConvertible {
 /// The named types of one interface description (`type Name (...)`).
 struct VarlinkTypeTable {
     var types: [String: VarlinkType] = [:]
+
+    /// A table without types: named types stay unresolved.
+    init() {}
 
     init(description: String) throws {
         // Declarations may span lines: join the text without its comments, then read `type NAME (...)` by brackets.
