@@ -74,8 +74,6 @@ struct ReadinessService: Service {
     let statusLine: @Sendable () async -> String
     /// Called once READY=1 is sent.
     let onReady: @Sendable () -> Void
-    /// Called just before STOPPING=1 is sent.
-    let onStopping: @Sendable () -> Void
     let metadata: Logger.Metadata
 
     func run() async throws {
@@ -83,7 +81,6 @@ struct ReadinessService: Service {
         logger.event(.started, "yeard ready", metadata: metadata)
         onReady()
         try? await gracefulShutdown()
-        onStopping()
         Systemd.notify("STOPPING=1\nSTATUS=stopping: finishing calls in flight")
         logger.event(.stopping, "yeard stopping")
     }

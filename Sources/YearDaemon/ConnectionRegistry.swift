@@ -1,5 +1,5 @@
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// The open connections: enforces the limits in total and per uid, and closes idle ones at shutdown.
 final class ConnectionRegistry: Sendable {
@@ -15,7 +15,7 @@ final class ConnectionRegistry: Sendable {
         var shuttingDown = false
     }
 
-    private let state = NIOLockedValueBox(Registry())
+    private let state = Mutex(Registry())
 
     /// Why a connection was not admitted.
     enum Refusal: Error {
@@ -26,7 +26,7 @@ final class ConnectionRegistry: Sendable {
 
     /// Admits a connection from `uid` unless a limit is reached.
     func admit(_ channel: any Channel, uid: UInt32, maxTotal: Int, maxPerUID: Int) -> Refusal? {
-        state.withLockedValue { registry in
+        state.withLock { registry in
             if registry.shuttingDown { return .shuttingDown }
             if registry.entries.count >= maxTotal { return .total(maxTotal) }
             if registry.perUID[uid, default: 0] >= maxPerUID { return .perUID(maxPerUID) }
@@ -38,7 +38,7 @@ final class ConnectionRegistry: Sendable {
 
     /// Forgets a closed connection.
     func remove(_ channel: any Channel) {
-        state.withLockedValue { registry in
+        state.withLock { registry in
             guard let entry = registry.entries.removeValue(forKey: ObjectIdentifier(channel)) else { return }
             registry.perUID[entry.uid, default: 1] -= 1
             if registry.perUID[entry.uid] == 0 { registry.perUID[entry.uid] = nil }
@@ -47,7 +47,7 @@ final class ConnectionRegistry: Sendable {
 
     /// Marks a connection as serving a call (true) or waiting (false); returns whether the daemon is shutting down.
     func setBusy(_ channel: any Channel, _ busy: Bool) -> Bool {
-        state.withLockedValue { registry in
+        state.withLock { registry in
             registry.entries[ObjectIdentifier(channel)]?.busy = busy
             return registry.shuttingDown
         }
@@ -55,7 +55,7 @@ final class ConnectionRegistry: Sendable {
 
     /// Refuses new connections and closes the idle ones; busy ones close after their reply.
     func shutDown() {
-        let idle = state.withLockedValue { registry in
+        let idle = state.withLock { registry in
             registry.shuttingDown = true
             return registry.entries.values.filter { !$0.busy }.map(\.channel)
         }
@@ -63,11 +63,14 @@ final class ConnectionRegistry: Sendable {
     }
 
     /// How many connections are open.
-    var count: Int { state.withLockedValue { $0.entries.count } }
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// How many connections are serving a call.
+    var busyCount: Int { state.withLock { $0.entries.values.filter(\.busy).count } }
 
     /// Whether the connection is serving a call.
     func isBusy(_ channel: any Channel) -> Bool {
-        state.withLockedValue { $0.entries[ObjectIdentifier(channel)]?.busy ?? false }
+        state.withLock { $0.entries[ObjectIdentifier(channel)]?.busy ?? false }
     }
 }
 

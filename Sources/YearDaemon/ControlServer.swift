@@ -17,7 +17,8 @@ final class ControlServer: Service {
     private let state: DaemonState
     private let dispatcher: Dispatcher
     private let logger: Logger
-    private let registry: ConnectionRegistry
+    /// The open connections (read by tests).
+    let registry: ConnectionRegistry
     private let listener: NIOAsyncChannel<Accepted, Never>
     /// Callers' names, looked up off the cooperative pool.
     private let identities = PeerIdentityCache()

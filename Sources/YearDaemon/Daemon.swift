@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -74,53 +73,11 @@ public enum Daemon {
         }
         try await database.applyConfiguredSchools(configuration.schools, grants: configuration.grantsRecord)
         if demoYear { try await Demo.ensureYear(database: database, configuration: configuration, logger: logger) }
-        let zones = Dictionary(uniqueKeysWithValues: configuration.schools.map { ($0.id, $0.timeZone) })
-        let stateBox = StateBox()
-        let statusLine: @Sendable () async -> String = {
-            let line = await Self.statusLine(database: database, zones: zones)
-            guard let part = stateBox.state?.maintenance.withLockedValue({ $0.statusPart }) else { return line }
-            return line + "; " + part
-        }
-        // A new STATUS= after each change, while a service manager listens (the line costs a look at every school),
-        // and never once STOPPING=1 was sent: "stopping" must stay on show until the end.
-        let stopping = NIOLockedValueBox(false)
-        let updateStatus: @Sendable () -> Void = {
-            guard Systemd.isSupervised else { return }
-            Task {
-                let line = await statusLine()
-                if !stopping.withLockedValue({ $0 }) { Systemd.notify("STATUS=\(line)") }
-            }
-        }
         let uploads = try UploadStore(directory: configuration.stateDirectory + "/uploads")
-        let metrics = MetricsFile(database: database, logger: logger)
-        // The metrics file is rewritten after every run of checks and every transition (and once at start-up).
-        let refreshMetrics: @Sendable () -> Void = {
-            guard let state = stateBox.state, let path = state.configuration.metricsFile else { return }
-            let configuration = state.configuration
-            Task {
-                await metrics.write(
-                    to: path, settings: configuration.checkSettings, schools: configuration.schools.map(\.id),
-                    maintenance: { state.maintenance.withLockedValue { $0 } })
-            }
-        }
         let state = DaemonState(
-            database: database, uploads: uploads, configuration: configuration, version: version,
-            logger: logger,
-            onTransition: { _ in
-                updateStatus()
-                refreshMetrics()
-            },
-            onChecked: { _ in
-                updateStatus()
-                refreshMetrics()
-            },
-            onMaintained: {
-                updateStatus()
-                refreshMetrics()
-            })
-        stateBox.state = state
+            database: database, uploads: uploads, configuration: configuration, version: version, logger: logger)
         state.noteExistingBackups()
-        refreshMetrics()
+        let statusLine: @Sendable () async -> String = { await Self.statusLine(of: state) }
         let dispatcher = Dispatcher(state: state, logger: logger)
         let inherited = Systemd.listeningSocket()
         let server = try await ControlServer.bind(
@@ -128,6 +85,8 @@ public enum Daemon {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         // Graceful shutdown visits services in reverse order: readiness first (STOPPING=1), the socket last.
         var services: [any Service] = [
+            MetricsService(
+                changes: state.changes.subscribe(), state: state, file: MetricsFile(database: database, logger: logger)),
             server,
             HousekeepingService(state: state, logger: logger),
             ReloadService(
@@ -156,11 +115,15 @@ public enum Daemon {
         services.append(
             ReadinessService(
                 logger: logger, statusLine: statusLine, onReady: { readyContinuation.finish() },
-                onStopping: { stopping.withLockedValue { $0 = true } },
                 metadata: [
                     "version": "\(version)", "database": "\(configuration.databasePath)",
                     "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",
                 ]))
+        if Systemd.isSupervised {
+            services.append(
+                StatusService(
+                    changes: state.changes.subscribe(), statusLine: statusLine, notify: { Systemd.notify($0) }))
+        }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
@@ -171,6 +134,15 @@ public enum Daemon {
         try await group.run()
         try database.close()
         logger.notice("yeard stopped")
+    }
+
+    /// The STATUS= line of the daemon: its schools' years and checks (`statusLine(database:zones:detailed:)`) and
+    /// the upkeep of its database.
+    static func statusLine(of state: DaemonState) async -> String {
+        let zones = Dictionary(state.configuration.schools.map { ($0.id, $0.timeZone) }) { first, _ in first }
+        let line = await statusLine(database: state.database, zones: zones)
+        guard let part = state.maintenance.withLock({ $0.statusPart }) else { return line }
+        return line + "; " + part
     }
 
     /// `school-1: 2026/2027 in_progress, checks 06:00: 3 errors, 12 warnings; school-2: no active year` for
@@ -220,15 +192,5 @@ public enum Daemon {
         } catch {
             return "status unavailable: \(error)"
         }
-    }
-}
-
-/// The daemon's state, set once it exists, for the callbacks given to it before (they are called only later).
-final class StateBox: Sendable {
-    private let box = NIOLockedValueBox<DaemonState?>(nil)
-
-    var state: DaemonState? {
-        get { box.withLockedValue { $0 } }
-        set { box.withLockedValue { $0 = newValue } }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
+import Synchronization
 import YearCore
 import YearProtocol
 import YearStore
@@ -14,37 +14,30 @@ final class DaemonState: Sendable {
     let version: String
     /// Where handlers write the journal's events (`JournalEvent`).
     let logger: Logger
-    private let current: NIOLockedValueBox<DaemonConfiguration>
-    private let onTransition: @Sendable (ApprovalOutcome) -> Void
-    private let onChecked: @Sendable (CheckRun) -> Void
-    private let onMaintained: @Sendable () -> Void
+    private let current: Mutex<DaemonConfiguration>
+    /// Where the changes that the STATUS= line and the metrics file show are published.
+    let changes = ChangeFeed()
 
     init(
         database: YearDatabase, uploads: UploadStore, configuration: DaemonConfiguration, version: String,
-        started: Date = Date(), logger: Logger = Logger(label: "yeard"),
-        onTransition: @escaping @Sendable (ApprovalOutcome) -> Void = { _ in },
-        onChecked: @escaping @Sendable (CheckRun) -> Void = { _ in },
-        onMaintained: @escaping @Sendable () -> Void = {}
+        started: Date = Date(), logger: Logger = Logger(label: "yeard")
     ) {
         self.database = database
         self.uploads = uploads
         self.started = started
         self.version = version
         self.logger = logger
-        self.onTransition = onTransition
-        self.onChecked = onChecked
-        self.onMaintained = onMaintained
-        current = NIOLockedValueBox(configuration)
+        current = Mutex(configuration)
     }
 
     /// Called after a transition was executed and committed.
-    func transitioned(_ outcome: ApprovalOutcome) { onTransition(outcome) }
+    func transitioned() { changes.publish(.transition) }
 
     /// The sequence of the audit head last written to the head file (`AuditHeadFile`); the lock also orders the
     /// writes, so that the file only moves forward.
-    private let anchoredHead = NIOLockedValueBox<Int64>(-1)
+    private let anchoredHead = Mutex<Int64>(-1)
     /// Whether the database was found not to reach the head file's row: said once, then the file is left alone.
-    private let cutFound = NIOLockedValueBox(false)
+    private let cutFound = Mutex(false)
 
     /// The head file of the state directory.
     var auditHeadFile: AuditHeadFile { AuditHeadFile(stateDirectory: configuration.stateDirectory) }
@@ -52,16 +45,16 @@ final class DaemonState: Sendable {
     /// Writes the audit chain's head to the head file when it moved (after every mutating or refused call, at
     /// housekeeping and at shutdown). A failure is logged: the chain itself is in the database.
     func anchorAuditHead() async {
-        guard !cutFound.withLockedValue({ $0 }), let head = try? await database.auditHead() else { return }
+        guard !cutFound.withLock({ $0 }), let head = try? await database.auditHead() else { return }
         let file = auditHeadFile
         let recorded = file.read()
-        if let recorded, anchoredHead.withLockedValue({ $0 }) < 0 {
+        if let recorded, anchoredHead.withLock({ $0 }) < 0 {
             // The first time since start-up: the database must still hold the row the file names. A log whose tail
             // was cut (and perhaps written again) is reported, and the file keeps its evidence.
             let hash = try? await database.auditHash(at: recorded.sequence)
             guard hash == recorded.hash else {
                 guard
-                    !cutFound.withLockedValue({ found in
+                    !cutFound.withLock({ found in
                         defer { found = true }; return found
                     })
                 else { return }
@@ -74,7 +67,7 @@ final class DaemonState: Sendable {
                 return
             }
         }
-        anchoredHead.withLockedValue { anchored in
+        anchoredHead.withLock { anchored in
             guard head.sequence > anchored else { return }
             var content = recorded ?? AuditHeadFile.Content(sequence: head.sequence, hash: head.hash)
             // Never behind what the file already says: a file ahead of the database is the evidence of a cut.
@@ -111,12 +104,12 @@ final class DaemonState: Sendable {
     }
 
     /// How many refusals of each caller get an audit row of their own (the rest are counted in one).
-    let refusals = NIOLockedValueBox(RefusalBudget())
+    let refusals = Mutex(RefusalBudget())
 
     /// Records the counts of the refusal windows that have ended by `now` (all of them when `draining`, at
     /// shutdown), one audit row each.
     func recordCountedRefusals(now: Date, draining: Bool = false) async {
-        let summaries = refusals.withLockedValue { draining ? $0.drain(at: now) : $0.due(at: now) }
+        let summaries = refusals.withLock { draining ? $0.drain(at: now) : $0.due(at: now) }
         await recordCountedRefusals(summaries, now: now)
     }
 
@@ -134,7 +127,7 @@ final class DaemonState: Sendable {
     }
 
     /// What the database's upkeep last found and did (`MaintenanceService`, backups).
-    let maintenance = NIOLockedValueBox(MaintenanceStatus())
+    let maintenance = Mutex(MaintenanceStatus())
 
     /// `STATE_DIR/backups`.
     var backupDirectory: String {
@@ -147,14 +140,22 @@ final class DaemonState: Sendable {
     static func onOwnThread<T: Sendable>(
         _ body: @escaping @Sendable (_ isCancelled: @escaping @Sendable () -> Bool) throws -> T
     ) async throws -> T {
-        let cancelled = NIOLockedValueBox(false)
+        let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                Thread { continuation.resume(with: Result { try body { cancelled.withLockedValue { $0 } } }) }.start()
+                Thread { continuation.resume(with: Result { try body { cancelled.isSet } }) }.start()
             }
         } onCancel: {
-            cancelled.withLockedValue { $0 = true }
+            cancelled.set()
         }
+    }
+
+    /// Set when the task that started a thread is cancelled, read by the thread: a reference to share, as a `Mutex`
+    /// cannot be captured by the escaping closures of both.
+    private final class CancellationFlag: Sendable {
+        private let value = Mutex(false)
+        var isSet: Bool { value.withLock { $0 } }
+        func set() { value.withLock { $0 = true } }
     }
 
     /// Writes a verified backup named `name` into the backups directory, then keeps only the newest `prune.keep`
@@ -171,14 +172,14 @@ final class DaemonState: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            maintenance.withLockedValue { $0.backupFailure = (Date(), "\(error)") }
+            maintenance.withLock { $0.backupFailure = (Date(), "\(error)") }
             logger.event(
                 .backupFailed, "backup into \(directory) failed: \(error)", level: .error,
                 EventFields(action: .backupCreate), metadata: ["name": "\(name)"])
             maintained()
             throw error
         }
-        maintenance.withLockedValue {
+        maintenance.withLock {
             $0.backup = file
             $0.backupAt = Date()
             $0.backupFailure = nil
@@ -220,7 +221,7 @@ final class DaemonState: Sendable {
     func noteExistingBackups() {
         let dated = backupsOnDisk().compactMap { file in file.modified.map { (file, $0) } }
         guard let (newest, at) = dated.max(by: { $0.1 < $1.1 }) else { return }
-        maintenance.withLockedValue {
+        maintenance.withLock {
             if $0.backupAt == nil {
                 $0.backup = BackupFile(path: newest.path, bytes: newest.bytes, seconds: 0)
                 $0.backupAt = at
@@ -229,7 +230,7 @@ final class DaemonState: Sendable {
     }
 
     /// Called after an integrity check or a backup (the STATUS line and the metrics file show them).
-    func maintained() { onMaintained() }
+    func maintained() { changes.publish(.maintenance) }
 
     /// A backup of the rotation of `[backup] keep` (on request or scheduled), audited as `backup.create` by
     /// `caller` and written to the journal.
@@ -245,17 +246,17 @@ final class DaemonState: Sendable {
     }
 
     /// The encoded schools of the last Status replies, by the snapshot and names they were made from.
-    private let statusFragments = NIOLockedValueBox<[[String]: (snapshot: [SchoolSnapshot], json: Data)]>([:])
+    private let statusFragments = Mutex<[[String]: (snapshot: [SchoolSnapshot], json: Data)]>([:])
 
     /// The encoded schools' part of a Status reply for `snapshot` (named `names`): made by `encode` when the
     /// snapshot or a name changed since the last call, else the bytes made then.
     func statusFragment(for snapshot: [SchoolSnapshot], names: [String], encode: () throws -> Data) rethrows -> Data {
         let key = zip(snapshot.map(\.school), names).map { "\($0)\u{0}\($1)" }
-        if let cached = statusFragments.withLockedValue({ $0[key] }), cached.snapshot == snapshot {
+        if let cached = statusFragments.withLock({ $0[key] }), cached.snapshot == snapshot {
             return cached.json
         }
         let json = try encode()
-        statusFragments.withLockedValue { fragments in
+        statusFragments.withLock { fragments in
             if fragments.count >= 64 { fragments.removeAll() }
             fragments[key] = (snapshot, json)
         }
@@ -263,11 +264,11 @@ final class DaemonState: Sendable {
     }
 
     /// The last run of checks of each school, for the status line.
-    private let lastRuns = NIOLockedValueBox<[String: CheckRun]>([:])
+    private let lastRuns = Mutex<[String: CheckRun]>([:])
 
     /// Called after a run of checks was stored (`caller` is nil for a scheduled run): writes its journal event.
     func checked(_ run: CheckRun, by caller: Caller?) {
-        lastRuns.withLockedValue { runs in
+        lastRuns.withLock { runs in
             if (runs[run.school]?.id ?? 0) < run.id { runs[run.school] = run }
         }
         logger.event(
@@ -280,14 +281,14 @@ final class DaemonState: Sendable {
                 "warnings": "\(run.count(.warning))",
                 "duration_ms": "\(Int(run.finishedAt.timeIntervalSince(run.startedAt) * 1000))",
             ])
-        onChecked(run)
+        changes.publish(.checks)
     }
 
     /// The last run of checks of each school this daemon made or saw.
-    var lastCheckRuns: [String: CheckRun] { lastRuns.withLockedValue { $0 } }
+    var lastCheckRuns: [String: CheckRun] { lastRuns.withLock { $0 } }
 
     /// The configuration in force.
-    var configuration: DaemonConfiguration { current.withLockedValue { $0 } }
+    var configuration: DaemonConfiguration { current.withLock { $0 } }
 
     /// The grants in force.
     var policy: AccessPolicy { configuration.policy }
@@ -299,7 +300,7 @@ final class DaemonState: Sendable {
 
     /// Puts a new, already validated configuration in force.
     func replace(_ configuration: DaemonConfiguration) {
-        current.withLockedValue { $0 = configuration }
+        current.withLock { $0 = configuration }
     }
 
     /// Resolves the school a call concerns and checks that `caller` holds one of the method's roles there.

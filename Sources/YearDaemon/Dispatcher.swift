@@ -131,7 +131,7 @@ final class Dispatcher: Sendable {
         async
     {
         guard spec.mutating || denial else { return }
-        let (decision, due) = state.refusals.withLockedValue {
+        let (decision, due) = state.refusals.withLock {
             $0.admit(
                 uid: context.caller.uid, userName: context.caller.userName, method: spec.fullName, denial: denial,
                 at: context.now)

@@ -195,7 +195,7 @@ struct Handlers: Sendable {
                 action: undone ? .rolloverUndo : .rolloverApply, by: context.caller,
                 metadata: ["rollover": "\(rollover.id)", "backup": "\(backup?.path ?? "none")"])
         }
-        state.transitioned(outcome)
+        state.transitioned()
         return ApproveReply(request: RequestInfo(outcome.request, now: context.now), year: YearInfo(outcome.year))
     }
 

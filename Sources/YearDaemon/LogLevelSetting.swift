@@ -1,17 +1,17 @@
 import Logging
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// The log level in force, shared by every logger of the daemon so that a reload can change it.
 public final class LogLevelSetting: Sendable {
-    private let level: NIOLockedValueBox<Logger.Level>
+    private let level: Mutex<Logger.Level>
 
     /// A setting starting at `level`.
-    public init(_ level: Logger.Level) { self.level = NIOLockedValueBox(level) }
+    public init(_ level: Logger.Level) { self.level = Mutex(level) }
 
     /// The level in force.
     public var value: Logger.Level {
-        get { level.withLockedValue { $0 } }
-        set { level.withLockedValue { $0 = newValue } }
+        get { level.withLock { $0 } }
+        set { level.withLock { $0 = newValue } }
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import ServiceLifecycle
+import Synchronization
 import YearCore
 import YearStore
 
@@ -79,7 +79,7 @@ struct MaintenanceService: Service {
             let fire = schedule.previous(
                 atOrBefore: now, timeZone: TimeZone(identifier: configuration.maintenanceTimeZone) ?? .gmt)
         else { return false }
-        return state.maintenance.withLockedValue { $0.backupAt }.map { $0 < fire } ?? true
+        return state.maintenance.withLock { $0.backupAt }.map { $0 < fire } ?? true
     }
 
     /// The next fire of each scheduled job after `instant`, by the configuration in force.
@@ -106,7 +106,7 @@ struct MaintenanceService: Service {
                 depth: depth, problems: ["the check could not run: \(error)"], danglingReferences: 0,
                 checkedAt: clock.now(), seconds: 0)
         }
-        state.maintenance.withLockedValue { $0.integrity = verdict }
+        state.maintenance.withLock { $0.integrity = verdict }
         logger.event(
             .integrityChecked,
             verdict.isOK

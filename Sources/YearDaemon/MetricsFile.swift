@@ -6,8 +6,8 @@ import YearStore
 
 /// Writes the Prometheus text-format file that node_exporter's textfile collector reads (`metrics_file`): each
 /// year's state, each school's last run of checks with its findings per check, the last integrity check and backup. Written whole to a temporary
-/// name and renamed, so that the collector never reads half a file; rewritten after every run and transition.
-actor MetricsFile {
+/// name and renamed, so that the collector never reads half a file; `MetricsService` rewrites it after every change.
+struct MetricsFile: Sendable {
     let database: YearDatabase
     let logger: Logger
 
@@ -83,26 +83,20 @@ actor MetricsFile {
     /// Rewrites the file; a failure is logged, never thrown (metrics must not stop the daemon). Calls that come while
     /// a write is going are folded into one more write after it, which reads everything afresh in one snapshot, so
     /// the last file written is never older than the last call.
+    /// Writes the file at `path` for `schools`; a failure is logged (the next change writes it again).
     func write(
-        to path: String, settings: CheckSettings, schools: [String], maintenance: @Sendable () -> MaintenanceStatus
+        to path: String, settings: CheckSettings, schools: [String], maintenance: MaintenanceStatus
     ) async {
-        stale = true
-        guard !writing else { return }
-        writing = true
-        defer { writing = false }
-        while stale {
-            stale = false
-            do {
-                let snapshot = try await database.metricsSnapshot(of: schools)
-                let text = Self.render(
-                    years: snapshot.years, runs: snapshot.runs, counts: snapshot.counts, settings: settings,
-                    maintenance: maintenance())
-                let temporary = path + ".tmp"
-                try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-                if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            } catch {
-                logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(error)"])
-            }
+        do {
+            let snapshot = try await database.metricsSnapshot(of: schools)
+            let text = Self.render(
+                years: snapshot.years, runs: snapshot.runs, counts: snapshot.counts, settings: settings,
+                maintenance: maintenance)
+            let temporary = path + ".tmp"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            if rename(temporary, path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(error)"])
         }
     }
 }

@@ -1,8 +1,8 @@
 import CSystemd
 import Foundation
 import Glibc
-import NIOConcurrencyHelpers
 import NIOPosix
+import Synchronization
 import YearCore
 
 /// Who is at the other end of a Unix socket, as the kernel says: SO_PEERCRED for the uid and gid, SO_PEERGROUPS
@@ -84,7 +84,7 @@ final class PeerIdentityCache: Sendable {
     private struct Key: Hashable {
         let uid: UInt32, gid: UInt32, groups: [UInt32]
     }
-    private let entries = NIOLockedValueBox([Key: (caller: Caller, at: Date)]())
+    private let entries = Mutex([Key: (caller: Caller, at: Date)]())
     /// How long a looked-up caller is kept.
     let lifetime: TimeInterval
 
@@ -94,7 +94,7 @@ final class PeerIdentityCache: Sendable {
     /// The caller with these kernel-reported ids, named from the user database (or the cache).
     func caller(uid: UInt32, gid: UInt32, groups: [UInt32], now: Date = Date()) async -> Caller {
         let key = Key(uid: uid, gid: gid, groups: groups)
-        if let cached = entries.withLockedValue({ $0[key] }), now.timeIntervalSince(cached.at) < lifetime {
+        if let cached = entries.withLock({ $0[key] }), now.timeIntervalSince(cached.at) < lifetime {
             return cached.caller
         }
         guard
@@ -107,7 +107,7 @@ final class PeerIdentityCache: Sendable {
         }
         // A user the database did not know (a number for a name) is looked up again next time, not kept.
         guard caller.userName != String(uid) else { return caller }
-        entries.withLockedValue { entries in
+        entries.withLock { entries in
             // Bounded: a machine has few users, but the cache must not grow with what a caller can vary.
             if entries.count >= 4096 { entries.removeAll() }
             entries[key] = (caller, now)

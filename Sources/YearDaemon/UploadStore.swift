@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
-import NIOConcurrencyHelpers
+import Synchronization
 import YearCore
 
 /// Files being uploaded for import, kept in `STATE_DIR/uploads`: each belongs to the uid that started it, grows by
@@ -28,7 +28,7 @@ final class UploadStore: Sendable {
     }
 
     let directory: String
-    private let uploads = NIOLockedValueBox<[String: Upload]>([:])
+    private let uploads = Mutex<[String: Upload]>([:])
 
     init(directory: String) throws {
         self.directory = directory
@@ -49,7 +49,7 @@ final class UploadStore: Sendable {
         let free = Self.freeBytes(directory)
         let size = Int64(data.count)
         func mebibytes(_ bytes: Int64) -> String { "\((bytes >> 20) + (bytes & ((1 << 20) - 1) == 0 ? 0 : 1)) MiB" }
-        let (id, path, isNew, total) = try uploads.withLockedValue { table -> (String, String, Bool, Int64) in
+        let (id, path, isNew, total) = try uploads.withLock { table -> (String, String, Bool, Int64) in
             let mine = table.values.filter { $0.owner == owner }.reduce(Int64(0)) { $0 + $1.bytes }
             guard mine + size <= limits.bytesPerUID else {
                 throw YearError.invalidParameter(
@@ -109,7 +109,7 @@ final class UploadStore: Sendable {
     /// Takes the finished upload `id` of `owner`: its path and the SHA-256 (hex) of its content, read back from the
     /// file. The caller removes the file.
     func take(_ id: String, owner: UInt32) throws -> (path: String, sha256: String)? {
-        let taken = uploads.withLockedValue { table -> Upload? in
+        let taken = uploads.withLock { table -> Upload? in
             guard let upload = table[id], upload.owner == owner else { return nil }
             table[id] = nil
             return upload
@@ -126,7 +126,7 @@ final class UploadStore: Sendable {
 
     /// Removes uploads untouched for `age`.
     func expire(olderThan age: TimeInterval, now: Date = Date()) {
-        let stale = uploads.withLockedValue { table in
+        let stale = uploads.withLock { table in
             let stale = table.filter { now.timeIntervalSince($0.value.touched) > age }
             for id in stale.keys { table[id] = nil }
             return stale.values.map(\.path)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
-import NIOConcurrencyHelpers
+import Synchronization
 import YearCore
 import YearProtocol
 
@@ -276,7 +276,7 @@ final class StatusProbe: Sendable {
     let path: String
     /// Seconds between one reply and the next call.
     let interval: Double
-    private let state = NIOLockedValueBox((running: true, latencies: [Double]()))
+    private let state = Mutex((running: true, latencies: [Double]()))
     private let done = DispatchSemaphore(value: 0)
 
     init(path: String, interval: Double) {
@@ -289,11 +289,11 @@ final class StatusProbe: Sendable {
             let message = Array(#"{"method":"io.yeard.Year.Status"}"#.utf8) + [0]
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             if let descriptor = try? Load.connectSocket(path) {
-                while state.withLockedValue({ $0.running }) {
+                while state.withLock({ $0.running }) {
                     let begin = DispatchTime.now().uptimeNanoseconds
                     guard (try? Load.exchange(descriptor, message, &buffer)) != nil else { break }
                     let taken = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
-                    state.withLockedValue { $0.latencies.append(taken) }
+                    state.withLock { $0.latencies.append(taken) }
                     usleep(UInt32(interval * 1_000_000))
                 }
                 close(descriptor)
@@ -303,8 +303,8 @@ final class StatusProbe: Sendable {
     }
 
     func stop() -> [Double] {
-        state.withLockedValue { $0.running = false }
+        state.withLock { $0.running = false }
         done.wait()
-        return state.withLockedValue { $0.latencies }.sorted()
+        return state.withLock { $0.latencies }.sorted()
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// The load generator: blocking Unix-socket clients on their own threads, one call in flight each, so that the same
 /// loop measures the floor and the daemon. Written by hand: it is the benchmark's measuring instrument, a few
@@ -59,7 +59,9 @@ enum Load {
     }
 
     static func run(path: String, message: [UInt8], clients: Int, seconds: Double) throws -> Result {
-        let collected = NIOLockedValueBox((latencies: [Double](), errors: 0))
+        // A reference the threads share (a `Mutex` cannot be captured by their escaping closures).
+        final class Collected: Sendable { let value = Mutex((latencies: [Double](), errors: 0)) }
+        let collected = Collected()
         let group = DispatchGroup()
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         for _ in 0..<clients {
@@ -83,7 +85,7 @@ enum Load {
                 } else {
                     failed += 1
                 }
-                collected.withLockedValue {
+                collected.value.withLock {
                     $0.latencies += mine
                     $0.errors += failed
                 }
@@ -92,7 +94,7 @@ enum Load {
             thread.start()
         }
         group.wait()
-        let (unsorted, errors) = collected.withLockedValue { $0 }
+        let (unsorted, errors) = collected.value.withLock { $0 }
         let latencies = unsorted.sorted()
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]

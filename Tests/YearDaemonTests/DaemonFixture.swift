@@ -20,12 +20,16 @@ struct DaemonFixture {
 
     /// A fixture whose school-a (in Moscow time) runs its checks on `schedule`, when given; `extra` is appended to
     /// its configuration; the handlers' journal events go to `logger`.
-    init(schedule: String? = nil, extra: String = "", logger: Logger = Logger(label: "test")) async throws {
+    /// `daemon` is added to its `[daemon]` table.
+    init(schedule: String? = nil, extra: String = "", daemon: String = "", logger: Logger = Logger(label: "test"))
+        async throws
+    {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let text = """
             [daemon]
             state_dir = "\(directory.path)"
+            \(daemon)
             [[school]]
             id = "school-a"
             time_zone = "Europe/Moscow"

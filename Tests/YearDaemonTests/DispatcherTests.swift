@@ -133,7 +133,7 @@ struct DispatcherTests {
         // Someone else's refusals have budgets of their own.
         _ = await fixture.call("io.yeard.Year.Status", as: Caller(uid: 4242, gid: 100, userName: "other"))
         var rows = try await fixture.state.database.auditEntries(after: 0, limit: 10000, schools: nil).dropFirst(before)
-        let budget = fixture.state.refusals.withLockedValue { $0.perWindow }
+        let budget = fixture.state.refusals.withLock { $0.perWindow }
         #expect(rows.count == budget + 1)
         #expect(rows.filter { $0.uid == 999 }.last?.details.contains("counted, not recorded each") == true)
         await fixture.state.recordCountedRefusals(now: Date(), draining: true)

@@ -159,9 +159,9 @@ struct MaintenanceTests {
         #expect(log.events(.integrityChecked).isEmpty && clock.deadlines.isEmpty)
         readyContinuation.finish()
         try await CheckSchedulerTests.eventually { clock.deadlines.count == 1 }
-        let quick = try #require(state.maintenance.withLockedValue { $0.integrity })
+        let quick = try #require(state.maintenance.withLock { $0.integrity })
         #expect(quick.depth == .quick && quick.isOK)
-        #expect(state.maintenance.withLockedValue { $0.statusPart } == "integrity ok (quick)")
+        #expect(state.maintenance.withLock { $0.statusPart } == "integrity ok (quick)")
         // 02:30 Moscow is 23:30 UTC.
         #expect(clock.deadlines == [Self.date("2026-11-28T23:30:00Z")])
 
@@ -178,7 +178,7 @@ struct MaintenanceTests {
         // Sunday 03:15 Moscow: the full check; then the next backup at 02:30 on Monday.
         clock.advance(to: Self.date("2026-11-29T00:15:00Z"))
         try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-29T23:30:00Z")] }
-        let full = try #require(state.maintenance.withLockedValue { $0.integrity })
+        let full = try #require(state.maintenance.withLock { $0.integrity })
         #expect(full.depth == .full && full.isOK && full.checkedAt == Self.date("2026-11-29T00:15:00Z"))
         #expect(log.events(.integrityChecked).map { $0.metadata["depth"] } == ["quick", "full"])
 
@@ -193,7 +193,7 @@ struct MaintenanceTests {
 
         let metrics = MetricsFile.render(
             years: [], runs: [:], counts: [:], settings: CheckSettings(),
-            maintenance: state.maintenance.withLockedValue { $0 })
+            maintenance: state.maintenance.withLock { $0 })
         #expect(metrics.contains("yeard_database_integrity_ok{depth=\"full\"} 1"), "\(metrics)")
         #expect(metrics.contains("yeard_database_integrity_checked_seconds{depth=\"full\"}"))
         #expect(metrics.contains("yeard_backup_last_seconds "))
@@ -239,7 +239,7 @@ struct MaintenanceTests {
         }
         #expect(log.events(.backupFailed).count == 1)
         #expect(log.events(.backupCreated).isEmpty)
-        let failed = state.maintenance.withLockedValue { $0 }
+        let failed = state.maintenance.withLock { $0 }
         #expect(failed.statusPart?.hasPrefix("backup FAILED: ") == true, "\(failed.statusPart ?? "nil")")
         #expect(failed.statusPart?.contains("\n") == false)
         let before = MetricsFile.render(
@@ -248,7 +248,7 @@ struct MaintenanceTests {
 
         try FileManager.default.removeItem(atPath: state.backupDirectory)
         _ = try await state.backUp(by: .daemon, role: "daemon", now: Date())
-        let recovered = state.maintenance.withLockedValue { $0 }
+        let recovered = state.maintenance.withLock { $0 }
         #expect(recovered.statusPart == nil && recovered.backup != nil)
         let after = MetricsFile.render(
             years: [], runs: [:], counts: [:], settings: CheckSettings(), maintenance: recovered)
@@ -269,7 +269,7 @@ struct MaintenanceTests {
             try FileManager.default.setAttributes([.modificationDate: Self.date(time)], ofItemAtPath: path)
         }
         state.noteExistingBackups()
-        let status = state.maintenance.withLockedValue { $0 }
+        let status = state.maintenance.withLock { $0 }
         #expect(status.backup?.path == directory + "/before-rollover-1.sqlite" && status.backup?.bytes == 10)
         #expect(status.backupAt == Self.date("2026-11-28T10:00:00Z"))
     }
