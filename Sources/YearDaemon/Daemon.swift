@@ -111,7 +111,8 @@ public enum Daemon {
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
         services.append(
             MaintenanceService(
-                state: state, clock: SystemSchedulerClock(), logger: logger, ready: ready))
+                state: state, clock: SystemSchedulerClock(), logger: logger,
+                ready: { for await _ in ready { break } }))
         services.append(
             ReadinessService(
                 logger: logger, statusLine: statusLine, onReady: { readyContinuation.finish() },

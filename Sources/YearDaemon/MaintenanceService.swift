@@ -48,13 +48,13 @@ struct MaintenanceService: Service {
     let state: DaemonState
     let clock: any SchedulerClock
     let logger: Logger
-    /// Ends (or yields once) when READY=1 has been sent.
-    let ready: AsyncStream<Void>
+    /// Returns once READY=1 has been sent (or when cancelled).
+    let ready: @Sendable () async -> Void
     /// How often the service wakes to read the configuration again (a reload may change the schedules).
     var recheck: TimeInterval = 60
 
     func run() async throws {
-        for await _ in ready.cancelOnGracefulShutdown() { break }
+        await cancelWhenGracefulShutdown { await ready() }
         guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
         // Each job ends early when a graceful shutdown begins: a region's copy or check must not hold the stop up.
         await cancelWhenGracefulShutdown { await checkIntegrity(.quick) }

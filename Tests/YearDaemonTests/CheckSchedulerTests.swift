@@ -162,7 +162,8 @@ struct CheckSchedulerTests {
         try await Self.eventually { release.withLock { $0 != nil } }
         // Ten minutes pass while the run is held.
         clock.advance(to: Self.date("2026-11-30T03:11:30Z"))
-        try await Task.sleep(for: .milliseconds(100))
+        // Still inside the held run: not asleep, so no fire of those ten minutes can start anything.
+        #expect(clock.deadlines.isEmpty)
         #expect(log.inFlight.withLock { $0.most } == 1)
         blocked.withLock { $0 = false }
         release.withLock { $0?.resume() }
@@ -272,8 +273,11 @@ extension CheckSchedulerTests {
         try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T05:01:00Z")] }
         clock.advance(to: Self.date("2026-11-30T05:01:00Z"))
         try await Self.eventually { clock.deadlines == [Self.date("2026-11-30T05:02:00Z")] }
-        clock.advance(to: Self.date("2026-12-01T05:00:00Z"))
-        try await Task.sleep(for: .milliseconds(200))
+        // The next day the old time passes: the scheduler sleeps through it on its recheck, runs nothing.
+        clock.advance(to: Self.date("2026-12-01T04:59:30Z"))
+        try await Self.eventually { clock.deadlines == [Self.date("2026-12-01T05:00:30Z")] }
+        clock.advance(to: Self.date("2026-12-01T05:00:30Z"))
+        try await Self.eventually { clock.deadlines == [Self.date("2026-12-01T05:01:30Z")] }
         #expect(log.count == 1)
     }
 }

@@ -146,18 +146,17 @@ struct MaintenanceTests {
         state.noteExistingBackups()
         // Saturday 2026-11-28 22:00 UTC = Sunday 01:00 in Moscow.
         let clock = ManualClock(Self.date("2026-11-28T22:00:00Z"))
-        let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
-        var service = MaintenanceService(
-            state: state, clock: clock, logger: log.logger, ready: ready)
+        let ready = ReadyGate()
+        var service = MaintenanceService(state: state, clock: clock, logger: log.logger, ready: ready.wait)
         service.recheck = 86400 * 30
         let running = service
         let task = Task { try await running.run() }
         defer { task.cancel() }
 
-        // Nothing before READY.
-        try await Task.sleep(for: .milliseconds(100))
+        // Nothing before READY: the service waits for it first.
+        try await CheckSchedulerTests.eventually { ready.isWaitedFor }
         #expect(log.events(.integrityChecked).isEmpty && clock.deadlines.isEmpty)
-        readyContinuation.finish()
+        ready.open()
         try await CheckSchedulerTests.eventually { clock.deadlines.count == 1 }
         let quick = try #require(state.maintenance.withLock { $0.integrity })
         #expect(quick.depth == .quick && quick.isOK)
@@ -214,12 +213,12 @@ struct MaintenanceTests {
             state.noteExistingBackups()
             // Started on the 28th at 09:00 UTC: the last fire was the 28th at 02:30.
             let clock = ManualClock(Self.date("2026-11-28T09:00:00Z"))
-            let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
-            var service = MaintenanceService(state: state, clock: clock, logger: log.logger, ready: ready)
+            let ready = ReadyGate()
+            var service = MaintenanceService(state: state, clock: clock, logger: log.logger, ready: ready.wait)
             service.recheck = 86400 * 30
             let running = service
             let task = Task { try await running.run() }
-            readyContinuation.finish()
+            ready.open()
             try await CheckSchedulerTests.eventually { clock.deadlines == [Self.date("2026-11-29T02:30:00Z")] }
             task.cancel()
             #expect(log.events(.integrityChecked).count == 1)
@@ -293,4 +292,22 @@ struct MaintenanceTests {
             #expect("\(error)".contains("line 4: unknown time zone 'Mars/Olympus'"), "\(error)")
         }
     }
+}
+
+/// READY=1 as the test sends it: `wait` returns once `open` was called, and says that it is being waited for.
+final class ReadyGate: Sendable {
+    private let (stream, continuation) = AsyncStream<Void>.makeStream()
+    private let waited = Mutex(false)
+
+    /// Whether the service is waiting (or has waited) for READY.
+    var isWaitedFor: Bool { waited.withLock { $0 } }
+
+    /// Returns once `open` was called.
+    @Sendable func wait() async {
+        waited.withLock { $0 = true }
+        for await _ in stream { break }
+    }
+
+    /// READY=1.
+    func open() { continuation.finish() }
 }
