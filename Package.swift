@@ -26,6 +26,8 @@ let package = Package(
             name: "YearCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(name: "YearReports", dependencies: ["YearCore"]),
+        .target(name: "YearGenerator", dependencies: ["YearCore"]),
         .target(
             name: "YearStore",
             dependencies: [
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "YearDaemon",
             dependencies: [
-                "YearCore", "YearStore", "YearProtocol", "CSystemd",
+                "YearCore", "YearStore", "YearProtocol", "YearReports", "YearGenerator", "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,22 +79,25 @@ let package = Package(
         .executableTarget(
             name: "yeard-bench",
             dependencies: [
-                "YearCore", "YearProtocol", "YearStore",
+                "YearCore", "YearProtocol", "YearStore", "YearGenerator",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "yeard-gen",
-            dependencies: ["YearCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "YearCore", "YearGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "YearCoreTests",
             dependencies: ["YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "YearReportsTests", dependencies: ["YearReports", "YearCore"]),
         .testTarget(
             name: "YearStoreTests",
             dependencies: [
-                "YearStore", "YearCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "YearStore", "YearCore", "YearGenerator", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             // The schema snapshot, read by SchemaSnapshotTests from its path.
@@ -107,7 +112,8 @@ let package = Package(
         .testTarget(
             name: "YearDaemonTests",
             dependencies: [
-                "YearDaemon", "YearProtocol", "YearStore", "YearCore", .product(name: "Logging", package: "swift-log"),
+                "YearDaemon", "YearProtocol", "YearStore", "YearCore", "YearGenerator",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import YearCore
+import YearGenerator
 import YearStore
 
 /// `yeard --demo DIR`: a configuration, a school and a year to try yeard on one machine.

@@ -1,6 +1,7 @@
 import Foundation
 import YearCore
 import YearProtocol
+import YearReports
 import YearStore
 
 extension Handlers {

@@ -1,5 +1,6 @@
 import Foundation
 import YearCore
+import YearReports
 
 /// The report files of a run, for people: `DIR/SCHOOL/checks-last.*` (the whole run) and `readiness-start.*`,
 /// `readiness-close.*` (the run's findings of the checks that apply), each as .txt, .csv, .json and .html. Each file

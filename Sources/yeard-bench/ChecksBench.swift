@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Synchronization
 import YearCore
+import YearGenerator
 import YearProtocol
 
 /// `yeard-bench checks`: the whole check catalogue over a region of schools, school by school through the socket,

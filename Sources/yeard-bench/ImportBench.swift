@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Glibc
 import YearCore
+import YearGenerator
 import YearProtocol
 
 /// `yeard-bench import`: the generated region's students through yeard, beside the sqlite3 CLI's `.import` of the

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import YearCore
+import YearGenerator
 
 /// `yeard-gen`: writes a realistic, deterministic school registry as CSV files.
 @main

@@ -115,10 +115,4 @@ struct CheckCoreTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text == CheckCatalogue.markdownReference(), "regenerate it: yeard --print-checks > docs/checks.md")
     }
-
-    @Test("the HTML report escapes markup in names, even joined to a neighbouring scalar")
-    func htmlEscaping() {
-        #expect(CheckReport.escape("\u{600}<img src=x>") == "\u{600}&lt;img src=x&gt;")
-        #expect(CheckReport.escape("O'Neil \"x\u{301}\" & Co") == "O&#39;Neil &quot;x\u{301}&quot; &amp; Co")
-    }
 }

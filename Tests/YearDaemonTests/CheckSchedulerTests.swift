@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import Testing
 import YearCore
+import YearGenerator
 import YearStore
 
 @testable import YearDaemon

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import YearCore
+import YearGenerator
 
 @testable import YearStore
 

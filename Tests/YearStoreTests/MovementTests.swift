@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import YearCore
+import YearGenerator
 
 @testable import YearStore
 

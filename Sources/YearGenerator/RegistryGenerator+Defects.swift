@@ -1,4 +1,5 @@
 import Foundation
+import YearCore
 
 /// A defect the generator planted, as the check catalogue must report it: the check and the entity id.
 public struct PlantedDefect: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import YearCore
 
 /// A deterministic generator of realistic school registries, in the CSV formats of docs/formats.md: Russian names,
 /// classes 1А..11В, staff with class teachers, subjects, students enrolled from the year's start, and the year's
