@@ -5,6 +5,7 @@ import Synchronization
 import YearCore
 import YearGenerator
 import YearProtocol
+import YearStore
 
 /// `yeard-bench checks`: the whole check catalogue over a region of schools, school by school through the socket,
 /// while another client keeps asking for the status; beside the floor of one `SELECT count(*)` over the largest
@@ -39,11 +40,11 @@ struct ChecksBench: AsyncParsableCommand {
         try await Self.buildRegion(binary: binary, directory: directory + "/yeard", ids: ids, roles: roles)
         let database = directory + "/yeard/yeard.sqlite"
         let loaded = ContinuousClock.now - loadStart
-        let students = try Self.sqliteCount(database, "SELECT count(*) FROM student")
-        let grades = try Self.sqliteCount(database, "SELECT count(*) FROM final_grade")
+        let students = try Self.sqliteCount(database, BenchmarkStatements.countStudents)
+        let grades = try Self.sqliteCount(database, BenchmarkStatements.countGrades)
 
         let floorStart = ContinuousClock.now
-        _ = try Self.sqliteCount(database, "SELECT count(*) FROM final_grade")
+        _ = try Self.sqliteCount(database, BenchmarkStatements.checksFloor)
         let floor = seconds(ContinuousClock.now - floorStart)
 
         let daemon = try DaemonProcess(binary: binary, directory: directory + "/yeard", grants: roles, schools: ids)
@@ -131,7 +132,7 @@ struct ChecksBench: AsyncParsableCommand {
             "yeard-bench checks: \(schools) schools, \(students) students, \(grades) grades, "
                 + "\(CheckCatalogue.all.count) checks, \(clients) schools at a time "
                 + "(data loaded in \(String(format: "%.0f", seconds(loaded))) s)")
-        print(String(format: "  floor: SELECT count(*) FROM final_grade: %.3f s", floor))
+        print("  floor: \(BenchmarkStatements.checksFloor): " + String(format: "%.3f s", floor))
         print(
             String(
                 format:
@@ -217,45 +218,7 @@ struct ChecksBench: AsyncParsableCommand {
     /// Copies every per-school row of `source` to each other school of the database, in one transaction, mapping
     /// the school and its year.
     static func clone(database: String, from source: String) throws {
-        let tables = [
-            "staff", "subject", "school_class", "study_period", "student", "enrollment", "school_order", "guardian",
-            "consent", "application", "curriculum", "assignment", "schedule_slot", "final_grade", "decision",
-            "certificate",
-        ]
-        var sql = """
-            PRAGMA foreign_keys = OFF;
-            BEGIN IMMEDIATE;
-            CREATE TEMP TABLE m AS SELECT s.id AS school, y.id AS year FROM school s
-                JOIN academic_year y ON y.school_id = s.id WHERE s.id <> '\(source)';
-
-            """
-        for table in tables {
-            let columns = try Self.sqliteValue(
-                database,
-                "SELECT group_concat(name, ',') FROM pragma_table_info('\(table)') WHERE name <> 'id' OR '\(table)' <> 'enrollment'"
-            ).split(separator: ",").map(String.init)
-            // Each copy of a student gets a SNILS of its own, with a right check number, made from the copy's school
-            // and the student's personal-file number (0001/N): the same SNILS at two schools is what
-            // student.multiple-classes looks for.
-            let snils = """
-                (SELECT d || printf('%02d', CASE WHEN s < 100 THEN s WHEN s < 102 THEN 0
-                    WHEN s % 101 = 100 THEN 0 ELSE s % 101 END)
-                FROM (SELECT d, (SELECT sum(CAST(substr(d, value, 1) AS INTEGER) * (10 - value)) FROM generate_series(1, 9)) AS s
-                    FROM (SELECT printf('%09d', 1002000 + m.rowid * 2000
-                    + CAST(substr(t.personal_file_no, instr(t.personal_file_no, '/') + 1) AS INTEGER)) AS d)))
-                """
-            let values = columns.map {
-                $0 == "school_id"
-                    ? "m.school"
-                    : $0 == "year_id" ? "m.year" : (table == "student" && $0 == "snils") ? snils : "t.\"\($0)\""
-            }
-            sql += """
-                INSERT INTO \(table) (\(columns.map { "\"\($0)\"" }.joined(separator: ","))) SELECT \(values.joined(separator: ",")) FROM \(table) t, m WHERE t.school_id = '\(source)';
-
-                """
-        }
-        // The copy's WAL is checkpointed here, not by the daemon's first write in the middle of the measurement.
-        try ImportBench.runSQLite(database, sql + "COMMIT;\nPRAGMA wal_checkpoint(TRUNCATE);\n")
+        try ImportBench.runSQLite(database, BenchmarkStatements.cloneSchool(source, database: database))
     }
 
     /// The first value the sqlite3 CLI prints for `query`.

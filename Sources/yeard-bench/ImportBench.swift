@@ -5,6 +5,7 @@ import Glibc
 import YearCore
 import YearGenerator
 import YearProtocol
+import YearStore
 
 /// `yeard-bench import`: the generated region's students through yeard, beside the sqlite3 CLI's `.import` of the
 /// same file into a plain table (the floor, which checks nothing).
@@ -182,35 +183,10 @@ struct ImportBench: AsyncParsableCommand {
     /// into that schema can cost, whatever it does before. The rows are copied aside, deleted and vacuumed away
     /// first (not timed), so that the database grows again as it did during the import.
     func storeFloor(database: String) throws -> Double {
-        try Self.runSQLite(
-            database,
-            """
-            PRAGMA foreign_keys = ON;
-            CREATE TABLE floor_rows AS SELECT s.*, e.year_id, e.class_name, e.from_date, e.opened_by, e.basis
-                FROM student s LEFT JOIN enrollment e ON e.school_id = s.school_id AND e.student_id = s.id
-                WHERE s.school_id = 'bench-school';
-            DELETE FROM final_grade WHERE school_id = 'bench-school';
-            DELETE FROM enrollment WHERE school_id = 'bench-school';
-            DELETE FROM student WHERE school_id = 'bench-school';
-            VACUUM;
-            """)
+        let floor = BenchmarkStatements.importFloor(school: "bench-school")
+        try Self.runSQLite(database, floor.prepare)
         let start = ContinuousClock.now
-        try Self.runSQLite(
-            database,
-            """
-            PRAGMA foreign_keys = ON;
-            PRAGMA synchronous = FULL;
-            BEGIN IMMEDIATE;
-            INSERT INTO student (school_id, id, last_name, first_name, middle_name, birth_date, gender,
-                    personal_file_no, snils, enrolled_on)
-                SELECT school_id, id, last_name, first_name, middle_name, birth_date, gender, personal_file_no, snils,
-                    enrolled_on
-                FROM floor_rows;
-            INSERT INTO enrollment (year_id, school_id, student_id, class_name, from_date, opened_by, basis)
-                SELECT year_id, school_id, id, class_name, from_date, opened_by, basis FROM floor_rows
-                WHERE class_name IS NOT NULL;
-            COMMIT;
-            """)
+        try Self.runSQLite(database, floor.measured)
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }

@@ -40,13 +40,8 @@ struct RolloverBench: AsyncParsableCommand {
         try await ChecksBench.buildRegion(binary: binary, directory: directory, ids: ids, roles: roles)
         let database = directory + "/yeard.sqlite"
         // Every year closing, as after the pedagogical councils (the transitions themselves are not measured here).
-        try ImportBench.runSQLite(
-            database,
-            """
-            UPDATE academic_year SET state = 'closing', version = version + 1;
-            PRAGMA wal_checkpoint(TRUNCATE);
-            """)
-        let students = try ChecksBench.sqliteCount(database, "SELECT count(*) FROM student")
+        try ImportBench.runSQLite(database, BenchmarkStatements.closeEveryYear)
+        let students = try ChecksBench.sqliteCount(database, BenchmarkStatements.countStudents)
         let loaded = seconds(ContinuousClock.now - loadStart)
 
         let daemon = try DaemonProcess(
@@ -108,41 +103,16 @@ struct RolloverBench: AsyncParsableCommand {
 
         // The apply's own time (recompute, writes, fingerprint), as each rollover's audit row records it.
         let applyTotal =
-            Double(
-                try ChecksBench.sqliteCount(
-                    database,
-                    "SELECT sum(json_extract(details, '$.applyMs')) FROM audit_log WHERE action = 'rollover.apply'"))
-            / 1000
+            Double(try ChecksBench.sqliteCount(database, BenchmarkStatements.rolloverApplyMilliseconds)) / 1000
         // 5. The floor: the rows the rollovers wrote, copied again with plain INSERT ... SELECT (one transaction).
-        let tables = [
-            "academic_year", "school_class", "student", "enrollment", "school_order", "academic_debt", "curriculum",
-            "assignment",
-        ]
+        let rolloverFloor = try BenchmarkStatements.rolloverFloor(database: database)
         var written = 0
-        for table in tables {
-            written += try ChecksBench.sqliteCount(
-                database, "SELECT count(*) FROM \(table) WHERE rollover_id IS NOT NULL")
-        }
-        // The old year's enrollments each rollover closed (every student's, by the order that decided it) are
-        // written too: the floor copies them as well.
-        written += try ChecksBench.sqliteCount(
-            database, "SELECT count(*) FROM enrollment WHERE closing_rollover_id IS NOT NULL")
-        try ImportBench.runSQLite(
-            database,
-            (tables.map { "CREATE TABLE floor_\($0) AS SELECT * FROM \($0) WHERE 0;" }
-                + ["CREATE TABLE floor_closed AS SELECT * FROM enrollment WHERE 0;"]).joined(separator: "\n"))
+        for count in rolloverFloor.counts { written += try ChecksBench.sqliteCount(database, count) }
+        try ImportBench.runSQLite(database, rolloverFloor.prepare)
         let floorStart = ContinuousClock.now
-        try ImportBench.runSQLite(
-            database,
-            "BEGIN;\n"
-                + tables.map { "INSERT INTO floor_\($0) SELECT * FROM \($0) WHERE rollover_id IS NOT NULL;" }.joined(
-                    separator: "\n")
-                + "\nINSERT INTO floor_closed SELECT * FROM enrollment WHERE closing_rollover_id IS NOT NULL;\nCOMMIT;")
+        try ImportBench.runSQLite(database, rolloverFloor.measured)
         let floor = seconds(ContinuousClock.now - floorStart)
-        try ImportBench.runSQLite(
-            database,
-            (tables.map { "DROP TABLE floor_\($0);" } + ["DROP TABLE floor_closed;"]).joined(separator: "\n")
-                + "\nVACUUM;")
+        try ImportBench.runSQLite(database, rolloverFloor.cleanUp)
 
         // 6. The backup taken before a rollover, of the region's database.
         let store = try YearDatabase(path: database)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import YearStore
 
 /// `yeard-bench startup`: exec to READY=1 of the release yeard on a region's database, as systemd sees it (the
 /// datagram on NOTIFY_SOCKET), beside the floor of exec to exit of the same binary printing its version; when the
@@ -29,7 +30,7 @@ struct StartupBench: AsyncParsableCommand {
         try await ChecksBench.buildRegion(binary: binary, directory: directory + "/yeard", ids: ids, roles: roles)
         let database = directory + "/yeard/yeard.sqlite"
         let bytes = (try? FileManager.default.attributesOfItem(atPath: database)[.size] as? NSNumber)?.doubleValue ?? 0
-        let students = try ChecksBench.sqliteCount(database, "SELECT count(*) FROM student")
+        let students = try ChecksBench.sqliteCount(database, BenchmarkStatements.countStudents)
 
         // The floor: the same binary, exec to exit, doing nothing but print its version.
         let floor = try Self.versionTimes(binary, runs: runs)
