@@ -38,14 +38,7 @@ extension YearDatabase {
             target: event.target, details: event.details.canonicalText,
             previousHash: last?["hash"] ?? AuditChain.genesis, hash: "")
         entry.hash = entry.computedHash()
-        try db.execute(
-            sql: """
-                INSERT INTO audit_log (\(Records.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                entry.sequence, entry.at, entry.uid, entry.userName, entry.role, entry.school, entry.action,
-                entry.target, entry.details, entry.previousHash, entry.hash,
-            ])
+        try StoredAuditRow(entry).insert(db)
         return entry
     }
 
@@ -97,16 +90,14 @@ extension YearDatabase {
         async throws -> [AuditEntry]
     {
         try await pool.read { db in
-            var sql = "SELECT \(Records.auditColumns) FROM audit_log WHERE seq > ?"
-            var arguments: StatementArguments = [sequence]
+            typealias Columns = StoredAuditRow.Columns
+            var request = StoredAuditRow.filter(Columns.sequence > sequence)
             if let schools {
-                sql += " AND (school_id IN (SELECT value FROM json_each(?))"
-                sql += includingUnscoped ? " OR school_id IS NULL)" : ")"
-                arguments += [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
+                request = request.filter(
+                    includingUnscoped
+                        ? schools.contains(Columns.school) || Columns.school == nil : schools.contains(Columns.school))
             }
-            sql += " ORDER BY seq LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Records.audit)
+            return try request.order(Columns.sequence).limit(limit).fetchAll(db).map(\.entry)
         }
     }
 
@@ -118,10 +109,10 @@ extension YearDatabase {
     /// Verifies the audit log of `db`, streaming its rows in constant memory.
     static func verifyAudit(in db: Database, anchors: [AuditChain.Anchor]) throws -> AuditChain.Verdict {
         let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(Records.auditColumns) FROM audit_log ORDER BY seq")
+        let rows = try StoredAuditRow.order(StoredAuditRow.Columns.sequence).fetchCursor(db)
         var verifier = AuditChain.Verifier(anchors: anchors)
         while let row = try rows.next() {
-            if let broken = verifier.add(Records.audit(row)) { return broken }
+            if let broken = verifier.add(row.entry) { return broken }
         }
         return verifier.finish(highestIssued: issued)
     }

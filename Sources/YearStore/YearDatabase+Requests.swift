@@ -383,36 +383,24 @@ extension YearDatabase {
         -> [ApprovalRequest]
     {
         try await pool.read { db in
-            var sql = """
-                SELECT \(Records.requestColumns) FROM approval_request
-                WHERE school_id IN (SELECT value FROM json_each(?))
-                """
-            var arguments: StatementArguments = [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
+            var request = StoredRequest.filter(schools.contains(StoredRequest.Columns.school))
             if let statuses {
-                sql += " AND status IN (SELECT value FROM json_each(?))"
-                arguments += [JSONValue.array(statuses.map { .string($0.rawValue) }).canonicalText]
+                request = request.filter(statuses.map(\.rawValue).contains(StoredRequest.Columns.status))
             }
-            sql += " ORDER BY id DESC LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Records.request)
+            return try request.order(StoredRequest.Columns.id.desc).limit(limit).fetchAll(db).map(\.request)
         }
     }
 
     /// The request with this id, or nil.
     public func request(id: Int64) async throws -> ApprovalRequest? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT \(Records.requestColumns) FROM approval_request WHERE id = ?", arguments: [id]
-            ).map(Records.request)
+            try StoredRequest.fetchOne(db, key: id)?.request
         }
     }
 
     static func fetchRequest(id: Int64, in db: Database) throws -> ApprovalRequest {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(Records.requestColumns) FROM approval_request WHERE id = ?", arguments: [id])
-        else { throw YearError.requestNotFound(id: id) }
-        return try Records.request(row)
+        guard let stored = try StoredRequest.fetchOne(db, key: id) else { throw YearError.requestNotFound(id: id) }
+        return stored.request
     }
 }
 

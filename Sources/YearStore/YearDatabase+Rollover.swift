@@ -17,8 +17,7 @@ extension YearDatabase {
         -> RolloverInput
     {
         guard
-            let school = try Row.fetchOne(db, sql: "SELECT * FROM school WHERE id = ?", arguments: [year.school])
-                .flatMap(Records.school)
+            let school = try StoredSchool.fetchOne(db, key: year.school)?.school
         else { throw YearError.schoolNotFound(school: year.school) }
         func attributes(_ row: Row) -> ClassAttributes {
             ClassAttributes(
@@ -135,10 +134,9 @@ extension YearDatabase {
             $0[$1.grade, default: []].formUnion($1.subjects)
         }
         var nextYear: RolloverInput.NextYear?
-        if let next = try Row.fetchOne(
-            db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND label = ?",
-            arguments: [year.school, nextLabel]
-        ).map(Records.year) {
+        if let next = try StoredYear.filter(
+            StoredYear.Columns.school == year.school && StoredYear.Columns.label == nextLabel
+        ).fetchOne(db)?.year {
             let classes = try Row.fetchAll(
                 db,
                 sql: """

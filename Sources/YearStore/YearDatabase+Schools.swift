@@ -26,11 +26,8 @@ extension YearDatabase {
                         at: now, in: db)
                 }
             }
-            let stored = try Row.fetchAll(db, sql: "SELECT * FROM school")
             var storedByID: [String: (School?, Bool)] = [:]
-            for row in stored {
-                storedByID[row["id"]] = (Records.school(row), row["configured"] as Bool)
-            }
+            for stored in try StoredSchool.fetchAll(db) { storedByID[stored.id] = (stored.school, stored.configured) }
             for school in schools {
                 let grades = JSONValue.array(school.graduatingGrades.map { .int(Int64($0)) }).canonicalText
                 let gradeEnds = JSONValue.object(
@@ -83,8 +80,8 @@ extension YearDatabase {
     /// The configured schools, by id.
     public func configuredSchools() async throws -> [School] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM school WHERE configured = 1 ORDER BY id").compactMap(
-                Records.school)
+            try StoredSchool.filter(StoredSchool.Columns.configured == true).order(StoredSchool.Columns.id)
+                .fetchAll(db).compactMap(\.school)
         }
     }
 }

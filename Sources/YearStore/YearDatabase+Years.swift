@@ -11,9 +11,9 @@ extension YearDatabase {
     ) async throws -> AcademicYear {
         try await write { db in
             guard
-                let schoolRow = try Row.fetchOne(
-                    db, sql: "SELECT * FROM school WHERE id = ? AND configured = 1", arguments: [schoolID]),
-                let school = Records.school(schoolRow)
+                let school = try StoredSchool.filter(
+                    StoredSchool.Columns.id == schoolID && StoredSchool.Columns.configured == true
+                ).fetchOne(db)?.school
             else { throw YearError.schoolNotFound(school: schoolID) }
             guard let defaults = school.defaultDates(for: label) else {
                 throw YearError.invalidParameter(
@@ -84,15 +84,9 @@ extension YearDatabase {
     }
 
     static func years(of schools: [String], in db: Database) throws -> [AcademicYear] {
-        return try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Records.yearColumns) FROM academic_year
-                WHERE school_id IN (SELECT value FROM json_each(?))
-                ORDER BY school_id, label DESC
-                """,
-            arguments: [JSONValue.array(schools.map(JSONValue.string)).canonicalText]
-        ).map(Records.year)
+        try StoredYear.filter(schools.contains(StoredYear.Columns.school))
+            .order(StoredYear.Columns.school, StoredYear.Columns.label.desc)
+            .fetchAll(db).map(\.year)
     }
 
     /// The year with this id, or nil.
@@ -101,16 +95,12 @@ extension YearDatabase {
     }
 
     static func fetchYear(id: Int64, in db: Database) throws -> AcademicYear? {
-        try Row.fetchOne(
-            db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE id = ?", arguments: [id]
-        ).map(Records.year)
+        try StoredYear.fetchOne(db, key: id)?.year
     }
 
     static func fetchOtherYears(of year: AcademicYear, in db: Database) throws -> [AcademicYear] {
-        try Row.fetchAll(
-            db, sql: "SELECT \(Records.yearColumns) FROM academic_year WHERE school_id = ? AND id <> ?",
-            arguments: [year.school, year.id]
-        ).map(Records.year)
+        try StoredYear.filter(StoredYear.Columns.school == year.school && StoredYear.Columns.id != year.id)
+            .fetchAll(db).map(\.year)
     }
 }
 
@@ -159,14 +149,9 @@ extension YearDatabase {
         schools: [SchoolSnapshot], auditHead: String?, validUntil: Date
     ) {
         let list = JSONValue.array(schools.map(JSONValue.string)).canonicalText
-        let years = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Records.yearColumns) FROM academic_year
-                WHERE school_id IN (SELECT value FROM json_each(?)) AND state <> 'closed'
-                ORDER BY school_id, label
-                """, arguments: [list]
-        ).map(Records.year)
+        let years = try StoredYear.filter(
+            schools.contains(StoredYear.Columns.school) && StoredYear.Columns.state != YearState.closed.rawValue
+        ).order(StoredYear.Columns.school, StoredYear.Columns.label).fetchAll(db).map(\.year)
         var pending: [String: Int] = [:]
         var firstExpiry = Date.distantFuture
         for row in try Row.fetchAll(

@@ -57,9 +57,7 @@ struct AuditTamperingTests {
             case .editAndRehash:
                 let row = Int64.random(in: 1...count, using: &random)
                 let entry = try #require(
-                    try Row.fetchOne(
-                        db, sql: "SELECT \(Records.auditColumns) FROM audit_log WHERE seq = ?", arguments: [row]
-                    ).map(Records.audit))
+                    try StoredAuditRow.filter(StoredAuditRow.Columns.sequence == row).fetchOne(db)?.entry)
                 var edited = entry
                 edited.details = #"{"edited":true}"#
                 edited.hash = edited.computedHash()
