@@ -61,7 +61,11 @@ struct CheckSchedulerService: Service {
 
     func run() async throws {
         await catchUp()
-        await runOnSchedule(clock: clock, recheck: recheck, fires: nextFires) { await runChecks(schools: $0) }
+        await runOnSchedule(clock: clock, recheck: recheck, fires: nextFires) { schools in
+            await runChecks(schools: schools)
+            // A region's run read every school's tables: its caches and buffers are not for the calls of the day.
+            await state.releaseMemory()
+        }
     }
 
     /// The next fire time of each scheduled school after `instant`.

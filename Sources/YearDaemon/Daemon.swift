@@ -156,9 +156,7 @@ public enum Daemon {
             let snapshot = try await database.statusSnapshot(of: schools)
             let runs = try await database.lastRunSummaries()
             func time(_ run: CheckRunSummary) -> String {
-                var format = Date.FormatStyle().hour(.twoDigits(amPM: .omitted)).minute(.twoDigits)
-                format.timeZone = zones[run.school].flatMap(TimeZone.init(identifier:)) ?? .gmt
-                return run.startedAt.formatted(format)
+                WallClock.hourMinute(run.startedAt, in: zones[run.school].flatMap(TimeZone.init(identifier:)) ?? .gmt)
             }
             guard snapshot.schools.count <= detailed else {
                 var states: [String: Int] = [:]

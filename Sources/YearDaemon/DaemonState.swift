@@ -229,6 +229,18 @@ final class DaemonState: Sendable {
         }
     }
 
+    /// Gives back what a job that read the whole database left behind: SQLite's caches (`YearDatabase.releaseMemory`)
+    /// and the memory malloc holds free since (`malloc_trim`, which returns free pages inside the arenas too).
+    /// Called after the upkeep jobs and a scheduled run of checks; on a thread of its own, as it waits for the
+    /// accesses in progress.
+    func releaseMemory() async {
+        let database = database
+        _ = try? await Self.onOwnThread { _ in
+            database.releaseMemory()
+            MallocArenas.trim()
+        }
+    }
+
     /// Called after an integrity check or a backup (the STATUS line and the metrics file show them).
     func maintained() { changes.publish(.maintenance) }
 

@@ -62,6 +62,7 @@ struct MaintenanceService: Service {
             logger.notice("making up the scheduled backup missed while yeard was down")
             await cancelWhenGracefulShutdown { await backup() }
         }
+        await state.releaseMemory()
         await runOnSchedule(clock: clock, recheck: recheck, fires: nextFires) { jobs in
             for job in jobs {
                 switch job {
@@ -69,6 +70,7 @@ struct MaintenanceService: Service {
                 case .integrityCheck: await cancelWhenGracefulShutdown { await checkIntegrity(.full) }
                 }
             }
+            await state.releaseMemory()
         }
     }
 

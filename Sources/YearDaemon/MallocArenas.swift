@@ -24,4 +24,8 @@ enum MallocArenas {
         if let tunables = environment["GLIBC_TUNABLES"], tunables.contains("glibc.malloc.arena_max") { return false }
         return mallopt(yeard_m_arena_max, count) == 1
     }
+
+    /// Returns to the kernel the memory the arenas hold free (after a job whose allocations are gone): a daemon idle
+    /// between nightly jobs should not keep their high-water mark resident.
+    static func trim() { _ = malloc_trim(0) }
 }

@@ -109,6 +109,12 @@ public final class YearDatabase: Sendable {
         try pool.read { db in try Migrations.migrator().appliedMigrations(db) }
     }
 
+    /// Gives back the memory SQLite holds for the connections: closes the idle readers (the next read opens one
+    /// again) and empties the writer's page cache. Blocks until the accesses in progress are done, so call it off
+    /// the cooperative pool, after a job that read the whole database (an integrity check, a backup, a region's
+    /// checks), not after calls, whose caches serve the next ones.
+    public func releaseMemory() { pool.releaseMemory() }
+
     /// Releases the database's connections (after a checkpoint of the WAL).
     public func close() throws {
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
@@ -127,13 +133,7 @@ public enum StoredTime {
     }
 
     /// A time in file names (backups, a restored database kept): `20261129-114642`, UTC, sorting by time.
-    public static func fileStamp(_ date: Date) -> String {
-        date.formatted(
-            Date.VerbatimFormatStyle(
-                format:
-                    "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)-\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
-                timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
-    }
+    public static func fileStamp(_ date: Date) -> String { WallClock.fileStamp(date) }
 }
 
 /// The database was written by a newer yeard: it is not opened (nor changed).

@@ -21,6 +21,20 @@ struct YearDatabaseTests {
             ])
     }
 
+    @Test("released memory: the caches go, the next reads and writes open what they need, the pragmas hold")
+    func releaseMemory() async throws {
+        let store = try await StoreFixture()
+        let year = try await store.createYear()
+        let before = try await store.database.years(of: ["school-a"])
+        store.database.releaseMemory()
+        #expect(try await store.database.years(of: ["school-a"]) == before)
+        #expect(try await store.database.year(id: year.id) == year)
+        _ = try await store.createYear("2027/2028")
+        #expect(try store.database.writerPragma("synchronous") == "2")
+        #expect(try store.database.writerPragma("foreign_keys") == "1")
+        #expect(try await store.database.years(of: ["school-a"]).count == 2)
+    }
+
     @Test("a database of the first registry schema migrates with its students and their references intact")
     func migratesRegistryRebuild() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yeard-mig-\(UUID().uuidString)")
