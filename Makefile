@@ -16,6 +16,7 @@
 #   $(MANDIR)/man8/yeard.8.gz, man1/yearctl.1.gz, man5/yeard.toml.5.gz   (gzip -9n; ALLOW_MISSING_MAN=1 skips a
 #                                                    page that is not written yet, with a warning, instead of failing)
 #   bash, zsh and fish completions of the three programs, written by the programs themselves
+#   $(LOCALEDIR)/LANG/LC_MESSAGES/yeard.mo          every po/LANG.po, compiled by msgfmt --check (scripts/po)
 #
 # After installing outside a package on a systemd machine:
 #   systemd-sysusers yeard.conf && systemd-tmpfiles --create yeard.conf && systemctl daemon-reload
@@ -25,6 +26,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
@@ -44,7 +46,7 @@ SWIFT ?= swift
 INSTALL ?= install
 
 .PHONY: all release install install-programs install-units install-config install-man install-completions deb \
-	check-programs
+	check-programs install-locale
 
 all: release
 
@@ -62,7 +64,13 @@ check-programs:
 		fi; \
 	done
 
-install: install-programs install-units install-config install-man install-completions
+install: install-programs install-units install-config install-man install-completions install-locale
+
+# The message catalogues: yearctl and yeard look in ../share/locale from their own directory, which is $(LOCALEDIR)
+# when BINDIR is $(PREFIX)/bin.
+install-locale:
+	scripts/po compile "$(DESTDIR)$(LOCALEDIR)"
+	find "$(DESTDIR)$(LOCALEDIR)" -name yeard.mo -exec chmod 0644 {} +
 
 install-programs: check-programs
 	$(INSTALL) -d -m 0755 "$(DESTDIR)$(BINDIR)"

@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "YearReports", dependencies: ["YearCore"]),
+        .target(name: "YearLocale", dependencies: ["YearCore"]),
         .target(name: "YearGenerator", dependencies: ["YearCore"]),
         .target(
             name: "YearStore",
@@ -72,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "yearctl",
             dependencies: [
-                "YearCore", "YearProtocol", .product(name: "Crypto", package: "swift-crypto"),
+                "YearCore", "YearLocale", "YearProtocol", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +95,7 @@ let package = Package(
             name: "YearCoreTests",
             dependencies: ["YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "YearReportsTests", dependencies: ["YearReports", "YearCore"]),
+        .testTarget(name: "YearLocaleTests", dependencies: ["YearLocale", "YearCore"]),
         .testTarget(
             name: "YearStoreTests",
             dependencies: [

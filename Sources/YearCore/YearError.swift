@@ -46,74 +46,129 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The daemon could not complete the call (database full, I/O error); nothing was changed.
     case internalFailure(reason: String)
 
-    /// One sentence: what failed, why, and what to do next.
-    public var description: String {
+    /// One sentence in English: what failed, why, and what to do next (the daemon's `message`).
+    public var description: String { message(.english) }
+
+    /// One sentence in `l`'s language: what failed, why, and what to do next.
+    public func message(_ l: Localizer) -> String {
         switch self {
         case .invalidParameter(let field, let reason):
-            return "invalid parameter '\(field)': \(reason)"
+            return l.tr("invalid parameter '{field}': {reason}", ["field": field, "reason": reason])
         case .permissionDenied(let method, let required, let school):
-            let roles = required.map(\.rawValue).joined(separator: " or ")
-            let scope = school.map { $0 == "*" ? " at every school" : " at school \($0)" } ?? ""
-            return "permission denied: \(method) needs the role \(roles)\(scope); ask the administrator of yeard "
-                + "to grant it in yeard.toml"
+            // TRANSLATORS: joins the roles of which any one would do: "coordinator or admin".
+            let roles = required.map { $0.name(l) }.joined(separator: l.trc("list of alternatives", " or "))
+            let arguments = ["method": method, "roles": roles, "school": school ?? ""]
+            switch school {
+            case nil:
+                return l.tr(
+                    "permission denied: {method} needs the role {roles}; ask the administrator of yeard to grant it in yeard.toml",
+                    arguments)
+            case "*":
+                return l.tr(
+                    "permission denied: {method} needs the role {roles} at every school; ask the administrator of yeard to grant it in yeard.toml",
+                    arguments)
+            default:
+                return l.tr(
+                    "permission denied: {method} needs the role {roles} at school {school}; ask the administrator of yeard to grant it in yeard.toml",
+                    arguments)
+            }
         case .schoolNotFound(let school):
-            return "no school '\(school)' is configured; see 'yearctl school list'"
+            return l.tr("no school '{school}' is configured; see 'yearctl school list'", ["school": school])
         case .yearNotFound(let id):
-            return "no year with id \(id); see 'yearctl year list'"
+            return l.tr("no year with id {id}; see 'yearctl year list'", ["id": String(id)])
         case .yearExists(let school, let label):
-            return "school \(school) already has the year \(label)"
+            return l.tr("school {school} already has the year {label}", ["school": school, "label": label])
         case .transitionNotAllowed(let year, let state, let event, let allowed):
-            let next =
-                allowed.isEmpty
-                ? "no transition leads on from \(state.rawValue)"
-                : "from \(state.rawValue) the possible events are: \(allowed.map(\.rawValue).joined(separator: ", "))"
-            return "year \(year) is \(state.rawValue): '\(event.rawValue)' does not apply; \(next)"
+            let arguments = [
+                "year": year, "state": state.name(l), "event": event.name(l),
+                "events": allowed.map { $0.name(l) }.joined(separator: ", "),
+            ]
+            return allowed.isEmpty
+                ? l.tr(
+                    "year {year} is {state}: '{event}' does not apply; no transition leads on from {state}", arguments)
+                : l.tr(
+                    "year {year} is {state}: '{event}' does not apply; from {state} the possible events are: {events}",
+                    arguments)
         case .rolloverOnly(let event):
-            return "'\(event.rawValue)' is done by the year rollover, not by a transition request"
+            return l.tr(
+                "'{event}' is done by the year rollover, not by a transition request", ["event": event.name(l)])
         case .guardFailed(let event, let violations):
-            return "'\(event.rawValue)' cannot happen now: \(violations.joined(separator: "; "))"
+            return l.tr(
+                "'{event}' cannot happen now: {violations}",
+                ["event": event.name(l), "violations": violations.joined(separator: "; ")])
         case .requestNotFound(let id):
-            return "no request with id \(id); see 'yearctl request list'"
+            return l.tr("no request with id {id}; see 'yearctl request list'", ["id": String(id)])
         case .requestNotPending(let id, let status):
-            return "request \(id) is \(status.rawValue), not pending; file a new request if it is still needed"
+            return l.tr(
+                "request {id} is {status}, not pending; file a new request if it is still needed",
+                ["id": String(id), "status": status.name(l)])
         case .requestPending(let year, let request):
-            return "year \(year) already has the pending request \(request); approve, reject or cancel it first"
+            return l.tr(
+                "year {year} already has the pending request {request}; approve, reject or cancel it first",
+                ["year": year, "request": String(request)])
         case .selfApproval(let id):
-            return "request \(id) was filed by you; a different person with the coordinator role must approve it"
+            return l.tr(
+                "request {id} was filed by you; a different person with the coordinator role must approve it",
+                ["id": String(id)])
         case .yearChanged(let id, let requested, let current):
-            return "the year changed since request \(id) was filed (version \(requested), now \(current)); "
-                + "the request can no longer be approved: file a new one"
+            return l.tr(
+                "the year changed since request {id} was filed (version {requested}, now {current}); the request can no longer be approved: file a new one",
+                ["id": String(id), "requested": String(requested), "current": String(current)])
         case .payloadMismatch(let id, let expected, let actual):
-            return "request \(id) is not what was shown (hash \(expected), stored \(actual)); review it again with "
-                + "'yearctl request show \(id)'"
+            return l.tr(
+                "request {id} is not what was shown (hash {expected}, stored {actual}); review it again with 'yearctl request show {id}'",
+                ["id": String(id), "expected": expected, "actual": actual])
         case .notRequester(let id, let requesterUID):
-            return "only the requester (uid \(requesterUID)) may cancel request \(id); a coordinator may reject it"
+            return l.tr(
+                "only the requester (uid {uid}) may cancel request {id}; a coordinator may reject it",
+                ["id": String(id), "uid": String(requesterUID)])
         case .notReady(let year, let target, let blocking):
-            let listed = blocking.map { "\($0.check) (\($0.count))" }.joined(separator: ", ")
-            return "year \(year) is not ready to \(target.rawValue): errors of \(listed); see 'yearctl report "
-                + "readiness --for \(target.rawValue)', fix them, or approve with '--accept CHECK --reason TEXT' "
-                + "for each check you accept"
+            let listed = blocking.map {
+                l.tr("{check} ({count})", ["check": $0.check, "count": l.number($0.count)])
+            }.joined(separator: ", ")
+            return l.tr(
+                "year {year} is not ready to {target}: errors of {checks}; see 'yearctl report readiness --for {for}', fix them, or approve with '--accept CHECK --reason TEXT' for each check you accept",
+                ["year": year, "target": target.name(l), "checks": listed, "for": target.rawValue])
         case .uploadNotFound(let id):
-            return "no upload \(id) of yours is waiting (uploads expire an hour after their last part); upload the "
-                + "file again"
+            return l.tr(
+                "no upload {id} of yours is waiting (uploads expire an hour after their last part); upload the file again",
+                ["id": id])
         case .importRefused(let file, let problems, let count):
-            let first = problems.first.map { ": \(file):\($0)" } ?? ""
-            return "\(file) was not imported, nothing was written: \(count) problem(s)\(first); fix them and try "
-                + "again"
+            let arguments = ["file": file, "first": problems.first.map { "\(file):\($0)" } ?? ""]
+            return problems.isEmpty
+                ? l.trn(
+                    "{file} was not imported, nothing was written: {count} problem; fix it and try again",
+                    "{file} was not imported, nothing was written: {count} problems; fix them and try again",
+                    count, arguments)
+                : l.trn(
+                    "{file} was not imported, nothing was written: {count} problem: {first}; fix it and try again",
+                    "{file} was not imported, nothing was written: {count} problems: {first}; fix them and try again",
+                    count, arguments)
         case .planHasErrors(let year, let errors):
-            let shown = errors.prefix(5).joined(separator: "; ")
-            let more = errors.count > 5 ? "; and \(errors.count - 5) more" : ""
-            return "the rollover plan of \(year) has \(errors.count) error(s): \(shown)\(more); see 'yearctl rollover "
-                + "plan --students', fix them and request again"
+            let arguments = [
+                "year": year, "shown": errors.prefix(5).joined(separator: "; "), "more": l.number(errors.count - 5),
+            ]
+            return errors.count > 5
+                ? l.trn(
+                    "the rollover plan of {year} has {count} error: {shown}; and {more} more; see 'yearctl rollover plan --students', fix them and request again",
+                    "the rollover plan of {year} has {count} errors: {shown}; and {more} more; see 'yearctl rollover plan --students', fix them and request again",
+                    errors.count, arguments)
+                : l.trn(
+                    "the rollover plan of {year} has {count} error: {shown}; see 'yearctl rollover plan --students', fix it and request again",
+                    "the rollover plan of {year} has {count} errors: {shown}; see 'yearctl rollover plan --students', fix them and request again",
+                    errors.count, arguments)
         case .planStale(let id, let filed, let current):
-            return "the data changed since rollover request \(id) was filed (plan \(filed.prefix(12)), now "
-                + "\(current.prefix(12))): reject it and ask the admin to review 'yearctl rollover plan' and request "
-                + "again"
+            return l.tr(
+                "the data changed since rollover request {id} was filed (plan {filed}, now {current}): reject it and ask the admin to review 'yearctl rollover plan' and request again",
+                ["id": String(id), "filed": String(filed.prefix(12)), "current": String(current.prefix(12))])
         case .rolloverChanged(let rollover, let changes):
-            return "rollover \(rollover) cannot be undone: the new year changed since it applied: "
-                + changes.joined(separator: "; ") + "; undo those changes first or keep the rollover"
+            return l.tr(
+                "rollover {rollover} cannot be undone: the new year changed since it applied: {changes}; undo those changes first or keep the rollover",
+                ["rollover": String(rollover), "changes": changes.joined(separator: "; ")])
         case .internalFailure(let reason):
-            return "the daemon could not complete the call, nothing was changed: \(reason); see the daemon's log"
+            return l.tr(
+                "the daemon could not complete the call, nothing was changed: {reason}; see the daemon's log",
+                ["reason": reason])
         }
     }
 }

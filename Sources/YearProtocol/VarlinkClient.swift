@@ -12,14 +12,19 @@ public enum VarlinkClientError: Error, Sendable, CustomStringConvertible {
     /// The reply was not valid Varlink JSON.
     case malformedReply(String)
 
-    /// One sentence for people.
-    public var description: String {
+    /// One sentence for people, in English.
+    public var description: String { message(.english) }
+
+    /// One sentence for people, in `l`'s language.
+    public func message(_ l: Localizer) -> String {
         switch self {
         case .cannotConnect(let path, let reason):
-            "cannot connect to yeard at \(path): \(reason); is the daemon running, and is the socket path right "
-                + "(--socket or YEARD_SOCKET)?"
-        case .connectionClosed: "yeard closed the connection without replying; see the daemon's log"
-        case .malformedReply(let reason): "yeard sent a reply this client cannot read: \(reason)"
+            l.tr(
+                "cannot connect to yeard at {path}: {reason}; is the daemon running, and is the socket path right (--socket or YEARD_SOCKET)?",
+                ["path": path, "reason": reason])
+        case .connectionClosed: l.tr("yeard closed the connection without replying; see the daemon's log")
+        case .malformedReply(let reason):
+            l.tr("yeard sent a reply this client cannot read: {reason}", ["reason": reason])
         }
     }
 }

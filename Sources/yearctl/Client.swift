@@ -29,7 +29,9 @@ struct Client {
             if options.json {
                 printJSON(ErrorOutput(error: error.name, parameters: error.parameters))
             } else {
-                printError("yearctl: \(error.message)")
+                // The daemon's error, rendered in the caller's language from its typed parameters; an error yeard
+                // does not define keeps the daemon's own sentence.
+                printError("yearctl: " + (YearError(error)?.message(options.l) ?? error.message))
                 // An import's refusal lists every problem it found, one per line, FILE:LINE:COLUMN first.
                 if case .array(let problems)? = error.parameters["problems"],
                     case .string(let file)? = error.parameters["file"]
@@ -47,7 +49,7 @@ struct Client {
             }
             throw ExitCode(Self.exitStatus(for: error).rawValue)
         } catch let error as VarlinkClientError {
-            printError("yearctl: \(error)")
+            printError("yearctl: " + error.message(options.l))
             throw ExitCode(ExitStatus.cannotConnect.rawValue)
         } catch let error as ExitCode {
             throw error
@@ -56,7 +58,9 @@ struct Client {
             throw error
         } catch {
             printError(
-                "yearctl: the connection to yeard failed: \(error); see the daemon's log")
+                "yearctl: "
+                    + options.l.tr(
+                        "the connection to yeard failed: {reason}; see the daemon's log", ["reason": "\(error)"]))
             throw ExitCode(ExitStatus.cannotConnect.rawValue)
         }
     }

@@ -20,16 +20,23 @@ struct RequestCommand: AsyncParsableCommand {
         func run() async throws {
             let reply = try await Client(options: options).call(
                 YeardAPI.Approval.list, RequestListParameters(school: options.school, status: status))
+            let moment = await Moments.fetch(options)
+            let l = options.l
             Client(options: options).output(reply) { reply in
                 printTable(
-                    ["ID", "SCHOOL", "YEAR", "EVENT", "FROM -> TO", "STATUS", "REQUESTER", "EXPIRES"],
+                    [
+                        l.trc("table heading", "ID"), l.trc("table heading", "SCHOOL"), l.trc("table heading", "YEAR"),
+                        l.trc("table heading", "EVENT"), l.trc("table heading", "FROM -> TO"),
+                        l.trc("table heading", "STATUS"), l.trc("table heading", "REQUESTER"),
+                        l.trc("table heading", "EXPIRES"),
+                    ],
                     reply.requests.map {
                         [
-                            String($0.id), $0.school, $0.yearLabel, $0.event.rawValue, "\($0.from) -> \($0.to)",
-                            $0.status.rawValue,
-                            $0.requester, $0.expiresAt,
+                            String($0.id), $0.school, $0.yearLabel, $0.event.name(l),
+                            "\($0.from.name(l)) -> \($0.to.name(l))", $0.status.name(l), $0.requester,
+                            moment($0.expiresAt, school: $0.school),
                         ]
-                    }, empty: "no requests")
+                    }, empty: l.tr("no requests"))
             }
         }
     }
@@ -44,7 +51,8 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             let reply = try await Client(options: options).call(YeardAPI.Approval.get, IDParameters(id: id))
-            Client(options: options).output(reply) { reply in describe(reply.request) }
+            let moment = await Moments.fetch(options)
+            Client(options: options).output(reply) { reply in describe(reply.request, moment) }
         }
     }
 
@@ -69,15 +77,19 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = Client(options: options)
+            let l = options.l
             var shownHash = hash
             if shownHash == nil {
                 let shown = try await client.call(YeardAPI.Approval.get, IDParameters(id: id))
-                if !options.json { describe(shown.request) }
+                if !options.json { describe(shown.request, await Moments.fetch(options)) }
                 shownHash = shown.request.payloadHash
                 if !yes && !options.json && isatty(STDIN_FILENO) == 1 {
-                    print("Approve and execute this request? [y/N] ", terminator: "")
-                    guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                        print("Not approved.")
+                    // TRANSLATORS: the answers accepted are y and yes (and the translation of "yes", below).
+                    print(l.tr("Approve and execute this request? [y/N] "), terminator: "")
+                    // TRANSLATORS: the word a person types to answer yes at a confirmation prompt.
+                    let accepted = ["y", "yes", l.trc("confirmation answer", "yes").lowercased()]
+                    guard let answer = readLine(), accepted.contains(answer.lowercased()) else {
+                        print(l.tr("Not approved."))
                         return
                     }
                 }
@@ -88,8 +100,12 @@ struct RequestCommand: AsyncParsableCommand {
                     id: id, reason: reason, payloadHash: shownHash, accept: accepted.isEmpty ? nil : accepted))
             client.output(reply) { reply in
                 print(
-                    "Approved request \(reply.request.id): year \(reply.year.label) of \(reply.year.school) is now "
-                        + "\(reply.year.state) (version \(reply.year.version)).")
+                    l.tr(
+                        "Approved request {id}: year {year} of {school} is now {state} (version {version}).",
+                        [
+                            "id": String(reply.request.id), "year": reply.year.label, "school": reply.year.school,
+                            "state": reply.year.state.name(l), "version": String(reply.year.version),
+                        ]))
             }
         }
     }
@@ -106,7 +122,9 @@ struct RequestCommand: AsyncParsableCommand {
         func run() async throws {
             let reply = try await Client(options: options).call(
                 YeardAPI.Approval.reject, DecisionParameters(id: id, reason: reason))
-            Client(options: options).output(reply) { reply in print("Rejected request \(reply.request.id).") }
+            Client(options: options).output(reply) { reply in
+                print(options.l.tr("Rejected request {id}.", ["id": String(reply.request.id)]))
+            }
         }
     }
 
@@ -121,26 +139,45 @@ struct RequestCommand: AsyncParsableCommand {
         func run() async throws {
             let reply = try await Client(options: options).call(
                 YeardAPI.Approval.cancel, DecisionParameters(id: id, reason: reason))
-            Client(options: options).output(reply) { reply in print("Cancelled request \(reply.request.id).") }
+            Client(options: options).output(reply) { reply in
+                print(options.l.tr("Cancelled request {id}.", ["id": String(reply.request.id)]))
+            }
         }
     }
 }
 
-func describe(_ request: RequestInfo) {
-    print("Request \(request.id) (\(request.status))")
-    print("  school:        \(request.school)")
-    print("  year:          \(request.yearLabel) (id \(request.year), version \(request.yearVersion))")
-    print("  transition:    \(request.event): \(request.from) -> \(request.to)")
-    print("  reason:        \(request.reason.ifEmpty("-"))")
-    print("  requested by:  \(request.requester) (uid \(request.requesterUid)) at \(request.createdAt)")
-    print("  expires:       \(request.expiresAt)")
-    print("  payload hash:  \(request.payloadHash)")
-    if let decider = request.decider {
-        print("  decided by:    \(decider) at \(request.decidedAt ?? "-"): \(request.decisionReason ?? "")")
+func describe(_ request: RequestInfo, _ moment: Moments) {
+    let l = moment.l
+    let a = [
+        "id": String(request.id), "status": request.status.name(l), "school": request.school,
+        "label": request.yearLabel, "year": String(request.year), "version": String(request.yearVersion),
+        "event": request.event.name(l), "from": request.from.name(l), "to": request.to.name(l),
+        "reason": request.reason.ifEmpty("-"), "requester": request.requester, "uid": String(request.requesterUid),
+        "created": moment(request.createdAt, school: request.school),
+        "expires": moment(request.expiresAt, school: request.school), "hash": request.payloadHash,
+        "decider": request.decider ?? "-", "decided": moment(request.decidedAt, school: request.school),
+        "decision": request.decisionReason ?? "",
+    ]
+    print(l.tr("Request {id} ({status})", a))
+    // TRANSLATORS: the lines of a request's description: keep the labels aligned with one another.
+    print(l.tr("  school:        {school}", a))
+    print(l.tr("  year:          {label} (id {year}, version {version})", a))
+    print(l.tr("  transition:    {event}: {from} -> {to}", a))
+    print(l.tr("  reason:        {reason}", a))
+    print(l.tr("  requested by:  {requester} (uid {uid}) at {created}", a))
+    print(l.tr("  expires:       {expires}", a))
+    print(l.tr("  payload hash:  {hash}", a))
+    if request.decider != nil {
+        print(l.tr("  decided by:    {decider} at {decided}: {decision}", a))
     }
     if let rollover = request.rollover {
-        let what = rollover.rollover.map { "undo of rollover \($0)" } ?? "rollover into \(rollover.toYear)"
-        print("  \(what), plan \(rollover.planHash):")
+        let b = [
+            "rollover": rollover.rollover.map(String.init) ?? "", "year": rollover.toYear, "plan": rollover.planHash,
+        ]
+        print(
+            rollover.rollover == nil
+                ? l.tr("  rollover into {year}, plan {plan}:", b)
+                : l.tr("  undo of rollover {rollover}, plan {plan}:", b))
         for line in rollover.summary { print("    \(line)") }
     }
 }

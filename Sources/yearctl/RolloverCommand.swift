@@ -259,9 +259,13 @@ func fileRolloverRequest(
 ) async throws {
     let client = Client(options: options)
     let reply = try await client.call(method, parameters)
+    let moment = await Moments.fetch(options)
     client.output(reply) { reply in
-        describe(reply.request)
-        print("\nA coordinator approves it with: yearctl request approve \(reply.request.id)")
+        describe(reply.request, moment)
+        print()
+        print(
+            options.l.tr(
+                "A coordinator approves it with: yearctl request approve {id}", ["id": String(reply.request.id)]))
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import YearCore
 import YearProtocol
 
 /// `yearctl school ...`.
@@ -15,16 +16,21 @@ struct SchoolCommand: AsyncParsableCommand {
 
         func run() async throws {
             let reply = try await Client(options: options).call(YeardAPI.Year.listSchools, NoParameters())
+            let l = options.l
             Client(options: options).output(reply) { reply in
                 printTable(
-                    ["ID", "NAME", "GRADES", "GRADUATING", "TIME ZONE", "YOUR ROLES"],
-                    reply.schools.map {
+                    [
+                        l.trc("table heading", "ID"), l.trc("table heading", "NAME"),
+                        l.trc("table heading", "GRADES"), l.trc("table heading", "GRADUATING"),
+                        l.trc("table heading", "TIME ZONE"), l.trc("table heading", "YOUR ROLES"),
+                    ],
+                    l.sorted(reply.schools, by: \.name).map {
                         [
                             $0.id, $0.name, "\($0.firstGrade)-\($0.lastGrade)",
                             $0.graduatingGrades.map(String.init).joined(separator: ","), $0.timeZone,
-                            $0.yourRoles.map(\.rawValue).joined(separator: ","),
+                            $0.yourRoles.map { $0.name(l) }.joined(separator: ", "),
                         ]
-                    }, empty: "no schools visible to you")
+                    }, empty: l.tr("no schools visible to you"))
             }
         }
     }

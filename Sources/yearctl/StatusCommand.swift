@@ -1,4 +1,5 @@
 import ArgumentParser
+import YearCore
 import YearProtocol
 
 /// `yearctl status`.
@@ -11,20 +12,31 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reply = try await Client(options: options).call(YeardAPI.Year.status, NoParameters())
+        let l = options.l
         Client(options: options).output(reply) { reply in
-            print("yeard \(reply.version), up \(reply.uptimeSeconds) s; audit head \(reply.auditHead ?? "(empty)")")
+            print(
+                l.tr(
+                    "yeard {version}, up {seconds} s; audit head {head}",
+                    [
+                        "version": reply.version, "seconds": l.number(Int(reply.uptimeSeconds)),
+                        "head": reply.auditHead ?? l.tr("(empty)"),
+                    ]))
             // A school's year is its active one (in progress or closing) or, before the first starts, the year
             // being prepared, with its state named as `yearctl year list` names it; further open years follow.
             printTable(
-                ["SCHOOL", "YEAR", "STATE", "ALSO OPEN (BEING PREPARED)", "PENDING REQUESTS"],
+                [
+                    l.trc("table heading", "SCHOOL"), l.trc("table heading", "YEAR"),
+                    l.trc("table heading", "STATE"), l.trc("table heading", "ALSO OPEN (BEING PREPARED)"),
+                    l.trc("table heading", "PENDING REQUESTS"),
+                ],
                 reply.schools.map { school in
                     let year = school.activeYear ?? school.openYears.first
                     let others = school.openYears.filter { $0.label != year?.label }
                     return [
-                        school.id, year?.label ?? "-", year?.state.rawValue ?? "-",
-                        others.map(\.label).joined(separator: ", ").ifEmpty("-"), String(school.pendingRequests),
+                        school.id, year?.label ?? "-", year?.state.name(l) ?? "-",
+                        others.map(\.label).joined(separator: ", ").ifEmpty("-"), l.number(school.pendingRequests),
                     ]
-                }, empty: "no schools visible to you")
+                }, empty: l.tr("no schools visible to you"))
         }
     }
 }

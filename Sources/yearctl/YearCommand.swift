@@ -18,7 +18,7 @@ struct YearCommand: AsyncParsableCommand {
         func run() async throws {
             let reply = try await Client(options: options).call(
                 YeardAPI.Year.list, SchoolFilterParameters(school: options.school))
-            Client(options: options).output(reply) { reply in printYears(reply.years) }
+            Client(options: options).output(reply) { reply in printYears(reply.years, options.l) }
         }
     }
 
@@ -33,7 +33,7 @@ struct YearCommand: AsyncParsableCommand {
         func run() async throws {
             let id = try await resolveYear(year, options)
             let reply = try await Client(options: options).call(YeardAPI.Year.get, IDParameters(id: id))
-            Client(options: options).output(reply) { reply in printYears([reply.year]) }
+            Client(options: options).output(reply) { reply in printYears([reply.year], options.l) }
         }
     }
 
@@ -57,7 +57,9 @@ struct YearCommand: AsyncParsableCommand {
             let ends = try gradeEnds.map { text -> GradeEndInfo in
                 let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let grade = Int(parts[0]) else {
-                    throw ValidationError("--grade-end takes GRADE=YYYY-MM-DD, e.g. 9=2027-06-30; got '\(text)'")
+                    throw ValidationError(
+                        options.l.tr(
+                            "--grade-end takes GRADE=YYYY-MM-DD, e.g. 9=2027-06-30; got '{text}'", ["text": text]))
                 }
                 return GradeEndInfo(grade: grade, endDate: parts[1])
             }
@@ -66,9 +68,14 @@ struct YearCommand: AsyncParsableCommand {
                 YearCreateParameters(
                     school: options.school, label: label, startDate: start, endDate: end,
                     gradeEnds: ends.isEmpty ? nil : ends))
+            let l = options.l
             Client(options: options).output(reply) { reply in
-                print("Created year \(reply.year.label) (id \(reply.year.id)) at \(reply.year.school), state open.")
-                print("Next: yearctl year start \(reply.year.id) --reason \"...\" files the request to start it.")
+                let arguments = [
+                    "label": reply.year.label, "id": String(reply.year.id), "school": reply.year.school,
+                    "state": reply.year.state.name(l),
+                ]
+                print(l.tr("Created year {label} (id {id}) at {school}, state {state}.", arguments))
+                print(l.tr("Next: yearctl year start {id} --reason \"...\" files the request to start it.", arguments))
             }
         }
     }
@@ -119,11 +126,14 @@ func resolveYear(_ text: String, _ options: GlobalOptions) async throws -> Int64
         YeardAPI.Year.list, SchoolFilterParameters(school: options.school)
     ).years.filter { $0.label == text }
     guard years.count == 1, let year = years.first else {
-        let why =
-            years.isEmpty
-            ? "no year labelled \(text) is visible to you"
-            : "\(years.count) schools have a year \(text): name one with --school"
-        throw UsageError(message: "\(why); see 'yearctl year list'")
+        let l = options.l
+        throw UsageError(
+            message: years.isEmpty
+                ? l.tr("no year labelled {label} is visible to you; see 'yearctl year list'", ["label": text])
+                : l.trn(
+                    "{count} school has a year {label}: name one with --school; see 'yearctl year list'",
+                    "{count} schools have a year {label}: name one with --school; see 'yearctl year list'",
+                    years.count, ["label": text]))
     }
     return year.id
 }
@@ -132,26 +142,43 @@ func fileRequest(_ year: String, _ event: YearEvent, _ reason: String?, _ option
     let id = try await resolveYear(year, options)
     let reply = try await Client(options: options).call(
         YeardAPI.Approval.file, FileRequestParameters(year: id, event: event, reason: reason))
+    let moment = await Moments.fetch(options)
+    let l = options.l
     Client(options: options).output(reply) { reply in
         let request = reply.request
+        let arguments = [
+            "id": String(request.id), "event": request.event.name(l), "year": request.yearLabel,
+            "school": request.school, "from": request.from.name(l), "to": request.to.name(l),
+            "expires": moment(request.expiresAt, school: request.school),
+        ]
         print(
-            "Filed request \(request.id): \(request.event) year \(request.yearLabel) of \(request.school) "
-                + "(\(request.from) -> \(request.to)); it expires \(request.expiresAt).")
-        print("A coordinator other than you approves it with: yearctl request approve \(request.id)")
+            l.tr(
+                "Filed request {id}: {event} year {year} of {school} ({from} -> {to}); it expires {expires}.", arguments
+            ))
+        print(l.tr("A coordinator other than you approves it with: yearctl request approve {id}", arguments))
     }
 }
 
-func printYears(_ years: [YearInfo]) {
+func printYears(_ years: [YearInfo], _ l: Localizer) {
     // A grade with its own last day is named beside the year's: `2027-05-31 (9, 11: 2027-06-30)`.
     func end(_ year: YearInfo) -> String {
         let byDay = Dictionary(grouping: year.gradeEnds, by: \.endDate).sorted { $0.key < $1.key }
-        let own = byDay.map { day, grades in grades.map { String($0.grade) }.joined(separator: ", ") + ": " + day }
-        return own.isEmpty ? year.endDate : "\(year.endDate) (\(own.joined(separator: "; ")))"
+        let own = byDay.map { day, grades in
+            grades.map { String($0.grade) }.joined(separator: ", ") + ": " + l.date(day)
+        }
+        return own.isEmpty ? l.date(year.endDate) : "\(l.date(year.endDate)) (\(own.joined(separator: "; ")))"
     }
     printTable(
-        ["ID", "SCHOOL", "LABEL", "STATE", "START", "END", "VERSION"],
+        [
+            l.trc("table heading", "ID"), l.trc("table heading", "SCHOOL"), l.trc("table heading", "LABEL"),
+            l.trc("table heading", "STATE"), l.trc("table heading", "START"), l.trc("table heading", "END"),
+            l.trc("table heading", "VERSION"),
+        ],
         years.map {
-            [String($0.id), $0.school, $0.label, $0.state.rawValue, $0.startDate, end($0), String($0.version)]
+            [
+                String($0.id), $0.school, $0.label, $0.state.name(l), l.date($0.startDate), end($0),
+                String($0.version),
+            ]
         },
-        empty: "no years yet; create one with: yearctl year create 2026/2027")
+        empty: l.tr("no years yet; create one with: yearctl year create 2026/2027"))
 }

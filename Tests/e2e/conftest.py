@@ -38,6 +38,12 @@ def _stage() -> Path:
         if source.exists():
             shutil.copy2(source, stage / source.name)
             (stage / source.name).chmod(0o755)
+    # The compiled message catalogues go beside the programs, where they look (scripts/test compiles them there).
+    if (BIN_DIR / "locale").is_dir():
+        shutil.copytree(BIN_DIR / "locale", stage / "locale")
+        for path in (stage / "locale").rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (stage / "locale").chmod(0o755)
     atexit.register(shutil.rmtree, stage, True)
     return stage
 

@@ -1,0 +1,133 @@
+"""yearctl for a Russian school: with LANG=ru_RU.UTF-8 (the locale `.ci/run` generates) every answer of the year's
+story is Russian, with Russian dates and the names the school's papers use, refusals included; `--json` is the same
+bytes whatever the language; a bad `--lang` and a locale that is not installed are handled as the README says."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import YEARCTL, run_as
+
+OK, REFUSED, USAGE, DENIED = 0, 1, 2, 3
+DATE_RU = re.compile(r"\b\d\d\.\d\d\.20\d\d\b")
+MOMENT_RU = re.compile(r"\b\d\d\.\d\d\.20\d\d \d\d:\d\d\b")
+
+
+def locale_installed(name: str) -> bool:
+    names = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower().split()
+    return name.lower().replace("utf-8", "utf8") in names
+
+
+@pytest.fixture(autouse=True)
+def russian_locale():
+    if not locale_installed("ru_RU.utf8"):
+        pytest.skip("the ru_RU.UTF-8 locale is not generated (scripts/install-test-deps generates it as root)")
+
+
+def ctl(d, user, *args, lang="ru_RU.UTF-8"):
+    env = {key: value for key, value in os.environ.items() if key not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env["LANG"] = lang
+    result = run_as(user, [str(YEARCTL), "--socket", str(d.socket), *args], env=env)
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_the_year_story_in_russian(daemon):
+    d = daemon()
+    rc, out, err = ctl(d, "yeard-admin", "year", "create", "2026/2027", "--school", "school-a")
+    assert rc == OK, err
+    assert "Учебный год 2026/2027" in out and "состояние: открыт" in out, out
+    assert "yearctl year start" in out
+    year = re.search(r"\(id (\d+)\)", out).group(1)
+
+    rc, out, err = ctl(d, "yeard-admin", "year", "list")
+    assert rc == OK, err
+    assert out.splitlines()[0].split() == ["ID", "ШКОЛА", "ГОД", "СОСТОЯНИЕ", "НАЧАЛО", "КОНЕЦ", "ВЕРСИЯ"], out
+    assert "01.09.2026" in out and "открыт" in out and "2026-09-01" not in out, out
+
+    rc, out, err = ctl(d, "yeard-admin", "year", "start", year, "--reason", "уроки начинаются")
+    assert rc == OK, err
+    assert out.startswith("Заявка ") and "начало учебного года 2026/2027" in out and "(открыт -> идёт)" in out, out
+    assert MOMENT_RU.search(out), out
+    request = re.search(r"Заявка (\d+) подана", out).group(1)
+
+    rc, out, err = ctl(d, "yeard-auditor", "status")
+    assert rc == OK, err
+    assert "работает" in out and "СОСТОЯНИЕ" in out and "ЗАЯВОК ЖДЁТ" in out, out
+
+    # Refusals arrive typed and are rendered in Russian: a missing role, then a self-approval.
+    rc, out, err = ctl(d, "yeard-admin", "request", "approve", request, "--yes")
+    assert rc == DENIED, (out, err)
+    assert "доступ запрещён" in err and "«координатор»" in err, err
+    rc, out, err = ctl(d, "yeard-admin-coord", "year", "create", "2026/2027", "--school", "school-b")
+    own_year = re.search(r"\(id (\d+)\)", out).group(1)
+    rc, out, err = ctl(d, "yeard-admin-coord", "year", "start", own_year)
+    own = re.search(r"Заявка (\d+) подана", out).group(1)
+    rc, out, err = ctl(d, "yeard-admin-coord", "request", "approve", own, "--yes")
+    assert rc == REFUSED, (out, err)
+    assert f"заявку {own} подали вы; одобрить её должен другой человек с ролью координатора" in err, err
+
+    rc, out, err = ctl(d, "yeard-coord", "request", "show", request)
+    assert rc == OK, err
+    assert "ожидает решения" in out and "основание:      уроки начинаются" in out, out
+    assert "переход:        начало: открыт -> идёт" in out, out
+
+    rc, out, err = ctl(d, "yeard-coord", "request", "approve", request, "--yes", "--reason", "проверено")
+    assert rc == OK, err
+    assert f"Заявка {request} одобрена: учебный год 2026/2027 школы school-a теперь идёт" in out, out
+
+    rc, out, err = ctl(d, "yeard-coord", "request", "list")
+    assert rc == OK, err
+    assert "одобрена" in out and "ДЕЙСТВУЕТ ДО" in out and MOMENT_RU.search(out), out
+
+    # A transition that does not apply names the state and the events in Russian.
+    rc, out, err = ctl(d, "yeard-admin", "year", "reopen", year, "--reason", "ошибка")
+    assert rc == REFUSED, (out, err)
+    assert "учебный год 2026/2027 идёт: «возобновление» неприменимо" in err, err
+
+
+def test_json_is_the_same_bytes_in_every_language(daemon):
+    d = daemon()
+    rc, out, err = ctl(d, "yeard-admin", "year", "create", "2026/2027", "--school", "school-a", "--json", lang="C")
+    year = str(json.loads(out)["year"]["id"])
+    rc, out, err = ctl(d, "yeard-admin", "year", "start", year, "--json", lang="C")
+    request = str(json.loads(out)["request"]["id"])
+    for args in (
+        ["year", "list"], ["year", "show", year], ["request", "list"], ["request", "show", request],
+        ["school", "list"], ["request", "approve", request, "--yes"],
+    ):
+        # The last call is refused (the admin is no coordinator): the error's JSON must not change either.
+        english = ctl(d, "yeard-admin", *args, "--json", lang="C")
+        russian = ctl(d, "yeard-admin", *args, "--json", lang="ru_RU.UTF-8")
+        assert english == russian, (args, english, russian)
+        assert english[1].strip(), args
+    # status carries the uptime, which may tick between two calls: compare it without that field.
+    english = json.loads(ctl(d, "yeard-admin", "status", "--json", lang="C")[1])
+    russian = json.loads(ctl(d, "yeard-admin", "status", "--json", lang="ru_RU.UTF-8")[1])
+    english.pop("uptimeSeconds")
+    russian.pop("uptimeSeconds")
+    assert english == russian
+
+
+def test_a_bad_language_and_a_missing_locale(daemon):
+    d = daemon()
+    rc, out, err = ctl(d, "yeard-admin", "status", "--lang", "de")
+    assert rc == USAGE, (out, err)
+    assert "неизвестный язык «de»" in err and "en, ru" in err, err
+    rc, out, err = ctl(d, "yeard-admin", "status", "--lang", "de", lang="C")
+    assert rc == USAGE and "unknown language 'de' for --lang; the languages installed are: en, ru" in err, err
+    # --lang chooses, whatever the locale.
+    rc, out, err = ctl(d, "yeard-admin", "year", "list", "--lang", "en")
+    assert rc == OK and "no years yet" in out, (out, err)
+    rc, out, err = ctl(d, "yeard-admin", "year", "list", "--lang", "ru", lang="C")
+    assert rc == OK and "учебных лет пока нет" in out, (out, err)
+    # A locale that is not generated here: English, and one warning saying why.
+    if locale_installed("ru_UA.utf8"):
+        pytest.skip("ru_UA.UTF-8 happens to be installed")
+    rc, out, err = ctl(d, "yeard-admin", "year", "list", lang="ru_UA.UTF-8")
+    assert rc == OK and "no years yet" in out, (out, err)
+    assert err.count("the locale ru_UA.UTF-8 is not installed") == 1, err
