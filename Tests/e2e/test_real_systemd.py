@@ -55,7 +55,7 @@ from pathlib import Path
 import pytest
 
 SUITE = "bookworm"
-INCLUDE = "systemd,systemd-sysv,dbus,procps,libsqlite3-0,acl,passwd"
+INCLUDE = "systemd,systemd-sysv,dbus,procps,libsqlite3-0,acl,passwd,locales"
 CACHE = Path("/var/cache/yeard-tests")
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 DEB_INSIDE = "/root/yeard.deb"
@@ -476,6 +476,21 @@ def test_two_person_approval(box: Container) -> None:
     story["request"] = request
     wait_until("STATUS= names the year in progress",
                lambda: f"{YEAR} in_progress" in unit_property(box, "yeard.service", "StatusText"), timeout=10)
+
+
+def test_the_installed_package_speaks_russian_to_a_russian_user(box: Container) -> None:
+    after("year")
+    # A sysadmin generates the locale as Debian does; the catalogue comes from the package.
+    box.sh("sed -i 's/^# *\\(ru_RU.UTF-8 UTF-8\\)/\\1/' /etc/locale.gen && locale-gen >/dev/null")
+    assert box.run("test", "-f", "/usr/share/locale/ru/LC_MESSAGES/yeard.mo", check=False).returncode == 0
+    shown = box.run("runuser", "-u", "bob", "--", "env", "LANG=ru_RU.UTF-8", "yearctl", "year", "show", YEAR,
+                    check=False)
+    assert shown.returncode == 0, describe(shown)
+    assert "СОСТОЯНИЕ" in shown.stdout and "идёт" in shown.stdout, describe(shown)
+    assert re.search(r"\b\d\d\.\d\d\.20\d\d\b", shown.stdout), describe(shown)
+    english = box.run("runuser", "-u", "bob", "--", "env", "LANG=C.UTF-8", "yearctl", "year", "show", YEAR,
+                      check=False)
+    assert "STATE" in english.stdout and "in_progress" in english.stdout, describe(english)
 
 
 def test_outsider_is_refused_by_the_kernel(box: Container) -> None:
