@@ -80,7 +80,7 @@ final class RegistryImport {
                     self.add(
                         ImportProblem(
                             line: record.line, column: 0, field: column,
-                            message: "the header lacks the required column '\(column)'"))
+                            message: self.kind.missingColumnMessage(column, extra: header.extra)))
                 }
                 return
             }

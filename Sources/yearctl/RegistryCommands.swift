@@ -101,8 +101,21 @@ struct ExportCommand: AsyncParsableCommand {
             leading ' so that a spreadsheet shows it instead of running it as a formula; yearctl import drops it.
             """)
     var raw = false
+    @Option(
+        help: """
+            The header's language: en (the column names, default) or ru (the Russian headers of schools' exports, \
+            docs/formats.md); both import back unchanged.
+            """)
+    var headers: HeaderLanguage = .en
+
+    /// The languages of an exported file's header.
+    enum HeaderLanguage: String, ExpressibleByArgument, CaseIterable {
+        case en, ru
+    }
 
     func run() async throws {
+        let english = CSVWriter.line(kind.columns.map(\.name))
+        let russian = CSVWriter.line(kind.columns.map { kind.russianHeaders[$0.name]?.first ?? $0.name })
         try await Client(options: options).withSession { session in
             var after: String?
             repeat {
@@ -111,8 +124,14 @@ struct ExportCommand: AsyncParsableCommand {
                     ExportParameters(
                         kind: kind, school: options.school, year: year, after: after, limit: 5000, raw: raw ? true : nil
                     ))
+                // The first page starts with the header line of the column names; --headers ru puts the Russian
+                // headers in its place (the rows are the same).
+                var csv = page.csv
+                if after == nil && headers == .ru && csv.hasPrefix(english) {
+                    csv = russian + csv.dropFirst(english.count)
+                }
                 do {
-                    try writeContent(page.csv)
+                    try writeContent(csv)
                 } catch {
                     // The reader went away (`yearctl export students | head`): nothing more to write.
                     return

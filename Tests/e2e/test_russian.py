@@ -131,3 +131,52 @@ def test_a_bad_language_and_a_missing_locale(daemon):
     rc, out, err = ctl(d, "yeard-admin", "year", "list", lang="ru_UA.UTF-8")
     assert rc == OK and "no years yet" in out, (out, err)
     assert err.count("the locale ru_UA.UTF-8 is not installed") == 1, err
+
+
+from test_demo import demo  # noqa: E402,F401  (the demo school's fixture: a full generated registry)
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
+# Every kind the demo's root may write (admin, secretary); grades are the teachers' (the unit tests read them).
+KINDS = ["staff", "subjects", "classes", "students", "guardians", "consents", "applications", "curriculum",
+         "assignments", "schedule", "periods", "decisions", "orders", "certificates", "retakes"]
+
+
+def test_russian_headers_import_as_english_ones_for_every_kind(demo):
+    import csv
+    import io
+
+    directory, socket_path = demo
+    for kind in KINDS:
+        result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "export", kind])
+        assert result.returncode == 0, result.stderr
+        english = result.stdout
+        result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "export", kind, "--headers", "ru"])
+        assert result.returncode == 0, result.stderr
+        russian = list(csv.reader(io.StringIO(result.stdout)))
+        assert russian[1:] == list(csv.reader(io.StringIO(english)))[1:], kind
+        assert all(re.search("[а-яА-Я]", name) for name in russian[0]), (kind, russian[0])
+        # As Russian Excel saves it: semicolons, a BOM, CRLF, dates as DD.MM.YYYY.
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow(russian[0])
+        for row in russian[1:]:
+            writer.writerow([ISO_DATE.sub(r"\3.\2.\1", field) for field in row])
+        path = directory / f"ru-{kind}.csv"
+        path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
+        result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "import", kind, str(path), "--json"])
+        assert result.returncode == 0, (kind, result.stdout, result.stderr)
+        report = json.loads(result.stdout)
+        assert report["problemCount"] == 0 and report["extraColumns"] == [], report
+        assert report["added"] == 0 and report["changed"] == 0 and report["unchanged"] == report["rows"], report
+        assert report["rows"] == len(russian) - 1, report
+        result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "export", kind])
+        assert result.stdout == english, kind
+
+
+def test_a_misspelt_russian_header_is_named_with_the_nearest(demo):
+    directory, socket_path = demo
+    path = directory / "typo.csv"
+    path.write_text("ID ученика;Фамилея;Имя;Пол\r\nS1;Петров;Пётр;М\r\n", encoding="utf-8")
+    result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "import", "students", str(path)])
+    assert result.returncode == REFUSED, (result.stdout, result.stderr)
+    assert "'Фамилея' is not a known name: did you mean 'Фамилия'?" in result.stderr, result.stderr

@@ -201,18 +201,18 @@ public struct CSVHeader: Sendable {
     /// Known columns the header names twice.
     public let repeated: [String]
 
-    /// Reads `fields` (the first record) as the header of a `kind` file; names are matched without case and spaces.
+    /// Reads `fields` (the first record) as the header of a `kind` file: English column names or the Russian
+    /// headers of schools' exports, matched without case, `ё` and extra spaces (`RegistryKind.column(forHeader:)`).
     public init(_ fields: [String], kind: RegistryKind) {
-        let known = Set(kind.columns.map(\.name))
         var index: [String: Int] = [:]
         var extra: [String] = []
         var repeated: [String] = []
         for (position, raw) in fields.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
-            if known.contains(name) && index[name] == nil {
+            let name = kind.column(forHeader: raw)
+            if let name, index[name] == nil {
                 index[name] = position
             } else {
-                if known.contains(name) { repeated.append(name) }
+                if let name { repeated.append(name) }
                 extra.append(raw)
             }
         }
