@@ -52,11 +52,14 @@ public struct ImportParameters: MethodParameters {
         sha256: String?, dryRun: Bool?
     /// The day whose state the file is compared with (YYYY-MM-DD or DD.MM.YYYY; default: today).
     public var asOf: String?
+    /// The file's encoding (default: found from its bytes).
+    public var encoding: TextEncoding?
     /// Parameters with every field given.
     public init(
         kind: RegistryKind, upload: String, school: String?, year: String?, fileName: String, sha256: String?,
-        dryRun: Bool?, asOf: String? = nil
+        dryRun: Bool?, asOf: String? = nil, encoding: TextEncoding? = nil
     ) {
+        self.encoding = encoding
         self.asOf = asOf
         self.kind = kind
         self.upload = upload
@@ -78,6 +81,8 @@ public struct ImportReply: Codable, Sendable {
     public var dryRun: Bool, applied: Bool
     /// Problems (the first 100) and their total; columns of the file that the kind does not know (ignored).
     public var problems: [ProblemInfo], problemCount: Int, extraColumns: [String]
+    /// The encoding the file was read in (absent for rows given in the call, not a file).
+    public var encoding: TextEncoding?
 
     /// The wire form of an import's outcome.
     public init(_ outcome: ImportOutcomeView, year: String?) {
@@ -94,6 +99,7 @@ public struct ImportReply: Codable, Sendable {
         problems = outcome.problems.map(ProblemInfo.init)
         problemCount = outcome.problemCount
         extraColumns = outcome.extraColumns
+        encoding = outcome.encoding
     }
 }
 
@@ -103,12 +109,16 @@ public struct ImportOutcomeView: Sendable {
     public var kind: RegistryKind, fileName: String, sha256: String, rows: Int, added: Int, changed: Int,
         unchanged: Int,
         dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
+    /// The encoding a file was read in (nil for rows that came in the call).
+    public var encoding: TextEncoding?
 
     /// A view with every field given.
     public init(
         kind: RegistryKind, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
-        dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
+        dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String],
+        encoding: TextEncoding? = nil
     ) {
+        self.encoding = encoding
         self.kind = kind
         self.fileName = fileName
         self.sha256 = sha256

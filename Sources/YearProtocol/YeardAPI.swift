@@ -353,7 +353,8 @@ public enum YeardAPI {
     /// The reply of every method that writes registry rows (Import, Record, IssueOrder): what was read and written.
     static let importReply = """
         (kind: RegistryKind, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
-        unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, extraColumns: []string)
+        unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, extraColumns: []string, \
+        encoding: ?TextEncoding)
         """
 
     /// `io.yeard.Registry`: the school registry, loaded from and written to CSV.
@@ -365,6 +366,10 @@ public enum YeardAPI {
             Import checks every row and writes the file in one transaction, or writes nothing and lists the problems.
             """,
         types: orderKindType + "\n\n" + """
+            # The encoding a file was read in (Import's reply; Import's encoding parameter names one): UTF-8,
+            # Windows-1251 (Russian Excel's CSV), UTF-16 little or big endian with a byte-order mark.
+            type TextEncoding (utf8, windows1251, utf16le, utf16be)
+
             # The kinds of registry file (docs/formats.md).
             type RegistryKind (
               students, guardians, staff, subjects, classes, curriculum, assignments, schedule, grades, decisions,
@@ -740,7 +745,7 @@ extension YeardAPI {
         public static let `import` = Method<ImportParameters, ImportReply>(
             "io.yeard.Registry", "Import",
             parameters:
-                "(kind: RegistryKind, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string)",
+                "(kind: RegistryKind, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string, encoding: ?TextEncoding)",
             reply: importReply,
             doc: """
                 Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
@@ -752,7 +757,8 @@ extension YeardAPI {
                 assignments only). dryRun reports the counts and problems without writing. sha256, when given, must
                 match the upload. A file is compared with the registry as it is on asOf (default: today in the
                 school's time zone, within the year): a student's class in the file with the class they are in on
-                that day, whatever orders take effect later.
+                that day, whatever orders take effect later. The file's encoding is found from its bytes (UTF-8,
+                Windows-1251, UTF-16 with a byte-order mark) unless encoding names it; the reply says which was read.
                 """,
             roles: registryWriters, mutating: true, scope: .school(required: true, \.school),
             access: .kindWriter(\.kind))

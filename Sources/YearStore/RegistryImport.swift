@@ -14,6 +14,7 @@ final class RegistryImport {
     private(set) var problemCount = 0
     private(set) var header: CSVHeader?
     private var rows = 0
+    private var encoding = TextEncoding.utf8
 
     init(request: ImportRequest, db: Database) {
         self.request = request
@@ -36,7 +37,7 @@ final class RegistryImport {
             kind: kind, fileName: request.fileName, sha256: request.sha256, rows: rows, added: added,
             changed: changed, unchanged: max(rows - added - changed, 0), dryRun: request.dryRun,
             applied: applied && !request.dryRun, problems: problems, problemCount: problemCount,
-            extraColumns: header?.extra ?? [])
+            extraColumns: header?.extra ?? [], encoding: encoding)
     }
 
     func run() throws -> ImportOutcome {
@@ -94,14 +95,53 @@ final class RegistryImport {
                 found.forEach { self.add($0) }
             }
         }
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                try chunk.withUnsafeBytes { try parser.feed(buffer: $0, emit: handleRecord) }
-                if header?.missing.isEmpty == false { break }
+        let chunkSize = 1 << 20
+        var chunk = try handle.read(upToCount: chunkSize) ?? Data()
+        // The encoding is judged once, from the first megabyte; UTF-8 (nearly every file) is fed to the parser as it
+        // is, anything else through iconv.
+        guard let found = request.encoding ?? TextEncoding.sniff([UInt8](chunk), isWhole: chunk.count < chunkSize)
+        else {
+            add(
+                ImportProblem(
+                    line: 1, column: 0, field: nil,
+                    message:
+                        "the file is not UTF-8 text, nor Windows-1251, nor UTF-16 with a byte-order mark; save it from the spreadsheet as 'CSV UTF-8' and import it again, or name its encoding with --encoding"
+                ))
+            return
+        }
+        encoding = found
+        var converter: TextConverter?
+        if found != .utf8 {
+            guard let made = TextConverter(from: found) else {
+                throw YearError.internalFailure(reason: "this machine's iconv cannot read \(found.name)")
             }
+            converter = made
+            if let (mark, length) = TextEncoding.byteOrderMark(chunk), mark == found { chunk = chunk.dropFirst(length) }
+        }
+        do {
+            while !chunk.isEmpty {
+                if let converter {
+                    let text = converter.convert(chunk)
+                    try text.withUnsafeBytes { try parser.feed(buffer: $0, emit: handleRecord) }
+                    if let invalid = converter.invalid { throw invalid }
+                } else {
+                    try chunk.withUnsafeBytes { try parser.feed(buffer: $0, emit: handleRecord) }
+                }
+                if header?.missing.isEmpty == false { break }
+                chunk = try handle.read(upToCount: chunkSize) ?? Data()
+            }
+            try converter?.finish()
             try parser.finish(emit: handleRecord)
         } catch let syntax as CSVSyntaxError {
             add(ImportProblem(line: syntax.line, column: syntax.column, field: nil, message: syntax.reason))
+        } catch let invalid as TextConverter.InvalidText {
+            let byte = "0x" + String(invalid.byte, radix: 16, uppercase: true)
+            add(
+                ImportProblem(
+                    line: invalid.line, column: 0, field: nil,
+                    message:
+                        "the byte \(byte) is not \(invalid.encoding.name) text; name the file's encoding with --encoding, or save it as 'CSV UTF-8' and import it again"
+                ))
         }
         if header == nil {
             add(ImportProblem(line: 1, column: 0, field: nil, message: "the file is empty: expected a header line"))

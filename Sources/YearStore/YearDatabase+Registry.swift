@@ -12,6 +12,8 @@ public struct ImportOutcome: Sendable, Equatable {
     public var dryRun: Bool, applied: Bool
     /// The first problems (at most 100) and how many there were in all; columns the file has that the kind lacks.
     public var problems: [ImportProblem], problemCount: Int, extraColumns: [String]
+    /// The encoding the file was read in (found from its bytes, or the one the caller named).
+    public var encoding: TextEncoding = .utf8
 }
 
 /// What to import: a file already in the state directory (an upload), its kind, school and year.
@@ -29,12 +31,15 @@ public struct ImportRequest: Sendable {
     /// The day whose state a file is compared with (a student's class then): by default the import's own day in
     /// the school's time zone, within the year's days.
     public var asOf: CalendarDate?
+    /// The file's encoding as the caller names it; nil: found from the file's bytes (`TextEncoding.sniff`).
+    public var encoding: TextEncoding?
 
     /// A request with every field given.
     public init(
         kind: RegistryKind, school: String, year: AcademicYear?, path: String, fileName: String, sha256: String,
-        dryRun: Bool, ownership: OwnershipCheck? = nil, asOf: CalendarDate? = nil
+        dryRun: Bool, ownership: OwnershipCheck? = nil, asOf: CalendarDate? = nil, encoding: TextEncoding? = nil
     ) {
+        self.encoding = encoding
         self.asOf = asOf
         self.ownership = ownership
         self.kind = kind

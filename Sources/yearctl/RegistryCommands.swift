@@ -25,8 +25,25 @@ struct ImportCommand: AsyncParsableCommand {
         name: .customLong("as-of"),
         help: "Compare the file with the registry on this day (a student's class then); default: today.")
     var asOf: String?
+    @Option(
+        help: """
+            The file's encoding: utf-8, windows-1251 (cp1251) or utf-16le/utf-16be; default: found from its bytes \
+            (UTF-8, Windows-1251 as Russian Excel saves CSV, UTF-16 with a byte-order mark).
+            """)
+    var encoding: String?
 
     func run() async throws {
+        let l = options.l
+        var named: TextEncoding?
+        if let encoding {
+            guard let found = TextEncoding(named: encoding) else {
+                throw ValidationError(
+                    l.tr(
+                        "unknown encoding '{encoding}'; yearctl reads utf-8, windows-1251, utf-16le and utf-16be",
+                        ["encoding": encoding]))
+            }
+            named = found
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
             throw UsageError(message: "\(file) is a directory; name the CSV file to import")
@@ -60,26 +77,49 @@ struct ImportCommand: AsyncParsableCommand {
                 YeardAPI.Registry.`import`,
                 ImportParameters(
                     kind: kind, upload: upload ?? "", school: options.school, year: year,
-                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun, asOf: asOf))
+                    fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun, asOf: asOf,
+                    encoding: named))
         }
         client.output(reply) { reply in
-            let verb = reply.dryRun ? "would add" : "added"
+            let a = [
+                "file": reply.fileName, "rows": l.number(reply.rows), "problems": l.number(reply.problemCount),
+                "added": l.number(reply.added), "changed": l.number(reply.changed),
+                "unchanged": l.number(reply.unchanged), "year": reply.year ?? "",
+                "encoding": reply.encoding?.name ?? "", "columns": reply.extraColumns.joined(separator: ", "),
+                "more": l.number(reply.problemCount - reply.problems.count),
+            ]
             if reply.problemCount > 0 {
                 print(
-                    "\(reply.fileName): \(reply.rows) rows, \(reply.problemCount) problem(s); nothing would be written")
-            } else {
+                    l.trn(
+                        "{file}: {rows} rows, {count} problem; nothing would be written",
+                        "{file}: {rows} rows, {count} problems; nothing would be written", reply.problemCount, a))
+            } else if reply.dryRun && reply.year != nil {
                 print(
-                    "\(reply.fileName): \(reply.rows) rows; \(verb) \(reply.added), "
-                        + "\(reply.dryRun ? "would change" : "changed") \(reply.changed), unchanged \(reply.unchanged)"
-                        + (reply.year.map { " (year \($0))" } ?? "")
-                        + (reply.dryRun ? "; nothing written (dry run)" : ""))
+                    l.tr(
+                        "{file}: {rows} rows; would add {added}, would change {changed}, unchanged {unchanged} (year {year}); nothing written (dry run)",
+                        a))
+            } else if reply.dryRun {
+                print(
+                    l.tr(
+                        "{file}: {rows} rows; would add {added}, would change {changed}, unchanged {unchanged}; nothing written (dry run)",
+                        a))
+            } else if reply.year != nil {
+                print(
+                    l.tr(
+                        "{file}: {rows} rows; added {added}, changed {changed}, unchanged {unchanged} (year {year})", a)
+                )
+            } else {
+                print(l.tr("{file}: {rows} rows; added {added}, changed {changed}, unchanged {unchanged}", a))
+            }
+            if let encoding = reply.encoding, encoding != .utf8 {
+                print(l.tr("read as {encoding} (found from the file's bytes, or as --encoding named it)", a))
             }
             if !reply.extraColumns.isEmpty {
-                print("ignored columns: \(reply.extraColumns.joined(separator: ", "))")
+                print(l.tr("ignored columns: {columns}", a))
             }
             for problem in reply.problems { print("\(reply.fileName):\(describe(problem))") }
             if reply.problemCount > reply.problems.count {
-                print("... and \(reply.problemCount - reply.problems.count) more problems")
+                print(l.tr("... and {more} more problems", a))
             }
         }
         if reply.problemCount > 0 { throw ExitCode(ExitStatus.refused.rawValue) }

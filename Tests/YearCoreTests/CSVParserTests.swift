@@ -57,7 +57,7 @@ struct CSVParserTests {
             try parse("a,b\n1,\"open\n2,3\n")
         }
         var parser = CSVParser()
-        #expect(throws: CSVSyntaxError(line: 2, column: 1, reason: "not UTF-8 text")) {
+        #expect(throws: CSVSyntaxError(line: 2, column: 1, reason: CSVSyntaxError.notUTF8)) {
             try parser.feed(Array("a\n".utf8) + [0xFF, 0x0A]) { _ in }
         }
     }

@@ -234,3 +234,37 @@ struct LanguageChoiceTests {
         #expect(error.message(.english) == "unknown language 'de' for --lang; the languages installed are: en, ru")
     }
 }
+
+@Suite("Which encoding a registry file is in")
+struct TextEncodingTests {
+    @Test("UTF-8, Windows-1251 and UTF-16 with a mark are told apart; KOI8-R and CP866 are not taken for 1251")
+    func sniff() throws {
+        let text = "Фамилия;Имя;Отчество\r\nЁлкин;Пётр;№ 5 «А»\r\n"
+        #expect(TextEncoding.sniff(Array(text.utf8), isWhole: true) == .utf8)
+        #expect(TextEncoding.sniff(Array("plain ascii".utf8), isWhole: true) == .utf8)
+        let cp1251 = try #require(text.data(using: .windowsCP1251))
+        #expect(TextEncoding.sniff([UInt8](cp1251), isWhole: true) == .windows1251)
+        #expect(TextEncoding.sniff([0xFF, 0xFE, 0x41, 0x00], isWhole: true) == .utf16le)
+        #expect(TextEncoding.sniff([0xFE, 0xFF, 0x00, 0x41], isWhole: true) == .utf16be)
+        // "Фамилия" in KOI8-R and in CP866.
+        #expect(TextEncoding.sniff([0xE6, 0xC1, 0xCD, 0xC9, 0xCC, 0xC9, 0xD1], isWhole: true) == nil)
+        #expect(TextEncoding.sniff([0x94, 0xA0, 0xAC, 0xA8, 0xAB, 0xA8, 0xEF], isWhole: true) == nil)
+        // A prefix may end inside a character; the whole file may not.
+        let cut = Array(Array("Ёлкин".utf8).dropLast())
+        #expect(TextEncoding.sniff(cut, isWhole: false) == .utf8)
+        #expect(TextEncoding.isValidUTF8(cut, allowCutEnd: false) == false)
+    }
+
+    @Test("malformed UTF-8 is refused: overlong forms, surrogates, past U+10FFFF, stray continuation bytes")
+    func validation() {
+        for bad: [UInt8] in [
+            [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80],
+            [0xFF],
+        ] {
+            #expect(!TextEncoding.isValidUTF8(bad, allowCutEnd: true), "\(bad)")
+        }
+        #expect(TextEncoding.isValidUTF8(Array("€𝄞ё".utf8), allowCutEnd: false))
+        #expect(TextEncoding(named: "CP1251") == .windows1251 && TextEncoding(named: "utf-8") == .utf8)
+        #expect(TextEncoding(named: "koi8-r") == nil)
+    }
+}

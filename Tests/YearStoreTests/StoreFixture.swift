@@ -78,6 +78,19 @@ extension StoreFixture {
             caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
     }
 
+    /// Writes `bytes` to a file of its own and imports it into school-a as the secretary, in `encoding` if named.
+    func importBytes(
+        _ kind: RegistryKind, _ bytes: [UInt8], year: AcademicYear?, encoding: TextEncoding? = nil
+    ) async throws -> ImportOutcome {
+        let path = directory.appendingPathComponent("\(kind.rawValue)-\(UUID().uuidString).csv").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return try await database.importRegistry(
+            ImportRequest(
+                kind: kind, school: "school-a", year: year, path: path, fileName: "\(kind.rawValue).csv",
+                sha256: "", dryRun: false, encoding: encoding),
+            caller: Caller(uid: 1005, gid: 100, userName: "secretary"), now: StoreFixture.t0)
+    }
+
     /// Imports each file in turn (year-scoped kinds into `year`); none may have a problem.
     func load(_ files: [(RegistryKind, String)], year: AcademicYear) async throws {
         for (kind, text) in files {

@@ -180,3 +180,35 @@ def test_a_misspelt_russian_header_is_named_with_the_nearest(demo):
     result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "import", "students", str(path)])
     assert result.returncode == REFUSED, (result.stdout, result.stderr)
     assert "'Фамилея' is not a known name: did you mean 'Фамилия'?" in result.stderr, result.stderr
+
+
+def test_a_windows_1251_file_from_russian_excel(daemon):
+    d = daemon()
+    text = "ID сотрудника;Фамилия;Имя;Отчество;Должность;Логин\r\nT1;Ёлкина;Анна;Ивановна;учитель № 1;aelkina\r\n"
+    path = d.dir / "staff-1251.csv"
+    path.write_bytes(text.encode("cp1251"))
+    path.chmod(0o644)
+    rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(path), "--school", "school-a")
+    assert rc == OK, (out, err)
+    assert "строк 1; добавлено 1" in out and "прочитан в кодировке WINDOWS-1251" in out, out
+    rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(path), "--school", "school-a", "--json", lang="C")
+    assert json.loads(out)["encoding"] == "windows1251" and json.loads(out)["unchanged"] == 1, out
+    rc, out, err = ctl(d, "yeard-auditor", "export", "staff", "--school", "school-a")
+    assert "T1,Ёлкина,Анна,Ивановна,учитель № 1,aelkina" in out, out
+
+    # UTF-16 with a byte-order mark, as Excel's "Unicode text" writes it (tab-separated there; here semicolons).
+    path16 = d.dir / "staff-16.csv"
+    path16.write_bytes(text.replace("T1;Ёлкина", "T2;Ёлкина").replace("aelkina", "b").encode("utf-16"))
+    path16.chmod(0o644)
+    rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(path16), "--school", "school-a", "--json")
+    assert rc == OK and json.loads(out)["encoding"] == "utf16le" and json.loads(out)["added"] == 1, (out, err)
+
+    # KOI8-R is neither: refused with how to save the file, nothing written.
+    koi = d.dir / "staff-koi8.csv"
+    koi.write_bytes(text.replace("T1", "T3").replace("№", "N").encode("koi8_r"))
+    koi.chmod(0o644)
+    rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(koi), "--school", "school-a")
+    assert rc == REFUSED, (out, err)
+    assert "не загружен, ничего не записано" in err and "save it from the spreadsheet as 'CSV UTF-8'" in err, err
+    rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(koi), "--school", "school-a", "--encoding", "koi8")
+    assert rc == USAGE and "неизвестная кодировка «koi8»" in err, err

@@ -21,7 +21,7 @@ struct FuzzTarget: Sendable {
 
     /// Every target, in the order `scripts/fuzz --all` runs them.
     static let all: [FuzzTarget] = [
-        varlinkMessage, varlinkFrame, dispatch, csv, toml, cron, values,
+        varlinkMessage, varlinkFrame, dispatch, csv, toml, cron, values, catalogue,
     ]
 
     /// The target named by `YEARD_FUZZ_TARGET`; the process exits with the list of names when there is none.

@@ -148,3 +148,42 @@ extension FuzzTarget {
         }
     }
 }
+
+extension FuzzTarget {
+    /// The message catalogue's readers: a `.mo` file, a `Plural-Forms` header, and the encoding sniffer of registry
+    /// files.
+    ///
+    /// Oracles: a catalogue that loads renders every message it holds to its translation or to the English text,
+    /// with no placeholder left unfilled; a plural rule that parses gives every number a form within its count; the
+    /// UTF-8 validator agrees with the standard library's; a file sniffed as UTF-8 when whole is valid UTF-8.
+    static let catalogue = FuzzTarget(name: "catalogue") { input in
+        if let catalogue = try? MessageCatalogue(mo: input) {
+            let l = Localizer(language: "xx", catalogue: catalogue)
+            for key in catalogue.translations.keys.prefix(64) {
+                let english = String(key.split(separator: "\u{4}").last ?? Substring(key))
+                let arguments = Dictionary(
+                    uniqueKeysWithValues: Localizer.placeholders(in: english).map { ($0, "·") })
+                let text = l.tr(english, arguments)
+                if !Localizer.placeholders(in: english).isEmpty
+                    && !Localizer.placeholders(in: text).isDisjoint(with: Localizer.placeholders(in: english))
+                {
+                    fail("a placeholder left unfilled in \(text.debugDescription)", input: input)
+                }
+                for n in [0, 1, 2, 5, 11, 21, 101] { _ = l.trn(english, english, n, arguments) }
+            }
+        }
+        let header = String(decoding: input, as: UTF8.self)
+        if let rule = PluralRule(header: header) {
+            for n in [0, 1, 2, 3, 4, 5, 10, 11, 12, 21, 22, 100, 101, 111, 1_000_000] {
+                if !(0..<rule.count).contains(rule.form(for: n)) { fail("a plural form out of range", input: input) }
+            }
+        }
+        let valid = String(validating: input, as: UTF8.self) != nil
+        if TextEncoding.isValidUTF8(input, allowCutEnd: false) != valid {
+            fail("the UTF-8 validator disagrees with the standard library's", input: input)
+        }
+        if TextEncoding.sniff(input, isWhole: true) == .utf8 && !valid && TextEncoding.byteOrderMark(input) == nil {
+            fail("a whole file sniffed as UTF-8 is not UTF-8", input: input)
+        }
+    }
+}

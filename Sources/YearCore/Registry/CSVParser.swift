@@ -19,6 +19,10 @@ public struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertibl
     /// What is wrong.
     public var reason: String
 
+    /// The reason given for bytes that are not UTF-8 in a file read as UTF-8, with what to do.
+    public static let notUTF8 =
+        "not UTF-8 text; if a spreadsheet saved the file in Windows-1251, import it with --encoding windows-1251, or save it as 'CSV UTF-8' and import it again"
+
     /// An error with every field given.
     public init(line: Int, column: Int, reason: String) {
         self.line = line
@@ -202,7 +206,7 @@ public struct CSVParser: Sendable {
                 line: recordLine, column: fields.count + 1, reason: "more than \(maximumFields) fields in one record")
         }
         guard let text = String(validating: field, as: UTF8.self) else {
-            throw CSVSyntaxError(line: recordLine, column: fields.count + 1, reason: "not UTF-8 text")
+            throw CSVSyntaxError(line: recordLine, column: fields.count + 1, reason: CSVSyntaxError.notUTF8)
         }
         fields.append(text)
         field.removeAll(keepingCapacity: true)
