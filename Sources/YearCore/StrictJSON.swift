@@ -201,33 +201,12 @@ public enum StrictJSON {
 
         /// Copies one multi-byte UTF-8 sequence, refusing every malformed form (Unicode 15, table 3-7).
         mutating func utf8Sequence(into out: inout [UInt8]) throws(SyntaxError) {
-            let lead = bytes[position]
-            let length: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0:
-                length = 3
-                low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED:
-                length = 3
-                high = 0x9F
-            case 0xF0:
-                length = 4
-                low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4:
-                length = 4
-                high = 0x8F
-            default: throw error("invalid UTF-8")
-            }
+            guard let (length, second) = UTF8Form.sequence(lead: bytes[position]) else { throw error("invalid UTF-8") }
             guard bytes.count - position >= length else { throw error("invalid UTF-8: a sequence is cut short") }
             for index in 1..<length {
-                let byte = bytes[position + index]
-                let (min, max) = index == 1 ? (low, high) : (0x80, 0xBF)
-                guard byte >= min, byte <= max else { throw error("invalid UTF-8") }
+                guard (index == 1 ? second : 0x80...0xBF).contains(bytes[position + index]) else {
+                    throw error("invalid UTF-8")
+                }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<(position + length)]))
             position += length

@@ -82,35 +82,31 @@ public enum TextEncoding: String, ClosedSet {
                 index += 1
                 continue
             }
-            let length: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0:
-                length = 3
-                low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED:
-                length = 3
-                high = 0x9F
-            case 0xF0:
-                length = 4
-                low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4:
-                length = 4
-                high = 0x8F
-            default: return false
-            }
+            guard let (length, second) = UTF8Form.sequence(lead: lead) else { return false }
             for offset in 1..<length {
                 guard index + offset < count else { return allowCutEnd }
-                let byte = bytes[index + offset]
-                let (min, max) = offset == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
-                guard byte >= min && byte <= max else { return false }
+                guard (offset == 1 ? second : 0x80...0xBF).contains(bytes[index + offset]) else { return false }
             }
             index += length
         }
         return true
+    }
+}
+
+/// The well-formed byte sequences of UTF-8 (Unicode 15, table 3-7), shared by the readers that check them.
+public enum UTF8Form {
+    /// For a lead byte above 0x7F, the sequence's length and the range its second byte must fall in (the others
+    /// are 0x80-0xBF); nil for a byte that cannot start a sequence.
+    public static func sequence(lead: UInt8) -> (length: Int, second: ClosedRange<UInt8>)? {
+        switch lead {
+        case 0xC2...0xDF: (2, 0x80...0xBF)
+        case 0xE0: (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+        case 0xED: (3, 0x80...0x9F)
+        case 0xF0: (4, 0x90...0xBF)
+        case 0xF1...0xF3: (4, 0x80...0xBF)
+        case 0xF4: (4, 0x80...0x8F)
+        default: nil
+        }
     }
 }
