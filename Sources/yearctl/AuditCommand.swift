@@ -1,4 +1,5 @@
 import ArgumentParser
+import YearCore
 import YearProtocol
 
 /// `yearctl audit ...`.
@@ -17,15 +18,21 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let reply = try await Client(options: options).call(
                 YeardAPI.Audit.list, AuditListParameters(after: after, limit: limit, school: options.school))
+            let moment = await Moments.fetch(options)
+            let l = options.l
             Client(options: options).output(reply) { reply in
                 printTable(
-                    ["SEQ", "AT", "USER", "ROLE", "SCHOOL", "ACTION", "TARGET"],
+                    [
+                        l.trc("table heading", "SEQ"), l.trc("table heading", "AT"), l.trc("table heading", "USER"),
+                        l.trc("table heading", "ROLE"), l.trc("table heading", "SCHOOL"),
+                        l.trc("table heading", "ACTION"), l.trc("table heading", "TARGET"),
+                    ],
                     reply.entries.map {
                         [
-                            String($0.seq), $0.at, "\($0.user)(\($0.uid))", $0.role, $0.school ?? "-", $0.action,
-                            $0.target,
+                            String($0.seq), moment($0.at, school: $0.school ?? ""), "\($0.user)(\($0.uid))",
+                            Role(rawValue: $0.role)?.name(l) ?? $0.role, $0.school ?? "-", $0.action, $0.target,
                         ]
-                    }, empty: "no audit rows")
+                    }, empty: l.tr("no audit rows"))
             }
         }
     }
@@ -39,11 +46,19 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let reply = try await Client(options: options).call(YeardAPI.Audit.verify, NoParameters())
+            let l = options.l
             Client(options: options).output(reply) { reply in
+                let a = [
+                    "rows": l.number(Int(reply.rows)), "head": reply.head ?? l.tr("(empty)"),
+                    "row": String(reply.brokenAt ?? 0), "reason": reply.reason ?? "",
+                ]
                 if reply.intact {
-                    print("audit chain intact: \(reply.rows) rows, head \(reply.head ?? "(empty)")")
+                    print(
+                        l.trn(
+                            "audit chain intact: {rows} row, head {head}",
+                            "audit chain intact: {rows} rows, head {head}", Int(reply.rows), a))
                 } else {
-                    print("audit chain BROKEN at row \(reply.brokenAt ?? 0): \(reply.reason ?? "")")
+                    print(l.tr("audit chain BROKEN at row {row}: {reason}", a))
                 }
             }
             if !reply.intact { throw ExitCode(ExitStatus.refused.rawValue) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 import YearProtocol
 
 /// `yearctl backup`.
@@ -18,11 +19,16 @@ struct BackupCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(YeardAPI.Backup.create, NoParameters())
+            let l = options.l
             client.output(reply) { reply in
                 print(
-                    String(
-                        format: "Backup written: %@ (%.1f MB, checked, in %.2f s)", reply.backup.path,
-                        Double(reply.backup.bytes) / 1e6, reply.seconds))
+                    l.tr(
+                        "Backup written: {path} ({megabytes} MB, checked, in {seconds} s)",
+                        [
+                            "path": reply.backup.path,
+                            "megabytes": l.decimal(Double(reply.backup.bytes) / 1e6, fractionDigits: 1),
+                            "seconds": l.decimal(reply.seconds, fractionDigits: 2),
+                        ]))
             }
         }
     }
@@ -36,11 +42,25 @@ struct BackupCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(YeardAPI.Backup.list, NoParameters())
+            let l = options.l
+            let moment = await Moments.fetch(options)
+            // Backups are the instance's, not a school's: their times are shown on the first school's clock.
+            let school = moment.zones.keys.sorted().first ?? ""
             client.output(reply) { reply in
                 printTable(
-                    ["BACKUP", "SIZE", "WRITTEN"],
-                    reply.backups.map { [$0.name, String(format: "%.1f MB", Double($0.bytes) / 1e6), $0.createdAt] },
-                    empty: "no backups yet: 'yearctl backup create' writes one")
+                    [
+                        l.trc("table heading", "BACKUP"), l.trc("table heading", "SIZE"),
+                        l.trc("table heading", "WRITTEN"),
+                    ],
+                    reply.backups.map {
+                        [
+                            $0.name,
+                            l.tr(
+                                "{megabytes} MB", ["megabytes": l.decimal(Double($0.bytes) / 1e6, fractionDigits: 1)]),
+                            moment($0.createdAt, school: school),
+                        ]
+                    },
+                    empty: l.tr("no backups yet: 'yearctl backup create' writes one"))
             }
         }
     }

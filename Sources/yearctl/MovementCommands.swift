@@ -28,8 +28,9 @@ struct MovementCommand: AsyncParsableCommand {
         let lines = reply.classes + (group == nil ? [reply.total] : [])
         // A period across a rollover shows two years' classes: each is named with its year.
         let years = Set(reply.classes.compactMap(\.year))
+        let l = options.l
         func name(_ line: MovementInfo) -> String {
-            guard let name = line.class else { return "school" }
+            guard let name = line.class else { return l.trc("movement total row", "school") }
             return years.count > 1 ? "\(name) \(line.year ?? "")" : name
         }
         if csv && !options.json {
@@ -44,15 +45,25 @@ struct MovementCommand: AsyncParsableCommand {
             return
         }
         client.output(reply) { reply in
-            print("Movement of \(reply.school), year \(reply.year), \(reply.from) to \(reply.to)")
+            print(
+                l.tr(
+                    "Movement of {school}, year {year}, {from} to {to}",
+                    [
+                        "school": reply.school, "year": reply.year, "from": l.date(reply.from),
+                        "to": l.date(reply.to),
+                    ]))
             printTable(
-                ["CLASS", "START", "ARRIVED", "LEFT", "END", "ORDERS"],
+                [
+                    l.trc("table heading", "CLASS"), l.trc("movement heading", "START"),
+                    l.trc("table heading", "ARRIVED"), l.trc("table heading", "LEFT"), l.trc("movement heading", "END"),
+                    l.trc("table heading", "ORDERS"),
+                ],
                 lines.map {
                     [
-                        name($0), String($0.start), String($0.arrived), String($0.left), String($0.end),
+                        name($0), l.number($0.start), l.number($0.arrived), l.number($0.left), l.number($0.end),
                         $0.orders.isEmpty ? "-" : $0.orders.joined(separator: " "),
                     ]
-                }, empty: "no enrollments in this period")
+                }, empty: l.tr("no enrollments in this period"))
         }
     }
 }
@@ -88,11 +99,15 @@ struct OrderCommand: AsyncParsableCommand {
                 school: options.school, year: year, orderNo: number, orderDate: date, kind: kind, studentId: student,
                 classFrom: fromClass, classTo: toClass, effectiveOn: effective, basis: basis,
                 destination: destination))
+        let l = options.l
         Client(options: options).output(reply) { reply in
+            let a = [
+                "number": number, "kind": kind.name(l), "student": student, "year": reply.year ?? "",
+            ]
             print(
                 reply.added == 1
-                    ? "Recorded order \(number) (\(kind)) for \(student) in \(reply.year ?? "the year")."
-                    : "Order \(number) for \(student) was already recorded; nothing changed.")
+                    ? l.tr("Recorded order {number} ({kind}) for {student} in {year}.", a)
+                    : l.tr("Order {number} for {student} was already recorded; nothing changed.", a))
         }
     }
 }

@@ -106,7 +106,7 @@ struct LocalizerTests {
             ("", "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: \(russianPlurals)\n"),
             ("year state\u{4}closed", "закрыт"),
             ("date format\u{4}{year}-{month}-{day}", "{day}.{month}.{year}"),
-            ("thousands separator\u{4}(none)", " "),
+            ("thousands separator\u{4}(none)", " "), ("decimal separator\u{4}.", ","),
             ("{count} student\u{0}{count} students", "{count} ученик\u{0}{count} ученика\u{0}{count} учеников"),
             ("Hello {name}", "Здравствуйте, {name}"),
             ("Lost {name}", "Потерян"),
@@ -162,6 +162,10 @@ struct LocalizerTests {
         #expect(l.number(897_000) == "897 000")
         #expect(l.number(-1_234_567) == "-1 234 567")
         #expect(Localizer.english.number(897_000) == "897000")
+        #expect(l.decimal(12345.56, fractionDigits: 1) == "12 345,6")
+        #expect(l.decimal(0.05, fractionDigits: 2) == "0,05")
+        #expect(l.decimal(-2, fractionDigits: 0) == "-2")
+        #expect(Localizer.english.decimal(17.25, fractionDigits: 2) == "17.25")
         let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
         let instant = try Date("2026-09-01T05:30:00Z", strategy: .iso8601)
         #expect(l.moment(instant, in: moscow) == "01.09.2026 08:30")

@@ -84,6 +84,15 @@ def test_the_year_story_in_russian(daemon):
     assert rc == OK, err
     assert "одобрена" in out and "ДЕЙСТВУЕТ ДО" in out and MOMENT_RU.search(out), out
 
+    rc, out, err = ctl(d, "yeard-auditor", "movement", "--school", "school-a", "--from", "2026-09-01", "--to",
+                       "2026-09-30")
+    assert rc == OK, err
+    assert "Движение обучающихся: школа school-a, учебный год 2026/2027, с 01.09.2026 по 30.09.2026" in out, out
+    rc, out, err = ctl(d, "yeard-auditor", "audit", "verify")
+    assert rc == OK and "цепочка аудита цела" in out, (out, err)
+    rc, out, err = ctl(d, "yeard-auditor", "audit", "list")
+    assert rc == OK and "ПОЛЬЗОВАТЕЛЬ" in out and MOMENT_RU.search(out), (out, err)
+
     # A transition that does not apply names the state and the events in Russian.
     rc, out, err = ctl(d, "yeard-admin", "year", "reopen", year, "--reason", "ошибка")
     assert rc == REFUSED, (out, err)

@@ -89,3 +89,21 @@ extension PromotionOutcome {
         }
     }
 }
+
+extension OrderKind {
+    /// The kind of order as the school's order book names it (Russian: о зачислении, об отчислении, ...).
+    public func name(_ l: Localizer) -> String {
+        switch self {
+        case .enrollment: l.trc("order kind", "enrollment")
+        case .transferIn: l.trc("order kind", "transfer_in")
+        case .classChange: l.trc("order kind", "class_change")
+        case .withdrawal: l.trc("order kind", "withdrawal")
+        case .transferOut: l.trc("order kind", "transfer_out")
+        case .graduation: l.trc("order kind", "graduation")
+        case .promotion: l.trc("order kind", "promotion")
+        case .conditionalPromotion: l.trc("order kind", "conditional_promotion")
+        case .retention: l.trc("order kind", "retention")
+        case .adaptedProgramme: l.trc("order kind", "adapted_programme")
+        }
+    }
+}

@@ -100,6 +100,23 @@ public struct Localizer: Sendable {
         return (value < 0 ? "-" : "") + groups.joined(separator: separator)
     }
 
+    /// A measure with `fractionDigits` digits after the language's decimal separator (`1.5` in English, `1,5` in
+    /// Russian).
+    public func decimal(_ value: Double, fractionDigits: Int) -> String {
+        let scale = (0..<fractionDigits).reduce(1.0) { value, _ in value * 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        let fraction = Int(scaled) - whole * Int(scale)
+        var text = (value < 0 && scaled > 0 ? "-" : "") + number(whole)
+        if fractionDigits > 0 {
+            let digits = String(fraction)
+            // TRANSLATORS: the character between the whole and the fractional part of a number: a comma in Russian.
+            text +=
+                trc("decimal separator", ".") + String(repeating: "0", count: fractionDigits - digits.count) + digits
+        }
+        return text
+    }
+
     /// `items` in the alphabetical order of their names in this language: case-insensitive, and `ё` beside `е`
     /// as Russian dictionaries sort it (Unicode puts `ё` after `я`).
     public func sorted<T>(_ items: [T], by name: (T) -> String) -> [T] {
