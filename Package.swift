@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "YearDaemon",
             dependencies: [
-                "YearCore", "YearStore", "YearProtocol", "YearReports", "YearGenerator", "CSystemd",
+                "YearCore", "YearStore", "YearProtocol", "YearReports", "YearGenerator", "YearLocale", "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,7 +95,7 @@ let package = Package(
             name: "YearCoreTests",
             dependencies: ["YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "YearReportsTests", dependencies: ["YearReports", "YearCore"]),
-        .testTarget(name: "YearLocaleTests", dependencies: ["YearLocale", "YearCore"]),
+        .testTarget(name: "YearLocaleTests", dependencies: ["YearLocale", "YearCore", "YearReports"]),
         .testTarget(
             name: "YearStoreTests",
             dependencies: [

@@ -13,9 +13,11 @@ import polib
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 # A keyword call whose message literal is followed by `+`: xgettext would extract only its first piece.
-CONCATENATED = re.compile(r'\btr[cn]?\(\s*(?:"(?:[^"\\\n]|\\.)*"\s*,\s*)*"(?:[^"\\\n]|\\.)*"\s*\+')
+CONCATENATED = re.compile(r'\btr(?:nc|c|n)?\(\s*(?:"(?:[^"\\\n]|\\.)*"\s*,\s*)*"(?:[^"\\\n]|\\.)*"\s*\+')
+# A keyword call inside a string literal's interpolation: xgettext's lexer sees a string there, not a call.
+INTERPOLATED = re.compile(r'\\\([^"\n]*\btr(?:nc|c|n)?\(')
 # A keyword call whose first argument is not a string literal: xgettext cannot extract it.
-NOT_LITERAL = re.compile(r'\b(?:l|localizer|\.english|self)\.tr[cn]?\(\s*[^"\s)]')
+NOT_LITERAL = re.compile(r'\b(?:l|localizer|\.english|self)\.tr(?:nc|c|n)?\(\s*[^"\s)]')
 
 
 def placeholders(text):
@@ -57,7 +59,8 @@ def main(template_path, po_paths):
                     problems.append(f"{path}: placeholders of {name!r} differ in {entry.msgstr!r}")
     for source in sorted(pathlib.Path("Sources").rglob("*.swift")):
         text = source.read_text(encoding="utf-8")
-        for pattern, what in ((CONCATENATED, "a message built with '+'"), (NOT_LITERAL, "a message not a literal")):
+        for pattern, what in ((CONCATENATED, "a message built with '+'"), (NOT_LITERAL, "a message not a literal"),
+                              (INTERPOLATED, "a message inside a string's interpolation")):
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 problems.append(f"{source}:{line}: {what}: xgettext cannot extract it; write one literal")

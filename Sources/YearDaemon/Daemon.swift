@@ -83,11 +83,12 @@ public enum Daemon {
         let server = try await ControlServer.bind(
             state: state, dispatcher: dispatcher, logger: logger, inherited: inherited)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        // Graceful shutdown visits services in reverse order: readiness first (STOPPING=1), the socket last.
+        // Graceful shutdown visits services in reverse order, each after the one before has stopped: STATUS= and
+        // readiness first (STOPPING=1), then the socket (calls in flight answered, idle connections closed at
+        // once, whatever background job is still finishing), then the background services, the metrics file last.
         var services: [any Service] = [
             MetricsService(
                 changes: state.changes.subscribe(), state: state, file: MetricsFile(database: database, logger: logger)),
-            server,
             HousekeepingService(state: state, logger: logger),
             ReloadService(
                 hangups: hangups, configurationPath: configurationPath, overrides: overrides, state: state,
@@ -97,9 +98,12 @@ public enum Daemon {
             CheckSchedulerService(
                 state: state, clock: SystemSchedulerClock(), logger: logger,
                 afterRun: { run in
-                    guard let directory = state.configuration.reportsDirectory else { return }
+                    let configuration = state.configuration
+                    guard let directory = configuration.reportsDirectory else { return }
                     do {
-                        try ReportFiles.write(run, to: directory)
+                        try ReportFiles.write(
+                            run, to: directory, state.localizer(configuration.language(of: run.school)),
+                            zone: configuration.zone(of: run.school))
                     } catch {
                         logger.error(
                             "cannot write the reports", metadata: ["directory": "\(directory)", "error": "\(error)"])
@@ -113,6 +117,7 @@ public enum Daemon {
             MaintenanceService(
                 state: state, clock: SystemSchedulerClock(), logger: logger,
                 ready: { for await _ in ready { break } }))
+        services.append(server)
         services.append(
             ReadinessService(
                 logger: logger, statusLine: statusLine, onReady: { readyContinuation.finish() },

@@ -61,6 +61,18 @@ public struct DaemonConfiguration: Sendable {
     public var checkSettings = CheckSettings()
     /// How many check runs of each school are kept.
     public var checkRunsKept = 60
+    /// The language of what the daemon writes by itself for each school (its report files), by school id:
+    /// `language` of a `[[school]]`, `en` when absent.
+    public var schoolLanguages: [String: String] = [:]
+
+    /// The time zone of `school` (UTC for a school the configuration does not name).
+    public func zone(of school: String) -> TimeZone {
+        schools.first { $0.id == school }.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
+    }
+
+    /// The language of `school`'s report files.
+    public func language(of school: String) -> String { schoolLanguages[school] ?? "en" }
+
     /// When each school's checks run by themselves (`checks_schedule` of a `[[school]]`), by school id.
     public var checkSchedules: [String: CronSchedule] = [:]
     /// Where the reports of each scheduled run are written (nil: nowhere).
@@ -203,6 +215,16 @@ struct ConfigurationReader {
             }
             if let school = readSchool(table, path: "school[\(index)]") {
                 configuration.schools.append(school)
+                if let language = string(table, "language", "school[\(index)]") {
+                    // A language is what names a catalogue's directory: `en`, `ru`, `pt_BR`.
+                    if language.range(of: "^[a-z]{2,3}(_[A-Z]{2})?$", options: .regularExpression) == nil {
+                        issue(
+                            "school[\(index)].language",
+                            "'language' is a language code such as \"ru\" or \"en\", got '\(language)'")
+                    } else {
+                        configuration.schoolLanguages[school.id] = language
+                    }
+                }
                 if let text = string(table, "checks_schedule", "school[\(index)]") {
                     do {
                         configuration.checkSchedules[school.id] = try CronSchedule(text)
@@ -405,7 +427,7 @@ struct ConfigurationReader {
             table,
             allowed: [
                 "id", "name", "time_zone", "first_grade", "last_grade", "graduating_grades", "default_start",
-                "default_end", "start_skips_sunday", "checks_schedule", "grade_end",
+                "default_end", "start_skips_sunday", "checks_schedule", "grade_end", "language",
             ], path: path)
         let before = issues.count
         let id = string(table, "id", path)

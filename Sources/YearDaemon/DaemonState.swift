@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import YearCore
+import YearLocale
 import YearProtocol
 import YearStore
 
@@ -17,17 +18,34 @@ final class DaemonState: Sendable {
     private let current: Mutex<DaemonConfiguration>
     /// Where the changes that the STATUS= line and the metrics file show are published.
     let changes = ChangeFeed()
+    /// The installed message catalogues, by language, read once at start (`Catalogues`); English needs none.
+    let localizers: [String: Localizer]
 
     init(
         database: YearDatabase, uploads: UploadStore, configuration: DaemonConfiguration, version: String,
-        started: Date = Date(), logger: Logger = Logger(label: "yeard")
+        started: Date = Date(), logger: Logger = Logger(label: "yeard"),
+        localeDirectories: [String] = Catalogues.directories()
     ) {
+        var localizers: [String: Localizer] = [:]
+        for language in Catalogues.available(in: localeDirectories) {
+            let (localizer, warning) = Catalogues.localizer(for: language, in: localeDirectories)
+            if let warning { logger.warning("\(warning)") }
+            if localizer.language == language { localizers[language] = localizer }
+        }
+        self.localizers = localizers
         self.database = database
         self.uploads = uploads
         self.started = started
         self.version = version
         self.logger = logger
         current = Mutex(configuration)
+        warnOfMissingLanguages(configuration)
+    }
+
+    /// The localizer of `language` (a caller's, or a school's for its report files): English when it is nil, `en`
+    /// or has no catalogue installed.
+    func localizer(_ language: String?) -> Localizer {
+        language.flatMap { localizers[$0] } ?? .english
     }
 
     /// Called after a transition was executed and committed.
@@ -313,6 +331,17 @@ final class DaemonState: Sendable {
     /// Puts a new, already validated configuration in force.
     func replace(_ configuration: DaemonConfiguration) {
         current.withLock { $0 = configuration }
+        warnOfMissingLanguages(configuration)
+    }
+
+    /// Logs each school whose `language` has no catalogue installed: its report files are written in English.
+    func warnOfMissingLanguages(_ configuration: DaemonConfiguration) {
+        for (school, language) in configuration.schoolLanguages.sorted(by: { $0.key < $1.key })
+        where language != "en" && localizers[language] == nil {
+            logger.warning(
+                "no message catalogue for the school's language is installed; its report files are in English",
+                metadata: ["school": "\(school)", "language": "\(language)"])
+        }
     }
 
     /// Resolves the school a call concerns and checks that `caller` holds one of the method's roles there.

@@ -46,6 +46,7 @@ public enum Demo {
             id = "\(schoolID)"
             name = "Demo School No. 1"
             time_zone = "Europe/Moscow"
+            language = "ru"
             first_grade = 1
             last_grade = 11
             graduating_grades = [9, 11]

@@ -30,7 +30,9 @@ extension Handlers {
             school: school, year: year, checks: parameters.checks, settings: configuration.checkSettings,
             cause: .manual, caller: context.caller, keep: configuration.checkRunsKept, now: context.now)
         state.checked(run, by: context.caller)
-        return CheckRunReply(run: RunInfo(run), rendered: format.map { CheckReport(run: run).rendered(as: $0) })
+        let (l, zone) = (state.localizer(parameters.language), configuration.zone(of: school))
+        return CheckRunReply(
+            run: RunInfo(run), rendered: format.map { CheckReport(run: run).rendered(as: $0, l, zone: zone) })
     }
 
     func lastChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckLastReply {
@@ -38,9 +40,10 @@ extension Handlers {
         let format = parameters.format
         let year = try await parameters.year.asyncMap { try await checkedYear($0, school: school) }
         let run = try await state.database.lastChecks(school: school, year: year).last
+        let (l, zone) = (state.localizer(parameters.language), state.configuration.zone(of: school))
         return CheckLastReply(
             run: run.map(RunInfo.init),
-            rendered: run.flatMap { run in format.map { CheckReport(run: run).rendered(as: $0) } })
+            rendered: run.flatMap { run in format.map { CheckReport(run: run).rendered(as: $0, l, zone: zone) } })
     }
 
     func diffChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckDiffReply {
@@ -74,7 +77,10 @@ extension Handlers {
         state.checked(run, by: context.caller)
         return ReadinessReply(
             ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run,
-            rendered: format.map { CheckReport(readiness: target, of: run).rendered(as: $0) })
+            rendered: format.map {
+                CheckReport(readiness: target, of: run).rendered(
+                    as: $0, state.localizer(parameters.language), zone: configuration.zone(of: school))
+            })
     }
 
     /// The year a check concerns: the one named (id or label), else the school's active year, else its only open one.

@@ -4,11 +4,14 @@ import YearReports
 
 /// The report files of a run, for people: `DIR/SCHOOL/checks-last.*` (the whole run) and `readiness-start.*`,
 /// `readiness-close.*` (the run's findings of the checks that apply), each as .txt, .csv, .json and .html. Each file
-/// is written to a temporary name and renamed, so that a reader never sees half a report.
+/// is written to a temporary name and renamed, so that a reader never sees half a report. They are in the school's
+/// `language` of `yeard.toml`, with times on its wall clock.
 enum ReportFiles {
     /// Writes the reports of `run` under `directory`; returns the paths written.
     @discardableResult
-    static func write(_ run: CheckRun, to directory: String) throws -> [String] {
+    static func write(
+        _ run: CheckRun, to directory: String, _ l: Localizer = .english, zone: TimeZone = .gmt
+    ) throws -> [String] {
         let folder = (directory as NSString).appendingPathComponent(run.school)
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
@@ -20,7 +23,8 @@ enum ReportFiles {
         for (name, report) in reports {
             for format in CheckReport.Format.allCases {
                 let path = (folder as NSString).appendingPathComponent("\(name).\(format.fileExtension)")
-                try Data(report.rendered(as: format).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(report.rendered(as: format, l, zone: zone).utf8).write(
+                    to: URL(fileURLWithPath: path), options: .atomic)
                 written.append(path)
             }
         }

@@ -6,8 +6,13 @@ public struct CheckRunParameters: MethodParameters {
     /// The school and year (their defaults as for imports), the checks to run (omitted: the whole catalogue) and the
     /// format to render the run in, if any.
     public var school: String?, year: String?, checks: [String]?, format: CheckReport.Format?
+    /// The language to render in (`en`, `ru`; default and unknown: English).
+    public var language: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, checks: [String]?, format: CheckReport.Format? = nil) {
+    public init(
+        school: String?, year: String?, checks: [String]?, format: CheckReport.Format? = nil, language: String? = nil
+    ) {
+        self.language = language
         self.school = school
         self.year = year
         self.checks = checks
@@ -19,8 +24,11 @@ public struct CheckRunParameters: MethodParameters {
 public struct CheckLastParameters: MethodParameters {
     /// The school, optionally the year, and the format to render the run in (Last only).
     public var school: String?, year: String?, format: CheckReport.Format?
+    /// The language to render in (Last only; default and unknown: English).
+    public var language: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, format: CheckReport.Format? = nil) {
+    public init(school: String?, year: String?, format: CheckReport.Format? = nil, language: String? = nil) {
+        self.language = language
         self.school = school
         self.year = year
         self.format = format
@@ -31,8 +39,14 @@ public struct CheckLastParameters: MethodParameters {
 public struct ReadinessParameters: MethodParameters {
     /// The school, the year, what the report is for (`start` or `close`), and the format to render it in, if any.
     public var school: String?, year: String?, target: ReadinessTarget, format: CheckReport.Format?
+    /// The language to render in (default and unknown: English).
+    public var language: String?
     /// Parameters with every field given.
-    public init(school: String?, year: String?, target: ReadinessTarget, format: CheckReport.Format? = nil) {
+    public init(
+        school: String?, year: String?, target: ReadinessTarget, format: CheckReport.Format? = nil,
+        language: String? = nil
+    ) {
+        self.language = language
         self.school = school
         self.year = year
         self.target = target

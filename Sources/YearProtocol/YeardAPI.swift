@@ -665,22 +665,25 @@ extension YeardAPI {
         /// `io.yeard.Checks.Run`.
         public static let run = Method<CheckRunParameters, CheckRunReply>(
             "io.yeard.Checks", "Run",
-            parameters: "(school: ?string, year: ?string, checks: ?[]string, format: ?ReportFormat)",
+            parameters:
+                "(school: ?string, year: ?string, checks: ?[]string, format: ?ReportFormat, language: ?string)",
             reply: "(run: CheckRun, rendered: ?string)",
             doc: """
                 Run checks (default: the whole catalogue) over a year of a school (default: its active year, else
                 its only open one), keep the run and return it; with format (text, csv, json or html), also the
-                run rendered as a report for people.
+                run rendered as a report for people, in language (en, ru: an installed catalogue; default English;
+                json is the same in every language).
                 """,
             roles: [.coordinator, .admin], mutating: true, scope: .school(required: true, \.school))
 
         /// `io.yeard.Checks.Last`.
         public static let last = Method<CheckLastParameters, CheckLastReply>(
-            "io.yeard.Checks", "Last", parameters: "(school: ?string, year: ?string, format: ?ReportFormat)",
+            "io.yeard.Checks", "Last",
+            parameters: "(school: ?string, year: ?string, format: ?ReportFormat, language: ?string)",
             reply: "(run: ?CheckRun, rendered: ?string)",
             doc: """
                 The last run of a school (of a year, when given), scheduled or not; with format (text, csv, json
-                or html), also rendered as a report for people.
+                or html), also rendered as a report for people, in language (as for Run).
                 """,
             roles: findingReaders, mutating: false, scope: .school(required: true, \.school))
 
@@ -697,7 +700,8 @@ extension YeardAPI {
         /// `io.yeard.Checks.Readiness`.
         public static let readiness = Method<ReadinessParameters, ReadinessReply>(
             "io.yeard.Checks", "Readiness",
-            parameters: "(school: ?string, year: ?string, target: ReadinessTarget, format: ?ReportFormat)",
+            parameters:
+                "(school: ?string, year: ?string, target: ReadinessTarget, format: ?ReportFormat, language: ?string)",
             reply: """
                 (ready: bool, target: ReadinessTarget, year: string, run: CheckRun, blocking: []string, byCheck: []CheckCount, \
                 byClass: []ClassCount, rendered: ?string)
@@ -705,7 +709,7 @@ extension YeardAPI {
             doc: """
                 Run the checks that apply before a year's start (target start) or close (target close) and say
                 whether it is ready: errors block, warnings never do; findings are counted by check and by class.
-                With format (text, csv, json or html), also the report rendered for people.
+                With format (text, csv, json or html), also the report rendered for people, in language (as for Run).
                 """,
             roles: [.coordinator, .admin], mutating: true, scope: .school(required: true, \.school))
     }

@@ -4,48 +4,82 @@ import YearCore
 // How a report of checks reads: as text, CSV, JSON and a self-contained HTML page. Kept out of YearCore, which
 // decides, so that the documents of the school (issue 16's reports) grow here beside it.
 extension CheckReport {
-    /// The report in `format`.
-    public func rendered(as format: Format) -> String {
+    /// The report in `format`, its words in `l`'s language and its times on the wall clock of `zone` (the school's).
+    /// JSON is the same in every language: it is for programs.
+    public func rendered(as format: Format, _ l: Localizer = .english, zone: TimeZone = .gmt) -> String {
         switch format {
-        case .text: text
+        case .text: text(l, zone: zone)
         case .csv: csv
         case .json: json
-        case .html: html
+        case .html: html(l, zone: zone)
         }
     }
 
+    /// `Readiness to close: school-a, 2026/2027` or `Checks of school-a, 2026/2027`.
+    func title(_ l: Localizer) -> String {
+        let a = ["school": school, "year": year, "target": target?.name(l) ?? ""]
+        return target == nil
+            ? l.tr("Checks of {school}, {year}", a) : l.tr("Readiness to {target}: {school}, {year}", a)
+    }
+
     /// `READY to close` or `NOT READY to close: errors of ...`, for a readiness report.
-    var verdict: String? {
+    func verdict(_ l: Localizer) -> String? {
         guard let ready, let target else { return nil }
-        return ready
-            ? "READY to \(target.rawValue)"
-            : "NOT READY to \(target.rawValue): errors of \(blocking.joined(separator: ", "))"
+        let a = ["target": target.name(l), "checks": blocking.joined(separator: ", ")]
+        return ready ? l.tr("READY to {target}", a) : l.tr("NOT READY to {target}: errors of {checks}", a)
+    }
+
+    /// The counts, the run and when it ran: `2 errors, 1 warning from 36 checks; run 7, 2026-09-01 06:00, 48 ms`.
+    func summary(_ l: Localizer, zone: TimeZone) -> String {
+        l.tr(
+            "{errors}, {warnings} from {checks}; run {run}, {started}, {duration} ms",
+            [
+                "errors": l.trn("{count} error", "{count} errors", count(.error)),
+                "warnings": l.trn("{count} warning", "{count} warnings", count(.warning)),
+                // TRANSLATORS: after "from": Russian "из 1 проверки", "из 5 проверок".
+                "checks": l.trnc("after from", "{count} check", "{count} checks", checks.count),
+                "run": String(run), "started": l.moment(startedAt, in: zone), "duration": l.number(durationMs),
+            ])
     }
 
     /// Plain text: a summary, counts by check and by class, then every finding.
-    public var text: String {
-        var lines = [title]
-        if let verdict { lines.append(verdict) }
-        lines.append(
-            "\(count(.error)) error(s), \(count(.warning)) warning(s) from \(checks.count) check(s); run \(run), "
-                + "\(startedAt.formatted(.iso8601)), \(durationMs) ms")
-        guard !findings.isEmpty else { return (lines + ["", "Nothing found."]).joined(separator: "\n") + "\n" }
+    func text(_ l: Localizer, zone: TimeZone) -> String {
+        var lines = [title(l)]
+        if let verdict = verdict(l) { lines.append(verdict) }
+        lines.append(summary(l, zone: zone))
+        guard !findings.isEmpty else { return (lines + ["", l.tr("Nothing found.")]).joined(separator: "\n") + "\n" }
         lines += [
-            "", "By check:",
+            "", l.tr("By check:"),
             TextTable.render(
-                ["CHECK", "SEVERITY", "FINDINGS", "BLOCKS"],
-                byCheck.map { [$0.check, $0.severity.rawValue, String($0.count), $0.blocking ? "yes" : "no"] },
+                [
+                    l.trc("table heading", "CHECK"), l.trc("table heading", "SEVERITY"),
+                    l.trc("table heading", "FINDINGS"), l.trc("table heading", "BLOCKS"),
+                ],
+                byCheck.map {
+                    [
+                        $0.check, $0.severity.name(l), l.number($0.count),
+                        $0.blocking ? l.trc("answer", "yes") : l.trc("answer", "no"),
+                    ]
+                },
                 empty: ""),
-            "", "By class:",
+            "", l.tr("By class:"),
             TextTable.render(
-                ["CLASS", "ERRORS", "WARNINGS"],
-                byClass.map { [$0.className ?? "(no class)", String($0.errors), String($0.warnings)] }, empty: ""),
+                [
+                    l.trc("table heading", "CLASS"), l.trc("table heading", "ERRORS"),
+                    l.trc("table heading", "WARNINGS"),
+                ],
+                byClass.map { [$0.className ?? l.tr("(no class)"), l.number($0.errors), l.number($0.warnings)] },
+                empty: ""),
             "",
             TextTable.render(
-                ["SEVERITY", "CHECK", "CLASS", "ENTITY", "MESSAGE"],
+                [
+                    l.trc("table heading", "SEVERITY"), l.trc("table heading", "CHECK"),
+                    l.trc("table heading", "CLASS"), l.trc("table heading", "ENTITY"),
+                    l.trc("table heading", "MESSAGE"),
+                ],
                 findings.map {
                     [
-                        $0.severity.rawValue, $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)",
+                        $0.severity.name(l), $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)",
                         $0.message,
                     ]
                 }, empty: ""),
@@ -53,7 +87,9 @@ extension CheckReport {
         if ready == false {
             lines += [
                 "",
-                "Fix these, or approve the transition with --accept CHECK --reason TEXT for each error check you accept.",
+                l.tr(
+                    "Fix these, or approve the transition with --accept CHECK --reason TEXT for each error check you accept."
+                ),
             ]
         }
         return lines.joined(separator: "\n") + "\n"
@@ -124,14 +160,12 @@ extension CheckReport {
 
     /// A self-contained HTML page (no external assets): the verdict, charts of findings by check and by class, the
     /// counts and every finding; printable.
-    public var html: String {
-        let summary =
-            "\(count(.error)) error(s), \(count(.warning)) warning(s) from \(checks.count) check(s); run \(run), "
-            + "\(startedAt.formatted(.iso8601)), \(durationMs) ms"
+    func html(_ l: Localizer, zone: TimeZone) -> String {
+        let title = title(l)
         let verdictClass = ready == nil ? "" : ready == true ? "ready" : "blocked"
         var page = """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
+            <html lang="\(Self.escape(l.language))"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(Self.escape(title))</title>
             <style>
@@ -150,39 +184,49 @@ extension CheckReport {
             <h1>\(Self.escape(title))</h1>
 
             """
-        if let verdict { page += "<p class=\"verdict \(verdictClass)\">\(Self.escape(verdict))</p>\n" }
-        page += "<p>\(Self.escape(summary))</p>\n"
+        if let verdict = verdict(l) { page += "<p class=\"verdict \(verdictClass)\">\(Self.escape(verdict))</p>\n" }
+        page += "<p>\(Self.escape(summary(l, zone: zone)))</p>\n"
+        func cell(_ text: String) -> String { "<td>\(Self.escape(text))</td>" }
+        func heading(_ text: String) -> String { "<th>\(Self.escape(text))</th>" }
         if findings.isEmpty {
-            page += "<p>Nothing found.</p>\n"
+            let nothing = l.tr("Nothing found.")
+            page += "<p>\(Self.escape(nothing))</p>\n"
         } else {
             page += Self.chart(
                 byCheck.map {
                     ($0.check, $0.severity == .error ? $0.count : 0, $0.severity == .warning ? $0.count : 0)
-                }, title: "Findings by check")
+                }, title: l.tr("Findings by check"))
             page += Self.chart(
-                byClass.map { ($0.className ?? "(no class)", $0.errors, $0.warnings) }, title: "Findings by class")
-            page +=
-                "<h2>By check</h2>\n<table><tr><th>Check</th><th>Severity</th><th>Findings</th><th>Blocks</th></tr>\n"
+                byClass.map { ($0.className ?? l.tr("(no class)"), $0.errors, $0.warnings) },
+                title: l.tr("Findings by class"))
+            let byCheckHeading = l.tr("By check")
+            page += "<h2>\(Self.escape(byCheckHeading))</h2>\n<table><tr>"
+            page += heading(l.trc("column", "Check")) + heading(l.trc("column", "Severity"))
+            page += heading(l.trc("column", "Findings")) + heading(l.trc("column", "Blocks")) + "</tr>\n"
             for row in byCheck {
-                page +=
-                    "<tr class=\"\(row.severity.rawValue)\"><td>\(Self.escape(row.check))</td><td>\(row.severity.rawValue)</td>"
-                    + "<td class=\"n\">\(row.count)</td><td>\(row.blocking ? "yes" : "no")</td></tr>\n"
+                page += "<tr class=\"\(row.severity.rawValue)\">" + cell(row.check) + cell(row.severity.name(l))
+                page += "<td class=\"n\">\(Self.escape(l.number(row.count)))</td>"
+                page += cell(row.blocking ? l.trc("answer", "yes") : l.trc("answer", "no")) + "</tr>\n"
             }
-            page += "</table>\n<h2>Findings</h2>\n"
-            page += "<table><tr><th>Severity</th><th>Check</th><th>Class</th><th>Entity</th><th>Message</th></tr>\n"
+            let findingsHeading = l.tr("Findings")
+            page += "</table>\n<h2>\(Self.escape(findingsHeading))</h2>\n<table><tr>"
+            page += heading(l.trc("column", "Severity")) + heading(l.trc("column", "Check"))
+            page += heading(l.trc("column", "Class")) + heading(l.trc("column", "Entity"))
+            page += heading(l.trc("column", "Message")) + "</tr>\n"
             for finding in findings {
-                page +=
-                    "<tr class=\"\(finding.severity.rawValue)\"><td>\(finding.severity.rawValue)</td>"
-                    + "<td>\(Self.escape(finding.check))</td><td>\(Self.escape(finding.className ?? "-"))</td>"
-                    + "<td>\(Self.escape("\(finding.entityKind) \(finding.entityID)"))</td>"
-                    + "<td>\(Self.escape(finding.message))</td></tr>\n"
+                page += "<tr class=\"\(finding.severity.rawValue)\">" + cell(finding.severity.name(l))
+                page += cell(finding.check) + cell(finding.className ?? "-")
+                page += cell("\(finding.entityKind) \(finding.entityID)") + cell(finding.message) + "</tr>\n"
             }
             page += "</table>\n"
         }
         if ready == false {
             page +=
-                "<p>Fix these, or approve the transition with <code>--accept CHECK --reason TEXT</code> for each error "
-                + "check you accept.</p>\n"
+                "<p>"
+                + Self.escape(
+                    l.tr(
+                        "Fix these, or approve the transition with --accept CHECK --reason TEXT for each error check you accept."
+                    )) + "</p>\n"
         }
         return page + "</body></html>\n"
     }

@@ -21,18 +21,24 @@ struct ChecksCommand: AsyncParsableCommand {
         func run() async throws {
             let client = Client(options: options)
             let reply = try await client.call(YeardAPI.Checks.list, NoParameters())
+            let l = options.l
             client.output(reply) { reply in
                 printTable(
-                    ["CHECK", "PHASE", "SEVERITY", "FINDS"],
+                    [
+                        l.trc("table heading", "CHECK"), l.trc("table heading", "PHASE"),
+                        l.trc("table heading", "SEVERITY"), l.trc("table heading", "FINDS"),
+                    ],
                     reply.checks.map {
                         [
-                            $0.id, $0.phase.rawValue,
+                            $0.id, $0.phase.name(l),
                             $0.severity == $0.defaultSeverity
-                                ? $0.severity.rawValue
-                                : "\($0.severity.rawValue) (default \($0.defaultSeverity.rawValue))",
+                                ? $0.severity.name(l)
+                                : l.tr(
+                                    "{severity} (default {default})",
+                                    ["severity": $0.severity.name(l), "default": $0.defaultSeverity.name(l)]),
                             $0.summary,
                         ]
-                    }, empty: "no checks")
+                    }, empty: l.tr("no checks"))
             }
         }
     }
@@ -57,8 +63,8 @@ struct ChecksCommand: AsyncParsableCommand {
                 YeardAPI.Checks.run,
                 CheckRunParameters(
                     school: options.school, year: year, checks: checks.isEmpty ? nil : checks,
-                    format: report.format(json: options.json)))
-            try client.output(reply) { try report.emit($0.rendered) }
+                    format: report.format(json: options.json), language: options.l.language))
+            try client.output(reply) { try report.emit($0.rendered, options.l) }
             if reply.run.errors > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
         }
     }
@@ -76,13 +82,15 @@ struct ChecksCommand: AsyncParsableCommand {
             let client = Client(options: options)
             let reply = try await client.call(
                 YeardAPI.Checks.last,
-                CheckLastParameters(school: options.school, year: year, format: report.format(json: options.json)))
+                CheckLastParameters(
+                    school: options.school, year: year, format: report.format(json: options.json),
+                    language: options.l.language))
             try client.output(reply) { reply in
                 guard reply.run != nil else {
-                    print("No checks have run yet; run them with 'yearctl checks run'.")
+                    print(options.l.tr("No checks have run yet; run them with 'yearctl checks run'."))
                     return
                 }
-                try report.emit(reply.rendered)
+                try report.emit(reply.rendered, options.l)
             }
         }
     }
@@ -99,18 +107,32 @@ struct ChecksCommand: AsyncParsableCommand {
             let client = Client(options: options)
             let reply = try await client.call(
                 YeardAPI.Checks.diff, CheckLastParameters(school: options.school, year: year))
+            let l = options.l
+            let moment = await Moments.fetch(options)
             client.output(reply) { reply in
-                let against = reply.previous.map { "run \($0)" } ?? "nothing (the first run of the year)"
+                let a = [
+                    "run": String(reply.run.id), "school": reply.run.school, "year": reply.run.year,
+                    "started": moment(reply.run.startedAt, school: reply.run.school),
+                    "previous": reply.previous.map(String.init) ?? "", "new": l.number(reply.new.count),
+                    "resolved": l.number(reply.resolved.count),
+                ]
                 print(
-                    "Run \(reply.run.id) of \(reply.run.school), \(reply.run.year), \(reply.run.startedAt), against "
-                        + "\(against): \(reply.new.count) new, \(reply.resolved.count) resolved.")
+                    reply.previous == nil
+                        ? l.tr(
+                            "Run {run} of {school}, {year}, {started}, against nothing (the first run of the year): {new} new, {resolved} resolved.",
+                            a)
+                        : l.tr(
+                            "Run {run} of {school}, {year}, {started}, against run {previous}: {new} new, {resolved} resolved.",
+                            a))
                 if !reply.new.isEmpty {
-                    print("\nNew:")
-                    printFindings(reply.new)
+                    print()
+                    print(l.tr("New:"))
+                    printFindings(reply.new, l)
                 }
                 if !reply.resolved.isEmpty {
-                    print("\nResolved:")
-                    printFindings(reply.resolved)
+                    print()
+                    print(l.tr("Resolved:"))
+                    printFindings(reply.resolved, l)
                 }
             }
         }
@@ -118,13 +140,16 @@ struct ChecksCommand: AsyncParsableCommand {
 }
 
 /// Findings as an aligned table.
-func printFindings(_ findings: [FindingInfo]) {
+func printFindings(_ findings: [FindingInfo], _ l: Localizer) {
     printTable(
-        ["SEVERITY", "CHECK", "CLASS", "ENTITY", "MESSAGE"],
+        [
+            l.trc("table heading", "SEVERITY"), l.trc("table heading", "CHECK"), l.trc("table heading", "CLASS"),
+            l.trc("table heading", "ENTITY"), l.trc("table heading", "MESSAGE"),
+        ],
         findings.map {
-            [$0.severity.rawValue, $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message]
+            [$0.severity.name(l), $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message]
         },
-        empty: "nothing found")
+        empty: l.tr("nothing found"))
 }
 
 /// `yearctl report`.
@@ -153,8 +178,9 @@ struct ReportCommand: AsyncParsableCommand {
             let reply = try await client.call(
                 YeardAPI.Checks.readiness,
                 ReadinessParameters(
-                    school: options.school, year: year, target: target, format: report.format(json: options.json)))
-            try client.output(reply) { try report.emit($0.rendered) }
+                    school: options.school, year: year, target: target, format: report.format(json: options.json),
+                    language: options.l.language))
+            try client.output(reply) { try report.emit($0.rendered, options.l) }
             if !reply.ready { throw ExitCode(ExitStatus.refused.rawValue) }
         }
     }
@@ -170,7 +196,7 @@ struct ReportOptions: ParsableArguments {
     func format(json: Bool) -> CheckReport.Format? { json ? nil : format }
 
     /// Prints or writes the rendered report.
-    func emit(_ rendered: String?) throws {
+    func emit(_ rendered: String?, _ l: Localizer) throws {
         let text = rendered ?? ""
         guard let output else {
             if format == .json { printJSONText(text, terminator: "") } else { print(text, terminator: "") }
@@ -181,6 +207,6 @@ struct ReportOptions: ParsableArguments {
         } catch {
             throw UsageError.file(output, "write", error)
         }
-        printError("yearctl: wrote \(output)")
+        printError("yearctl: " + l.tr("wrote {file}", ["file": output]))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import YearCore
 import YearLocale
+import YearReports
 
 /// The Russian catalogue as the package installs it: `po/ru.po` compiled by GNU msgfmt (package `gettext`, which
 /// `scripts/install-test-deps` installs), read back through `Catalogues`.
@@ -46,6 +47,41 @@ struct InstalledCatalogueTests {
         #expect(
             YearError.selfApproval(id: 7).message(l)
                 == "заявку 7 подали вы; одобрить её должен другой человек с ролью координатора")
+    }
+
+    @Test("a readiness report in Russian: title, verdict, plural counts, the school's clock, yes and no")
+    func russianReport() throws {
+        let directory = try Self.compiled()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (l, _) = Catalogues.localizer(for: "ru", in: [directory])
+        let year = AcademicYear(
+            id: 1, school: "school-a", label: YearLabel(startYear: 2026),
+            startDate: try #require(CalendarDate(year: 2026, month: 9, day: 1)),
+            endDate: try #require(CalendarDate(year: 2027, month: 5, day: 31)), state: .inProgress, version: 1)
+        let at = try Date("2026-09-01T03:00:00Z", strategy: .iso8601)
+        let check = try #require(CheckCatalogue.checks(for: .close).first)
+        let run = CheckRun(
+            id: 4, school: "school-a", year: year, startedAt: at, finishedAt: at.addingTimeInterval(0.048),
+            cause: .manual, checks: CheckCatalogue.all.map(\.id),
+            findings: [
+                Finding(
+                    check: check.id, severity: .error, entityKind: "student", entityID: "S1", className: "5А",
+                    message: "x")
+            ])
+        let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
+        let report = CheckReport(readiness: .close, of: run)
+        let text = report.rendered(as: .text, l, zone: moscow)
+        #expect(
+            text.hasPrefix(
+                "Готовность к закрытию: school-a, учебный год 2026/2027\nНЕ ГОТОВ к закрытию: ошибки проверок"))
+        #expect(
+            text.contains(
+                "1 ошибка, 0 предупреждений из \(report.checks.count) проверок; прогон 4, 01.09.2026 06:00, 48 мс"))
+        #expect(text.contains("ВАЖНОСТЬ") && text.contains("ошибка") && text.contains("да"))
+        let html = report.rendered(as: .html, l, zone: moscow)
+        #expect(html.contains("<html lang=\"ru\">") && html.contains("Замечания по классам"))
+        // JSON is for programs: the same whatever the language.
+        #expect(report.rendered(as: .json, l, zone: moscow) == report.rendered(as: .json))
     }
 
     @Test("every message of the catalogue is translated: none renders as its English source")

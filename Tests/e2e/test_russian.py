@@ -221,3 +221,69 @@ def test_a_windows_1251_file_from_russian_excel(daemon):
     assert "не загружен, ничего не записано" in err and "save it from the spreadsheet as 'CSV UTF-8'" in err, err
     rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(koi), "--school", "school-a", "--encoding", "koi8")
     assert rc == USAGE and "неизвестная кодировка «koi8»" in err, err
+
+
+def test_a_russian_schools_report_files_and_readiness_in_chromium(daemon):
+    import shutil
+    import time
+
+    from conftest import make_temp_dir
+    from test_checks import load
+
+    out = make_temp_dir("yeard-reports-ru-")
+    reports = out / "reports"
+    d = daemon(schools=(), extra=f"""
+[checks]
+reports_dir = "{reports}"
+
+[[school]]
+id = "school-a"
+time_zone = "Europe/Moscow"
+language = "ru"
+checks_schedule = "0 6 * * *"
+
+[[school]]
+id = "school-b"
+""")
+    load(d)
+    d.restart()
+    last = reports / "school-a" / "readiness-close.html"
+    deadline = time.monotonic() + 20
+    while not last.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert last.exists(), d.stderr()
+    text = (reports / "school-a" / "readiness-start.txt").read_text()
+    assert text.startswith("Готовность к началу: school-a, учебный год 2026/2027\nНЕ ГОТОВ к началу"), text
+    assert "ВАЖНОСТЬ" in text and MOMENT_RU.search(text), text
+    # JSON is for programs: English keys and values whatever the school's language.
+    report = json.loads((reports / "school-a" / "readiness-start.json").read_text())
+    assert report["ready"] is False and report["target"] == "start", report
+
+    # yearctl renders the readiness report in its user's language, text and HTML.
+    rc, out_text, err = ctl(d, "root", "report", "readiness", "--for", "close", "--school", "school-a")
+    assert rc == REFUSED and out_text.startswith("Готовность к закрытию: school-a"), (out_text, err)
+    assert re.search(r"\d+ ошиб(ка|ки|ок), \d+ предупрежд", out_text), out_text
+    page = out / "readiness-ru.html"
+    rc, _, err = ctl(d, "root", "report", "readiness", "--for", "close", "--school", "school-a", "--format", "html",
+                     "--output", str(page))
+    assert rc == REFUSED and page.exists(), err
+    html = page.read_text()
+    assert '<html lang="ru">' in html and "Замечания по классам" in html, html[:500]
+    rc, english, err = ctl(d, "root", "report", "readiness", "--for", "close", "--school", "school-a", lang="C")
+    assert english.startswith("Readiness to close: school-a, 2026/2027"), english
+
+    # Chromium lays the Russian page out with real glyphs: its DOM carries the Cyrillic text, and the screenshot
+    # is a real picture (fonts-dejavu-core has Cyrillic; a missing font would draw boxes).
+    browser = shutil.which("chromium")
+    assert browser, "chromium is installed by scripts/install-test-deps"
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    assert "НЕ ГОТОВ к закрытию" in dom and "Замечания по проверкам" in dom, dom[:500]
+    shot = out / "readiness-ru.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    image = shot.read_bytes()
+    assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 20000, len(image)
+    fonts = subprocess.run(["fc-list", ":lang=ru", "family"], capture_output=True, text=True).stdout
+    assert "DejaVu" in fonts, f"no Cyrillic font for Chromium: {fonts!r}"

@@ -107,3 +107,14 @@ extension OrderKind {
         }
     }
 }
+
+extension CheckPhase {
+    /// When a check applies, in `l`'s language.
+    public func name(_ l: Localizer) -> String {
+        switch self {
+        case .always: l.trc("check phase", "always")
+        case .start: l.trc("check phase", "start")
+        case .close: l.trc("check phase", "close")
+        }
+    }
+}

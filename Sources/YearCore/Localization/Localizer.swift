@@ -44,6 +44,18 @@ public struct Localizer: Sendable {
         return fill(translation(of: english, key: singular, form: count, plural: plural), filled)
     }
 
+    /// `trn` where the same English words need telling apart (gettext's `npgettext`): Russian "from 5 checks" needs
+    /// the genitive, "из 5 проверок", where a count alone is "5 проверок".
+    public func trnc(
+        _ context: String, _ singular: String, _ plural: String, _ count: Int, _ arguments: [String: String] = [:]
+    ) -> String {
+        let english = count == 1 ? singular : plural
+        var filled = arguments
+        filled["count"] = number(count)
+        return fill(
+            translation(of: english, key: context + "\u{4}" + singular, form: count, plural: plural), filled)
+    }
+
     /// A calendar day given as ISO `YYYY-MM-DD` in this language's way (`01.09.2026` in Russian); any other text is
     /// returned as it is.
     public func date(_ iso: String) -> String {
