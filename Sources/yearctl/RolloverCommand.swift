@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YearCore
 import YearProtocol
 
 /// `yearctl rollover`.
@@ -26,22 +27,27 @@ struct RolloverCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = Client(options: options)
+            let l = options.l
             if allSchools {
                 let outcomes = try await forEverySchool(options) { session, school in
                     try await session.call(YeardAPI.Rollover.plan, RolloverPlanParameters(school: school, year: year))
                 }
                 client.output(outcomes) { outcomes in
                     printTable(
-                        ["SCHOOL", "YEARS", "STUDENTS", "ERRORS", "PLAN"],
+                        [
+                            l.trc("table heading", "SCHOOL"), l.trc("table heading", "YEARS"),
+                            l.trc("table heading", "STUDENTS"), l.trc("table heading", "ERRORS"),
+                            l.trc("table heading", "PLAN"),
+                        ],
                         outcomes.map { outcome in
                             guard let plan = outcome.result else {
                                 return [outcome.school, "-", "-", "-", outcome.message ?? ""]
                             }
                             return [
-                                outcome.school, "\(plan.fromYear) -> \(plan.toYear)", String(plan.students.count),
-                                String(plan.problems), String(plan.planHash.prefix(16)),
+                                outcome.school, "\(plan.fromYear) -> \(plan.toYear)", l.number(plan.students.count),
+                                l.number(plan.problems), String(plan.planHash.prefix(16)),
                             ]
-                        }, empty: "no schools visible to you")
+                        }, empty: l.tr("no schools visible to you"))
                 }
                 if outcomes.contains(where: { $0.result == nil || ($0.result?.problems ?? 0) > 0 }) {
                     throw ExitCode(ExitStatus.refused.rawValue)
@@ -51,51 +57,89 @@ struct RolloverCommand: AsyncParsableCommand {
             let reply = try await client.call(
                 YeardAPI.Rollover.plan, RolloverPlanParameters(school: options.school, year: year))
             client.output(reply) { plan in
-                print(
-                    "Rollover of \(plan.school): \(plan.fromYear) -> \(plan.toYear) "
-                        + "(\(plan.toStart) to \(plan.toEnd)); plan \(plan.planHash)")
-                print(
-                    "Outcomes: "
-                        + plan.summary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
-                            separator: ", "))
-                print("")
+                let a = [
+                    "school": plan.school, "from": plan.fromYear, "to": plan.toYear, "start": l.date(plan.toStart),
+                    "end": l.date(plan.toEnd), "plan": plan.planHash,
+                ]
+                print(l.tr("Rollover of {school}: {from} -> {to} ({start} to {end}); plan {plan}", a))
+                let outcomes = plan.summary.sorted { $0.key < $1.key }.map { key, count in
+                    l.tr(
+                        "{outcome} {count}",
+                        ["outcome": PromotionOutcome(rawValue: key)?.name(l) ?? key, "count": l.number(count)])
+                }
+                print(l.tr("Outcomes: {outcomes}", ["outcomes": outcomes.joined(separator: ", ")]))
+                print()
                 printTable(
-                    ["CLASS", "GOES TO", "STUDENTS"],
-                    plan.classes.map { [$0.from, $0.to ?? "(closes)", String($0.students)] }, empty: "no classes")
-                print("")
+                    [
+                        l.trc("table heading", "CLASS"), l.trc("table heading", "GOES TO"),
+                        l.trc("table heading", "STUDENTS"),
+                    ],
+                    plan.classes.map { [$0.from, $0.to ?? l.tr("(closes)"), l.number($0.students)] },
+                    empty: l.tr("no classes"))
+                print()
                 printTable(
-                    ["NEW CLASS", "FROM", "STUDENTS", "CAPACITY", "CLASS TEACHER", "PROFILE"],
+                    [
+                        l.trc("table heading", "NEW CLASS"), l.trc("table heading", "FROM"),
+                        l.trc("table heading", "STUDENTS"), l.trc("table heading", "CAPACITY"),
+                        l.trc("table heading", "CLASS TEACHER"), l.trc("table heading", "PROFILE"),
+                    ],
                     plan.newClasses.map { new in
                         [
-                            new.name, new.existing ? "(prepared)" : new.source ?? "(new)", String(new.students),
-                            new.capacity.map(String.init) ?? "-", new.classTeacherID ?? "-", new.profile ?? "-",
+                            new.name, new.existing ? l.tr("(prepared)") : new.source ?? l.tr("(new)"),
+                            l.number(new.students), new.capacity.map(l.number) ?? "-", new.classTeacherID ?? "-",
+                            new.profile ?? "-",
                         ]
-                    }, empty: "no classes")
+                    }, empty: l.tr("no classes"))
                 let admitted = plan.admissions.filter { $0.toClass != nil }.count
                 if !plan.admissions.isEmpty {
-                    print("\nFirst grade: \(admitted) of \(plan.admissions.count) accepted application(s) placed")
+                    print()
+                    print(
+                        l.trn(
+                            "First grade: {placed} of {count} accepted application placed",
+                            "First grade: {placed} of {count} accepted applications placed", plan.admissions.count,
+                            ["placed": l.number(admitted)]))
                 }
                 let carried = plan.carry.filter(\.value).keys.sorted()
-                print("Carried over: \(carried.isEmpty ? "nothing" : carried.joined(separator: ", "))")
+                print(
+                    carried.isEmpty
+                        ? l.tr("Carried over: nothing")
+                        : l.tr("Carried over: {what}", ["what": carried.joined(separator: ", ")]))
                 if !plan.errors.isEmpty {
-                    print("\n\(plan.errors.count) error(s) block the request of this plan:")
+                    print()
+                    print(
+                        l.trn(
+                            "{count} error blocks the request of this plan:",
+                            "{count} errors block the request of this plan:", plan.errors.count))
                     for error in plan.errors { print("  - \(error)") }
                 }
                 if !plan.warnings.isEmpty {
-                    print("\n\(plan.warnings.count) warning(s), which do not block it:")
+                    print()
+                    print(
+                        l.trn(
+                            "{count} warning, which does not block it:", "{count} warnings, which do not block it:",
+                            plan.warnings.count))
                     for warning in plan.warnings { print("  - \(warning)") }
                 }
                 if students {
-                    print("")
+                    print()
                     printTable(
-                        ["STUDENT", "NAME", "OUTCOME", "ORDER", "FROM", "TO", "DEBTS"],
-                        plan.students.map { line in
+                        [
+                            l.trc("table heading", "STUDENT"), l.trc("person heading", "NAME"),
+                            l.trc("table heading", "OUTCOME"), l.trc("table heading", "ORDER"),
+                            l.trc("table heading", "FROM"), l.trc("table heading", "TO"),
+                            l.trc("table heading", "DEBTS"),
+                        ],
+                        l.sorted(plan.students, by: \.name).map { line in
                             [
-                                line.studentID, line.name, line.outcome?.rawValue ?? "-",
-                                line.orderKind?.rawValue ?? "-", line.fromClass,
-                                line.toClass ?? "(leaves)", line.debts.map { "\($0) by \(line.deadline ?? "?")" } ?? "",
+                                line.studentID, line.name, line.outcome?.name(l) ?? "-", line.orderKind?.name(l) ?? "-",
+                                line.fromClass, line.toClass ?? l.tr("(leaves)"),
+                                line.debts.map {
+                                    l.tr(
+                                        "{debts} by {deadline}",
+                                        ["debts": $0, "deadline": line.deadline.map(l.date) ?? "?"])
+                                } ?? "",
                             ]
-                        }, empty: "no students")
+                        }, empty: l.tr("no students"))
                 }
             }
             if reply.problems > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
@@ -121,9 +165,12 @@ struct RolloverCommand: AsyncParsableCommand {
         var teacherFrom: String?
 
         func validate() throws {
-            if remove && to != nil { throw ValidationError("give either TO or --remove, not both") }
-            if !remove && to == nil { throw ValidationError("give the class FROM goes to (or --remove)") }
-            if remove && teacherFrom != nil { throw ValidationError("--teacher-from names a class to keep in a merge") }
+            let l = options.l
+            if remove && to != nil { throw ValidationError(l.tr("give either TO or --remove, not both")) }
+            if !remove && to == nil { throw ValidationError(l.tr("give the class FROM goes to (or --remove)")) }
+            if remove && teacherFrom != nil {
+                throw ValidationError(l.tr("--teacher-from names a class to keep in a merge"))
+            }
         }
 
         func run() async throws {
@@ -132,10 +179,12 @@ struct RolloverCommand: AsyncParsableCommand {
                 YeardAPI.Rollover.map,
                 RolloverMapParameters(
                     school: options.school, year: year, from: from, to: remove ? nil : to, teacherFrom: teacherFrom))
+            let l = options.l
             client.output(reply) { reply in
                 printTable(
-                    ["CLASS", "GOES TO"], reply.overrides.sorted { $0.key < $1.key }.map { [$0.key, $0.value] },
-                    empty: "no overrides: every class goes to the next grade with its letter")
+                    [l.trc("table heading", "CLASS"), l.trc("table heading", "GOES TO")],
+                    reply.overrides.sorted { $0.key < $1.key }.map { [$0.key, $0.value] },
+                    empty: l.tr("no overrides: every class goes to the next grade with its letter"))
             }
         }
     }
@@ -163,19 +212,26 @@ struct RolloverCommand: AsyncParsableCommand {
                         YeardAPI.Rollover.request, RolloverRequestParameters(school: school, year: year, reason: reason)
                     )
                 }
+                let l = options.l
                 Client(options: options).output(outcomes) { outcomes in
                     printTable(
-                        ["SCHOOL", "REQUEST", "RESULT"],
+                        [
+                            l.trc("table heading", "SCHOOL"), l.trc("table heading", "REQUEST"),
+                            l.trc("table heading", "RESULT"),
+                        ],
                         outcomes.map { outcome in
                             guard let request = outcome.result?.request else {
                                 return [outcome.school, "-", outcome.message ?? ""]
                             }
                             return [
                                 outcome.school, String(request.id),
-                                "filed: plan \(request.rollover?.planHash.prefix(16) ?? "")",
+                                l.tr(
+                                    "filed: plan {plan}",
+                                    ["plan": String(request.rollover?.planHash.prefix(16) ?? "")]),
                             ]
-                        }, empty: "no schools visible to you")
-                    print("\nA coordinator approves each with: yearctl request approve ID")
+                        }, empty: l.tr("no schools visible to you"))
+                    print()
+                    print(l.tr("A coordinator approves each with: yearctl request approve ID"))
                 }
                 if outcomes.contains(where: { $0.result == nil }) { throw ExitCode(ExitStatus.refused.rawValue) }
                 return
@@ -225,28 +281,47 @@ struct RolloverCommand: AsyncParsableCommand {
                         YeardAPI.Rollover.list, SchoolFilterParameters(school: school))
                     return SchoolRollovers(years: years.years, latest: rollovers.rollovers.first)
                 }
+                let l = options.l
                 client.output(outcomes) { outcomes in
                     printTable(
-                        ["SCHOOL", "YEARS", "LATEST ROLLOVER"],
+                        [
+                            l.trc("table heading", "SCHOOL"), l.trc("table heading", "YEARS"),
+                            l.trc("table heading", "LATEST ROLLOVER"),
+                        ],
                         outcomes.map { outcome in
                             guard let summary = outcome.result else {
                                 return [outcome.school, "-", outcome.message ?? ""]
                             }
-                            let years = summary.years.prefix(2).map { "\($0.label) \($0.state)" }.joined(
+                            let years = summary.years.prefix(2).map { "\($0.label) \($0.state.name(l))" }.joined(
                                 separator: ", ")
-                            let latest = summary.latest.map { "\($0.id): into \($0.toYear), \($0.state)" } ?? "none"
-                            return [outcome.school, years.isEmpty ? "no years" : years, latest]
-                        }, empty: "no schools visible to you")
+                            let latest =
+                                summary.latest.map {
+                                    l.tr(
+                                        "{id}: into {year}, {state}",
+                                        ["id": String($0.id), "year": $0.toYear, "state": $0.state.name(l)])
+                                } ?? l.tr("none")
+                            return [outcome.school, years.isEmpty ? l.tr("no years") : years, latest]
+                        }, empty: l.tr("no schools visible to you"))
                 }
                 return
             }
             let reply = try await client.call(YeardAPI.Rollover.list, SchoolFilterParameters(school: options.school))
+            let l = options.l
+            let moment = await Moments.fetch(options)
             client.output(reply) { reply in
                 printTable(
-                    ["ROLLOVER", "SCHOOL", "INTO", "STATE", "APPLIED", "REQUEST"],
+                    [
+                        l.trc("table heading", "ROLLOVER"), l.trc("table heading", "SCHOOL"),
+                        l.trc("table heading", "INTO"), l.trc("table heading", "STATE"),
+                        l.trc("table heading", "APPLIED"), l.trc("table heading", "REQUEST"),
+                    ],
                     reply.rollovers.map {
-                        [String($0.id), $0.school, $0.toYear, $0.state.rawValue, $0.appliedAt, String($0.request)]
-                    }, empty: "no rollovers")
+                        [
+                            String($0.id), $0.school, $0.toYear, $0.state.name(l),
+                            moment($0.appliedAt, school: $0.school),
+                            String($0.request),
+                        ]
+                    }, empty: l.tr("no rollovers"))
             }
         }
     }
@@ -271,7 +346,9 @@ func fileRolloverRequest(
 
 /// `--all-schools` and `--school` name different things: refuse both at once.
 func requireOneScope(_ options: GlobalOptions, _ allSchools: Bool) throws {
-    if allSchools && options.school != nil { throw ValidationError("give --school or --all-schools, not both") }
+    if allSchools && options.school != nil {
+        throw ValidationError(options.l.tr("give --school or --all-schools, not both"))
+    }
 }
 
 /// One school's outcome of an `--all-schools` command: its reply, or the daemon's refusal.

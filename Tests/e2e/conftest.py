@@ -38,9 +38,13 @@ def _stage() -> Path:
         if source.exists():
             shutil.copy2(source, stage / source.name)
             (stage / source.name).chmod(0o755)
-    # The compiled message catalogues go beside the programs, where they look (scripts/test compiles them there).
-    if (BIN_DIR / "locale").is_dir():
+    # The message catalogues go beside the programs, where they look: compiled from po/ now when msgfmt is here (so
+    # that a test never meets a stale one), else the ones scripts/test compiled beside the build.
+    if shutil.which("msgfmt"):
+        subprocess.run([str(HERE.parent.parent / "scripts" / "po"), "compile", str(stage / "locale")], check=True)
+    elif (BIN_DIR / "locale").is_dir():
         shutil.copytree(BIN_DIR / "locale", stage / "locale")
+    if (stage / "locale").is_dir():
         for path in (stage / "locale").rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         (stage / "locale").chmod(0o755)

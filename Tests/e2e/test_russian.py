@@ -287,3 +287,23 @@ id = "school-b"
     assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 20000, len(image)
     fonts = subprocess.run(["fc-list", ":lang=ru", "family"], capture_output=True, text=True).stdout
     assert "DejaVu" in fonts, f"no Cyrillic font for Chromium: {fonts!r}"
+
+
+def test_the_rollover_plan_in_russian(daemon):
+    from test_checks import load
+
+    d = daemon()
+    year = load(d)
+    rc, out, err = ctl(d, "yeard-coord", "rollover", "plan", "--school", "school-a")
+    assert rc == USAGE, (out, err)
+    rc, out, err = ctl(d, "yeard-admin", "year", "start", str(year["id"]), "--json", lang="C")
+    request = json.loads(out)["request"]["id"]
+    rc, out, err = ctl(d, "yeard-coord", "request", "approve", str(request), "--yes", "--accept", "consent.missing",
+                       "--accept", "guardian.no-contact", "--reason", "проверено")
+    assert rc == OK, (out, err)
+    rc, out, err = ctl(d, "yeard-coord", "rollover", "plan", "--school", "school-a", "--students")
+    assert rc == OK, (out, err)
+    assert "Перевод школы school-a: 2026/2027 -> 2027/2028 (с 01.09.2027 по 31.05.2028)" in out, out
+    assert "Итоги: выпущен: 1, переведён: 2" in out, out
+    assert "ПЕРЕХОДИТ В" in out and "(закрывается)" in out and "(выбывает)" in out, out
+    assert "Переносится:" in out, out

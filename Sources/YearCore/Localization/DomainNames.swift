@@ -118,3 +118,13 @@ extension CheckPhase {
         }
     }
 }
+
+extension RolloverState {
+    /// Whether a rollover stands or was undone, in `l`'s language.
+    public func name(_ l: Localizer) -> String {
+        switch self {
+        case .applied: l.trc("rollover state", "applied")
+        case .undone: l.trc("rollover state", "undone")
+        }
+    }
+}
