@@ -205,7 +205,7 @@ struct ReportOptions: ParsableArguments {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
-            throw UsageError.file(output, "write", error)
+            throw UsageError.file(output, .write, error, l)
         }
         printError("yearctl: " + l.tr("wrote {file}", ["file": output]))
     }

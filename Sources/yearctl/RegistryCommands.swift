@@ -46,13 +46,13 @@ struct ImportCommand: AsyncParsableCommand {
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw UsageError(message: "\(file) is a directory; name the CSV file to import")
+            throw UsageError(message: l.tr("{file} is a directory; name the CSV file to import", ["file": file]))
         }
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         } catch {
-            throw UsageError.file(file, "read", error)
+            throw UsageError.file(file, .read, error, l)
         }
         defer { try? handle.close() }
         let client = Client(options: options)
@@ -64,7 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
                 do {
                     chunk = try handle.read(upToCount: 512 * 1024) ?? Data()
                 } catch {
-                    throw UsageError.file(file, "read", error)
+                    throw UsageError.file(file, .read, error, l)
                 }
                 if chunk.isEmpty && upload != nil { break }
                 hasher.update(data: chunk)
@@ -206,15 +206,18 @@ struct RecordCommand: AsyncParsableCommand {
         var pairs: [String: String] = [:]
         for pair in values {
             guard let equals = pair.firstIndex(of: "=") else {
-                throw UsageError(message: "'\(pair)' is not column=value")
+                throw UsageError(message: options.l.tr("'{pair}' is not column=value", ["pair": pair]))
             }
             pairs[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
         let reply = try await Client(options: options).call(
             YeardAPI.Registry.record, RecordParameters(kind: kind, school: options.school, year: year, values: pairs))
+        let l = options.l
         Client(options: options).output(reply) { reply in
             print(
-                reply.added == 1 ? "Recorded." : reply.changed == 1 ? "Changed." : "Already recorded; nothing changed.")
+                reply.added == 1
+                    ? l.tr("Recorded.")
+                    : reply.changed == 1 ? l.tr("Changed.") : l.tr("Already recorded; nothing changed."))
         }
     }
 }
@@ -236,6 +239,9 @@ struct ContactCommand: AsyncParsableCommand {
             YeardAPI.Registry.updateContact,
             UpdateContactParameters(
                 school: options.school, studentId: student, guardianId: guardian, phone: phone, email: email))
-        Client(options: options).output(reply) { reply in print(reply.changed ? "Changed." : "Nothing to change.") }
+        let l = options.l
+        Client(options: options).output(reply) { reply in
+            print(reply.changed ? l.tr("Changed.") : l.tr("Nothing to change."))
+        }
     }
 }

@@ -51,17 +51,19 @@ struct Yearctl: AsyncParsableCommand {
         }
     }
 
-    /// Moves `--socket`, `--school` and `--json` given before the first subcommand to the end, where every
+    /// Moves `--socket`, `--school`, `--lang` and `--json` given before the first subcommand to the end, where every
     /// subcommand's `GlobalOptions` reads them.
     static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
         var global: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--json" || argument.hasPrefix("--socket=") || argument.hasPrefix("--school=") {
+            if argument == "--json" || argument.hasPrefix("--socket=") || argument.hasPrefix("--school=")
+                || argument.hasPrefix("--lang=")
+            {
                 global.append(argument)
                 index += 1
-            } else if (argument == "--socket" || argument == "--school") && index + 1 < arguments.count {
+            } else if ["--socket", "--school", "--lang"].contains(argument) && index + 1 < arguments.count {
                 global += [argument, arguments[index + 1]]
                 index += 2
             } else {
@@ -84,9 +86,16 @@ struct UsageError: Error {
 
     /// A file that cannot be read or written, in the system's words (`Is a directory`, `Permission denied`), not
     /// Foundation's error domains and codes.
-    static func file(_ path: String, _ verb: String, _ error: any Error) -> UsageError {
-        UsageError(message: "cannot \(verb) \(path): \(systemReason(error))")
+    static func file(_ path: String, _ verb: FileVerb, _ error: any Error, _ l: Localizer) -> UsageError {
+        let a = ["path": path, "reason": systemReason(error)]
+        switch verb {
+        case .read: return UsageError(message: l.tr("cannot read {path}: {reason}", a))
+        case .write: return UsageError(message: l.tr("cannot write {path}: {reason}", a))
+        }
     }
+
+    /// What was done to the file.
+    enum FileVerb { case read, write }
 
     /// The strerror(3) text of the POSIX error behind `error` (directly, or as Foundation's underlying error).
     static func systemReason(_ error: any Error) -> String {

@@ -134,6 +134,10 @@ def test_a_bad_language_and_a_missing_locale(daemon):
     assert rc == OK and "no years yet" in out, (out, err)
     rc, out, err = ctl(d, "yeard-admin", "year", "list", "--lang", "ru", lang="C")
     assert rc == OK and "учебных лет пока нет" in out, (out, err)
+    rc, out, err = ctl(d, "yeard-admin", "--lang", "ru", "year", "list", lang="C")
+    assert rc == OK and "учебных лет пока нет" in out, (out, err)
+    rc, out, err = ctl(d, "yeard-admin", "--lang=ru", "year", "list", lang="C")
+    assert rc == OK and "учебных лет пока нет" in out, (out, err)
     # A locale that is not generated here: English, and one warning saying why.
     if locale_installed("ru_UA.utf8"):
         pytest.skip("ru_UA.UTF-8 happens to be installed")
