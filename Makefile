@@ -15,6 +15,7 @@
 #                                                    staging the shipped file goes beside it as yeard.toml.new
 #   $(MANDIR)/man8/yeard.8.gz, man1/yearctl.1.gz, man5/yeard.toml.5.gz   (gzip -9n; ALLOW_MISSING_MAN=1 skips a
 #                                                    page that is not written yet, with a warning, instead of failing)
+#   $(MANDIR)/ru/man1/yearctl.1.gz                  the translations (man -L ru yearctl)
 #   bash, zsh and fish completions of the three programs, written by the programs themselves
 #   $(LOCALEDIR)/LANG/LC_MESSAGES/yeard.mo          every po/LANG.po, compiled by msgfmt --check (scripts/po)
 #
@@ -40,6 +41,8 @@ FISHCOMPLETIONDIR ?= $(DATADIR)/fish/vendor_completions.d
 BIN_DIR ?= .build/release
 PROGRAMS = yeard yearctl yeard-gen
 MAN_PAGES = docs/man/yeard.8 docs/man/yearctl.1 docs/man/yeard.toml.5 docs/man/yeard-gen.1
+# Translations, docs/man/LANG/PAGE, installed as $(MANDIR)/LANG/manN/PAGE.gz (man -L LANG).
+TRANSLATED_MAN_PAGES = docs/man/ru/yearctl.1
 ALLOW_MISSING_MAN ?= 0
 
 SWIFT ?= swift
@@ -123,6 +126,14 @@ install-man:
 		fi; \
 		section=$${page##*.}; \
 		dir="$(DESTDIR)$(MANDIR)/man$$section"; \
+		echo "gzip -9n < $$page > $$dir/$${page##*/}.gz"; \
+		$(INSTALL) -d -m 0755 "$$dir" || exit 1; \
+		gzip -9n < "$$page" > "$$dir/$${page##*/}.gz.tmp" || exit 1; \
+		chmod 0644 "$$dir/$${page##*/}.gz.tmp" && mv "$$dir/$${page##*/}.gz.tmp" "$$dir/$${page##*/}.gz" || exit 1; \
+	done; \
+	for page in $(TRANSLATED_MAN_PAGES); do \
+		lang=$${page#docs/man/}; lang=$${lang%%/*}; section=$${page##*.}; \
+		dir="$(DESTDIR)$(MANDIR)/$$lang/man$$section"; \
 		echo "gzip -9n < $$page > $$dir/$${page##*/}.gz"; \
 		$(INSTALL) -d -m 0755 "$$dir" || exit 1; \
 		gzip -9n < "$$page" > "$$dir/$${page##*/}.gz.tmp" || exit 1; \

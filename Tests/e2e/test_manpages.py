@@ -39,6 +39,17 @@ MAN = REPO / "docs" / "man"
 PAGES = {"yeard": MAN / "yeard.8", "yearctl": MAN / "yearctl.1", "yeard.toml": MAN / "yeard.toml.5",
          "yeard-gen": MAN / "yeard-gen.1"}
 TOOLS = ["yearctl", "yeard", "yeard-gen"]
+# Translations (UTF-8, as man-db's pages of a language are): installed under /usr/share/man/LANG, read with
+# `man -L LANG`, and held to the same checks as the English page of their tool.
+TRANSLATED = {"yearctl.ru": MAN / "ru" / "yearctl.1"}
+ALL_PAGES = PAGES | TRANSLATED
+# A page's headings of OPTIONS and COMMANDS, in its language.
+HEADINGS = {"yearctl.ru": ("ПАРАМЕТРЫ", "КОМАНДЫ")}
+
+
+def tool_of(page: str) -> str:
+    """The tool a page describes (`yearctl.ru` describes yearctl)."""
+    return page.split(".")[0] if page in TRANSLATED else page
 CONFIG = REPO / "config" / "yeard.toml"
 JOURNAL_EVENTS = REPO / "Sources" / "YearDaemon" / "JournalEvent.swift"
 
@@ -59,9 +70,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def rendered(page: str) -> list[str]:
     """The page as text, one line per paragraph or entry: no line breaks of groff's own, no hyphens it added, no
     overstriking; typographic hyphens and minus signs read as '-'."""
-    result = run(tool("groff"), "-man", "-t", "-Tutf8", "-rLL=4000n", "-rHY=0", "-P-c", "-P-b", "-P-o", "-P-u",
-                 str(PAGES[page]))
-    assert result.returncode == 0, f"groff failed on {PAGES[page]}:\n{result.stderr}"
+    result = run(tool("groff"), "-k", "-man", "-t", "-Tutf8", "-rLL=4000n", "-rHY=0", "-P-c", "-P-b", "-P-o", "-P-u",
+                 str(ALL_PAGES[page]))
+    assert result.returncode == 0, f"groff failed on {ALL_PAGES[page]}:\n{result.stderr}"
     text = re.sub(".\b", "", result.stdout)
     text = text.translate({0x2010: "-", 0x2011: "-", 0x2212: "-"})
     return text.splitlines()
@@ -73,7 +84,7 @@ def section(lines: list[str], heading: str) -> list[str]:
     for index, line in enumerate(lines):
         if start is None and line.strip() == heading and not line.startswith(" "):
             start = index + 1
-        elif start is not None and re.fullmatch(r"[A-Z][A-Z0-9 -]*", line):
+        elif start is not None and re.fullmatch(r"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9 .-]*", line):
             return lines[start:index]
     assert start is not None, f"no section {heading} in the page"
     return lines[start:]
@@ -94,27 +105,32 @@ def test_page_is_ascii(page):
     assert not bad, f"{PAGES[page]}: non-ASCII bytes on lines {bad}; write them with groff escapes"
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", sorted(ALL_PAGES))
 def test_groff_renders_page_without_warnings(page):
-    result = run(tool("groff"), "-man", "-ww", "-z", "-t", str(PAGES[page]))
+    # A translation is checked for the terminal device (the PostScript default has no Cyrillic glyphs).
+    device = ["-Tutf8"] if page in TRANSLATED else []
+    result = run(tool("groff"), "-k", *device, "-man", "-ww", "-z", "-t", str(ALL_PAGES[page]))
     assert result.returncode == 0 and result.stderr == "", (
-        f"groff -man -ww -z -t {PAGES[page]} warns (exit {result.returncode}):\n{result.stderr}")
+        f"groff -man -ww -z -t {ALL_PAGES[page]} warns (exit {result.returncode}):\n{result.stderr}")
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", sorted(ALL_PAGES))
 def test_man_renders_page_without_warnings(page):
-    result = run(tool("man"), "--warnings", "-E", "UTF-8", "-l", str(PAGES[page]))
+    result = run(tool("man"), "--warnings", "-E", "UTF-8", "-l", str(ALL_PAGES[page]))
     assert result.returncode == 0 and result.stderr == "", (
-        f"man --warnings -E UTF-8 -l {PAGES[page]} (MANWIDTH=80) warns (exit {result.returncode}):\n{result.stderr}")
-    assert "NAME" in result.stdout and "SEE ALSO" in result.stdout, f"man rendered nothing useful:\n{result.stdout}"
+        f"man --warnings -E UTF-8 -l {ALL_PAGES[page]} (MANWIDTH=80) warns (exit {result.returncode}):\n"
+        f"{result.stderr}")
+    name, see_also = ("ИМЯ", "СМ. ТАКЖЕ") if page in TRANSLATED else ("NAME", "SEE ALSO")
+    assert name in result.stdout and see_also in result.stdout, f"man rendered nothing useful:\n{result.stdout}"
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", sorted(ALL_PAGES))
 def test_name_section_gives_a_whatis_entry(page):
-    """mandb(8) indexes a page by its NAME section; lexgrog reads it the same way."""
-    result = run(tool("lexgrog"), str(PAGES[page]))
-    assert result.returncode == 0 and f'"{page} - ' in result.stdout, (
-        f"lexgrog finds no whatis entry '{page} - ...' in {PAGES[page]}:\n{result.stdout}{result.stderr}")
+    """mandb(8) indexes a page by its NAME section (in any language); lexgrog reads it the same way."""
+    result = run(tool("lexgrog"), str(ALL_PAGES[page]))
+    assert result.returncode == 0 and f'"{tool_of(page)} - ' in result.stdout, (
+        f"lexgrog finds no whatis entry '{tool_of(page)} - ...' in {ALL_PAGES[page]}:\n"
+        f"{result.stdout}{result.stderr}")
 
 
 # --- 2. every subcommand and long option of the binaries --------------------------------------------------------
@@ -161,20 +177,22 @@ def mentions(line: str, option: str) -> bool:
     return re.search(re.escape(option) + r"(?![\w-])", line) is not None
 
 
-@pytest.mark.parametrize("tool_name", TOOLS)
-def test_every_shared_option_has_an_entry(tool_name):
-    lines = rendered(tool_name)
+@pytest.mark.parametrize("page", TOOLS + sorted(TRANSLATED))
+def test_every_shared_option_has_an_entry(page):
+    tool_name = tool_of(page)
+    lines = rendered(page)
     entries = [line.strip() for line in lines if re.match(r"\s*(-\w, )?--[\w-]", line)]
     missing = sorted(option for option in shared_options(tool_name)
                      if not any(re.match(r"(-\w, )?" + re.escape(option) + r"(?![\w-])", entry) for entry in entries))
     assert not missing, (
-        f"{PAGES[tool_name]} has no entry (a line of its own, as under OPTIONS) for {', '.join(missing)}: options "
+        f"{ALL_PAGES[page]} has no entry (a line of its own, as under OPTIONS) for {', '.join(missing)}: options "
         f"of {tool_name} itself, or options that every subcommand of it takes")
 
 
-@pytest.mark.parametrize("tool_name", TOOLS)
-def test_every_subcommand_is_introduced_with_its_options(tool_name):
-    lines = rendered(tool_name)
+@pytest.mark.parametrize("page", TOOLS + sorted(TRANSLATED))
+def test_every_subcommand_is_introduced_with_its_options(page):
+    tool_name = tool_of(page)
+    lines = rendered(page)
     shared = shared_options(tool_name)
     problems = []
     for path, node in commands(dump_help(tool_name)):
@@ -190,19 +208,20 @@ def test_every_subcommand_is_introduced_with_its_options(tool_name):
         for option in sorted(long_options(node) - shared):
             if not any(mentions(line, option) for line in intro):
                 problems.append(f"'{tool_name} {words}' takes {option}, which its line does not name: {intro}")
-    assert not problems, f"{PAGES[tool_name]} does not match the built {tool_name}:\n" + "\n".join(problems)
+    assert not problems, f"{ALL_PAGES[page]} does not match the built {tool_name}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("tool_name", TOOLS)
-def test_page_documents_no_option_the_tool_lacks(tool_name):
-    lines = rendered(tool_name)
+@pytest.mark.parametrize("page", TOOLS + sorted(TRANSLATED))
+def test_page_documents_no_option_the_tool_lacks(page):
+    tool_name = tool_of(page)
+    lines = rendered(page)
     known = set().union(*(long_options(node) for _, node in commands(dump_help(tool_name))))
     documented = set()
-    for heading in ("OPTIONS", "COMMANDS"):
+    for heading in HEADINGS.get(page, ("OPTIONS", "COMMANDS")):
         for line in section(lines, heading):
             documented |= set(re.findall(r"(?<![\w-])--[a-z][\w-]*", line))
     unknown = sorted(documented - known)
-    assert not unknown, f"{PAGES[tool_name]} documents {', '.join(unknown)}, which {tool_name} does not have"
+    assert not unknown, f"{ALL_PAGES[page]} documents {', '.join(unknown)}, which {tool_name} does not have"
 
 
 # --- 3. every table and key of config/yeard.toml -----------------------------------------------------------------

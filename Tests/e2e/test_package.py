@@ -36,7 +36,7 @@ def test_package_carries_what_a_sysadmin_needs():
         "/usr/lib/sysusers.d/yeard.conf", "/usr/lib/tmpfiles.d/yeard.conf", "/etc/yeard/yeard.toml",
         "/usr/share/man/man8/yeard.8.gz", "/usr/share/man/man1/yearctl.1.gz", "/usr/share/man/man1/yeard-gen.1.gz",
         "/usr/share/man/man5/yeard.toml.5.gz", "/usr/share/doc/yeard/copyright", "/usr/share/doc/yeard/changelog.gz",
-        "/usr/share/locale/ru/LC_MESSAGES/yeard.mo",
+        "/usr/share/locale/ru/LC_MESSAGES/yeard.mo", "/usr/share/man/ru/man1/yearctl.1.gz",
     }
     for program in PROGRAMS:
         expected |= {f"/usr/bin/{program}", f"/usr/share/bash-completion/completions/{program}",
