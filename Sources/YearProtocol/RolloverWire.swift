@@ -65,11 +65,14 @@ public struct PlanNewClassInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var name: String, source: String?, existing: Bool, profile: String?, classType: String?,
         classTeacherID: String?, capacity: Int?, students: Int
+    /// The class teacher's name as the staff file gives it (absent: no class teacher, or one the staff lacks).
+    public var classTeacher: String?
 
     enum CodingKeys: String, CodingKey {
         case name, source, existing, profile, capacity, students
         case classType = "class_type"
         case classTeacherID = "class_teacher_id"
+        case classTeacher = "class_teacher"
     }
 
     /// Every key is written, absent values as null (the JSON is a public contract).
@@ -81,6 +84,7 @@ public struct PlanNewClassInfo: Codable, Sendable, Equatable {
         try container.encode(profile, forKey: .profile)
         try container.encode(classType, forKey: .classType)
         try container.encode(classTeacherID, forKey: .classTeacherID)
+        try container.encode(classTeacher, forKey: .classTeacher)
         try container.encode(capacity, forKey: .capacity)
         try container.encode(students, forKey: .students)
     }
@@ -147,7 +151,8 @@ public struct RolloverPlanReply: Codable, Sendable {
             PlanNewClassInfo(
                 name: $0.name, source: $0.source, existing: $0.existing, profile: $0.attributes.profile,
                 classType: $0.attributes.classType, classTeacherID: $0.attributes.teacherID,
-                capacity: $0.attributes.capacity, students: $0.students)
+                capacity: $0.attributes.capacity, students: $0.students,
+                classTeacher: $0.attributes.teacherID.flatMap(plan.staffName))
         }
         students = plan.students.map {
             PlanStudentInfo(

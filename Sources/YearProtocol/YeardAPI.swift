@@ -435,7 +435,8 @@ public enum YeardAPI {
             )
 
             # One class of the new year: source is the old class whose profile, type, class teacher, capacity and
-            # teaching assignments it carries (as the carry-over switches say); existing: the next year had it.
+            # teaching assignments it carries (as the carry-over switches say); existing: the next year had it;
+            # class_teacher: the class teacher's name as the staff file gives it.
             type PlanNewClass (
               name: string,
               source: ?string,
@@ -443,6 +444,7 @@ public enum YeardAPI {
               profile: ?string,
               class_type: ?string,
               class_teacher_id: ?string,
+              class_teacher: ?string,
               capacity: ?int,
               students: int
             )

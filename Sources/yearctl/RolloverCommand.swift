@@ -86,7 +86,8 @@ struct RolloverCommand: AsyncParsableCommand {
                     plan.newClasses.map { new in
                         [
                             new.name, new.existing ? l.tr("(prepared)") : new.source ?? l.tr("(new)"),
-                            l.number(new.students), new.capacity.map(l.number) ?? "-", new.classTeacherID ?? "-",
+                            l.number(new.students), new.capacity.map(l.number) ?? "-",
+                            new.classTeacher ?? new.classTeacherID ?? "-",
                             new.profile ?? "-",
                         ]
                     }, empty: l.tr("no classes"))

@@ -311,3 +311,6 @@ def test_the_rollover_plan_in_russian(daemon):
     assert "Итоги: выпущен: 1, переведён: 2" in out, out
     assert "ПЕРЕХОДИТ В" in out and "(закрывается)" in out and "(выбывает)" in out, out
     assert "Переносится:" in out, out
+    # The class teacher by name, not by id (6А keeps 5А's teacher, T1).
+    line = next(line for line in out.splitlines() if line.startswith("6А "))
+    assert "Петрова Анна" in line and "T1" not in line, out

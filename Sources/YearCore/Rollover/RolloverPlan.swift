@@ -323,6 +323,10 @@ public struct RolloverPlan: Sendable, Equatable {
     public var orderNumber: String, carriedData: String
     /// The old classes' attributes and assigned subjects, and staff names, as the summary names them.
     var sourceAttributes: [String: ClassAttributes], sourceSubjects: [String: [String]], staffNames: [String: String]
+
+    /// The name of a member of staff as the staff file gives it (`Петрова Анна`), for people to read beside or
+    /// instead of the id; not part of the plan's hash.
+    public func staffName(_ id: String) -> String? { staffNames[id] }
     /// The school's first grade, and how many arrivals the next year already holds (nil: none).
     var firstGrade: Int, enrolledAhead: Int?
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
