@@ -77,9 +77,12 @@ public struct FindingInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var check: String, severity: Severity, entityKind: String, entityID: String, className: String?,
         message: String
+    /// What the sentence names, for a client to say it in its language (`FindingMessages`); absent for checks whose
+    /// sentence is English only.
+    public var params: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case check, severity, message
+        case check, severity, message, params
         case entityKind = "entity_kind"
         case entityID = "entity_id"
         case className = "class"
@@ -93,6 +96,12 @@ public struct FindingInfo: Codable, Sendable, Equatable {
         entityID = finding.entityID
         className = finding.className
         message = finding.message
+        params = finding.params
+    }
+
+    /// The sentence in `l`'s language (the English `message` when the finding has no parameters).
+    public func message(_ l: Localizer) -> String {
+        params.flatMap { FindingMessages.message(check: check, params: $0, l) } ?? message
     }
 }
 

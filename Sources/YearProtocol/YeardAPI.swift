@@ -233,13 +233,15 @@ public enum YeardAPI {
 
         # One thing a check found. entity_id is the external id of the student, guardian, staff member, class, grade,
         # teacher or room; with "/" and a subject or a slot (weekday-period) when one entity can have several.
+        # message is the English sentence; params, what it names, for a client to say it in another language.
         type Finding (
           check: string,
           severity: Severity,
           entity_kind: string,
           entity_id: string,
           class: ?string,
-          message: string
+          message: string,
+          params: ?[string]string
         )
 
         # Why checks ran: asked for, on the schedule, for a readiness report, or for an approval.

@@ -9,7 +9,7 @@ extension CheckReport {
     public func rendered(as format: Format, _ l: Localizer = .english, zone: TimeZone = .gmt) -> String {
         switch format {
         case .text: text(l, zone: zone)
-        case .csv: csv
+        case .csv: csv(l)
         case .json: json
         case .html: html(l, zone: zone)
         }
@@ -80,7 +80,7 @@ extension CheckReport {
                 findings.map {
                     [
                         $0.severity.name(l), $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)",
-                        $0.message,
+                        $0.message(l),
                     ]
                 }, empty: ""),
         ]
@@ -95,11 +95,14 @@ extension CheckReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// CSV: one line per finding, the columns of the JSON (`check,severity,entity_kind,entity_id,class,message`).
-    public var csv: String {
+    /// CSV: one line per finding, the columns of the JSON (`check,severity,entity_kind,entity_id,class,message`),
+    /// the message in `l`'s language (the other columns are values, the same in every language).
+    func csv(_ l: Localizer) -> String {
         CSVWriter.line(["check", "severity", "entity_kind", "entity_id", "class", "message"])
             + findings.map {
-                CSVWriter.line([$0.check, $0.severity.rawValue, $0.entityKind, $0.entityID, $0.className, $0.message])
+                CSVWriter.line([
+                    $0.check, $0.severity.rawValue, $0.entityKind, $0.entityID, $0.className, $0.message(l),
+                ])
             }.joined()
     }
 
@@ -216,7 +219,7 @@ extension CheckReport {
             for finding in findings {
                 page += "<tr class=\"\(finding.severity.rawValue)\">" + cell(finding.severity.name(l))
                 page += cell(finding.check) + cell(finding.className ?? "-")
-                page += cell("\(finding.entityKind) \(finding.entityID)") + cell(finding.message) + "</tr>\n"
+                page += cell("\(finding.entityKind) \(finding.entityID)") + cell(finding.message(l)) + "</tr>\n"
             }
             page += "</table>\n"
         }

@@ -1,7 +1,8 @@
 import YearCore
 
-/// The query of every check in the catalogue: one set-based SELECT each, returning `entity_id`, `class_name` and
-/// `message` for every finding. The runner wraps each in one `INSERT INTO check_finding ... SELECT`, so a run costs
+/// The query of every check in the catalogue: one set-based SELECT each, returning `entity_id`, `class_name` and,
+/// for every finding, either `params` (a JSON object of what the sentence names, said by `FindingMessages` in any
+/// language) or, for the checks not yet moved there, `message` (the English sentence). The runner wraps each in one `INSERT INTO check_finding ... SELECT`, so a run costs
 /// one statement per check, whatever the number of students.
 ///
 /// Parameters: `:school`, `:year`, `:start` and `:end` (the year's first and last day), `:start_year` (its first
@@ -100,13 +101,13 @@ enum CheckQueries {
     /// The query of each check, by id.
     static let byID: [String: String] = [
         "student.birth-date-missing": """
-        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no birth date' AS message
+        SELECT id AS entity_id, class_name, json_object('name', name, 'class', class_name) AS params
         FROM check_active WHERE birth_date IS NULL
         """,
         "student.age-implausible": """
         SELECT id AS entity_id, class_name,
-            name || ' (' || class_name || ', born ' || birth_date || ') is ' || age || ' on 1 September; grade '
-                || grade || ' expects ' || (grade + :age_min) || ' to ' || (grade + :age_max) AS message
+            json_object('name', name, 'class', class_name, 'born', birth_date, 'age', age, 'grade', grade,
+                'min', grade + :age_min, 'max', grade + :age_max) AS params
         FROM (SELECT *, :start_year - CAST(substr(birth_date, 1, 4) AS INTEGER)
                 - (substr(birth_date, 6, 5) > '09-01') AS age
             FROM check_active WHERE birth_date IS NOT NULL)
@@ -116,12 +117,9 @@ enum CheckQueries {
         -- A first-grade applicant's age in full months on 1 September of the year applied for (the one after
         -- :start_year's): from 6 years 6 months to under 8 years (AdmissionAge in YearCore).
         SELECT id AS entity_id, NULL AS class_name,
-            last_name || ' ' || first_name || coalesce(' ' || middle_name, '') || ' (application ' || id
-                || '), born ' || birth_date || ', is ' || (m / 12) || ' years ' || (m % 12) || ' months on '
-                || (:start_year + 1) || '-09-01: '
-                || CASE WHEN m < \(AdmissionAge.months.lowerBound) THEN 'younger than 6 years 6 months'
-                    ELSE '8 years or older' END
-                || '; admission to grade 1 needs the founder''s permission (273-FZ art. 67)' AS message
+            json_object('name', last_name || ' ' || first_name || coalesce(' ' || middle_name, ''), 'id', id,
+                'born', birth_date, 'years', m / 12, 'months', m % 12, 'day', (:start_year + 1) || '-09-01',
+                'v', CASE WHEN m < \(AdmissionAge.months.lowerBound) THEN 'young' ELSE 'old' END) AS params
         FROM (SELECT *, (:start_year + 1 - CAST(substr(birth_date, 1, 4) AS INTEGER)) * 12
                 + 9 - CAST(substr(birth_date, 6, 2) AS INTEGER) - (CAST(substr(birth_date, 9, 2) AS INTEGER) > 1)
                 AS m
@@ -144,15 +142,14 @@ enum CheckQueries {
                 group_concat(id || ' (' || class_name || ')', ', ') OVER (PARTITION BY k) AS records
             FROM keyed)
         SELECT id AS entity_id, class_name,
-            name || ', born ' || birth_date || ', is recorded ' || n || ' times: ' || records AS message
+            json_object('name', name, 'born', birth_date, 'n', n, 'records', records) AS params
         FROM grouped WHERE n > 1
         """,
         "student.no-class": """
         -- Not in a class of this year, nor of another year of the school still open (next year's first graders),
         -- and not gone: no enrollment closed by a departure, no decision that the student leaves.
         SELECT s.id AS entity_id, NULL AS class_name,
-            s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
-                || ' is in no class of the year and has not left the school' AS message
+            json_object('name', s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')) AS params
         FROM student s
         WHERE s.school_id = :school
             -- Family education and self-education are outside the school: attached for assessment, in no class.
@@ -180,7 +177,7 @@ enum CheckQueries {
         GROUP BY a.id
         """,
         "student.no-guardian": """
-        SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no guardian' AS message
+        SELECT a.id AS entity_id, a.class_name, json_object('name', a.name, 'class', a.class_name) AS params
         FROM check_active a
         WHERE (a.birth_date IS NULL OR CAST(substr(:today, 1, 4) AS INTEGER)
                 - CAST(substr(a.birth_date, 1, 4) AS INTEGER) - (substr(:today, 6, 5) < substr(a.birth_date, 6, 5))
@@ -188,23 +185,18 @@ enum CheckQueries {
             AND NOT EXISTS (SELECT 1 FROM guardian g WHERE g.school_id = :school AND g.student_id = a.id)
         """,
         "guardian.no-contact": """
-        SELECT id AS entity_id, class_name,
-            name || ', guardian of ' || children || ', has neither a phone nor an email' AS message
+        SELECT id AS entity_id, class_name, json_object('name', name, 'children', children) AS params
         FROM check_guardians WHERE phone IS NULL AND email IS NULL
         """,
         "guardian.phone-invalid": """
-        SELECT id AS entity_id, class_name,
-            name || ', guardian of ' || children || ': the phone ''' || phone || ''' is not a phone number'
-                AS message
+        SELECT id AS entity_id, class_name, json_object('name', name, 'children', children, 'phone', phone) AS params
         FROM check_guardians WHERE phone IS NOT NULL AND yeard_phone_ok(phone) = 0
         """,
         "consent.missing": """
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') has '
-                || coalesce((SELECT 'only a consent withdrawn on ' || max(c.withdrawn_on) FROM consent c
-                    WHERE c.school_id = :school AND c.person_kind = 'student' AND c.person_id = a.id
-                    HAVING count(*) > 0), 'no consent')
-                || ' to personal-data processing' AS message
+            json_object('name', a.name, 'class', a.class_name,
+                'withdrawn', (SELECT max(c.withdrawn_on) FROM consent c WHERE c.school_id = :school
+                    AND c.person_kind = 'student' AND c.person_id = a.id)) AS params
         FROM check_active a
         WHERE NOT EXISTS (SELECT 1 FROM consent c WHERE c.school_id = :school AND c.person_kind = 'student'
             AND c.person_id = a.id AND c.signed_on <= :today
@@ -212,30 +204,29 @@ enum CheckQueries {
         """,
         "student.snils-invalid": """
         SELECT id AS entity_id, class_name,
-            name || ' (' || class_name || '): SNILS ' || substr(snils, 1, 3) || '-' || substr(snils, 4, 3) || '-'
-                || substr(snils, 7, 3) || ' ' || substr(snils, 10, 2) || ' fails its checksum' AS message
+            json_object('name', name, 'class', class_name, 'snils', substr(snils, 1, 3) || '-' || substr(snils, 4, 3)
+                || '-' || substr(snils, 7, 3) || ' ' || substr(snils, 10, 2)) AS params
         FROM check_active WHERE snils IS NOT NULL AND yeard_snils_ok(snils) = 0
         """,
         "student.personal-file-missing": """
-        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') has no personal-file number'
-            AS message
+        SELECT id AS entity_id, class_name, json_object('name', name, 'class', class_name) AS params
         FROM check_active WHERE personal_file_no IS NULL
         """,
         "class.no-teacher": """
-        SELECT name AS entity_id, name AS class_name, 'class ' || name || ' has no class teacher' AS message
+        SELECT name AS entity_id, name AS class_name, json_object('class', name) AS params
         FROM school_class WHERE year_id = :year AND class_teacher_id IS NULL
         """,
         "class.over-capacity": """
         SELECT c.name AS entity_id, c.name AS class_name,
-            'class ' || c.name || ' has ' || n.students || ' students for ' || coalesce(c.capacity, :capacity)
-                || ' places' || CASE WHEN c.capacity IS NULL THEN ' (the default capacity)' ELSE '' END AS message
+            json_object('class', c.name, 'students', n.students, 'places', coalesce(c.capacity, :capacity),
+                'v', CASE WHEN c.capacity IS NULL THEN 'default' ELSE 'own' END) AS params
         FROM school_class c
         JOIN (SELECT class_name, count(*) AS students FROM check_active GROUP BY class_name) n
             ON n.class_name = c.name
         WHERE c.year_id = :year AND n.students > coalesce(c.capacity, :capacity)
         """,
         "class.empty": """
-        SELECT c.name AS entity_id, c.name AS class_name, 'class ' || c.name || ' has no students' AS message
+        SELECT c.name AS entity_id, c.name AS class_name, json_object('class', c.name) AS params
         FROM school_class c
         WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM check_active a WHERE a.class_name = c.name)
         """,
@@ -247,14 +238,12 @@ enum CheckQueries {
             SELECT id, name, count(*) OVER (PARTITION BY yeard_fold(name)) AS n,
                 group_concat(id, ', ') OVER (PARTITION BY yeard_fold(name)) AS records
             FROM named)
-        SELECT id AS entity_id, NULL AS class_name,
-            name || ' is recorded ' || n || ' times among the staff: ' || records AS message
+        SELECT id AS entity_id, NULL AS class_name, json_object('name', name, 'n', n, 'records', records) AS params
         FROM grouped WHERE n > 1
         """,
         "curriculum.missing": """
         SELECT CAST(c.grade AS TEXT) AS entity_id, NULL AS class_name,
-            'grade ' || c.grade || ' has classes (' || group_concat(c.name, ', ') || ') and no curriculum'
-                AS message
+            json_object('grade', c.grade, 'classes', group_concat(c.name, ', ')) AS params
         FROM school_class c
         WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM curriculum cu WHERE cu.year_id = c.year_id
             AND cu.grade = c.grade)
@@ -262,8 +251,7 @@ enum CheckQueries {
         """,
         "period.missing": """
         SELECT CAST(c.grade AS TEXT) AS entity_id, NULL AS class_name,
-            'grade ' || c.grade || ' has classes (' || group_concat(c.name, ', ') || ') and no study periods '
-                || '(quarters, trimesters or halves: yearctl import periods)' AS message
+            json_object('grade', c.grade, 'classes', group_concat(c.name, ', ')) AS params
         FROM school_class c
         WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM study_period p WHERE p.year_id = c.year_id
             AND p.grade = c.grade)
@@ -271,8 +259,8 @@ enum CheckQueries {
         """,
         "assignment.missing": """
         SELECT p.class_name || '/' || p.subject_id AS entity_id, p.class_name,
-            'class ' || p.class_name || ' has no teacher of ' || coalesce(sj.name, p.subject_id)
-                || ' (' || p.subject_id || ')' AS message
+            json_object('class', p.class_name, 'subject', coalesce(sj.name, p.subject_id), 'subject_id', p.subject_id)
+                AS params
         FROM check_planned p
         LEFT JOIN subject sj ON sj.school_id = :school AND sj.id = p.subject_id
         WHERE p.hours > 0 AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.year_id = :year
@@ -282,11 +270,12 @@ enum CheckQueries {
         -- An assignment of a subject the class's curriculum lacks (carried from a grade that had it, or mistyped).
         SELECT a.class_name || '/' || a.subject_id || CASE WHEN a.grp <> '' THEN '/' || a.grp ELSE '' END
                 AS entity_id, a.class_name,
-            'class ' || a.class_name || ': ' || coalesce((SELECT st.last_name || ' ' || st.first_name FROM staff st
-                WHERE st.school_id = :school AND st.id = a.teacher_id), a.teacher_id) || ' is assigned '
-                || coalesce((SELECT sj.name FROM subject sj WHERE sj.school_id = :school AND sj.id = a.subject_id),
-                    a.subject_id)
-                || ', which the curriculum of grade ' || c.grade || ' lacks' AS message
+            json_object('class', a.class_name,
+                'teacher', coalesce((SELECT st.last_name || ' ' || st.first_name FROM staff st
+                    WHERE st.school_id = :school AND st.id = a.teacher_id), a.teacher_id),
+                'subject', coalesce((SELECT sj.name FROM subject sj WHERE sj.school_id = :school
+                    AND sj.id = a.subject_id), a.subject_id),
+                'grade', c.grade) AS params
         FROM assignment a JOIN school_class c ON c.year_id = a.year_id AND c.name = a.class_name
         WHERE a.year_id = :year AND NOT EXISTS (SELECT 1 FROM check_planned p WHERE p.class_name = a.class_name
             AND p.subject_id = a.subject_id)
@@ -355,10 +344,9 @@ enum CheckQueries {
         -- The load as schools count it (тарификация): the weekly curriculum hours of every assignment, each group
         -- on its own, not the timetable's slots (lessons wrongly put in one slot would hide the overload).
         SELECT a.teacher_id AS entity_id, NULL AS class_name,
-            'teacher ' || a.teacher_id || coalesce(' (' || (SELECT st.last_name || ' ' || st.first_name
-                FROM staff st WHERE st.school_id = :school AND st.id = a.teacher_id) || ')', '')
-                || ' has a load of ' || sum(p.hours) || ' periods a week by the curriculum, more than '
-                || :max_periods AS message
+            json_object('teacher', a.teacher_id, 'name', (SELECT st.last_name || ' ' || st.first_name
+                FROM staff st WHERE st.school_id = :school AND st.id = a.teacher_id), 'hours', sum(p.hours),
+                'max', :max_periods) AS params
         FROM assignment a JOIN check_planned p ON p.class_name = a.class_name AND p.subject_id = a.subject_id
         WHERE a.year_id = :year
         GROUP BY a.teacher_id
@@ -368,10 +356,10 @@ enum CheckQueries {
         -- Grade 1 is taught without marks; elsewhere a year grade of the subject's kind (a mark, or pass/fail for a
         -- pass/fail subject) or an exemption.
         SELECT a.id || '/' || p.subject_id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') has no year grade in '
-                || coalesce((SELECT sj.name FROM subject sj WHERE sj.school_id = :school AND sj.id = p.subject_id),
-                    p.subject_id)
-                || CASE WHEN p.assessment = 'pass_fail' THEN ' (pass or fail)' ELSE '' END AS message
+            json_object('name', a.name, 'class', a.class_name,
+                'subject', coalesce((SELECT sj.name FROM subject sj WHERE sj.school_id = :school
+                    AND sj.id = p.subject_id), p.subject_id),
+                'v', CASE WHEN p.assessment = 'pass_fail' THEN 'pass_fail' ELSE 'graded' END) AS params
         FROM check_active a JOIN check_planned p ON p.class_name = a.class_name AND p.hours > 0
         WHERE a.grade > 1 AND NOT EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id
             AND f.subject_id = p.subject_id AND f.period = 'year'
@@ -379,8 +367,7 @@ enum CheckQueries {
                 ELSE f.grade IN ('2', '3', '4', '5') END))
         """,
         "decision.missing": """
-        SELECT a.id AS entity_id, a.class_name, a.name || ' (' || a.class_name || ') has no promotion decision'
-            AS message
+        SELECT a.id AS entity_id, a.class_name, json_object('name', a.name, 'class', a.class_name) AS params
         FROM check_active a
         WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)
         """,
@@ -438,9 +425,9 @@ enum CheckQueries {
         """,
         "decision.order-missing": """
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || '): the decision ''' || d.outcome || ''' has no '
-                || CASE WHEN d.order_no IS NULL AND d.order_date IS NULL THEN 'order number and date'
-                    WHEN d.order_no IS NULL THEN 'order number' ELSE 'order date' END AS message
+            json_object('name', a.name, 'class', a.class_name, 'outcome', d.outcome,
+                'v', CASE WHEN d.order_no IS NULL AND d.order_date IS NULL THEN 'both'
+                    WHEN d.order_no IS NULL THEN 'number' ELSE 'date' END) AS params
         FROM check_active a JOIN decision d ON d.year_id = :year AND d.student_id = a.id
         WHERE d.order_no IS NULL OR d.order_date IS NULL
         """,
@@ -477,22 +464,20 @@ enum CheckQueries {
             LEFT JOIN present p ON p.class_name = c.name
             WHERE c.year_id = :year)
         SELECT name AS entity_id, name AS class_name,
-            'class ' || name || ': ' || start_count || ' at the start + ' || arrived || ' arrived - ' || departed
-                || ' left by orders = ' || (start_count + arrived - departed) || ', but ' || now_count
-                || ' are in it' AS message
+            json_object('class', name, 'start', start_count, 'arrived', arrived, 'left', departed,
+                'expected', start_count + arrived - departed, 'now', now_count) AS params
         FROM counts WHERE start_count + arrived - departed <> now_count
         """,
         "decision.destination-missing": """
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') is transferred by the decision, which names no destination school'
-                AS message
+            json_object('name', a.name, 'class', a.class_name, 'v', 'decision') AS params
         FROM check_active a JOIN decision d ON d.year_id = :year AND d.student_id = a.id
         WHERE d.outcome = 'transferred' AND coalesce(trim(d.destination), '') = ''
         UNION ALL
         SELECT o.student_id || '/' || o.order_no, o.class_from,
-            coalesce((SELECT s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
-                FROM student s WHERE s.school_id = :school AND s.id = o.student_id), o.student_id)
-                || ': the transfer order ' || o.order_no || ' of ' || o.order_date || ' names no destination school'
+            json_object('name', coalesce((SELECT s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
+                FROM student s WHERE s.school_id = :school AND s.id = o.student_id), o.student_id),
+                'order', o.order_no, 'date', o.order_date, 'v', 'order')
         FROM school_order o
         WHERE o.school_id = :school AND o.year_id = :year AND o.kind = 'transfer_out'
             AND coalesce(trim(o.destination), '') = ''
@@ -519,9 +504,8 @@ enum CheckQueries {
         -- A graduating grade ends with its certificate: basic after a graduating grade short of the last (9), also
         -- for those who go on; secondary after the last (11).
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') is ' || d.outcome || ' without the '
-                || CASE WHEN a.grade >= :last_grade THEN 'secondary' ELSE 'basic' END
-                || ' certificate recorded (number and date: yearctl import certificates)' AS message
+            json_object('name', a.name, 'class', a.class_name, 'outcome', d.outcome,
+                'v', CASE WHEN a.grade >= :last_grade THEN 'secondary' ELSE 'basic' END) AS params
         FROM check_active a
         JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome IN ('graduated', 'promoted')
         WHERE a.grade IN (SELECT value FROM json_each(\(graduating)))
@@ -533,10 +517,8 @@ enum CheckQueries {
         -- A debt carried into this year that no passing retake has cleared, past its deadline or after two
         -- failed retakes (art. 58): at the parents' choice, retention, an adapted programme or an individual plan.
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') has not cleared the academic debt in ' || d.subjects
-                || CASE WHEN d.deadline < :today THEN ', past its deadline ' || d.deadline
-                    ELSE ' after two failed retakes' END
-                || ': at the parents'' choice, retention, an adapted programme or an individual plan' AS message
+            json_object('name', a.name, 'class', a.class_name, 'subjects', d.subjects, 'deadline', d.deadline,
+                'v', CASE WHEN d.deadline < :today THEN 'deadline' ELSE 'retakes' END) AS params
         FROM academic_debt d JOIN check_active a ON a.id = d.student_id
         WHERE d.year_id = :year AND d.school_id = :school
             AND yeard_list_open(d.subjects, (SELECT group_concat(t.subject, char(31)) FROM debt_retake t
@@ -548,8 +530,7 @@ enum CheckQueries {
         -- Retention is the parents' choice when a debt was not cleared (art. 58): an uncleared debt carried into
         -- the year, or the parents' statement, must stand behind it.
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') is retained without an uncleared academic debt or the parents'' '
-                || 'statement (statement_on of the decision)' AS message
+            json_object('name', a.name, 'class', a.class_name) AS params
         FROM check_active a
         JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'retained'
         WHERE d.statement_on IS NULL
@@ -559,11 +540,10 @@ enum CheckQueries {
         """,
         "graduate.exam-admission": """
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ') is not admitted to the state exams: '
-                || coalesce('year grade below 3 in ' || (SELECT group_concat(f.subject_id, ', ') FROM final_grade f
-                    WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year'
-                        AND f.grade IN \(failing)), 'academic debt in '
-                    || (SELECT d.debts FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)) AS message
+            json_object('name', a.name, 'class', a.class_name,
+                'subjects', (SELECT group_concat(f.subject_id, ', ') FROM final_grade f
+                    WHERE f.year_id = :year AND f.student_id = a.id AND f.period = 'year' AND f.grade IN \(failing)),
+                'debts', (SELECT d.debts FROM decision d WHERE d.year_id = :year AND d.student_id = a.id)) AS params
         FROM check_active a
         WHERE a.grade IN (SELECT value FROM json_each(\(graduating)))
             AND (EXISTS (SELECT 1 FROM final_grade f WHERE f.year_id = :year AND f.student_id = a.id

@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-29-check-runs", migrate: checkRuns)
         migrator.registerMigration("2026-11-29-rollovers", migrate: rollovers)
         migrator.registerMigration("2026-12-04-year-end-orders", migrate: yearEndOrders)
+        migrator.registerMigration("2026-12-07-finding-parameters", migrate: findingParameters)
         return migrator
     }
 
@@ -545,6 +546,14 @@ enum Migrations {
         ] {
             try closedYearTriggers(on: table, in: db)
         }
+    }
+
+    /// The migration `2026-12-07-finding-parameters`, as it landed.
+    static func findingParameters(_ db: Database) throws {
+        // A finding's parameters (the student's name, the class, the subject...) as a JSON object, so that its
+        // sentence can be said in the reader's language; `message` keeps the English sentence, and findings stored
+        // before have no parameters.
+        try db.execute(sql: "ALTER TABLE check_finding ADD COLUMN params TEXT")
     }
 
     /// The migration `2026-12-04-year-end-orders`, as it landed.

@@ -93,15 +93,38 @@ extension YearDatabase {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: query), arguments: arguments)
             var found: [Finding] = []
             while let row = try rows.next() {
+                // A moved check gives its sentence's parameters, said here in English for `message`; the others
+                // still give the English sentence itself.
+                let params = row.hasColumn("params") ? Self.params(row["params"]) : nil
+                let english = params.flatMap { FindingMessages.message(check: definition.id, params: $0, .english) }
                 found.append(
                     Finding(
                         check: definition.id, severity: severity, entityKind: definition.entityKind,
                         entityID: Self.text(row, "entity_id") ?? "?", className: Self.text(row, "class_name"),
-                        message: Self.text(row, "message") ?? definition.summary))
+                        message: english ?? (row.hasColumn("message") ? Self.text(row, "message") : nil)
+                            ?? definition.summary,
+                        params: params))
             }
             findings += found.sorted { $0.entityID < $1.entityID }
         }
         return (definitions, findings)
+    }
+
+    /// A finding's parameters from the JSON object its query built (numbers as their digits, nulls left out), or
+    /// nil when there is none.
+    static func params(_ text: String?) -> [String: String]? {
+        guard let text, case .object(let object)? = try? StrictJSON.parse(Array(text.utf8)) else { return nil }
+        var params: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case .string(let text): params[key] = text
+            case .int(let number): params[key] = String(number)
+            case .double(let number): params[key] = String(number)
+            case .bool(let flag): params[key] = flag ? "1" : "0"
+            default: continue
+            }
+        }
+        return params
     }
 
     /// A column as text whatever SQLite typed it (a number as its digits), or nil for NULL: a query's result never
@@ -141,12 +164,17 @@ extension YearDatabase {
                         .string(finding.check), .string(finding.severity.rawValue), .string(finding.entityKind),
                         .string(finding.entityID), finding.className.map(JSONValue.string) ?? .null,
                         .string(finding.message),
+                        finding.params.map { params in
+                            .string(JSONValue.object(params.mapValues(JSONValue.string)).canonicalText)
+                        } ?? .null,
                     ])
                 })
             try db.execute(
                 sql: """
-                    INSERT INTO check_finding (run_id, check_id, severity, entity_kind, entity_id, class_name, message)
-                    SELECT :run, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
+                    INSERT INTO check_finding
+                        (run_id, check_id, severity, entity_kind, entity_id, class_name, message, params)
+                    SELECT :run, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                        value ->> 6
                     FROM json_each(:rows)
                     """, arguments: ["run": run, "rows": rows.canonicalText])
         }
@@ -203,14 +231,14 @@ extension YearDatabase {
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT check_id, severity, entity_kind, entity_id, class_name, message FROM check_finding
+                SELECT check_id, severity, entity_kind, entity_id, class_name, message, params FROM check_finding
                 WHERE run_id = ? ORDER BY check_id, entity_id
                 """, arguments: [run]
         ).map { row in
             Finding(
                 check: row["check_id"], severity: Severity(rawValue: row["severity"]) ?? .error,
                 entityKind: row["entity_kind"], entityID: row["entity_id"], className: row["class_name"],
-                message: row["message"])
+                message: row["message"], params: params(row["params"]))
         }.sorted { (order[$0.check] ?? .max, $0.entityID) < (order[$1.check] ?? .max, $1.entityID) }
     }
 }

@@ -147,7 +147,7 @@ func printFindings(_ findings: [FindingInfo], _ l: Localizer) {
             l.trc("table heading", "ENTITY"), l.trc("table heading", "MESSAGE"),
         ],
         findings.map {
-            [$0.severity.name(l), $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message]
+            [$0.severity.name(l), $0.check, $0.className ?? "-", "\($0.entityKind) \($0.entityID)", $0.message(l)]
         },
         empty: l.tr("nothing found"))
 }

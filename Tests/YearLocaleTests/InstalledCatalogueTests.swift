@@ -84,6 +84,97 @@ struct InstalledCatalogueTests {
         #expect(report.rendered(as: .json, l, zone: moscow) == report.rendered(as: .json))
     }
 
+    /// Parameters of a finding of each check whose sentence `FindingMessages` says, one per variant.
+    static let findingSamples: [(String, [String: String])] = {
+        let person = ["name": "Ёлкин Пётр", "class": "5А"]
+        func with(_ extra: [String: String]) -> [String: String] { person.merging(extra) { $1 } }
+        return [
+            ("student.birth-date-missing", person),
+            (
+                "student.age-implausible",
+                with(["born": "2005-01-01", "age": "21", "grade": "5", "min": "10", "max": "13"])
+            ),
+            (
+                "application.age-out-of-range",
+                [
+                    "name": "Юный Пётр", "id": "A1", "born": "2021-04-15", "years": "6", "months": "4",
+                    "day": "2027-09-01", "v": "young",
+                ]
+            ),
+            (
+                "application.age-out-of-range",
+                [
+                    "name": "Юный Пётр", "id": "A1", "born": "2019-04-15", "years": "8", "months": "4",
+                    "day": "2027-09-01", "v": "old",
+                ]
+            ),
+            (
+                "student.duplicate",
+                ["name": "Ёлкин Пётр", "born": "2015-03-10", "n": "2", "records": "S1 (5А), S2 (5А)"]
+            ),
+            ("student.no-class", ["name": "Ёлкин Пётр"]), ("student.no-guardian", person),
+            ("guardian.no-contact", ["name": "Ёлкина Анна", "children": "Ёлкин Пётр"]),
+            ("guardian.phone-invalid", ["name": "Ёлкина Анна", "children": "Ёлкин Пётр", "phone": "12-34"]),
+            ("consent.missing", person), ("consent.missing", with(["withdrawn": "2026-09-10"])),
+            ("student.snils-invalid", with(["snils": "112-233-445 96"])), ("student.personal-file-missing", person),
+            ("class.no-teacher", ["class": "5А"]), ("class.empty", ["class": "5Б"]),
+            ("class.over-capacity", ["class": "5А", "students": "31", "places": "30", "v": "own"]),
+            ("class.over-capacity", ["class": "5А", "students": "31", "places": "25", "v": "default"]),
+            ("staff.duplicate", ["name": "Петрова Анна", "n": "2", "records": "T1, T3"]),
+            ("curriculum.missing", ["grade": "11", "classes": "11А"]),
+            ("period.missing", ["grade": "11", "classes": "11А"]),
+            ("assignment.missing", ["class": "5Б", "subject": "Математика", "subject_id": "math"]),
+            (
+                "assignment.orphan",
+                ["class": "5А", "teacher": "Сидоров Олег", "subject": "Окружающий мир", "grade": "5"]
+            ),
+            ("teacher.overload", ["teacher": "T1", "hours": "40", "max": "36"]),
+            ("teacher.overload", ["teacher": "T1", "name": "Петрова Анна", "hours": "40", "max": "36"]),
+            ("grade.final-missing", with(["subject": "Литература", "v": "graded"])),
+            ("grade.final-missing", with(["subject": "ОРКСЭ", "v": "pass_fail"])), ("decision.missing", person),
+            ("decision.order-missing", with(["outcome": "graduated", "v": "number"])),
+            ("decision.order-missing", with(["outcome": "graduated", "v": "date"])),
+            ("decision.order-missing", with(["outcome": "graduated", "v": "both"])),
+            (
+                "movement.unbalanced",
+                ["class": "5А", "start": "25", "arrived": "1", "left": "0", "expected": "26", "now": "27"]
+            ),
+            ("decision.destination-missing", with(["v": "decision"])),
+            (
+                "decision.destination-missing",
+                ["name": "Ёлкин Пётр", "order": "7-в", "date": "2026-10-01", "v": "order"]
+            ),
+            ("graduate.certificate-missing", with(["outcome": "graduated", "v": "secondary"])),
+            ("graduate.certificate-missing", with(["outcome": "promoted", "v": "basic"])),
+            ("debt.overdue", with(["subjects": "Математика", "deadline": "2026-09-15", "v": "deadline"])),
+            ("debt.overdue", with(["subjects": "Математика", "v": "retakes"])),
+            ("decision.retained-without-basis", person),
+            ("graduate.exam-admission", with(["subjects": "math"])),
+            ("graduate.exam-admission", with(["debts": "math"])),
+        ]
+    }()
+
+    @Test("every finding sentence the catalogue says has its Russian, with days as Russian writes them")
+    func findingSentences() throws {
+        let directory = try Self.compiled()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (l, _) = Catalogues.localizer(for: "ru", in: [directory])
+        for (check, params) in Self.findingSamples {
+            let english = try #require(FindingMessages.message(check: check, params: params, .english), "\(check)")
+            let russian = try #require(FindingMessages.message(check: check, params: params, l), "\(check)")
+            #expect(russian != english && !russian.contains("{"), "\(check): \(russian)")
+            #expect(!russian.contains(#/\d{4}-\d\d-\d\d/#), "\(check): \(russian)")
+        }
+        #expect(
+            FindingMessages.message(
+                check: "consent.missing", params: ["name": "Ёлкин Пётр", "class": "5А", "withdrawn": "2026-09-10"], l)
+                == "Ёлкин Пётр (5А): согласие на обработку персональных данных отозвано 10.09.2026, действующего нет")
+        // A parameter missing, or a value holding braces: nil, and the stored English sentence is shown.
+        #expect(FindingMessages.message(check: "class.empty", params: [:], l) == nil)
+        #expect(FindingMessages.message(check: "student.no-class", params: ["name": "{x}"], l) == nil)
+        #expect(FindingMessages.message(check: "no.such-check", params: ["class": "5А"], l) == nil)
+    }
+
     @Test("every message of the catalogue is translated: none renders as its English source")
     func everyMessageTranslated() throws {
         let directory = try Self.compiled()

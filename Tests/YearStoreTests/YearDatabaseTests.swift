@@ -17,7 +17,7 @@ struct YearDatabaseTests {
             try store.database.appliedMigrations() == [
                 "2026-11-29-schools-years-requests-audit", "2026-11-29-registry-people-classes-enrollments",
                 "2026-11-29-student-birth-date-optional", "2026-11-29-check-runs", "2026-11-29-rollovers",
-                "2026-12-04-year-end-orders",
+                "2026-12-04-year-end-orders", "2026-12-07-finding-parameters",
             ])
     }
 
@@ -104,7 +104,7 @@ struct YearDatabaseTests {
         }
         let queue = try DatabaseQueue(path: path)
         let applied = try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") }
-        #expect(applied == 7, "six migrations of this yeard and the newer one's")
+        #expect(applied == 8, "seven migrations of this yeard and the newer one's")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("backups").path))
     }
 

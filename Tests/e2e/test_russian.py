@@ -259,6 +259,8 @@ id = "school-b"
     text = (reports / "school-a" / "readiness-start.txt").read_text()
     assert text.startswith("Готовность к началу: school-a, учебный год 2026/2027\nНЕ ГОТОВ к началу"), text
     assert "ВАЖНОСТЬ" in text and MOMENT_RU.search(text), text
+    # The findings themselves, said in Russian from their parameters.
+    assert "нет согласия на обработку персональных данных" in text, text
     # JSON is for programs: English keys and values whatever the school's language.
     report = json.loads((reports / "school-a" / "readiness-start.json").read_text())
     assert report["ready"] is False and report["target"] == "start", report

@@ -11,12 +11,16 @@ public struct Finding: Sendable, Hashable, Codable {
     public var entityID: String
     /// The class the finding belongs to, when it belongs to one (for reports grouped by class).
     public var className: String?
-    /// A sentence for people.
+    /// A sentence for people, in English.
     public var message: String
+    /// What the sentence is made of (`name`, `class`, `subject`...), from which `FindingMessages` says it in any
+    /// language; nil for a check whose sentence is not yet made this way, and for findings stored before.
+    public var params: [String: String]?
 
     /// A finding with every field given.
     public init(
-        check: String, severity: Severity, entityKind: String, entityID: String, className: String?, message: String
+        check: String, severity: Severity, entityKind: String, entityID: String, className: String?, message: String,
+        params: [String: String]? = nil
     ) {
         self.check = check
         self.severity = severity
@@ -24,6 +28,13 @@ public struct Finding: Sendable, Hashable, Codable {
         self.entityID = entityID
         self.className = className
         self.message = message
+        self.params = params
+    }
+
+    /// The sentence in `l`'s language: from the parameters when the check says its sentences that way, else the
+    /// English sentence stored.
+    public func message(_ l: Localizer) -> String {
+        params.flatMap { FindingMessages.message(check: check, params: $0, l) } ?? message
     }
 
     /// What makes a finding the same one in another run: the check and the entity (not the words, which may carry

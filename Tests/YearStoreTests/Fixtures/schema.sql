@@ -4,6 +4,7 @@
 -- migration 2026-11-29-schools-years-requests-audit
 -- migration 2026-11-29-student-birth-date-optional
 -- migration 2026-12-04-year-end-orders
+-- migration 2026-12-07-finding-parameters
 -- index academic_year_one_active_per_school on academic_year
 CREATE UNIQUE INDEX academic_year_one_active_per_school
     ON academic_year(school_id) WHERE state IN ('in_progress', 'closing');
@@ -182,7 +183,7 @@ CREATE TABLE check_finding (
     entity_id TEXT NOT NULL,
     class_name TEXT,
     message TEXT NOT NULL
-) STRICT;
+, params TEXT) STRICT;
 
 -- table check_run on check_run
 CREATE TABLE check_run (
