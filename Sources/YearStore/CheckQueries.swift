@@ -1,8 +1,8 @@
 import YearCore
 
-/// The query of every check in the catalogue: one set-based SELECT each, returning `entity_id`, `class_name` and,
-/// for every finding, either `params` (a JSON object of what the sentence names, said by `FindingMessages` in any
-/// language) or, for the checks not yet moved there, `message` (the English sentence). The runner wraps each in one `INSERT INTO check_finding ... SELECT`, so a run costs
+/// The query of every check in the catalogue: one set-based SELECT each, returning `entity_id`, `class_name` and
+/// `params` for every finding: a JSON object of what its sentence names (lists of clauses as JSON arrays), which
+/// `FindingMessages` says in the reader's language; the queries build no sentence themselves. The runner wraps each in one `INSERT INTO check_finding ... SELECT`, so a run costs
 /// one statement per check, whatever the number of students.
 ///
 /// Parameters: `:school`, `:year`, `:start` and `:end` (the year's first and last day), `:start_year` (its first
@@ -87,11 +87,6 @@ enum CheckQueries {
     /// What every run empties at its end (and, should a run have stopped half-way, the next one at its start).
     static let finish = ["DELETE FROM check_active", "DELETE FROM check_guardians", "DELETE FROM check_planned"]
 
-    static let weekday = """
-        CASE weekday WHEN 1 THEN 'Monday' WHEN 2 THEN 'Tuesday' WHEN 3 THEN 'Wednesday' WHEN 4 THEN 'Thursday'
-            WHEN 5 THEN 'Friday' WHEN 6 THEN 'Saturday' ELSE 'Sunday' END
-        """
-
     static let failing = "('2', 'fail')"
 
     /// The school's graduating grades, read once per statement (a correlated `json_each` per student cost more than
@@ -164,10 +159,9 @@ enum CheckQueries {
         """,
         "student.multiple-classes": """
         SELECT a.id AS entity_id, a.class_name,
-            a.name || ' (' || a.class_name || ', SNILS ' || a.snils || ') is also in '
-                || group_concat(e.class_name || ' as ' || o.id
-                    || CASE WHEN o.school_id <> :school THEN ' at school ' || o.school_id ELSE '' END, ', ')
-                AS message
+            json_object('name', a.name, 'class', a.class_name, 'snils', a.snils,
+                'others', json_group_array(json_object('class', e.class_name, 'id', o.id,
+                    'school', CASE WHEN o.school_id <> :school THEN o.school_id END))) AS params
         -- CROSS JOIN keeps the school's students as the outer loop, each looked up by SNILS across schools.
         FROM check_active a
         CROSS JOIN student o ON o.snils = a.snils AND NOT (o.school_id = :school AND o.id = a.id)
@@ -291,31 +285,29 @@ enum CheckQueries {
         timetabled AS (SELECT DISTINCT class_name FROM schedule_slot WHERE year_id = :year)
         SELECT s.class_name || '/' || s.subject_id || CASE WHEN s.grp <> '' THEN '/' || s.grp ELSE '' END
                 AS entity_id, s.class_name,
-            'class ' || s.class_name || CASE WHEN s.grp <> '' THEN ' group ' || s.grp ELSE '' END || ' has '
-                || s.periods || ' periods a week of ' || s.subject_id || ', the curriculum ' || coalesce(p.hours, 0)
-                AS message
+            json_object('class', s.class_name, 'group', nullif(s.grp, ''), 'periods', s.periods,
+                'subject', s.subject_id, 'hours', coalesce(p.hours, 0)) AS params
         FROM scheduled s
         LEFT JOIN check_planned p ON p.class_name = s.class_name AND p.subject_id = s.subject_id
         WHERE s.periods <> coalesce(p.hours, 0)
         UNION ALL
         SELECT p.class_name || '/' || p.subject_id, p.class_name,
-            'class ' || p.class_name || ' has 0 periods a week of ' || p.subject_id || ', the curriculum '
-                || p.hours
+            json_object('class', p.class_name, 'periods', 0, 'subject', p.subject_id, 'hours', p.hours)
         FROM check_planned p JOIN timetabled t ON t.class_name = p.class_name
         WHERE p.hours > 0 AND NOT EXISTS (SELECT 1 FROM scheduled s WHERE s.class_name = p.class_name
             AND s.subject_id = p.subject_id)
         UNION ALL
-        SELECT c.name, c.name, 'class ' || c.name || ' has no timetable'
+        SELECT c.name, c.name, json_object('class', c.name, 'v', 'none')
         FROM school_class c
         WHERE c.year_id = :year AND NOT EXISTS (SELECT 1 FROM schedule_slot s WHERE s.year_id = c.year_id
             AND s.class_name = c.name)
         """,
         "schedule.teacher-conflict": """
         SELECT teacher_id || '/' || weekday || '-' || period AS entity_id, min(class_name) AS class_name,
-            'teacher ' || teacher_id || coalesce(' (' || (SELECT st.last_name || ' ' || st.first_name FROM staff st
-                WHERE st.school_id = :school AND st.id = teacher_id) || ')', '') || ' is timetabled for '
-                || group_concat(class_name || CASE WHEN grp <> '' THEN ' group ' || grp ELSE '' END, ' and ')
-                || ' on ' || \(weekday) || ', period ' || period AS message
+            json_object('teacher', teacher_id, 'name', (SELECT st.last_name || ' ' || st.first_name FROM staff st
+                    WHERE st.school_id = :school AND st.id = teacher_id),
+                'classes', json_group_array(json_object('class', class_name, 'group', nullif(grp, ''))),
+                'weekday', weekday, 'period', period) AS params
         FROM schedule_slot
         WHERE year_id = :year AND teacher_id IS NOT NULL
         GROUP BY teacher_id, weekday, period
@@ -323,8 +315,8 @@ enum CheckQueries {
         """,
         "schedule.room-conflict": """
         SELECT room || '/' || weekday || '-' || period AS entity_id, min(class_name) AS class_name,
-            'room ' || room || ' is timetabled for ' || replace(group_concat(DISTINCT class_name), ',', ' and ') || ' on ' || \(weekday) || ', period '
-                || period AS message
+            json_object('room', room, 'classes', json_group_array(DISTINCT class_name), 'weekday', weekday,
+                'period', period) AS params
         FROM schedule_slot
         WHERE year_id = :year AND room IS NOT NULL
         GROUP BY room, weekday, period
@@ -332,9 +324,8 @@ enum CheckQueries {
         """,
         "schedule.class-conflict": """
         SELECT class_name || '/' || weekday || '-' || period AS entity_id, class_name,
-            'class ' || class_name || ' has ' || count(*) || ' lessons on ' || \(weekday) || ', period ' || period || ': '
-                || group_concat(subject_id || CASE WHEN grp <> '' THEN ' (group ' || grp || ')' ELSE '' END, ', ')
-                AS message
+            json_object('class', class_name, 'n', count(*), 'weekday', weekday, 'period', period,
+                'lessons', json_group_array(json_object('subject', subject_id, 'group', nullif(grp, '')))) AS params
         FROM schedule_slot
         WHERE year_id = :year
         GROUP BY class_name, weekday, period
@@ -374,38 +365,38 @@ enum CheckQueries {
         "decision.inconsistent": """
         WITH reasons AS (
             -- The year's failing grades are few: one pass over the year's grades finds them.
-            SELECT a.id, a.class_name, a.name, d.outcome || ' with a failing year grade in '
-                || group_concat(f.subject_id, ', ') AS reason
+            SELECT a.id, a.class_name, a.name,
+                json_object('r', 'failing', 'outcome', d.outcome, 'subjects', group_concat(f.subject_id, ', '))
+                    AS reason
             FROM final_grade f
             CROSS JOIN check_active a ON a.id = f.student_id
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome IN ('promoted', 'graduated')
             WHERE f.year_id = :year AND f.period = 'year' AND f.grade IN \(failing)
             GROUP BY a.id
             UNION ALL
-            SELECT a.id, a.class_name, a.name, 'graduated from grade ' || a.grade
-                || ', which is not a graduating grade'
+            SELECT a.id, a.class_name, a.name, json_object('r', 'not-graduating', 'grade', a.grade)
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'graduated'
             WHERE a.grade NOT IN (SELECT value FROM json_each(\(graduating)))
             UNION ALL
-            SELECT a.id, a.class_name, a.name, d.outcome || ' from grade ' || a.grade || ', the last grade'
+            SELECT a.id, a.class_name, a.name, json_object('r', 'last-grade', 'outcome', d.outcome, 'grade', a.grade)
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id
                 AND d.outcome IN ('promoted', 'conditional')
             WHERE a.grade >= :last_grade
             UNION ALL
             -- Going on after a stage's end (9 -> 10) needs its certificate, which academic debt withholds.
-            SELECT a.id, a.class_name, a.name, 'conditional from grade ' || a.grade || ' into ' || (a.grade + 1)
-                || ': going on after grade ' || a.grade || ' needs its certificate, which academic debt withholds'
+            SELECT a.id, a.class_name, a.name, json_object('r', 'stage-end', 'grade', a.grade, 'next', a.grade + 1)
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.outcome = 'conditional'
             WHERE a.grade < :last_grade AND a.grade IN (SELECT value FROM json_each(\(graduating)))
             UNION ALL
             -- A promotion leads to the next grade, a retention stays in the grade, an adapted programme goes at
             -- most one grade up.
-            SELECT a.id, a.class_name, a.name, d.outcome || ' to ' || d.target_class || ', which is not of grade '
-                || CASE d.outcome WHEN 'retained' THEN a.grade ELSE a.grade + 1 END
-                || CASE d.outcome WHEN 'adapted' THEN ' or below' ELSE '' END
+            SELECT a.id, a.class_name, a.name,
+                json_object('r', CASE d.outcome WHEN 'adapted' THEN 'target-above' ELSE 'target' END,
+                    'outcome', d.outcome, 'target', d.target_class,
+                    'grade', CASE d.outcome WHEN 'retained' THEN a.grade ELSE a.grade + 1 END)
             FROM check_active a
             JOIN decision d ON d.year_id = :year AND d.student_id = a.id AND d.target_class IS NOT NULL
             -- Stored class names are canonical (a grade and one letter): the grade is all but the last character.
@@ -419,8 +410,8 @@ enum CheckQueries {
                 WHEN 'adapted' THEN CAST(substr(d.target_class, 1, length(d.target_class) - 1) AS INTEGER)
                     > a.grade + 1
                 ELSE 0 END)
-        SELECT id AS entity_id, class_name, name || ' (' || class_name || ') is ' || group_concat(reason, '; ')
-            AS message
+        SELECT id AS entity_id, class_name,
+            json_object('name', name, 'class', class_name, 'reasons', json_group_array(json(reason))) AS params
         FROM reasons GROUP BY id
         """,
         "decision.order-missing": """
@@ -484,16 +475,13 @@ enum CheckQueries {
         """,
         "movement.order-missing": """
         SELECT e.student_id AS entity_id, min(e.class_name) AS class_name,
-            coalesce((SELECT s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
-                FROM student s WHERE s.school_id = :school AND s.id = e.student_id), e.student_id) || ' '
-                || group_concat(CASE
+            json_object('name', coalesce((SELECT s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')
+                FROM student s WHERE s.school_id = :school AND s.id = e.student_id), e.student_id),
+                'stays', json_group_array(json_object('r', CASE
                     WHEN e.from_date > :start AND e.order_no IS NULL AND e.to_date IS NOT NULL
-                        AND e.closing_order_no IS NULL
-                        THEN 'was in ' || e.class_name || ' from ' || e.from_date || ' to ' || e.to_date
-                    WHEN e.from_date > :start AND e.order_no IS NULL
-                        THEN 'came to ' || e.class_name || ' on ' || e.from_date
-                    ELSE 'left ' || e.class_name || ' on ' || e.to_date END, '; ')
-                || ' without an order' AS message
+                        AND e.closing_order_no IS NULL THEN 'was'
+                    WHEN e.from_date > :start AND e.order_no IS NULL THEN 'came'
+                    ELSE 'left' END, 'class', e.class_name, 'from', e.from_date, 'to', e.to_date))) AS params
         FROM enrollment e
         WHERE e.year_id = :year AND e.school_id = :school
             AND ((e.from_date > :start AND e.order_no IS NULL)

@@ -121,6 +121,9 @@ extension YearDatabase {
             case .int(let number): params[key] = String(number)
             case .double(let number): params[key] = String(number)
             case .bool(let flag): params[key] = flag ? "1" : "0"
+            // A list of clauses (the classes of a conflict, the reasons of a decision): its JSON, which
+            // `FindingMessages` reads item by item.
+            case .array, .object: params[key] = value.canonicalText
             default: continue
             }
         }

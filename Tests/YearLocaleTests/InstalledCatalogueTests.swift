@@ -151,6 +151,54 @@ struct InstalledCatalogueTests {
             ("decision.retained-without-basis", person),
             ("graduate.exam-admission", with(["subjects": "math"])),
             ("graduate.exam-admission", with(["debts": "math"])),
+            (
+                "student.multiple-classes",
+                with([
+                    "snils": "11223344595",
+                    "others": #"[{"class":"5Б","id":"B1","school":"school-b"},{"class":"6А","id":"S7"}]"#,
+                ])
+            ),
+            (
+                "decision.inconsistent",
+                with([
+                    "reasons":
+                        #"[{"r":"failing","outcome":"promoted","subjects":"math"},{"r":"not-graduating","grade":5},{"r":"last-grade","outcome":"promoted","grade":11},{"r":"stage-end","grade":9,"next":10},{"r":"target","outcome":"retained","target":"6А","grade":5},{"r":"target-above","outcome":"adapted","target":"8А","grade":6}]"#
+                ])
+            ),
+            (
+                "movement.order-missing",
+                [
+                    "name": "Ёлкин Пётр",
+                    "stays":
+                        #"[{"r":"was","class":"5А","from":"2026-09-15","to":"2026-10-01"},{"r":"came","class":"5Б","from":"2026-10-02"},{"r":"left","class":"5Б","to":"2026-11-01"}]"#,
+                ]
+            ),
+            ("schedule.hours-mismatch", ["class": "5А", "periods": "1", "subject": "math", "hours": "2"]),
+            (
+                "schedule.hours-mismatch",
+                ["class": "5А", "group": "1", "periods": "1", "subject": "math", "hours": "2"]
+            ),
+            ("schedule.hours-mismatch", ["class": "5Б", "v": "none"]),
+            (
+                "schedule.teacher-conflict",
+                [
+                    "teacher": "T1", "name": "Петрова Анна",
+                    "classes": #"[{"class":"11А"},{"class":"5А","group":"1"}]"#,
+                    "weekday": "1", "period": "2",
+                ]
+            ),
+            (
+                "schedule.teacher-conflict",
+                ["teacher": "T1", "classes": #"[{"class":"11А"},{"class":"5А"}]"#, "weekday": "3", "period": "2"]
+            ),
+            ("schedule.room-conflict", ["room": "101", "classes": #"["11А","5А"]"#, "weekday": "5", "period": "1"]),
+            (
+                "schedule.class-conflict",
+                [
+                    "class": "5А", "n": "2", "weekday": "1", "period": "1",
+                    "lessons": #"[{"subject":"rus"},{"subject":"math","group":"1"}]"#,
+                ]
+            ),
         ]
     }()
 
@@ -159,6 +207,8 @@ struct InstalledCatalogueTests {
         let directory = try Self.compiled()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (l, _) = Catalogues.localizer(for: "ru", in: [directory])
+        let sampled = Set(Self.findingSamples.map(\.0))
+        for check in CheckCatalogue.all.map(\.id) { #expect(sampled.contains(check), "\(check) has no sample") }
         for (check, params) in Self.findingSamples {
             let english = try #require(FindingMessages.message(check: check, params: params, .english), "\(check)")
             let russian = try #require(FindingMessages.message(check: check, params: params, l), "\(check)")

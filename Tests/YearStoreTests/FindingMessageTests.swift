@@ -23,6 +23,10 @@ struct FindingMessageTests {
                 school: "school-a", year: year, settings: check.settings, cause: .manual, caller: store.admin,
                 now: StoreFixture.t0)
             lines += run.findings.map { "\($0.check) \($0.entityID): \($0.message)" }.sorted()
+            // Every check gives its sentence's parameters, so that any language can say it.
+            for finding in run.findings where finding.params == nil {
+                Issue.record("\(finding.check) \(finding.entityID) has no parameters")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

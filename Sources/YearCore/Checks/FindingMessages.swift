@@ -2,8 +2,8 @@
 /// (`CheckQueries`): the query finds, this says. A parameter that is a calendar day (`born`, `deadline`...) is
 /// written as the language writes days; an outcome is named as the language names it.
 ///
-/// A check not listed here still builds its English sentence in SQL (`message`), said as it is in every language;
-/// those are moved here one by one.
+/// A check not listed here would build its English sentence in SQL (`message`), said as it is in every language;
+/// every check of the catalogue is listed (a test holds it).
 public enum FindingMessages {
     /// The sentence of a finding of `check` with `params` in `l`'s language; nil when the check is not listed or a
     /// parameter it needs is missing (the stored English sentence is shown then).
@@ -127,8 +127,120 @@ public enum FindingMessages {
             return p["subjects"] == nil
                 ? l.tr("{name} ({class}) is not admitted to the state exams: academic debt in {debts}", a)
                 : l.tr("{name} ({class}) is not admitted to the state exams: year grade below 3 in {subjects}", a)
+        case "student.multiple-classes":
+            let others = items(p["others"]).map { other in
+                let b = ["class": other["class"] ?? "", "id": other["id"] ?? "", "school": other["school"] ?? ""]
+                return other["school"] == nil
+                    ? l.tr("{class} as {id}", b) : l.tr("{class} as {id} at school {school}", b)
+            }
+            return l.tr(
+                "{name} ({class}, SNILS {snils}) is also in {others}",
+                a.merging(["others": others.joined(separator: ", ")]) { $1 })
+        case "decision.inconsistent":
+            let reasons = items(p["reasons"]).map { reason(kind: $0["r"] ?? "", $0, l) }
+            return l.tr("{name} ({class}) is {reasons}", a.merging(["reasons": reasons.joined(separator: "; ")]) { $1 })
+        case "movement.order-missing":
+            let stays = items(p["stays"]).map { stay in
+                let b = [
+                    "class": stay["class"] ?? "", "from": l.date(stay["from"] ?? ""), "to": l.date(stay["to"] ?? ""),
+                ]
+                switch stay["r"] {
+                case "was": return l.tr("was in {class} from {from} to {to}", b)
+                case "came": return l.tr("came to {class} on {from}", b)
+                default: return l.tr("left {class} on {to}", b)
+                }
+            }
+            return l.tr("{name} {stays} without an order", a.merging(["stays": stays.joined(separator: "; ")]) { $1 })
+        case "schedule.hours-mismatch":
+            if variant == "none" { return l.tr("class {class} has no timetable", a) }
+            return p["group"] == nil
+                ? l.tr("class {class} has {periods} periods a week of {subject}, the curriculum {hours}", a)
+                : l.tr(
+                    "class {class} group {group} has {periods} periods a week of {subject}, the curriculum {hours}", a)
+        case "schedule.teacher-conflict":
+            let classes = items(p["classes"]).map { item in
+                item["group"] == nil
+                    ? item["class"] ?? ""
+                    : l.tr("{class} group {group}", ["class": item["class"] ?? "", "group": item["group"] ?? ""])
+            }
+            let b = a.merging(["classes": both(classes, l), "weekday": weekday(p["weekday"], l)]) { $1 }
+            return p["name"] == nil
+                ? l.tr("teacher {teacher} is timetabled for {classes} on {weekday}, period {period}", b)
+                : l.tr("teacher {teacher} ({name}) is timetabled for {classes} on {weekday}, period {period}", b)
+        case "schedule.room-conflict":
+            let classes = strings(p["classes"])
+            return l.tr(
+                "room {room} is timetabled for {classes} on {weekday}, period {period}",
+                a.merging(["classes": both(classes, l), "weekday": weekday(p["weekday"], l)]) { $1 })
+        case "schedule.class-conflict":
+            let lessons = items(p["lessons"]).map { item in
+                item["group"] == nil
+                    ? item["subject"] ?? ""
+                    : l.tr(
+                        "{subject} (group {group})", ["subject": item["subject"] ?? "", "group": item["group"] ?? ""])
+            }
+            return l.tr(
+                "class {class} has {n} lessons on {weekday}, period {period}: {lessons}",
+                a.merging(["lessons": lessons.joined(separator: ", "), "weekday": weekday(p["weekday"], l)]) { $1 })
         default:
             return nil
+        }
+    }
+
+    /// One reason a promotion decision contradicts the data (decision.inconsistent).
+    private static func reason(kind: String, _ item: [String: String], _ l: Localizer) -> String {
+        var b = item
+        if let outcome = item["outcome"].flatMap(PromotionOutcome.init(rawValue:)) { b["outcome"] = outcome.name(l) }
+        switch kind {
+        case "failing": return l.tr("{outcome} with a failing year grade in {subjects}", b)
+        case "not-graduating": return l.tr("graduated from grade {grade}, which is not a graduating grade", b)
+        case "last-grade": return l.tr("{outcome} from grade {grade}, the last grade", b)
+        case "stage-end":
+            return l.tr(
+                "conditional from grade {grade} into {next}: going on after grade {grade} needs its certificate, which academic debt withholds",
+                b)
+        case "target-above": return l.tr("{outcome} to {target}, which is not of grade {grade} or below", b)
+        default: return l.tr("{outcome} to {target}, which is not of grade {grade}", b)
+        }
+    }
+
+    /// The objects of a parameter holding a JSON array of objects, their values as text.
+    private static func items(_ text: String?) -> [[String: String]] {
+        guard let text, case .array(let values)? = try? StrictJSON.parse(Array(text.utf8)) else { return [] }
+        return values.map { value in
+            guard case .object(let object) = value else { return [:] }
+            return object.compactMapValues { field in
+                switch field {
+                case .string(let text): text
+                case .int(let number): String(number)
+                default: nil
+                }
+            }
+        }
+    }
+
+    /// The strings of a parameter holding a JSON array of strings.
+    private static func strings(_ text: String?) -> [String] {
+        guard let text, case .array(let values)? = try? StrictJSON.parse(Array(text.utf8)) else { return [] }
+        return values.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+
+    /// Things that clash, joined with "and" (`11А and 5А`).
+    private static func both(_ items: [String], _ l: Localizer) -> String {
+        // TRANSLATORS: joins the classes that clash in one slot: "11А and 5А".
+        items.joined(separator: l.trc("list of things together", " and "))
+    }
+
+    /// A weekday's name from its number (1 is Monday).
+    private static func weekday(_ number: String?, _ l: Localizer) -> String {
+        switch number {
+        case "1": l.trc("weekday", "Monday")
+        case "2": l.trc("weekday", "Tuesday")
+        case "3": l.trc("weekday", "Wednesday")
+        case "4": l.trc("weekday", "Thursday")
+        case "5": l.trc("weekday", "Friday")
+        case "6": l.trc("weekday", "Saturday")
+        default: l.trc("weekday", "Sunday")
         }
     }
 }
