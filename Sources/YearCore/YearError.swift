@@ -134,7 +134,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
                 "no upload {id} of yours is waiting (uploads expire an hour after their last part); upload the file again",
                 ["id": id])
         case .importRefused(let file, let problems, let count):
-            let arguments = ["file": file, "first": problems.first.map { "\(file):\($0)" } ?? ""]
+            let arguments = ["file": file, "first": problems.first.map { "\(file):\($0.description(l))" } ?? ""]
             return problems.isEmpty
                 ? l.trn(
                     "{file} was not imported, nothing was written: {count} problem; fix it and try again",

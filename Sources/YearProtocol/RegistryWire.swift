@@ -4,6 +4,8 @@ import YearCore
 public struct ProblemInfo: Codable, Sendable, Equatable {
     /// Where (1-based line and column; column 0 for the whole row or file), the column's name, and what.
     public var line: Int, column: Int, field: String?, message: String
+    /// What the sentence is made of, for a client to say it in its language (absent: English only).
+    public var params: [String: String]?
 
     /// The wire form of a problem.
     public init(_ problem: ImportProblem) {
@@ -11,14 +13,22 @@ public struct ProblemInfo: Codable, Sendable, Equatable {
         column = problem.column
         field = problem.field
         message = problem.message
+        params = problem.params
+    }
+
+    /// The problem, to be said in a client's language.
+    public var problem: ImportProblem {
+        ImportProblem(line: line, column: column, field: field, message: message, params: params)
     }
 
     /// The JSON value of a problem, for error parameters.
     static func json(_ problem: ImportProblem) -> JSONValue {
-        .object([
+        var object: [String: JSONValue] = [
             "line": .int(Int64(problem.line)), "column": .int(Int64(problem.column)),
             "field": problem.field.map(JSONValue.string) ?? .null, "message": .string(problem.message),
-        ])
+        ]
+        if let params = problem.params { object["params"] = .object(params.mapValues(JSONValue.string)) }
+        return .object(object)
     }
 }
 

@@ -97,7 +97,12 @@ extension YearError {
                 else { return nil }
                 var field: String?
                 if case .string(let name)? = item["field"] { field = name }
-                return ImportProblem(line: Int(line), column: Int(column), field: field, message: message)
+                var params: [String: String]?
+                if case .object(let object)? = item["params"] {
+                    params = object.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+                }
+                return ImportProblem(
+                    line: Int(line), column: Int(column), field: field, message: message, params: params)
             }
             guard problems.count == items.count else { return nil }
             self = .importRefused(file: file, problems: problems, count: Int(count))

@@ -395,7 +395,8 @@ public enum YeardAPI {
               line: int,
               column: int,
               field: ?string,
-              message: string
+              message: string,
+              params: ?[string]string
             )
             """,
         methods: [

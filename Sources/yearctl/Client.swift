@@ -32,19 +32,10 @@ struct Client {
                 // The daemon's error, rendered in the caller's language from its typed parameters; an error yeard
                 // does not define keeps the daemon's own sentence.
                 printError("yearctl: " + (YearError(error)?.message(options.l) ?? error.message))
-                // An import's refusal lists every problem it found, one per line, FILE:LINE:COLUMN first.
-                if case .array(let problems)? = error.parameters["problems"],
-                    case .string(let file)? = error.parameters["file"]
-                {
-                    for problem in problems {
-                        let line = problem["line"].map(\.canonicalText) ?? "?"
-                        let column = problem["column"].map(\.canonicalText) ?? "?"
-                        var field = ""
-                        if case .string(let name)? = problem["field"] { field = " (\(name))" }
-                        var message = ""
-                        if case .string(let text)? = problem["message"] { message = text }
-                        printError("\(file):\(line):\(column)\(field): \(message)")
-                    }
+                // An import's refusal lists every problem it found, one per line, FILE:LINE:COLUMN first, each said
+                // in the caller's language when it came with its parameters.
+                if case .importRefused(let file, let problems, _)? = YearError(error) {
+                    for problem in problems { printError("\(file):\(problem.description(options.l))") }
                 }
             }
             throw ExitCode(Self.exitStatus(for: error).rawValue)

@@ -117,7 +117,7 @@ struct ImportCommand: AsyncParsableCommand {
             if !reply.extraColumns.isEmpty {
                 print(l.tr("ignored columns: {columns}", a))
             }
-            for problem in reply.problems { print("\(reply.fileName):\(describe(problem))") }
+            for problem in reply.problems { print("\(reply.fileName):\(problem.problem.description(l))") }
             if reply.problemCount > reply.problems.count {
                 print(l.tr("... and {more} more problems", a))
             }
@@ -180,11 +180,6 @@ struct ExportCommand: AsyncParsableCommand {
             } while after != nil
         }
     }
-}
-
-/// `12:5 (birth_date): message`.
-func describe(_ problem: ProblemInfo) -> String {
-    "\(problem.line):\(problem.column)\(problem.field.map { " (\($0))" } ?? ""): \(problem.message)"
 }
 
 /// `yearctl record KIND column=value ...`.

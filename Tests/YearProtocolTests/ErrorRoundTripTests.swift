@@ -23,6 +23,12 @@ struct ErrorRoundTripTests {
             file: "students.csv",
             problems: [ImportProblem(line: 2, column: 3, field: "birth_date", message: "not a date")], count: 1),
         .importRefused(file: "students.csv", problems: [], count: 0),
+        .importRefused(
+            file: "students.csv",
+            problems: [
+                ImportProblem(
+                    line: 2, column: 5, field: "birth_date", params: ["code": "date", "got": "31.02.2015"])
+            ], count: 1),
         .notReady(
             year: "2026/2027", target: .close, blocking: [ReadinessBlocker(check: "grade.final-missing", count: 3)]),
         .planHasErrors(year: "2026/2027", errors: ["x", "y"]), .planStale(id: 5, filed: "abc", current: "def"),

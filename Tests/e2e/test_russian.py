@@ -316,3 +316,24 @@ def test_the_rollover_plan_in_russian(daemon):
     # The class teacher by name, not by id (6А keeps 5А's teacher, T1).
     line = next(line for line in out.splitlines() if line.startswith("6А "))
     assert "Петрова Анна" in line and "T1" not in line, out
+
+
+def test_an_import_with_a_bad_row_says_its_problem_in_russian(daemon):
+    d = daemon()
+    rc, out, err = ctl(d, "yeard-admin", "year", "create", "2026/2027", "--school", "school-a", "--json", lang="C")
+    assert rc == OK, err
+    path = d.dir / "students-bad.csv"
+    path.write_text("Фамилия;Имя;ID ученика;Пол;Дата рождения\r\nИванов;Пётр;S1;М;31.02.2015\r\nПетрова;Анна;S2;X;\r\n",
+                    encoding="utf-8-sig")
+    path.chmod(0o644)
+    rc, out, err = ctl(d, "yeard-secretary", "import", "students", str(path), "--school", "school-a")
+    assert rc == REFUSED, (out, err)
+    assert "students-bad.csv не загружен, ничего не записано: 2 проблемы" in err, err
+    assert ("students-bad.csv:2:5 (birth_date): ожидалась дата вида 01.09.2026 или 2026-09-01, получено «31.02.2015»"
+            in err), err
+    assert "students-bad.csv:3:4 (gender): ожидалось М или Ж (M или F), получено «X»" in err, err
+    # The same refusal in English, and the same JSON in both languages.
+    rc, out, english = ctl(d, "yeard-secretary", "import", "students", str(path), "--school", "school-a", lang="C")
+    assert "students-bad.csv:2:5 (birth_date): expected a date as 2026-09-01 or 01.09.2026, got '31.02.2015'" in english
+    assert (ctl(d, "yeard-secretary", "import", "students", str(path), "--school", "school-a", "--json", lang="C")[1]
+            == ctl(d, "yeard-secretary", "import", "students", str(path), "--school", "school-a", "--json")[1])

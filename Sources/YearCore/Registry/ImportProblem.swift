@@ -6,20 +6,66 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
     public var line: Int, column: Int
     /// The column's name, when there is one.
     public var field: String?
-    /// What is wrong and what is expected.
+    /// What is wrong and what is expected, in English.
     public var message: String
+    /// What the sentence is made of (`code` names it, `got` the text found...), from which `message(_:)` says it in
+    /// any language; nil for a problem said in English only.
+    public var params: [String: String]?
 
     /// A problem with every field given.
-    public init(line: Int, column: Int, field: String?, message: String) {
+    public init(line: Int, column: Int, field: String?, message: String, params: [String: String]? = nil) {
         self.line = line
         self.column = column
         self.field = field
         self.message = message
+        self.params = params
+    }
+
+    /// A problem said from its parameters (`code` and what its sentence names): its English sentence is made here.
+    public init(line: Int, column: Int, field: String?, params: [String: String]) {
+        self.init(
+            line: line, column: column, field: field,
+            message: ImportProblem.message(params, .english) ?? params["code"] ?? "", params: params)
     }
 
     /// `12:5 (birth_date): message`.
-    public var description: String {
-        "\(line):\(column)\(field.map { " (\($0))" } ?? ""): \(message)"
+    public var description: String { description(.english) }
+
+    /// `12:5 (birth_date): message`, the message in `l`'s language.
+    public func description(_ l: Localizer) -> String {
+        "\(line):\(column)\(field.map { " (\($0))" } ?? ""): \(message(l))"
+    }
+
+    /// The sentence in `l`'s language (the English `message` when there are no parameters to say it from).
+    public func message(_ l: Localizer) -> String {
+        params.flatMap { ImportProblem.message($0, l) } ?? message
+    }
+
+    /// The sentence of a problem's parameters in `l`'s language, or nil for a code not known here.
+    public static func message(_ p: [String: String], _ l: Localizer) -> String? {
+        let text: String
+        switch p["code"] {
+        case "required": text = l.tr("a value is required")
+        case "fields": text = l.tr("the row has {fields} fields, the header {expected}", p)
+        case "control":
+            text = l.tr(
+                "holds the control character {char} at character {at}; remove it (control characters and bidirectional overrides are not stored)",
+                p)
+        case "id": text = l.tr("expected an id of 1-64 characters, got '{got}'", p)
+        case "name-length": text = l.tr("a name part of at most 100 characters")
+        case "text-length": text = l.tr("at most 500 characters")
+        case "date": text = l.tr("expected a date as 2026-09-01 or 01.09.2026, got '{got}'", p)
+        case "gender": text = l.tr("expected M or F (М or Ж), got '{got}'", p)
+        case "letter": text = l.tr("expected one letter, got '{got}'", p)
+        case "class": text = l.tr("expected a class such as 5А (grade 1-12 and a letter), got '{got}'", p)
+        case "snils": text = l.tr("expected SNILS as 123-456-789 01 or 11 digits, got '{got}'", p)
+        case "integer": text = l.tr("expected a whole number from {min} to {max}, got '{got}'", p)
+        case "one-of": text = l.tr("expected one of {words}, got '{got}'", p)
+        case "mark":
+            text = l.tr("expected a mark 2-5, pass or fail (зачёт, незачёт), or exempt (освобождён), got '{got}'", p)
+        default: return nil
+        }
+        return text
     }
 }
 

@@ -33,27 +33,27 @@ extension RegistryKind {
             }
             let raw = position < record.fields.count ? record.fields[position] : ""
             let text = CSVWriter.unprotected(Self.trimmed(raw))
-            func problem(_ message: String) {
+            func problem(_ params: [String: String]) {
                 problems.append(
-                    ImportProblem(line: record.line, column: position + 1, field: column.name, message: message))
+                    ImportProblem(line: record.line, column: position + 1, field: column.name, params: params))
             }
             // Free text (an address, a basis) may span lines, as spreadsheets let a cell; names and codes may not.
             if let found = DisplaySafety.firstForbidden(in: text, allowingLineFeed: column.type == .text) {
                 // A NUL would cut the value where SQLite reads it; an escape sequence would take over the terminal
                 // of whoever lists it.
-                problem(DisplaySafety.problem(found))
+                problem(["code": "control", "char": DisplaySafety.name(found.scalar), "at": String(found.position)])
                 values.append(nil)
                 continue
             }
             if text.isEmpty {
-                if column.required { problem("a value is required") }
+                if column.required { problem(["code": "required"]) }
                 values.append(nil)
                 continue
             }
             switch Self.normalize(text, as: column.type) {
             case .success(let value): values.append(value)
-            case .failure(let message):
-                problem(message)
+            case .failure(let params):
+                problem(params)
                 values.append(nil)
             }
         }
@@ -63,7 +63,7 @@ extension RegistryKind {
             problems.append(
                 ImportProblem(
                     line: record.line, column: min(record.fields.count, expected) + 1, field: nil,
-                    message: "the row has \(record.fields.count) fields, the header \(expected)"))
+                    params: ["code": "fields", "fields": String(record.fields.count), "expected": String(expected)]))
         }
         return problems.isEmpty ? .success(RegistryRow(line: record.line, values: values)) : .failure(problems)
     }
@@ -85,48 +85,40 @@ extension RegistryKind {
 
     enum Normalized {
         case success(String)
-        case failure(String)
+        /// What was wrong, as `ImportProblem`'s parameters.
+        case failure([String: String])
     }
 
     static func normalize(_ text: String, as type: ValueType) -> Normalized {
+        func failure(_ code: String, _ got: Int, _ extra: [String: String] = [:]) -> Normalized {
+            .failure(extra.merging(["code": code, "got": String(text.prefix(got))]) { $1 })
+        }
         switch type {
         case .id:
-            return RegistryValues.identifier(text).map(Normalized.success)
-                ?? .failure("expected an id of 1-64 characters, got '\(text.prefix(80))'")
+            return RegistryValues.identifier(text).map(Normalized.success) ?? failure("id", 80)
         case .name:
-            return text.utf8.count <= 100 || text.count <= 100
-                ? .success(text) : .failure("a name part of at most 100 characters")
+            return text.utf8.count <= 100 || text.count <= 100 ? .success(text) : .failure(["code": "name-length"])
         case .text:
-            return text.utf8.count <= 500 || text.count <= 500 ? .success(text) : .failure("at most 500 characters")
+            return text.utf8.count <= 500 || text.count <= 500 ? .success(text) : .failure(["code": "text-length"])
         case .date:
-            return RegistryValues.date(text).map { .success($0.description) }
-                ?? .failure("expected a date as 2026-09-01 or 01.09.2026, got '\(text.prefix(40))'")
+            return RegistryValues.date(text).map { .success($0.description) } ?? failure("date", 40)
         case .gender:
-            return RegistryValues.gender(text).map(Normalized.success)
-                ?? .failure("expected M or F (М or Ж), got '\(text.prefix(20))'")
+            return RegistryValues.gender(text).map(Normalized.success) ?? failure("gender", 20)
         case .classLetter:
-            return RegistryValues.className("1" + text).map { .success($0.letter) }
-                ?? .failure("expected one letter, got '\(text.prefix(20))'")
+            return RegistryValues.className("1" + text).map { .success($0.letter) } ?? failure("letter", 20)
         case .className:
-            return RegistryValues.className(text).map { .success($0.name) }
-                ?? .failure("expected a class such as 5А (grade 1-12 and a letter), got '\(text.prefix(20))'")
+            return RegistryValues.className(text).map { .success($0.name) } ?? failure("class", 20)
         case .snils:
-            return RegistryValues.snils(text).map(Normalized.success)
-                ?? .failure("expected SNILS as 123-456-789 01 or 11 digits, got '\(text.prefix(20))'")
+            return RegistryValues.snils(text).map(Normalized.success) ?? failure("snils", 20)
         case .integer(let range):
             return RegistryValues.integer(text, in: range).map { .success(String($0)) }
-                ?? .failure(
-                    "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text.prefix(20))'")
+                ?? failure("integer", 20, ["min": String(range.lowerBound), "max": String(range.upperBound)])
         case .oneOf(let words):
             let lowered = text.lowercased()
             return words.contains(lowered)
-                ? .success(lowered)
-                : .failure("expected one of \(words.joined(separator: ", ")), got '\(text.prefix(40))'")
+                ? .success(lowered) : failure("one-of", 40, ["words": words.joined(separator: ", ")])
         case .mark:
-            return RegistryValues.mark(text).map(Normalized.success)
-                ?? .failure(
-                    "expected a mark 2-5, pass or fail (зачёт, незачёт), or exempt (освобождён), got '\(text.prefix(40))'"
-                )
+            return RegistryValues.mark(text).map(Normalized.success) ?? failure("mark", 40)
         }
     }
 }
