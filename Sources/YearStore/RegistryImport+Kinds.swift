@@ -15,7 +15,24 @@ extension RegistryImport {
     /// The 1-based column of `name` in the file (0 when absent).
     private func column(_ name: String) -> Int { (header?.index[name]).map { $0 + 1 } ?? 0 }
 
-    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`.
+    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, said from
+    /// the parameters `params` makes of the value (`ImportProblem.message`).
+    func report(_ field: String, _ sql: String, params: ([String: String]) -> [String: String]) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let value: String = row["value"] ?? ""
+            add(ImportProblem(line: row["line"], column: column(field), field: field, params: params(["value": value])))
+        }
+    }
+
+    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, said from
+    /// a code and the value.
+    func report(_ field: String, _ sql: String, _ params: (String) -> [String: String]) throws {
+        try report(field, sql, params: { params($0["value"] ?? "") })
+    }
+
+    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, in English
+    /// only (the problems not yet said from parameters).
     func report(_ field: String, _ sql: String, _ message: (String) -> String) throws {
         // A cursor: a file of a million bad rows is counted without holding them all.
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)

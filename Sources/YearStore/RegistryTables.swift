@@ -17,7 +17,8 @@ struct TableSpec: Sendable {
         /// A condition on `r` (the imported row) that must hold when the column has a value.
         let condition: String
         /// The sentence, given the value.
-        let message: @Sendable (String) -> String
+        /// The problem's code when a row fails the condition (`ImportProblem.message` says it).
+        let code: String
     }
 
     let table: String
@@ -33,19 +34,19 @@ struct TableSpec: Sendable {
         let student = Reference(
             column: "student_id",
             condition: "EXISTS (SELECT 1 FROM student s WHERE s.school_id = :school AND s.id = r.student_id)",
-            message: { "no student \($0); import the students first" })
+            code: "no-student")
         let subject = Reference(
             column: "subject_id",
             condition: "EXISTS (SELECT 1 FROM subject s WHERE s.school_id = :school AND s.id = r.subject_id)",
-            message: { "no subject \($0); import the subjects first" })
+            code: "no-subject")
         let group = Reference(
             column: "class",
             condition: "EXISTS (SELECT 1 FROM school_class c WHERE c.year_id = :year AND c.name = r.\"class\")",
-            message: { "no class \($0) in the year; import the classes first" })
+            code: "no-class")
         let teacher = Reference(
             column: "teacher_id",
             condition: "EXISTS (SELECT 1 FROM staff s WHERE s.school_id = :school AND s.id = r.teacher_id)",
-            message: { "no member of staff \($0); import the staff first" })
+            code: "no-staff")
         switch kind {
         case .guardians:
             return TableSpec(
@@ -68,10 +69,10 @@ struct TableSpec: Sendable {
                                 ELSE EXISTS (SELECT 1 FROM staff s WHERE s.school_id = :school AND s.id = r.person_id)
                             END
                             """,
-                        message: { "no such person \($0) (of the person_kind given); import them first" }),
+                        code: "no-person"),
                     Reference(
                         column: "withdrawn_on", condition: "r.withdrawn_on >= r.signed_on",
-                        message: { "withdrawn on \($0), before it was signed" }),
+                        code: "withdrawn-before-signed"),
                 ])
         case .applications:
             return TableSpec(
@@ -84,16 +85,14 @@ struct TableSpec: Sendable {
                 references: [
                     Reference(
                         column: "class", condition: "yeard_class_grade(r.\"class\") = CAST(r.grade AS INTEGER)",
-                        message: { "the class \($0) is not of the grade applied for" }),
+                        code: "class-not-of-grade"),
                     Reference(
                         column: "consent_on", condition: "r.guardian_name IS NOT NULL",
-                        message: { _ in "a consent needs the guardian who signed it (guardian_name)" }),
+                        code: "consent-needs-guardian"),
                     // The rollover makes a guardian record of it: surname, first name and (optionally) patronymic.
                     Reference(
                         column: "guardian_name", condition: "yeard_name_part(r.guardian_name, 2) IS NOT NULL",
-                        message: {
-                            "'\($0)' is not a full name: the guardian's surname and first name, e.g. Иванова Ольга"
-                        }),
+                        code: "not-full-name"),
                 ])
         case .curriculum:
             return TableSpec(
@@ -124,7 +123,7 @@ struct TableSpec: Sendable {
                             EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = :year AND e.school_id = :school
                                 AND e.student_id = r.student_id)
                             """,
-                        message: { "student \($0) is not enrolled in this year" }),
+                        code: "not-enrolled"),
                     subject,
                     // How the subject is assessed in the student's grade (its curriculum row, the class's profile
                     // first): marks 2-5, or pass/fail; grade 1 is taught without marks.
@@ -143,10 +142,7 @@ struct TableSpec: Sendable {
                                         THEN r.grade NOT IN ('pass', 'fail')
                                         ELSE r.grade NOT IN ('2', '3', '4', '5') END)
                             """,
-                        message: {
-                            "'\($0)' is not how this subject is assessed in the student's grade: marks 2-5 where it "
-                                + "is graded, pass or fail (зачёт, незачёт) where it is pass_fail, none in grade 1"
-                        }),
+                        code: "assessment"),
                     // A period grade refers to a study period of the student's grade (yearctl import periods).
                     Reference(
                         column: "period",
@@ -156,9 +152,7 @@ struct TableSpec: Sendable {
                                 JOIN study_period p ON p.year_id = e.year_id AND p.grade = c.grade AND p.period = r.period
                                 WHERE e.year_id = :year AND e.school_id = :school AND e.student_id = r.student_id)
                             """,
-                        message: {
-                            "\($0) is not a study period of the student's grade this year; import the periods first"
-                        }),
+                        code: "not-a-period"),
                 ])
         case .decisions:
             return TableSpec(
@@ -172,7 +166,7 @@ struct TableSpec: Sendable {
                     Reference(
                         column: "debts",
                         condition: "r.outcome <> 'conditional' OR (r.debts IS NOT NULL AND r.deadline IS NOT NULL)",
-                        message: { _ in "a conditional promotion lists the debts and a deadline for the retake" }),
+                        code: "conditional-needs-debts"),
                     // Art. 58: the retakes fall within one year of the debt's appearing (the decision's date, else
                     // the year's last day).
                     Reference(
@@ -183,9 +177,7 @@ struct TableSpec: Sendable {
                                 AND date(coalesce(r.order_date, (SELECT end_date FROM academic_year WHERE id = :year)),
                                     '+1 year')
                             """,
-                        message: {
-                            "the retake deadline \($0) is not within one year after the decision (art. 58)"
-                        }),
+                        code: "deadline-too-late"),
                 ])
         case .certificates:
             // The grade a student finished the year in: their latest enrollment of the year.
@@ -209,10 +201,7 @@ struct TableSpec: Sendable {
                                 WHEN 'secondary' THEN \(grade) = (SELECT last_grade FROM school WHERE id = :school)
                                 ELSE \(grade) IS NOT NULL END
                             """,
-                        message: {
-                            "a \($0) certificate does not fit the student's grade this year: basic after a graduating "
-                                + "grade short of the last (9), secondary after the last (11), a statement after any"
-                        }),
+                        code: "certificate-grade"),
                     Reference(
                         column: "number",
                         condition: """
@@ -221,7 +210,7 @@ struct TableSpec: Sendable {
                             AND NOT EXISTS (SELECT 1 FROM import_rows o WHERE o.kind = r.kind AND o.number = r.number
                                 AND o.line <> r.line)
                             """,
-                        message: { "certificate number \($0) is another student's" }),
+                        code: "certificate-taken"),
                 ])
         case .periods:
             let start = "(SELECT start_date FROM academic_year WHERE id = :year)"
@@ -235,13 +224,13 @@ struct TableSpec: Sendable {
                 references: [
                     Reference(
                         column: "ends_on", condition: "r.ends_on >= r.starts_on",
-                        message: { "the period ends on \($0), before it starts" }),
+                        code: "period-ends-before-start"),
                     Reference(
                         column: "starts_on", condition: "r.starts_on >= \(start)",
-                        message: { "the period starts on \($0), before the year" }),
+                        code: "period-before-year"),
                     Reference(
                         column: "ends_on", condition: "r.ends_on <= \(last)",
-                        message: { "the period ends on \($0), after the year's last day" }),
+                        code: "period-after-year"),
                     // One grade's year is divided one way: quarters, trimesters or halves, not a mix.
                     Reference(
                         column: "period",
@@ -251,9 +240,7 @@ struct TableSpec: Sendable {
                             AND NOT EXISTS (SELECT 1 FROM study_period p WHERE p.year_id = :year
                                 AND p.grade = CAST(r.grade AS INTEGER) AND substr(p.period, 1, 1) <> substr(r.period, 1, 1))
                             """,
-                        message: {
-                            "\($0) mixes the grade's quarters (q), trimesters (t) or halves (h): one way a grade"
-                        }),
+                        code: "periods-mixed"),
                 ])
         case .retakes:
             // A retake is of a debt carried into this year, for one of its subjects, by its deadline.
@@ -269,11 +256,11 @@ struct TableSpec: Sendable {
                     student,
                     Reference(
                         column: "subject", condition: "EXISTS (\(debt))",
-                        message: { "the student has no academic debt in \($0) carried into this year" }),
+                        code: "no-debt"),
                     Reference(
                         column: "taken_on",
                         condition: "NOT EXISTS (\(debt)) OR EXISTS (\(debt) AND r.taken_on <= d.deadline)",
-                        message: { "taken on \($0), after the debt's deadline: a retake is within its deadline" }),
+                        code: "retake-late"),
                 ])
         default:
             return nil
@@ -316,7 +303,8 @@ extension RegistryImport {
                 """
                 SELECT r.line, r."\(reference.column)" AS value FROM import_rows r
                 WHERE r."\(reference.column)" IS NOT NULL AND NOT (\(reference.condition)) ORDER BY r.line
-                """, reference.message)
+                """
+            ) { ["code": reference.code, "value": $0] }
         }
         if kind == .grades, let teacher = request.teacher {
             try report(
@@ -329,9 +317,7 @@ extension RegistryImport {
                         AND a.subject_id = r.subject_id AND a.teacher_id = '\(teacher.replacingOccurrences(of: "'", with: "''"))')
                 ORDER BY r.line
                 """
-            ) {
-                "you do not teach \($0) to this student's class: a teacher records grades only for their own assignments"
-            }
+            ) { ["code": "not-your-assignment", "value": $0] }
         }
     }
 

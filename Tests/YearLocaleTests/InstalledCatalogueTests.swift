@@ -225,6 +225,22 @@ struct InstalledCatalogueTests {
         #expect(FindingMessages.message(check: "no.such-check", params: ["class": "5А"], l) == nil)
     }
 
+    @Test("an import's problems of a row and of its references are said in Russian, days as Russian writes them")
+    func importProblems() throws {
+        let directory = try Self.compiled()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (l, _) = Catalogues.localizer(for: "ru", in: [directory])
+        let problem = ImportProblem(
+            line: 7, column: 2, field: "student_id", params: ["code": "no-student", "value": "S9"])
+        #expect(problem.message == "no student S9; import the students first")
+        #expect(problem.description(l) == "7:2 (student_id): нет ученика S9; сначала загрузите учеников")
+        let late = ImportProblem(
+            line: 3, column: 4, field: "taken_on", params: ["code": "retake-late", "value": "2027-10-01"])
+        #expect(late.message(l).hasPrefix("пересдача 01.10.2027 — после срока"))
+        let unknown = ImportProblem(line: 1, column: 0, field: nil, message: "English only")
+        #expect(unknown.message(l) == "English only")
+    }
+
     @Test("every message of the catalogue is translated: none renders as its English source")
     func everyMessageTranslated() throws {
         let directory = try Self.compiled()

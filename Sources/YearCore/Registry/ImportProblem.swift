@@ -42,7 +42,14 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
     }
 
     /// The sentence of a problem's parameters in `l`'s language, or nil for a code not known here.
-    public static func message(_ p: [String: String], _ l: Localizer) -> String? {
+    public static func message(_ params: [String: String], _ l: Localizer) -> String? {
+        var p = params
+        // A day is written as the language writes days.
+        let dated: Set<String> = [
+            "withdrawn-before-signed", "deadline-too-late", "period-ends-before-start", "period-before-year",
+            "period-after-year", "retake-late",
+        ]
+        if let code = p["code"], dated.contains(code), let value = p["value"] { p["value"] = l.date(value) }
         let text: String
         switch p["code"] {
         case "required": text = l.tr("a value is required")
@@ -63,6 +70,98 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
         case "one-of": text = l.tr("expected one of {words}, got '{got}'", p)
         case "mark":
             text = l.tr("expected a mark 2-5, pass or fail (зачёт, незачёт), or exempt (освобождён), got '{got}'", p)
+        case "no-student":
+            text = l.tr(
+                "no student {value}; import the students first",
+                p)
+        case "no-subject":
+            text = l.tr(
+                "no subject {value}; import the subjects first",
+                p)
+        case "no-class":
+            text = l.tr(
+                "no class {value} in the year; import the classes first",
+                p)
+        case "no-staff":
+            text = l.tr(
+                "no member of staff {value}; import the staff first",
+                p)
+        case "no-person":
+            text = l.tr(
+                "no such person {value} (of the person_kind given); import them first",
+                p)
+        case "withdrawn-before-signed":
+            text = l.tr(
+                "withdrawn on {value}, before it was signed",
+                p)
+        case "class-not-of-grade":
+            text = l.tr(
+                "the class {value} is not of the grade applied for",
+                p)
+        case "consent-needs-guardian":
+            text = l.tr(
+                "a consent needs the guardian who signed it (guardian_name)",
+                p)
+        case "not-full-name":
+            text = l.tr(
+                "'{value}' is not a full name: the guardian's surname and first name, e.g. Иванова Ольга",
+                p)
+        case "not-enrolled":
+            text = l.tr(
+                "student {value} is not enrolled in this year",
+                p)
+        case "assessment":
+            text = l.tr(
+                "'{value}' is not how this subject is assessed in the student's grade: marks 2-5 where it is graded, pass or fail (зачёт, незачёт) where it is pass_fail, none in grade 1",
+                p)
+        case "not-a-period":
+            text = l.tr(
+                "{value} is not a study period of the student's grade this year; import the periods first",
+                p)
+        case "conditional-needs-debts":
+            text = l.tr(
+                "a conditional promotion lists the debts and a deadline for the retake",
+                p)
+        case "deadline-too-late":
+            text = l.tr(
+                "the retake deadline {value} is not within one year after the decision (art. 58)",
+                p)
+        case "certificate-grade":
+            text = l.tr(
+                "a {value} certificate does not fit the student's grade this year: basic after a graduating grade short of the last (9), secondary after the last (11), a statement after any",
+                p)
+        case "certificate-taken":
+            text = l.tr(
+                "certificate number {value} is another student's",
+                p)
+        case "period-ends-before-start":
+            text = l.tr(
+                "the period ends on {value}, before it starts",
+                p)
+        case "period-before-year":
+            text = l.tr(
+                "the period starts on {value}, before the year",
+                p)
+        case "period-after-year":
+            text = l.tr(
+                "the period ends on {value}, after the year's last day",
+                p)
+        case "periods-mixed":
+            text = l.tr(
+                "{value} mixes the grade's quarters (q), trimesters (t) or halves (h): one way a grade",
+                p)
+        case "no-debt":
+            text = l.tr(
+                "the student has no academic debt in {value} carried into this year",
+                p)
+        case "retake-late":
+            text = l.tr(
+                "taken on {value}, after the debt's deadline: a retake is within its deadline",
+                p)
+        case "not-your-assignment":
+            text = l.tr(
+                "you do not teach {value} to this student's class: a teacher records grades only for their own assignments",
+                p)
         default: return nil
         }
         return text
