@@ -44,8 +44,8 @@ struct BackupCommand: AsyncParsableCommand {
             let reply = try await client.call(YeardAPI.Backup.list, NoParameters())
             let l = options.l
             let moment = await Moments.fetch(options)
-            // Backups are the instance's, not a school's: their times are shown on the first school's clock.
-            let school = moment.zones.keys.sorted().first ?? ""
+            // Backups are the instance's, not a school's: their times are shown in UTC, and say so.
+            let school = ""
             client.output(reply) { reply in
                 printTable(
                     [

@@ -36,6 +36,19 @@ struct Client {
                 // in the caller's language when it came with its parameters.
                 if case .importRefused(let file, let problems, _)? = YearError(error) {
                     for problem in problems { printError("\(file):\(problem.description(options.l))") }
+                } else if case .array(let problems)? = error.parameters["problems"],
+                    case .string(let file)? = error.parameters["file"]
+                {
+                    // A refusal this client cannot read whole: its problems as the daemon wrote them.
+                    for problem in problems {
+                        let line = problem["line"].map(\.canonicalText) ?? "?"
+                        let column = problem["column"].map(\.canonicalText) ?? "?"
+                        var field = ""
+                        if case .string(let name)? = problem["field"] { field = " (\(name))" }
+                        var message = ""
+                        if case .string(let text)? = problem["message"] { message = text }
+                        printError("\(file):\(line):\(column)\(field): \(message)")
+                    }
                 }
             }
             throw ExitCode(Self.exitStatus(for: error).rawValue)

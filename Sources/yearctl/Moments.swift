@@ -30,6 +30,10 @@ struct Moments {
             (try? Date(moment, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             ?? (try? Date(moment, strategy: Date.ISO8601FormatStyle()))
         guard let parsed else { return moment }
-        return l.moment(parsed, in: zones[school] ?? .gmt)
+        guard let zone = zones[school] else {
+            // No school's clock applies (ListSchools failed, or a row of no school): say that it is UTC.
+            return l.tr("{moment} UTC", ["moment": l.moment(parsed, in: .gmt)])
+        }
+        return l.moment(parsed, in: zone)
     }
 }

@@ -105,9 +105,11 @@ struct OrderCommand: AsyncParsableCommand {
                 "number": number, "kind": kind.name(l), "student": student, "year": reply.year ?? "",
             ]
             print(
-                reply.added == 1
-                    ? l.tr("Recorded order {number} ({kind}) for {student} in {year}.", a)
-                    : l.tr("Order {number} for {student} was already recorded; nothing changed.", a))
+                reply.added != 1
+                    ? l.tr("Order {number} for {student} was already recorded; nothing changed.", a)
+                    : reply.year == nil
+                        ? l.tr("Recorded order {number} ({kind}) for {student} in the year.", a)
+                        : l.tr("Recorded order {number} ({kind}) for {student} in {year}.", a))
         }
     }
 }

@@ -36,6 +36,12 @@ struct CSVParserTests {
         #expect(records.map(\.fields) == [["class", "grade", "letter"], ["5А", "5", "А"], ["5Б", "5", "Б"]])
     }
 
+    @Test("a tab-separated file, as Excel's Unicode text writes it; commas inside its fields are text")
+    func tabs() throws {
+        let records = try parse("class\tgrade\tprofile\n5А\t5\tа, б\n")
+        #expect(records.map(\.fields) == [["class", "grade", "profile"], ["5А", "5", "а, б"]])
+    }
+
     @Test("blank lines carry no record but count as lines")
     func blankLines() throws {
         let records = try parse("a,b\n\n1,2\n\n")

@@ -88,6 +88,11 @@ struct PluralRuleTests {
         ] {
             #expect(PluralRule(header: header) == nil, "\(header.prefix(40))")
         }
+        // A chain as long as a hostile header likes is refused, not built into a tree that deep.
+        #expect(
+            PluralRule(
+                header: "nplurals=2; plural=" + Array(repeating: "n", count: 100_000).joined(separator: "+") + ";")
+                == nil)
         let divide = try #require(PluralRule(header: "nplurals=2; plural=10 / n % 2;"))
         #expect(divide.form(for: 0) == 0)
         // A rule that computes more forms than it declares gives the last one.
@@ -166,6 +171,8 @@ struct LocalizerTests {
         #expect(l.decimal(0.05, fractionDigits: 2) == "0,05")
         #expect(l.decimal(-2, fractionDigits: 0) == "-2")
         #expect(Localizer.english.decimal(17.25, fractionDigits: 2) == "17.25")
+        #expect(Localizer.english.decimal(.infinity, fractionDigits: 2) == "inf")
+        #expect(Localizer.english.decimal(.nan, fractionDigits: 1) == "nan")
         let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
         let instant = try Date("2026-09-01T05:30:00Z", strategy: .iso8601)
         #expect(l.moment(instant, in: moscow) == "01.09.2026 08:30")
@@ -196,6 +203,18 @@ struct LocalizerTests {
         // Every cut of a valid file is refused or read, never a crash.
         let valid = moBytes([("", "Plural-Forms: \(russianPlurals)\n"), ("x", "у"), ("a\u{0}b", "1\u{0}2\u{0}3")])
         for length in 0..<valid.count { _ = try? MessageCatalogue(mo: Array(valid.prefix(length))) }
+        // Every entry pointing at one large string: refused, not decoded entry by entry into memory.
+        var shared: [UInt8] = []
+        func word(_ value: Int) { shared += withUnsafeBytes(of: UInt32(value).littleEndian, Array.init) }
+        let entries = 1000
+        let stringAt = 28 + 16 * entries
+        for value in [0x9504_12de, 0, entries, 28, 28 + 8 * entries, 0, stringAt] { word(value) }
+        for _ in 0..<(2 * entries) {
+            word(10_000)
+            word(stringAt)
+        }
+        shared += [UInt8](repeating: 0x61, count: 10_001)
+        #expect(throws: MessageCatalogue.LoadError.truncated) { try MessageCatalogue(mo: shared) }
         let swapped = try MessageCatalogue(mo: moBytes([("x", "у")], bigEndian: true))
         #expect(swapped.translations["x"] == ["у"])
     }
@@ -230,6 +249,9 @@ struct LanguageChoiceTests {
         #expect(fallback.warning?.contains("ru_RU.UTF-8") == true)
         #expect(try Self.choose(["LANG": "C"], flag: "ru", installed: false) == LanguageChoice(language: "ru"))
         #expect(try Self.choose([:], flag: "RU").language == "ru")
+        #expect(
+            try LanguageChoice.choose(flag: "PT_br", environment: [:], available: ["pt_BR"]) { _ in true }.language
+                == "pt_BR")
         #expect(try Self.choose(["LANG": "ru_RU.UTF-8"], flag: "en").language == "en")
         #expect(throws: LanguageChoice.UnknownLanguage(requested: "de", available: ["en", "ru"])) {
             try Self.choose([:], flag: "de")
@@ -250,6 +272,10 @@ struct TextEncodingTests {
         #expect(TextEncoding.sniff([UInt8](cp1251), isWhole: true) == .windows1251)
         #expect(TextEncoding.sniff([0xFF, 0xFE, 0x41, 0x00], isWhole: true) == .utf16le)
         #expect(TextEncoding.sniff([0xFE, 0xFF, 0x00, 0x41], isWhole: true) == .utf16be)
+        // Latin-1 / Windows-1252 accents sit among ASCII letters: not Cyrillic.
+        #expect(
+            TextEncoding.sniff(Array("1,M".utf8) + [0xFC] + Array("ller,Jos".utf8) + [0xE9, 0x0A], isWhole: true) == nil
+        )
         // "Фамилия" in KOI8-R and in CP866.
         #expect(TextEncoding.sniff([0xE6, 0xC1, 0xCD, 0xC9, 0xCC, 0xC9, 0xD1], isWhole: true) == nil)
         #expect(TextEncoding.sniff([0x94, 0xA0, 0xAC, 0xA8, 0xAB, 0xA8, 0xEF], isWhole: true) == nil)

@@ -209,9 +209,9 @@ def test_a_windows_1251_file_from_russian_excel(daemon):
     rc, out, err = ctl(d, "yeard-auditor", "export", "staff", "--school", "school-a")
     assert "T1,Ёлкина,Анна,Ивановна,учитель № 1,aelkina" in out, out
 
-    # UTF-16 with a byte-order mark, as Excel's "Unicode text" writes it (tab-separated there; here semicolons).
-    path16 = d.dir / "staff-16.csv"
-    path16.write_bytes(text.replace("T1;Ёлкина", "T2;Ёлкина").replace("aelkina", "b").encode("utf-16"))
+    # UTF-16 with a byte-order mark and tabs between fields, as Excel's "Unicode text" writes it.
+    path16 = d.dir / "staff-16.txt"
+    path16.write_bytes(text.replace("T1;Ёлкина", "T2;Ёлкина").replace("aelkina", "b").replace(";", "\t").encode("utf-16"))
     path16.chmod(0o644)
     rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(path16), "--school", "school-a", "--json")
     assert rc == OK and json.loads(out)["encoding"] == "utf16le" and json.loads(out)["added"] == 1, (out, err)

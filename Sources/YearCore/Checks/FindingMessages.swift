@@ -15,10 +15,12 @@ public enum FindingMessages {
         }
         if let outcome = p["outcome"].flatMap(PromotionOutcome.init(rawValue:)) { a["outcome"] = outcome.name(l) }
         let variant = p["v"] ?? ""
-        guard let text = sentence(check, variant, p, a, l) else { return nil }
-        // A parameter the query did not give leaves its placeholder: then the stored English sentence is the safe
-        // answer (a value holding braces reads the same way, and is shown as stored too).
-        return Localizer.placeholders(in: text).isEmpty ? text : nil
+        // A parameter the query did not give leaves its placeholder: then there is no sentence to say from them.
+        // The probe fills every value with nothing, so that braces inside a name or a phone do not count.
+        guard let probe = sentence(check, variant, p, a.mapValues { _ in "" }, l),
+            Localizer.placeholders(in: probe).isEmpty
+        else { return nil }
+        return sentence(check, variant, p, a, l)
     }
 
     private static func sentence(

@@ -42,8 +42,9 @@ public struct LanguageChoice: Sendable, Equatable {
         flag: String?, environment: [String: String], available: Set<String>, isInstalled: (String) -> Bool
     ) throws(UnknownLanguage) -> LanguageChoice {
         if let flag {
-            let code = flag.lowercased()
-            guard code == "en" || available.contains(code) else {
+            // A catalogue's directory may name a region (`pt_BR`): the flag matches it in any case.
+            if flag.lowercased() == "en" { return LanguageChoice(language: "en") }
+            guard let code = available.first(where: { $0.lowercased() == flag.lowercased() }) else {
                 throw UnknownLanguage(requested: flag, available: ["en"] + available.subtracting(["en"]).sorted())
             }
             return LanguageChoice(language: code)

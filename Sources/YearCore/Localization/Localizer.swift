@@ -115,6 +115,7 @@ public struct Localizer: Sendable {
     /// A measure with `fractionDigits` digits after the language's decimal separator (`1.5` in English, `1,5` in
     /// Russian).
     public func decimal(_ value: Double, fractionDigits: Int) -> String {
+        guard value.isFinite, abs(value) < 1e15, (0...6).contains(fractionDigits) else { return String(value) }
         let scale = (0..<fractionDigits).reduce(1.0) { value, _ in value * 10 }
         let scaled = (abs(value) * scale).rounded()
         let whole = Int(scaled / scale)

@@ -74,7 +74,12 @@ public struct MessageCatalogue: Sendable, Equatable {
         }
         var translations: [String: [String]] = [:]
         var header = ""
+        // Entries may share their bytes; a file whose strings add up to far more than itself (every entry pointing
+        // at one large range) would take memory in the square of its size, so it is refused.
+        var decoded = 0
         for index in 0..<count {
+            decoded += try read(originals + index * 8) + read(translated + index * 8)
+            guard decoded <= 4 * bytes.count + 4096 else { throw .truncated }
             let original = try string(table: originals, index: index)
             let translation = try string(table: translated, index: index)
             guard let key = original.first else { continue }

@@ -145,7 +145,9 @@ public struct PluralRule: Sendable, Equatable {
                     }
                 }
             }
-            self.tokens = valid ? tokens : [.symbol("invalid")]
+            // gettext's real rules are a few dozen tokens; a longer one is refused rather than built into a tree as
+            // deep as its chain of operators (which evaluating and freeing would recurse through).
+            self.tokens = valid && tokens.count <= 256 ? tokens : [.symbol("invalid")]
         }
 
         mutating func parse() -> Expression? {

@@ -123,13 +123,20 @@ public struct CSVParser: Sendable {
     private mutating func decideDelimiter() {
         var commas = 0
         var semicolons = 0
+        var tabs = 0
         var quoted = false
         for byte in header {
             if byte == UInt8(ascii: "\"") { quoted.toggle() }
             if !quoted && byte == UInt8(ascii: ",") { commas += 1 }
             if !quoted && byte == UInt8(ascii: ";") { semicolons += 1 }
+            if !quoted && byte == 0x09 { tabs += 1 }
         }
-        delimiter = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        // Excel's "Unicode text" separates fields with tabs; a header that has more tabs than either is such a file.
+        if tabs > commas && tabs > semicolons {
+            delimiter = 0x09
+        } else {
+            delimiter = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        }
         header = []
     }
 

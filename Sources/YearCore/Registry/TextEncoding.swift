@@ -54,7 +54,16 @@ public enum TextEncoding: String, ClosedSet {
         var letters = 0
         var lower = 0
         var upper = 0
-        for byte in prefix where byte >= 0x80 {
+        // Cyrillic words are all high bytes; the accented letters of Latin-1 and Windows-1252 text (é, ü, ç, also
+        // in 0xE0-0xFF) sit among ASCII letters. Letters beside an ASCII letter are counted to tell them apart.
+        var besideLatin = 0
+        func isASCIILetter(_ index: Int) -> Bool {
+            guard index >= 0, index < prefix.count else { return false }
+            let byte = prefix[index] | 0x20
+            return byte >= 0x61 && byte <= 0x7A
+        }
+        for (index, byte) in prefix.enumerated() where byte >= 0x80 {
+            if byte >= 0xC0 && (isASCIILetter(index - 1) || isASCIILetter(index + 1)) { besideLatin += 1 }
             high += 1
             switch byte {
             case 0xE0...0xFF, 0xB8:
@@ -67,7 +76,7 @@ public enum TextEncoding: String, ClosedSet {
             default: break
             }
         }
-        guard high > 0, letters * 100 >= high * 95, lower >= upper else { return nil }
+        guard high > 0, letters * 100 >= high * 95, lower >= upper, besideLatin * 10 <= letters else { return nil }
         return .windows1251
     }
 
