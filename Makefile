@@ -113,7 +113,7 @@ install-config:
 # gzip -9n: no name or time stamp in the .gz, so the same page gives the same bytes (reproducible packages).
 install-man:
 	@missing=0; \
-	for page in $(MAN_PAGES); do \
+	for page in $(MAN_PAGES) $(TRANSLATED_MAN_PAGES); do \
 		if [ ! -f "$$page" ]; then \
 			if [ "$(ALLOW_MISSING_MAN)" = 1 ]; then \
 				echo "make install: WARNING: $$page does not exist yet; not installed (ALLOW_MISSING_MAN=1)" >&2; \
@@ -125,15 +125,8 @@ install-man:
 			continue; \
 		fi; \
 		section=$${page##*.}; \
-		dir="$(DESTDIR)$(MANDIR)/man$$section"; \
-		echo "gzip -9n < $$page > $$dir/$${page##*/}.gz"; \
-		$(INSTALL) -d -m 0755 "$$dir" || exit 1; \
-		gzip -9n < "$$page" > "$$dir/$${page##*/}.gz.tmp" || exit 1; \
-		chmod 0644 "$$dir/$${page##*/}.gz.tmp" && mv "$$dir/$${page##*/}.gz.tmp" "$$dir/$${page##*/}.gz" || exit 1; \
-	done; \
-	for page in $(TRANSLATED_MAN_PAGES); do \
-		lang=$${page#docs/man/}; lang=$${lang%%/*}; section=$${page##*.}; \
-		dir="$(DESTDIR)$(MANDIR)/$$lang/man$$section"; \
+		sub=$${page#docs/man/}; case "$$sub" in */*) lang="$${sub%%/*}/" ;; *) lang="" ;; esac; \
+		dir="$(DESTDIR)$(MANDIR)/$${lang}man$$section"; \
 		echo "gzip -9n < $$page > $$dir/$${page##*/}.gz"; \
 		$(INSTALL) -d -m 0755 "$$dir" || exit 1; \
 		gzip -9n < "$$page" > "$$dir/$${page##*/}.gz.tmp" || exit 1; \

@@ -45,8 +45,12 @@ public enum DisplaySafety {
 
     /// The sentence of a refusal: which character, where, and what to do.
     public static func problem(_ found: (position: Int, scalar: Unicode.Scalar)) -> String {
-        "holds the control character \(name(found.scalar)) at character \(found.position); remove it "
-            + "(control characters and bidirectional overrides are not stored)"
+        ImportProblem.message(problemParameters(found), .english) ?? ""
+    }
+
+    /// The refusal's parameters, as `ImportProblem.message` says them in any language.
+    public static func problemParameters(_ found: (position: Int, scalar: Unicode.Scalar)) -> [String: String] {
+        ["code": "control", "char": name(found.scalar), "at": String(found.position)]
     }
 
     /// `text` with every forbidden scalar written as `\u{1B}`, so that printing it cannot move the cursor, retitle

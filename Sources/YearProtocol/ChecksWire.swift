@@ -101,7 +101,7 @@ public struct FindingInfo: Codable, Sendable, Equatable {
 
     /// The sentence in `l`'s language (the English `message` when the finding has no parameters).
     public func message(_ l: Localizer) -> String {
-        params.flatMap { FindingMessages.message(check: check, params: $0, l) } ?? message
+        FindingMessages.message(check: check, params: params, stored: message, l)
     }
 }
 

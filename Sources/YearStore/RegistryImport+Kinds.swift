@@ -16,19 +16,13 @@ extension RegistryImport {
     private func column(_ name: String) -> Int { (header?.index[name]).map { $0 + 1 } ?? 0 }
 
     /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, said from
-    /// the parameters `params` makes of the value (`ImportProblem.message`).
-    func report(_ field: String, _ sql: String, params: ([String: String]) -> [String: String]) throws {
+    /// the parameters `params` makes of the value (a code and what the sentence names: `ImportProblem.message`).
+    func report(_ field: String, _ sql: String, _ params: (String) -> [String: String]) throws {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let value: String = row["value"] ?? ""
-            add(ImportProblem(line: row["line"], column: column(field), field: field, params: params(["value": value])))
+            add(ImportProblem(line: row["line"], column: column(field), field: field, params: params(value)))
         }
-    }
-
-    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, said from
-    /// a code and the value.
-    func report(_ field: String, _ sql: String, _ params: (String) -> [String: String]) throws {
-        try report(field, sql, params: { params($0["value"] ?? "") })
     }
 
     /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, in English

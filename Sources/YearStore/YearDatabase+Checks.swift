@@ -93,17 +93,14 @@ extension YearDatabase {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: query), arguments: arguments)
             var found: [Finding] = []
             while let row = try rows.next() {
-                // A moved check gives its sentence's parameters, said here in English for `message`; the others
-                // still give the English sentence itself.
-                let params = row.hasColumn("params") ? Self.params(row["params"]) : nil
+                // Every check gives its sentence's parameters, said here in English for `message`.
+                let params = Self.params(row["params"])
                 let english = params.flatMap { FindingMessages.message(check: definition.id, params: $0, .english) }
                 found.append(
                     Finding(
                         check: definition.id, severity: severity, entityKind: definition.entityKind,
                         entityID: Self.text(row, "entity_id") ?? "?", className: Self.text(row, "class_name"),
-                        message: english ?? (row.hasColumn("message") ? Self.text(row, "message") : nil)
-                            ?? definition.summary,
-                        params: params))
+                        message: english ?? definition.summary, params: params))
             }
             findings += found.sorted { $0.entityID < $1.entityID }
         }

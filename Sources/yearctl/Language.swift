@@ -19,34 +19,28 @@ enum Speech {
         if let known = resolved.withLock({ $0[key] }) { return known }
         let directories = Catalogues.directories()
         let available = Catalogues.available(in: directories)
-        // The environment's language first: the usage error about --lang speaks it.
         let environment = ProcessInfo.processInfo.environment
-        let ambient = try LanguageChoice.choose(
-            flag: nil, environment: environment, available: available, isInstalled: SystemLocale.isInstalled)
-        let (ambientLocalizer, ambientWarning) = Catalogues.localizer(for: ambient.language, in: directories)
-        let chosen: Localizer
-        var warnings = [ambientWarning].compactMap { $0 }
-        if let flag {
-            do {
-                let choice = try LanguageChoice.choose(
-                    flag: flag, environment: environment, available: available, isInstalled: SystemLocale.isInstalled)
-                let (localizer, warning) = Catalogues.localizer(for: choice.language, in: directories)
-                chosen = localizer
-                warnings = [warning].compactMap { $0 }
-            } catch {
-                throw ValidationError(error.message(ambientLocalizer))
-            }
-        } else {
-            chosen = ambientLocalizer
-            warnings += [ambient.warning].compactMap { $0 }
+        func choice(_ flag: String?) throws(LanguageChoice.UnknownLanguage) -> LanguageChoice {
+            try LanguageChoice.choose(
+                flag: flag, environment: environment, available: available, isInstalled: SystemLocale.isInstalled)
         }
+        let chosen: LanguageChoice
+        do {
+            chosen = try choice(flag)
+        } catch {
+            // The usage error about --lang speaks the environment's language (never itself an unknown one).
+            let ambient = (try? choice(nil)) ?? LanguageChoice(language: "en")
+            throw ValidationError(error.message(Catalogues.localizer(for: ambient.language, in: directories).0))
+        }
+        let (localizer, catalogueWarning) = Catalogues.localizer(for: chosen.language, in: directories)
+        let warnings = [catalogueWarning, chosen.warning].compactMap { $0 }
         let first = resolved.withLock { cache -> Bool in
-            defer { cache[key] = chosen }
+            defer { cache[key] = localizer }
             return cache.isEmpty
         }
         if first {
             for warning in warnings { printError("yearctl: " + warning) }
         }
-        return chosen
+        return localizer
     }
 }

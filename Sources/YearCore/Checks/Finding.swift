@@ -34,7 +34,7 @@ public struct Finding: Sendable, Hashable, Codable {
     /// The sentence in `l`'s language: from the parameters when the check says its sentences that way, else the
     /// English sentence stored.
     public func message(_ l: Localizer) -> String {
-        params.flatMap { FindingMessages.message(check: check, params: $0, l) } ?? message
+        FindingMessages.message(check: check, params: params, stored: message, l)
     }
 
     /// What makes a finding the same one in another run: the check and the entity (not the words, which may carry

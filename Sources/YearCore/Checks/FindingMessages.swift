@@ -5,6 +5,11 @@
 /// A check not listed here would build its English sentence in SQL (`message`), said as it is in every language;
 /// every check of the catalogue is listed (a test holds it).
 public enum FindingMessages {
+    /// The sentence of a finding in `l`'s language from its parameters, else the English sentence stored with it.
+    public static func message(check: String, params: [String: String]?, stored: String, _ l: Localizer) -> String {
+        params.flatMap { message(check: check, params: $0, l) } ?? stored
+    }
+
     /// The sentence of a finding of `check` with `params` in `l`'s language; nil when the check is not listed or a
     /// parameter it needs is missing (the stored English sentence is shown then).
     public static func message(check: String, params p: [String: String], _ l: Localizer) -> String? {

@@ -38,10 +38,7 @@ public struct Localizer: Sendable {
     public func trn(_ singular: String, _ plural: String, _ count: Int, _ arguments: [String: String] = [:])
         -> String
     {
-        let english = count == 1 ? singular : plural
-        var filled = arguments
-        filled["count"] = number(count)
-        return fill(translation(of: english, key: singular, form: count, plural: plural), filled)
+        self.plural(key: singular, singular, plural, count, arguments)
     }
 
     /// `trn` where the same English words need telling apart (gettext's `npgettext`): Russian "from 5 checks" needs
@@ -49,11 +46,16 @@ public struct Localizer: Sendable {
     public func trnc(
         _ context: String, _ singular: String, _ plural: String, _ count: Int, _ arguments: [String: String] = [:]
     ) -> String {
-        let english = count == 1 ? singular : plural
+        self.plural(key: context + "\u{4}" + singular, singular, plural, count, arguments)
+    }
+
+    /// The plural message under `key` in the form `count` takes, `{count}` filled as `number` writes it.
+    private func plural(
+        key: String, _ singular: String, _ plural: String, _ count: Int, _ arguments: [String: String]
+    ) -> String {
         var filled = arguments
         filled["count"] = number(count)
-        return fill(
-            translation(of: english, key: context + "\u{4}" + singular, form: count, plural: plural), filled)
+        return fill(translation(of: count == 1 ? singular : plural, key: key, form: count, plural: plural), filled)
     }
 
     /// A calendar day given as ISO `YYYY-MM-DD` in this language's way (`01.09.2026` in Russian); any other text is
@@ -69,19 +71,6 @@ public struct Localizer: Sendable {
             [
                 "year": String(parts[0]), "month": String(parts[1]), "day": String(parts[2]),
             ])
-    }
-
-    /// A moment given as ISO `YYYY-MM-DDTHH:MM:SS...` in this language's way, to the minute, as written (the time
-    /// is not converted between zones); any other text is returned as it is.
-    public func dateTime(_ iso: String) -> String {
-        let characters = Array(iso)
-        guard characters.count >= 16, characters[10] == "T" || characters[10] == " ", characters[13] == ":" else {
-            return iso
-        }
-        let day = date(String(characters[0..<10]))
-        let time = String(characters[11..<16])
-        // TRANSLATORS: a day and a time of day; keep both placeholders.
-        return trc("date and time format", "{date} {time}", ["date": day, "time": time])
     }
 
     /// A moment on the wall clocks of `zone`, to the minute on a 24-hour clock, in this language's way

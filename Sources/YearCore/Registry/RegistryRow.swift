@@ -41,7 +41,7 @@ extension RegistryKind {
             if let found = DisplaySafety.firstForbidden(in: text, allowingLineFeed: column.type == .text) {
                 // A NUL would cut the value where SQLite reads it; an escape sequence would take over the terminal
                 // of whoever lists it.
-                problem(["code": "control", "char": DisplaySafety.name(found.scalar), "at": String(found.position)])
+                problem(DisplaySafety.problemParameters(found))
                 values.append(nil)
                 continue
             }
