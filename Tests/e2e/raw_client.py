@@ -21,7 +21,12 @@ def call(path, message, timeout=20.0):
         sock.close()
         return {"connect_error": f"{type(error).__name__}: {error}"}
     try:
-        sock.sendall(json.dumps(message).encode() + b"\0")
+        try:
+            sock.sendall(json.dumps(message).encode() + b"\0")
+        except (BrokenPipeError, ConnectionResetError):
+            # The daemon may refuse a connection (a connection limit) before the call is written: its error reply,
+            # if any, is still in the receive buffer, so read on rather than fail.
+            pass
         buffer = b""
         while b"\0" not in buffer:
             try:
