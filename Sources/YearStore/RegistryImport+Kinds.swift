@@ -15,24 +15,23 @@ extension RegistryImport {
     /// The 1-based column of `name` in the file (0 when absent).
     private func column(_ name: String) -> Int { (header?.index[name]).map { $0 + 1 } ?? 0 }
 
-    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, said from
-    /// the parameters `params` makes of the value (a code and what the sentence names: `ImportProblem.message`).
-    func report(_ field: String, _ sql: String, _ params: (String) -> [String: String]) throws {
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-            let value: String = row["value"] ?? ""
-            add(ImportProblem(line: row["line"], column: column(field), field: field, params: params(value)))
-        }
-    }
-
-    /// Runs `sql` (selecting `line` and `value`) and reports each row it returns as a problem in `field`, in English
-    /// only (the problems not yet said from parameters).
-    func report(_ field: String, _ sql: String, _ message: (String) -> String) throws {
+    /// Runs `sql`, which selects `line` and the parameters of the problem `code`'s sentence by name (`value`, `on`,
+    /// `current`...: `ImportProblem.message`), and reports each row it returns as that problem in `field`.
+    func report(_ field: String, _ code: String, _ sql: String, _ extra: [String: String] = [:]) throws {
         // A cursor: a file of a million bad rows is counted without holding them all.
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            let value: String = row["value"] ?? ""
-            add(ImportProblem(line: row["line"], column: column(field), field: field, message: message(value)))
+            var params = extra
+            params["code"] = code
+            for (name, value) in row where name != "line" {
+                switch value.storage {
+                case .string(let text): params[name] = text
+                case .int64(let number): params[name] = String(number)
+                case .double(let number): params[name] = String(number)
+                case .null, .blob: break
+                }
+            }
+            add(ImportProblem(line: row["line"], column: column(field), field: field, params: params))
         }
     }
 
@@ -46,16 +45,16 @@ extension RegistryImport {
         let periods = RegistryKind.closingPeriods.map { "'\($0)'" }.joined(separator: ", ")
         switch kind {
         case .grades:
-            try report("period", "SELECT line, period AS value FROM import_rows WHERE period NOT IN (\(periods))") {
-                "the year \(year.label) is closing: a \($0) grade is day-to-day data, frozen now; only year, exam "
-                    + "and final grades are recorded"
-            }
+            try report(
+                "period", "closing-grade-period",
+                "SELECT line, period AS value FROM import_rows WHERE period NOT IN (\(periods))",
+                ["year": year.label.description])
         case .orders:
             let allowed = OrderKind.sqlList(OrderKind.departures + OrderKind.continuations)
-            try report("kind", "SELECT line, kind AS value FROM import_rows WHERE kind NOT IN \(allowed)") {
-                "the year \(year.label) is closing: a \($0) order waits for the next year; only departures "
-                    + "(graduation, withdrawal, transfer_out) and year-end continuations are recorded now"
-            }
+            try report(
+                "kind", "closing-order-kind",
+                "SELECT line, kind AS order_kind FROM import_rows WHERE kind NOT IN \(allowed)",
+                ["year": year.label.description])
         default:
             break
         }
@@ -65,18 +64,15 @@ extension RegistryImport {
     func check() throws {
         let keys = kind.keyColumns.map { "\"\($0)\"" }.joined(separator: ", ")
         try report(
-            kind.keyColumn,
+            kind.keyColumn, "duplicate",
             """
             SELECT line, value FROM (
                 SELECT line, \(kind.keyColumns.map { "coalesce(\"\($0)\", '')" }.joined(separator: " || ' ' || ")) AS value,
                     row_number() OVER (PARTITION BY \(keys) ORDER BY line) AS k
                 FROM import_rows)
             WHERE k > 1 ORDER BY line
-            """
-        ) {
-            "'\($0)' appears more than once in the file; each \(kind.keyColumns.joined(separator: " and ")) may "
-                + "appear once"
-        }
+            """,
+            ["columns": kind.keyColumns.joined(separator: ", "), "count": String(kind.keyColumns.count)])
         try checkClosing()
         if let spec = TableSpec.spec(for: kind) { return try checkTable(spec) }
         switch kind {
@@ -85,39 +81,35 @@ extension RegistryImport {
         case .students:
             if request.year == nil && has("class") {
                 try report(
-                    "class", "SELECT line, \"class\" AS value FROM import_rows WHERE \"class\" IS NOT NULL"
-                ) { _ in "a class needs a year: name the year with --year" }
+                    "class", "class-needs-year",
+                    "SELECT line, \"class\" AS value FROM import_rows WHERE \"class\" IS NOT NULL")
                 return
             }
             try report(
-                "class",
+                "class", "no-class",
                 """
                 SELECT line, "class" AS value FROM import_rows r WHERE "class" IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM school_class c WHERE c.year_id = (:year) AND c.name = r."class")
                 ORDER BY line
-                """
-            ) { "no class \($0) in the year \(request.year?.label.description ?? ""); import the classes first" }
+                """)
             // A file is compared with the day it is imported (or --as-of): orders effective later in the year
             // (a class change in October) do not make September's list wrong. Both sides are named.
-            let orderOf =
-                "CASE WHEN e.order_no IS NOT NULL THEN ' by order ' || e.order_no ELSE '' END"
+            let sides =
+                "r.\"class\" AS file_class, :as_of AS as_of, e.class_name AS current, e.from_date AS since, e.order_no"
             try report(
-                "class",
+                "class", "class-differs",
                 """
-                SELECT r.line, 'the file says ' || r."class" || ', but on ' || :as_of || ' the student is in '
-                        || e.class_name || ' (since ' || e.from_date || \(orderOf) || ')' AS value
+                SELECT r.line, \(sides)
                 FROM import_rows r
                 JOIN enrollment e ON e.year_id = (:year) AND e.school_id = (:school) AND e.student_id = r.student_id
                     AND e.from_date <= :as_of AND (e.to_date IS NULL OR e.to_date > :as_of)
                 WHERE r."class" IS NOT NULL AND e.class_name <> r."class"
                 ORDER BY r.line
-                """
-            ) { "\($0): a class change is made by an order, not by an import" }
+                """)
             try report(
-                "class",
+                "class", "class-joins-later",
                 """
-                SELECT r.line, 'the file says ' || r."class" || ', but the student joins ' || e.class_name || ' on '
-                        || e.from_date || \(orderOf) || ' and is in no class on ' || :as_of AS value
+                SELECT r.line, \(sides)
                 FROM import_rows r
                 JOIN enrollment e ON e.id = (SELECT n.id FROM enrollment n WHERE n.year_id = (:year)
                     AND n.school_id = (:school) AND n.student_id = r.student_id AND n.from_date > :as_of
@@ -126,13 +118,12 @@ extension RegistryImport {
                     AND NOT EXISTS (SELECT 1 FROM enrollment d WHERE d.year_id = (:year) AND d.school_id = (:school)
                         AND d.student_id = r.student_id AND d.from_date <= :as_of)
                 ORDER BY r.line
-                """
-            ) { "\($0): a class change is made by an order, not by an import" }
+                """)
             try report(
-                "class",
+                "class", "left-school",
                 """
                 SELECT r.line, (SELECT max(e.to_date) FROM enrollment e WHERE e.year_id = (:year)
-                        AND e.school_id = (:school) AND e.student_id = r.student_id) AS value
+                        AND e.school_id = (:school) AND e.student_id = r.student_id) AS left_on
                 FROM import_rows r
                 WHERE r."class" IS NOT NULL
                     AND EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
@@ -140,18 +131,16 @@ extension RegistryImport {
                     AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.year_id = (:year) AND e.school_id = (:school)
                         AND e.student_id = r.student_id AND (e.to_date IS NULL OR e.to_date > :as_of))
                 ORDER BY r.line
-                """
-            ) { "the student left the school on \($0): coming back is an enrollment order, not an import" }
+                """)
             try report(
-                "class",
+                "class", "outside-school",
                 """
                 SELECT line, form_of_education AS value FROM import_rows
                 WHERE "class" IS NOT NULL AND form_of_education IN \(RegistryKind.FormOfEducation.outsideSchoolSQL)
                 ORDER BY line
-                """
-            ) { "a student in \($0) education learns outside the school and is in no class (attached for assessment)" }
+                """)
             try report(
-                "personal_file_no",
+                "personal_file_no", "personal-file-taken",
                 """
                 SELECT r.line, r.personal_file_no AS value FROM (
                     SELECT line, personal_file_no, student_id,
@@ -160,18 +149,16 @@ extension RegistryImport {
                 WHERE r.k > 1 OR EXISTS (SELECT 1 FROM student s WHERE s.school_id = (:school)
                     AND s.personal_file_no = r.personal_file_no AND s.id <> r.student_id)
                 ORDER BY r.line
-                """
-            ) { "the personal-file number \($0) belongs to another student" }
+                """)
             try report(
-                "enrolled_on",
+                "enrolled_on", "enrolled-after-year",
                 """
-                SELECT r.line, r.enrolled_on AS value FROM import_rows r, academic_year y
+                SELECT r.line, r.enrolled_on AS "on" FROM import_rows r, academic_year y
                 WHERE y.id = (:year) AND r."class" IS NOT NULL AND r.enrolled_on > y.end_date ORDER BY r.line
-                """
-            ) { "enrolled on \($0), after the year's last day" }
+                """)
         case .staff:
             try report(
-                "login",
+                "login", "login-taken",
                 """
                 SELECT r.line, r.login AS value FROM (
                     SELECT line, login, staff_id, row_number() OVER (PARTITION BY login ORDER BY line) AS k
@@ -179,32 +166,28 @@ extension RegistryImport {
                 WHERE r.k > 1 OR EXISTS (SELECT 1 FROM staff s WHERE s.school_id = (:school) AND s.login = r.login
                     AND s.id <> r.staff_id)
                 ORDER BY r.line
-                """
-            ) { "the login \($0) belongs to another member of staff" }
+                """)
         case .classes:
             try report(
-                "grade",
+                "grade", "grade-mismatch",
                 """
                 SELECT line, grade AS value FROM import_rows
                 WHERE grade IS NOT NULL AND CAST(grade AS INTEGER) <> CAST(substr("class", 1, length("class") - 1) AS INTEGER)
                 ORDER BY line
-                """
-            ) { "grade \($0) does not match the class name" }
+                """)
             try report(
-                "letter",
+                "letter", "letter-mismatch",
                 """
                 SELECT line, letter AS value FROM import_rows
                 WHERE letter IS NOT NULL AND letter <> substr("class", -1) ORDER BY line
-                """
-            ) { "letter \($0) does not match the class name" }
+                """)
             try report(
-                "class_teacher_id",
+                "class_teacher_id", "no-staff",
                 """
                 SELECT line, class_teacher_id AS value FROM import_rows r WHERE class_teacher_id IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.school_id = (:school) AND s.id = r.class_teacher_id)
                 ORDER BY line
-                """
-            ) { "no member of staff \($0); import the staff first" }
+                """)
         default:
             break
         }

@@ -52,47 +52,42 @@ extension RegistryImport {
 
     func checkOrders() throws {
         try report(
-            "student_id",
+            "student_id", "no-student",
             """
             SELECT line, student_id AS value FROM import_rows r
             WHERE NOT EXISTS (SELECT 1 FROM student s WHERE s.school_id = (:school) AND s.id = r.student_id)
             ORDER BY line
-            """
-        ) { "no student \($0); import the students first" }
+            """)
         for column in ["class_from", "class_to"] {
             try report(
-                column,
+                column, "no-class",
                 """
                 SELECT line, \(column) AS value FROM import_rows r WHERE \(column) IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM school_class c WHERE c.year_id = (:year) AND c.name = r.\(column))
                 ORDER BY line
-                """
-            ) { "no class \($0) in the year \(request.year?.label.description ?? "")" }
+                """)
         }
         try report(
-            "class_to",
+            "class_to", "order-needs-class",
             """
-            SELECT line, kind AS value FROM import_rows
+            SELECT line, kind AS order_kind FROM import_rows
             WHERE kind IN ('enrollment', 'transfer_in', 'class_change') AND class_to IS NULL ORDER BY line
-            """
-        ) { "a \($0) order needs the class the student goes to" }
+            """)
         // A year's days run to its last grade's end; a grade with its own end (9 and 11, after the state exams)
         // takes orders until then, the others until the year's end.
         let lastDay = "(SELECT max(y.end_date, coalesce(max(value), y.end_date)) FROM json_each(y.grade_ends))"
         try report(
-            "effective_on",
+            "effective_on", "effective-outside-year",
             """
-            SELECT r.line, coalesce(r.effective_on, r.order_date) AS value FROM import_rows r, academic_year y
+            SELECT r.line, coalesce(r.effective_on, r.order_date) AS "on" FROM import_rows r, academic_year y
             WHERE y.id = (:year) AND coalesce(r.effective_on, r.order_date) NOT BETWEEN y.start_date AND \(lastDay)
             ORDER BY r.line
-            """
-        ) { "takes effect on \($0), outside the year \(request.year?.label.description ?? "")" }
+            """, ["year": request.year?.label.description ?? ""])
         try report(
-            "effective_on",
+            "effective_on", "effective-after-grade-end",
             """
-            SELECT r.line, coalesce(r.effective_on, r.order_date) || ', after the last day of grade ' || c.grade
-                    || ' (' || coalesce(json_extract(y.grade_ends, '$."' || c.grade || '"'), y.end_date) || ')'
-                    AS value
+            SELECT r.line, coalesce(r.effective_on, r.order_date) AS "on", c.grade AS grade,
+                coalesce(json_extract(y.grade_ends, '$."' || c.grade || '"'), y.end_date) AS last_day
             FROM import_rows r JOIN academic_year y ON y.id = (:year)
             LEFT JOIN enrollment e ON e.year_id = y.id AND e.school_id = (:school) AND e.student_id = r.student_id
                 AND e.to_date IS NULL
@@ -102,10 +97,9 @@ extension RegistryImport {
                 AND coalesce(r.effective_on, r.order_date)
                     > coalesce(json_extract(y.grade_ends, '$."' || c.grade || '"'), y.end_date)
             ORDER BY r.line
-            """
-        ) { "takes effect on \($0); only grades that end later (the school's grade_end) take orders then" }
+            """)
         try report(
-            "order_no",
+            "order_no", "order-recorded",
             """
             SELECT r.line, r.order_no AS value FROM import_rows r JOIN school_order o ON o.school_id = (:school)
                 AND o.order_no = r.order_no AND o.student_id = r.student_id
@@ -113,51 +107,42 @@ extension RegistryImport {
                 OR o.class_to IS NOT r.class_to OR o.effective_on IS NOT coalesce(r.effective_on, r.order_date)
                 OR o.basis IS NOT r.basis OR o.destination IS NOT r.destination
             ORDER BY r.line
-            """
-        ) {
-            "order \($0) is already recorded for this student with other values; an order is not edited: issue a "
-                + "new one"
-        }
+            """)
         guard problemCount == 0 else { return }
         try sequenceOrders()
         try report(
-            "kind",
+            "kind", "already-enrolled",
             """
             SELECT line, coalesce(before_class, '') AS value FROM order_seq
             WHERE before_state = 1 AND kind IN \(Self.arrivals) ORDER BY line
-            """
-        ) { "the student is already enrolled (in \($0)); a move between classes is a class_change order" }
+            """)
         try report(
-            "kind",
+            "kind", "not-enrolled-at",
             """
-            SELECT line, kind AS value FROM order_seq WHERE before_state = 0 AND kind NOT IN \(Self.arrivals)
+            SELECT line, kind AS order_kind FROM order_seq WHERE before_state = 0 AND kind NOT IN \(Self.arrivals)
             ORDER BY line
-            """
-        ) { "the student is not enrolled at that date: a \($0) order needs an enrollment" }
+            """)
         try report(
-            "class_from",
+            "class_from", "class-from-differs",
             """
-            SELECT line, before_class || ' (the file says ' || class_from || ')' AS value FROM order_seq
+            SELECT line, before_class AS current, class_from AS file_class FROM order_seq
             WHERE class_from IS NOT NULL AND before_state = 1 AND class_from IS NOT before_class ORDER BY line
-            """
-        ) { "the student is in \($0)" }
+            """)
         try report(
-            "class_to",
+            "class_to", "same-class",
             """
             SELECT line, class_to AS value FROM order_seq
             WHERE kind = 'class_change' AND before_state = 1 AND class_to IS before_class ORDER BY line
-            """
-        ) { "the student is already in \($0): a class change needs another class" }
+            """)
         try report(
-            "effective_on",
+            "effective_on", "before-movement",
             """
-            SELECT s.line, s.eff AS value FROM order_seq s
+            SELECT s.line, s.eff AS "on" FROM order_seq s
             WHERE (s.n = 1 AND s.open_from IS NOT NULL AND s.eff < s.open_from)
                 OR EXISTS (SELECT 1 FROM school_order o WHERE o.school_id = (:school) AND o.student_id = s.student_id
                     AND o.year_id = (:year) AND o.effective_on > s.eff AND o.kind NOT IN \(Self.continuations))
             ORDER BY s.line
-            """
-        ) { "takes effect on \($0), before the student's movement already recorded; orders apply in date order" }
+            """)
     }
 
     func countOrders() throws -> (added: Int, changed: Int) {

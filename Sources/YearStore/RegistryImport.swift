@@ -75,13 +75,13 @@ final class RegistryImport {
                     self.add(
                         ImportProblem(
                             line: record.line, column: 0, field: column,
-                            message: "the header names the column '\(column)' twice"))
+                            params: ["code": "header-twice", "column": column]))
                 }
                 for column in header.missing {
                     self.add(
                         ImportProblem(
                             line: record.line, column: 0, field: column,
-                            message: self.kind.missingColumnMessage(column, extra: header.extra)))
+                            params: self.kind.missingColumnParameters(column, extra: header.extra)))
                 }
                 return
             }
@@ -101,12 +101,7 @@ final class RegistryImport {
         // is, anything else through iconv.
         guard let found = request.encoding ?? TextEncoding.sniff([UInt8](chunk), isWhole: chunk.count < chunkSize)
         else {
-            add(
-                ImportProblem(
-                    line: 1, column: 0, field: nil,
-                    message:
-                        "the file is not UTF-8 text, nor Windows-1251, nor UTF-16 with a byte-order mark; save it from the spreadsheet as 'CSV UTF-8' and import it again, or name its encoding with --encoding"
-                ))
+            add(ImportProblem(line: 1, column: 0, field: nil, params: ["code": "not-text"]))
             return
         }
         encoding = found
@@ -133,18 +128,16 @@ final class RegistryImport {
             try converter?.finish()
             try parser.finish(emit: handleRecord)
         } catch let syntax as CSVSyntaxError {
-            add(ImportProblem(line: syntax.line, column: syntax.column, field: nil, message: syntax.reason))
+            add(ImportProblem(line: syntax.line, column: syntax.column, field: nil, params: syntax.params))
         } catch let invalid as TextConverter.InvalidText {
             let byte = "0x" + String(invalid.byte, radix: 16, uppercase: true)
             add(
                 ImportProblem(
                     line: invalid.line, column: 0, field: nil,
-                    message:
-                        "the byte \(byte) is not \(invalid.encoding.name) text; name the file's encoding with --encoding, or save it as 'CSV UTF-8' and import it again"
-                ))
+                    params: ["code": "bad-byte", "byte": byte, "encoding": invalid.encoding.name]))
         }
         if header == nil {
-            add(ImportProblem(line: 1, column: 0, field: nil, message: "the file is empty: expected a header line"))
+            add(ImportProblem(line: 1, column: 0, field: nil, params: ["code": "empty"]))
         }
     }
 }

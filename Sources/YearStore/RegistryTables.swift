@@ -299,16 +299,15 @@ extension RegistryImport {
     func checkTable(_ spec: TableSpec) throws {
         for reference in spec.references {
             try report(
-                reference.column,
+                reference.column, reference.code,
                 """
                 SELECT r.line, r."\(reference.column)" AS value FROM import_rows r
                 WHERE r."\(reference.column)" IS NOT NULL AND NOT (\(reference.condition)) ORDER BY r.line
-                """
-            ) { ["code": reference.code, "value": $0] }
+                """)
         }
         if kind == .grades, let teacher = request.teacher {
             try report(
-                "subject_id",
+                "subject_id", "not-your-assignment",
                 """
                 SELECT r.line, r.subject_id AS value FROM import_rows r
                 WHERE NOT EXISTS (SELECT 1 FROM enrollment e JOIN assignment a ON a.year_id = e.year_id
@@ -316,8 +315,7 @@ extension RegistryImport {
                     WHERE e.year_id = :year AND e.school_id = :school AND e.student_id = r.student_id
                         AND a.subject_id = r.subject_id AND a.teacher_id = '\(teacher.replacingOccurrences(of: "'", with: "''"))')
                 ORDER BY r.line
-                """
-            ) { ["code": "not-your-assignment", "value": $0] }
+                """)
         }
     }
 

@@ -50,21 +50,27 @@ struct CSVParserTests {
 
     @Test("broken quoting and bad bytes are reported by line and column")
     func syntaxErrors() {
-        #expect(
-            throws: CSVSyntaxError(
-                line: 2, column: 2, reason: "a quote inside an unquoted field; quote the whole field")
-        ) {
+        #expect(throws: CSVSyntaxError(line: 2, column: 2, code: "quote-inside")) {
             try parse("a,b\n1,x\"y\n")
         }
-        #expect(throws: CSVSyntaxError(line: 2, column: 1, reason: "text after the closing quote of a field")) {
+        #expect(throws: CSVSyntaxError(line: 2, column: 1, code: "after-quote")) {
             try parse("a,b\n\"x\"y,2\n")
         }
-        #expect(throws: CSVSyntaxError(line: 2, column: 2, reason: "a quoted field is never closed")) {
+        #expect(throws: CSVSyntaxError(line: 2, column: 2, code: "quote-unclosed")) {
             try parse("a,b\n1,\"open\n2,3\n")
         }
         var parser = CSVParser()
-        #expect(throws: CSVSyntaxError(line: 2, column: 1, reason: CSVSyntaxError.notUTF8)) {
+        #expect(throws: CSVSyntaxError(line: 2, column: 1, code: "not-utf8")) {
             try parser.feed(Array("a\n".utf8) + [0xFF, 0x0A]) { _ in }
+        }
+        // Each is said from its code (in every language: InstalledCatalogueTests).
+        for (code, english) in [
+            ("quote-inside", "a quote inside an unquoted field; quote the whole field"),
+            ("after-quote", "text after the closing quote of a field"),
+            ("quote-unclosed", "a quoted field is never closed"),
+            ("not-utf8", "not UTF-8 text; if a spreadsheet saved the file in Windows-1251"),
+        ] {
+            #expect(CSVSyntaxError(line: 1, column: 1, code: code).reason.hasPrefix(english))
         }
     }
 

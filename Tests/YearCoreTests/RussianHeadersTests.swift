@@ -55,9 +55,9 @@ struct RussianHeadersTests {
         #expect(RegistryKind.students.nearestHeader(to: "birth_dat") == "birth_date")
         #expect(RegistryKind.students.nearestHeader(to: "Любимый цвет") == nil)
         #expect(RegistryKind.students.nearestHeader(to: "Фамилия") == nil)
-        let message = RegistryKind.students.missingColumnMessage("last_name", extra: ["Фамилея", "Цвет"])
+        let params = RegistryKind.students.missingColumnParameters("last_name", extra: ["Фамилея", "Цвет"])
         #expect(
-            message
+            ImportProblem.message(params, .english)
                 == "the header lacks the required column 'last_name' (in Russian 'Фамилия'); the file's column "
                 + "'Фамилея' is not a known name: did you mean 'Фамилия'?")
     }

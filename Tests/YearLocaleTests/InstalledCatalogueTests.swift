@@ -243,6 +243,48 @@ struct InstalledCatalogueTests {
         #expect(unknown.message(l) == "English only")
     }
 
+    @Test("every import problem's code is said in English and Russian, each of its placeholders filled")
+    func everyImportProblemCode() throws {
+        let directory = try Self.compiled()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (l, _) = Catalogues.localizer(for: "ru", in: [directory])
+        // The codes as ImportProblem.message knows them, read from its source so that a new code is tested too.
+        let source = try String(
+            contentsOf: Self.repository.appendingPathComponent("Sources/YearCore/Registry/ImportProblem.swift"),
+            encoding: .utf8)
+        let sentences = source.components(separatedBy: "public enum RegistryValues")[0]
+        let codes = Set(
+            sentences.matches(of: /case "([a-z0-9-]+)"/).map { String($0.output.1) }.filter {
+                $0.contains { $0.isLetter }
+            })
+        #expect(codes.count >= 70, "\(codes.count) codes found")
+        let full = [
+            "value": "5А", "got": "x", "fields": "3", "expected": "4", "char": "U+0007", "at": "3", "min": "1",
+            "max": "5", "words": "2, 3", "bytes": "1048576", "byte": "0xFF", "encoding": "Windows-1251",
+            "column": "last_name", "russian": "Фамилия", "file_column": "Фамилея", "near": "Фамилия",
+            "columns": "student_id", "count": "1", "year": "2026/2027", "file_class": "5А", "as_of": "2026-09-21",
+            "current": "5Б", "since": "2026-09-01", "order_no": "21-п", "left_on": "2026-10-01", "on": "2026-10-02",
+            "order_kind": "enrollment", "grade": "9", "last_day": "2027-06-30",
+        ]
+        // Without what some sentences say only when it is known (an order's number, the Russian name of a column).
+        var short = full
+        for key in ["order_no", "russian", "near", "file_column"] { short[key] = nil }
+        for code in codes.sorted() {
+            for sample in [full, short] {
+                var params = sample
+                params["code"] = code
+                let english = try #require(ImportProblem.message(params, .english), "\(code) has no sentence")
+                let russian = try #require(ImportProblem.message(params, l))
+                #expect(!english.contains("{") && !russian.contains("{"), "\(code): \(russian)")
+                #expect(russian != english && russian.contains { ("а"..."я").contains($0) }, "\(code): \(russian)")
+            }
+        }
+        let day = ImportProblem.message(["code": "enrolled-after-year", "on": "2027-06-01"], l)
+        #expect(day == "зачислен 01.06.2027, после последнего дня учебного года")
+        let kind = ImportProblem.message(["code": "order-needs-class", "order_kind": "transfer_in"], l)
+        #expect(kind?.contains("«\(OrderKind.transferIn.name(l))»") == true)
+    }
+
     @Test("every message of the catalogue is translated: none renders as its English source")
     func everyMessageTranslated() throws {
         let directory = try Self.compiled()

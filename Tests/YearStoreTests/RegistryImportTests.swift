@@ -194,7 +194,7 @@ struct RegistryEdgeCaseTests {
             .students, RegistryImportTests.students, year: year, dryRun: true, asOf: CalendarDate(iso: "2026-11-02"))
         #expect(
             later.problems.map(\.message) == [
-                "the file says 5А, but on 2026-11-02 the student is in 5Б (since 2026-11-01 by order 21-п): a class "
+                "the file says 5А, but on 2026-11-02 the student is in 5Б (since 2026-11-01, by order 21-п): a class "
                     + "change is made by an order, not by an import"
             ])
         // An export writes the class of its own day.

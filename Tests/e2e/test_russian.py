@@ -193,6 +193,9 @@ def test_a_misspelt_russian_header_is_named_with_the_nearest(demo):
     result = run_as("root", [str(YEARCTL), "--socket", str(socket_path), "import", "students", str(path)])
     assert result.returncode == REFUSED, (result.stdout, result.stderr)
     assert "'Фамилея' is not a known name: did you mean 'Фамилия'?" in result.stderr, result.stderr
+    result = run_as("root", [str(YEARCTL), "--lang", "ru", "--socket", str(socket_path), "import", "students", str(path)])
+    assert result.returncode == REFUSED, (result.stdout, result.stderr)
+    assert "«Фамилея» не является известным названием: возможно, имелось в виду «Фамилия»?" in result.stderr, result.stderr
 
 
 def test_a_windows_1251_file_from_russian_excel(daemon):
@@ -222,7 +225,7 @@ def test_a_windows_1251_file_from_russian_excel(daemon):
     koi.chmod(0o644)
     rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(koi), "--school", "school-a")
     assert rc == REFUSED, (out, err)
-    assert "не загружен, ничего не записано" in err and "save it from the spreadsheet as 'CSV UTF-8'" in err, err
+    assert "не загружен, ничего не записано" in err and "сохраните его из табличного редактора как «CSV UTF-8»" in err, err
     rc, out, err = ctl(d, "yeard-secretary", "import", "staff", str(koi), "--school", "school-a", "--encoding", "koi8")
     assert rc == USAGE and "неизвестная кодировка «koi8»" in err, err
 

@@ -16,19 +16,23 @@ public struct CSVRecord: Sendable, Equatable {
 public struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Where: 1-based line and field (column) number.
     public var line: Int, column: Int
-    /// What is wrong.
-    public var reason: String
-
-    /// The reason given for bytes that are not UTF-8 in a file read as UTF-8, with what to do.
-    public static let notUTF8 =
-        "not UTF-8 text; if a spreadsheet saved the file in Windows-1251, import it with --encoding windows-1251, or save it as 'CSV UTF-8' and import it again"
+    /// What is wrong: a `code` and what its sentence names, said by `ImportProblem.message(_:_:)`.
+    public var params: [String: String]
 
     /// An error with every field given.
-    public init(line: Int, column: Int, reason: String) {
+    public init(line: Int, column: Int, _ params: [String: String]) {
         self.line = line
         self.column = column
-        self.reason = reason
+        self.params = params
     }
+
+    /// An error whose sentence names nothing but its `code`.
+    public init(line: Int, column: Int, code: String) {
+        self.init(line: line, column: column, ["code": code])
+    }
+
+    /// What is wrong, in English.
+    public var reason: String { ImportProblem.message(params, .english) ?? params["code"] ?? "" }
 
     /// `line 12, column 3: ...`.
     public var description: String { "line \(line), column \(column): \(reason)" }
@@ -112,7 +116,7 @@ public struct CSVParser: Sendable {
             for byte in held { try consume(byte, emit: emit) }
         }
         if inQuotes {
-            throw CSVSyntaxError(line: recordLine, column: fields.count + 1, reason: "a quoted field is never closed")
+            throw CSVSyntaxError(line: recordLine, column: fields.count + 1, code: "quote-unclosed")
         }
         if !field.isEmpty || !fields.isEmpty || quoteSeen {
             try endField()
@@ -187,12 +191,10 @@ public struct CSVParser: Sendable {
             inQuotes = true
             quoteSeen = true
         case quote:
-            throw CSVSyntaxError(
-                line: line, column: fields.count + 1, reason: "a quote inside an unquoted field; quote the whole field")
+            throw CSVSyntaxError(line: line, column: fields.count + 1, code: "quote-inside")
         default:
             if quoteSeen {
-                throw CSVSyntaxError(
-                    line: line, column: fields.count + 1, reason: "text after the closing quote of a field")
+                throw CSVSyntaxError(line: line, column: fields.count + 1, code: "after-quote")
             }
             try append(byte)
         }
@@ -202,7 +204,7 @@ public struct CSVParser: Sendable {
         guard field.count < maximumFieldBytes else {
             throw CSVSyntaxError(
                 line: recordLine, column: fields.count + 1,
-                reason: "a field longer than \(maximumFieldBytes) bytes (an unclosed quote?)")
+                ["code": "field-too-long", "bytes": String(maximumFieldBytes)])
         }
         field.append(byte)
     }
@@ -210,10 +212,11 @@ public struct CSVParser: Sendable {
     private mutating func endField() throws {
         guard fields.count < maximumFields else {
             throw CSVSyntaxError(
-                line: recordLine, column: fields.count + 1, reason: "more than \(maximumFields) fields in one record")
+                line: recordLine, column: fields.count + 1,
+                ["code": "too-many-fields", "fields": String(maximumFields)])
         }
         guard let text = String(validating: field, as: UTF8.self) else {
-            throw CSVSyntaxError(line: recordLine, column: fields.count + 1, reason: CSVSyntaxError.notUTF8)
+            throw CSVSyntaxError(line: recordLine, column: fields.count + 1, code: "not-utf8")
         }
         fields.append(text)
         field.removeAll(keepingCapacity: true)

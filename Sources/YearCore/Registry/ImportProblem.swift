@@ -50,6 +50,8 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
             "period-after-year", "retake-late",
         ]
         if let code = p["code"], dated.contains(code), let value = p["value"] { p["value"] = l.date(value) }
+        for key in ["on", "as_of", "since", "left_on", "last_day"] { if let day = p[key] { p[key] = l.date(day) } }
+        if let kind = p["order_kind"].flatMap(OrderKind.init(rawValue:)) { p["order_kind"] = kind.name(l) }
         let text: String
         switch p["code"] {
         case "required": text = l.tr("a value is required")
@@ -162,9 +164,127 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
             text = l.tr(
                 "you do not teach {value} to this student's class: a teacher records grades only for their own assignments",
                 p)
-        default: return nil
+        default: return fileMessage(p, l) ?? orderMessage(p, l)
         }
         return text
+    }
+
+    /// The sentences of problems with the file as a whole or its header, and of the checks of students, staff and
+    /// classes against the whole file and the database.
+    static func fileMessage(_ p: [String: String], _ l: Localizer) -> String? {
+        switch p["code"] {
+        case "quote-unclosed": l.tr("a quoted field is never closed")
+        case "quote-inside": l.tr("a quote inside an unquoted field; quote the whole field")
+        case "after-quote": l.tr("text after the closing quote of a field")
+        case "field-too-long": l.tr("a field longer than {bytes} bytes (an unclosed quote?)", p)
+        case "too-many-fields": l.tr("more than {fields} fields in one record", p)
+        case "not-utf8":
+            l.tr(
+                "not UTF-8 text; if a spreadsheet saved the file in Windows-1251, import it with --encoding windows-1251, or save it as 'CSV UTF-8' and import it again"
+            )
+        case "not-text":
+            l.tr(
+                "the file is not UTF-8 text, nor Windows-1251, nor UTF-16 with a byte-order mark; save it from the spreadsheet as 'CSV UTF-8' and import it again, or name its encoding with --encoding"
+            )
+        case "bad-byte":
+            l.tr(
+                "the byte {byte} is not {encoding} text; name the file's encoding with --encoding, or save it as 'CSV UTF-8' and import it again",
+                p)
+        case "empty": l.tr("the file is empty: expected a header line")
+        case "header-twice": l.tr("the header names the column '{column}' twice", p)
+        case "missing-column": missingColumnMessage(p, l)
+        case "duplicate":
+            l.trn(
+                "'{value}' appears more than once in the file; the column {columns} identifies a row and each value may appear once",
+                "'{value}' appears more than once in the file; the columns {columns} identify a row and each combination may appear once",
+                Int(p["count"] ?? "") ?? 1, p)
+        case "closing-grade-period":
+            l.tr(
+                "the year {year} is closing: a {value} grade is day-to-day data, frozen now; only year, exam and final grades are recorded",
+                p)
+        case "class-needs-year": l.tr("a class needs a year: name the year with --year")
+        case "class-differs" where p["order_no"] != nil:
+            l.tr(
+                "the file says {file_class}, but on {as_of} the student is in {current} (since {since}, by order {order_no}): a class change is made by an order, not by an import",
+                p)
+        case "class-differs":
+            l.tr(
+                "the file says {file_class}, but on {as_of} the student is in {current} (since {since}): a class change is made by an order, not by an import",
+                p)
+        case "class-joins-later" where p["order_no"] != nil:
+            l.tr(
+                "the file says {file_class}, but the student joins {current} on {since} by order {order_no} and is in no class on {as_of}: a class change is made by an order, not by an import",
+                p)
+        case "class-joins-later":
+            l.tr(
+                "the file says {file_class}, but the student joins {current} on {since} and is in no class on {as_of}: a class change is made by an order, not by an import",
+                p)
+        case "left-school":
+            l.tr("the student left the school on {left_on}: coming back is an enrollment order, not an import", p)
+        case "outside-school" where p["value"] == RegistryKind.FormOfEducation.family.rawValue:
+            l.tr("a student in family education learns outside the school and is in no class (attached for assessment)")
+        case "outside-school":
+            l.tr("a student in self-education learns outside the school and is in no class (attached for assessment)")
+        case "personal-file-taken": l.tr("the personal-file number {value} belongs to another student", p)
+        case "enrolled-after-year": l.tr("enrolled on {on}, after the year's last day", p)
+        case "login-taken": l.tr("the login {value} belongs to another member of staff", p)
+        case "grade-mismatch": l.tr("grade {value} does not match the class name", p)
+        case "letter-mismatch": l.tr("letter {value} does not match the class name", p)
+        default: nil
+        }
+    }
+
+    /// A header without a required column: its English and Russian names, and the file's unknown header that looks
+    /// like a typo of it.
+    static func missingColumnMessage(_ p: [String: String], _ l: Localizer) -> String {
+        switch (p["russian"] != nil, p["near"] != nil) {
+        case (true, true):
+            l.tr(
+                "the header lacks the required column '{column}' (in Russian '{russian}'); the file's column '{file_column}' is not a known name: did you mean '{near}'?",
+                p)
+        case (true, false):
+            l.tr("the header lacks the required column '{column}' (in Russian '{russian}')", p)
+        case (false, true):
+            l.tr(
+                "the header lacks the required column '{column}'; the file's column '{file_column}' is not a known name: did you mean '{near}'?",
+                p)
+        case (false, false):
+            l.tr("the header lacks the required column '{column}'", p)
+        }
+    }
+
+    /// The sentences of the checks of an orders file against the school's movement.
+    static func orderMessage(_ p: [String: String], _ l: Localizer) -> String? {
+        switch p["code"] {
+        case "closing-order-kind":
+            l.tr(
+                "the year {year} is closing: an order of the kind '{order_kind}' waits for the next year; only departures (graduation, withdrawal, transfer) and year-end continuations are recorded now",
+                p)
+        case "order-needs-class":
+            l.tr("an order of the kind '{order_kind}' needs the class the student goes to", p)
+        case "effective-outside-year": l.tr("takes effect on {on}, outside the year {year}", p)
+        case "effective-after-grade-end":
+            l.tr(
+                "takes effect on {on}, after the last day of grade {grade} ({last_day}); only grades that end later (the school's grade_end) take orders then",
+                p)
+        case "order-recorded":
+            l.tr(
+                "order {value} is already recorded for this student with other values; an order is not edited: issue a new one",
+                p)
+        case "already-enrolled" where (p["value"] ?? "").isEmpty:
+            l.tr("the student is already enrolled; a move between classes is a class_change order")
+        case "already-enrolled":
+            l.tr("the student is already enrolled (in {value}); a move between classes is a class_change order", p)
+        case "not-enrolled-at":
+            l.tr(
+                "the student is not enrolled at that date: an order of the kind '{order_kind}' needs an enrollment", p)
+        case "class-from-differs": l.tr("the student is in {current} (the file says {file_class})", p)
+        case "same-class": l.tr("the student is already in {value}: a class change needs another class", p)
+        case "before-movement":
+            l.tr(
+                "takes effect on {on}, before the student's movement already recorded; orders apply in date order", p)
+        default: nil
+        }
     }
 }
 

@@ -43,18 +43,20 @@ extension RegistryKind {
         return best.header
     }
 
-    /// The problem of a header without the required `column`: its English and Russian names, and the file's
-    /// unknown header that looks like a typo of it (`did you mean 'Фамилия'?`).
-    public func missingColumnMessage(_ column: String, extra: [String]) -> String {
-        var message = "the header lacks the required column '\(column)'"
-        if let russian = russianHeaders[column]?.first { message += " (in Russian '\(russian)')" }
+    /// The problem of a header without the required `column` (`ImportProblem.message`'s `missing-column`): its
+    /// English and Russian names, and the file's unknown header that looks like a typo of it (`did you mean
+    /// 'Фамилия'?`).
+    public func missingColumnParameters(_ column: String, extra: [String]) -> [String: String] {
+        var params = ["code": "missing-column", "column": column]
+        if let russian = russianHeaders[column]?.first { params["russian"] = russian }
         for header in extra {
             if let near = nearestHeader(to: header), self.column(forHeader: near) == column {
-                message += "; the file's column '\(header)' is not a known name: did you mean '\(near)'?"
+                params["file_column"] = header
+                params["near"] = near
                 break
             }
         }
-        return message
+        return params
     }
 
     /// Levenshtein's distance between two short texts (a header's letters).
