@@ -15,7 +15,9 @@
 #                                                    staging the shipped file goes beside it as yeard.toml.new
 #   $(MANDIR)/man8/yeard.8.gz, man1/yearctl.1.gz, man5/yeard.toml.5.gz   (gzip -9n; ALLOW_MISSING_MAN=1 skips a
 #                                                    page that is not written yet, with a warning, instead of failing)
-#   $(MANDIR)/ru/man1/yearctl.1.gz                  the translations (man -L ru yearctl)
+#   $(MANDIR)/ru/man1/yearctl.1.gz, ru/man8/yeard.8.gz, ru/man5/yeard.toml.5.gz
+#                                                    the translations (man -L ru yearctl, man -L ru yeard,
+#                                                    man -L ru 5 yeard.toml)
 #   bash, zsh and fish completions of the three programs, written by the programs themselves
 #   $(LOCALEDIR)/LANG/LC_MESSAGES/yeard.mo          every po/LANG.po, compiled by msgfmt --check (scripts/po)
 #
@@ -42,7 +44,7 @@ BIN_DIR ?= .build/release
 PROGRAMS = yeard yearctl yeard-gen
 MAN_PAGES = docs/man/yeard.8 docs/man/yearctl.1 docs/man/yeard.toml.5 docs/man/yeard-gen.1
 # Translations, docs/man/LANG/PAGE, installed as $(MANDIR)/LANG/manN/PAGE.gz (man -L LANG).
-TRANSLATED_MAN_PAGES = docs/man/ru/yearctl.1
+TRANSLATED_MAN_PAGES = docs/man/ru/yearctl.1 docs/man/ru/yeard.8 docs/man/ru/yeard.toml.5
 ALLOW_MISSING_MAN ?= 0
 
 SWIFT ?= swift

@@ -20,8 +20,10 @@ public struct RolloverDigest: Sendable, Hashable, Codable {
     public var rolloverID: Int64?
     /// The year the rollover opens (or opened).
     public var toYear: String
-    /// What it does, one line each: counts per outcome, class mappings, new classes, carry-over.
+    /// What it does, one line each: counts per outcome, class mappings, new classes, carry-over; in English.
     public var summary: [String]
+    /// The same lines to be said in any language (nil for a request filed before requests kept them).
+    public var notes: [PlanNote]?
 
     /// A digest with every field given.
     public init(planHash: String, rolloverID: Int64? = nil, toYear: String, summary: [String]) {
@@ -31,11 +33,20 @@ public struct RolloverDigest: Sendable, Hashable, Codable {
         self.summary = summary
     }
 
+    /// A digest whose summary is `notes`, kept both as notes and in English.
+    public init(planHash: String, rolloverID: Int64? = nil, toYear: String, notes: [PlanNote]) {
+        self.init(planHash: planHash, rolloverID: rolloverID, toYear: toYear, summary: notes.map(\.english))
+        self.notes = notes
+    }
+
     var canonical: JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "planHash": .string(planHash), "rollover": rolloverID.map(JSONValue.int) ?? .null,
             "toYear": .string(toYear), "summary": .array(summary.map(JSONValue.string)),
-        ])
+        ]
+        // Absent rather than null when there are none, so that a request filed before notes hashes as it did.
+        if let notes { fields["notes"] = .array(notes.map(\.json)) }
+        return .object(fields)
     }
 
     init?(canonical value: JSONValue) {
@@ -47,6 +58,11 @@ public struct RolloverDigest: Sendable, Hashable, Codable {
         self.init(
             planHash: hash, rolloverID: rollover, toYear: toYear,
             summary: lines.compactMap { if case .string(let line) = $0 { line } else { nil } })
+        if case .array(let notes)? = value["notes"] {
+            let read = notes.compactMap(PlanNote.init(json:))
+            guard read.count == notes.count else { return nil }
+            self.notes = read
+        }
     }
 }
 

@@ -38,7 +38,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The year's readiness report for the transition has errors that were not accepted (check id and count).
     case notReady(year: String, target: ReadinessTarget, blocking: [ReadinessBlocker])
     /// The rollover plan has errors (students who cannot be placed, classes over capacity): nothing was filed.
-    case planHasErrors(year: String, errors: [String])
+    case planHasErrors(year: String, errors: [PlanNote])
     /// The data changed since the rollover request was filed: its plan no longer hashes the same.
     case planStale(id: Int64, filed: String, current: String)
     /// The new year holds changes made after the rollover, so it cannot be undone.
@@ -146,7 +146,8 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
                     count, arguments)
         case .planHasErrors(let year, let errors):
             let arguments = [
-                "year": year, "shown": errors.prefix(5).joined(separator: "; "), "more": l.number(errors.count - 5),
+                "year": year, "shown": errors.prefix(5).map { $0.message(l) }.joined(separator: "; "),
+                "more": l.number(errors.count - 5),
             ]
             return errors.count > 5
                 ? l.trn(

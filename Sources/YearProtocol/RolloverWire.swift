@@ -125,9 +125,14 @@ public struct RolloverPlanReply: Codable, Sendable {
     public var carry: [String: Bool]
     /// Every error of the plan, and how many; what does not block it but the school answers for.
     public var errors: [String], problems: Int, warnings: [String]
+    /// The errors, the warnings and the summary's lines as notes, to be said in the client's language.
+    public var errorNotes: [PlanNote], warningNotes: [PlanNote], lineNotes: [PlanNote]
 
     enum CodingKeys: String, CodingKey {
         case school, summary, lines, classes, students, admissions, carry, errors, problems, warnings
+        case errorNotes = "error_notes"
+        case warningNotes = "warning_notes"
+        case lineNotes = "line_notes"
         case fromYear = "from_year"
         case toYear = "to_year"
         case toStart = "to_start"
@@ -167,6 +172,9 @@ public struct RolloverPlanReply: Codable, Sendable {
         errors = plan.errors
         problems = plan.errors.count
         warnings = plan.warnings
+        errorNotes = plan.errorNotes
+        warningNotes = plan.warningNotes
+        lineNotes = plan.summaryNotes
     }
 }
 

@@ -120,7 +120,13 @@ extension YearError {
             self = .notReady(year: year, target: target, blocking: blocking)
         case "io.yeard.Rollover.PlanHasErrors":
             guard let year = string("year"), let errors = strings("errors") else { return nil }
-            self = .planHasErrors(year: year, errors: errors)
+            // The notes say each error in the client's language; a daemon that sends none is read in English.
+            var notes: [PlanNote]?
+            if case .array(let items)? = p["notes"] {
+                notes = items.compactMap(PlanNote.init(json:))
+            }
+            self = .planHasErrors(
+                year: year, errors: notes?.count == errors.count ? notes ?? [] : errors.map { PlanNote($0) })
         case "io.yeard.Rollover.PlanStale":
             guard let id = int("id"), let filed = string("filed"), let current = string("current") else { return nil }
             self = .planStale(id: id, filed: filed, current: current)

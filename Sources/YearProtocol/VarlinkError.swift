@@ -155,7 +155,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
             self.init(
                 name: "io.yeard.Rollover.PlanHasErrors",
                 parameters: .object([
-                    "year": .string(year), "errors": .array(errors.map(JSONValue.string)), "message": message,
+                    "year": .string(year), "errors": .array(errors.map { .string($0.english) }),
+                    "notes": .array(errors.map(\.json)), "message": message,
                 ]))
         case .planStale(let id, let filed, let current):
             self.init(

@@ -106,7 +106,8 @@ public struct RequestInfo: Codable, Sendable, Equatable {
         decidedAt = request.decidedAt.map { style.format($0) }
         decisionReason = request.decisionReason
         rollover = request.payload.rollover.map {
-            RolloverRequestInfo(planHash: $0.planHash, rollover: $0.rolloverID, toYear: $0.toYear, summary: $0.summary)
+            RolloverRequestInfo(
+                planHash: $0.planHash, rollover: $0.rolloverID, toYear: $0.toYear, summary: $0.summary, notes: $0.notes)
         }
     }
 }
@@ -115,6 +116,8 @@ public struct RequestInfo: Codable, Sendable, Equatable {
 public struct RolloverRequestInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var planHash: String, rollover: Int64?, toYear: String, summary: [String]
+    /// The summary's lines to be said in the client's language (absent for a request filed before they were kept).
+    public var notes: [PlanNote]?
 }
 
 /// An audit row as the wire carries it (`io.yeard.Audit.Entry`).

@@ -80,8 +80,12 @@ public enum YeardAPI {
           planHash: string,
           rollover: ?int,
           toYear: string,
-          summary: []string
+          summary: []string,
+          notes: ?[]PlanNote
         )
+
+        # One line of a rollover's summary as a code and what it names, for a client to say in its language.
+        type PlanNote (code: string, params: [string]string)
 
         # Where a request stands (expired: pending past its expiry).
         type RequestStatus (pending, approved, rejected, cancelled, expired)
@@ -468,6 +472,10 @@ public enum YeardAPI {
               last_day: ?string
             )
 
+            # A sentence of a plan (an error, a warning, a line of its summary) as a code and what it names, for a
+            # client to say in its language; errors, warnings and lines hold the same sentences in English.
+            type PlanNote (code: string, params: [string]string)
+
             # One accepted first-grade application and the class it joins (absent, with a reason: not placed).
             type PlanAdmission (
               application_id: string,
@@ -503,7 +511,7 @@ public enum YeardAPI {
         ],
         errors: """
             # The plan has errors (students who cannot be placed, classes over capacity); nothing was filed.
-            error PlanHasErrors (year: string, errors: []string, message: string)
+            error PlanHasErrors (year: string, errors: []string, notes: ?[]PlanNote, message: string)
 
             # The data changed since the rollover request was filed; the admin must review the plan and request again.
             error PlanStale (id: int, filed: string, current: string, message: string)
@@ -856,7 +864,8 @@ extension YeardAPI {
                 (school: string, from_year: string, to_year: string, to_start: string, to_end: string, \
                 plan_hash: string, summary: [string]int, lines: []string, classes: []PlanClass, \
                 new_classes: []PlanNewClass, students: []PlanStudent, admissions: []PlanAdmission, \
-                carry: [string]bool, errors: []string, problems: int, warnings: []string)
+                carry: [string]bool, errors: []string, problems: int, warnings: []string, \
+                error_notes: []PlanNote, warning_notes: []PlanNote, line_notes: []PlanNote)
                 """,
             doc: """
                 Preview the rollover of a year in progress or closing (default: the school's active year): every

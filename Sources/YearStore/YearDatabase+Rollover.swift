@@ -312,7 +312,7 @@ extension YearDatabase {
             }
             let plan = try Self.rolloverPlan(of: year, settings: settings, in: db)
             guard plan.errors.isEmpty else {
-                throw YearError.planHasErrors(year: year.label.description, errors: plan.errors)
+                throw YearError.planHasErrors(year: year.label.description, errors: plan.errorNotes)
             }
             let found = try Self.findings(
                 school: year.school, year: year, checks: CheckCatalogue.checks(for: .close).map(\.id),
@@ -321,11 +321,11 @@ extension YearDatabase {
             let blocking = report.byCheck.filter { report.blocking.contains($0.check) }
             let readiness =
                 blocking.isEmpty
-                ? ["close readiness: no error"]
-                : ["close readiness: \(blocking.count) error check(s) the approval refuses unless accepted by name:"]
-                    + blocking.map { "  \($0.check): \($0.count) finding(s)" }
+                ? [PlanNote("readiness-ready")]
+                : [PlanNote("readiness-blocked", ["count": String(blocking.count)])]
+                    + blocking.map { PlanNote("readiness-check", ["check": $0.check, "count": String($0.count)]) }
             let digest = RolloverDigest(
-                planHash: plan.hash, toYear: plan.toYear.description, summary: plan.summaryLines + readiness)
+                planHash: plan.hash, toYear: plan.toYear.description, notes: plan.summaryNotes + readiness)
             return try Self.fileRequest(
                 year: year, event: .close, reason: reason, rollover: digest, caller: caller, policy: policy,
                 lifetime: lifetime, table: self.table, now: now, in: db)
@@ -348,12 +348,14 @@ extension YearDatabase {
             guard changes.lines.isEmpty else {
                 throw YearError.rolloverChanged(rollover: rollover.id, changes: changes.lines)
             }
+            // The rollover's own summary was stored as the English sentences its request showed.
             let digest = RolloverDigest(
                 planHash: rollover.planHash, rolloverID: rollover.id, toYear: rollover.toYear,
-                summary: [
-                    "undo rollover \(rollover.id): \(year.label) reopens as closing; \(rollover.toYear) loses "
-                        + "every row the rollover wrote"
-                ] + rollover.summary)
+                notes: [
+                    PlanNote(
+                        "undo",
+                        ["rollover": String(rollover.id), "year": year.label.description, "to": rollover.toYear])
+                ] + rollover.summary.map { PlanNote($0) })
             return try Self.fileRequest(
                 year: year, event: .undoRollover, reason: reason, rollover: digest, caller: caller, policy: policy,
                 lifetime: lifetime, table: self.table, now: now, in: db)
@@ -378,7 +380,7 @@ extension YearDatabase {
             throw YearError.planStale(id: request.id, filed: digest.planHash, current: planHash)
         }
         guard plan.errors.isEmpty else {
-            throw YearError.planHasErrors(year: year.label.description, errors: plan.errors)
+            throw YearError.planHasErrors(year: year.label.description, errors: plan.errorNotes)
         }
         let stamp = StoredTime.text(now)
         try db.execute(

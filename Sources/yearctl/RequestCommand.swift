@@ -178,6 +178,8 @@ func describe(_ request: RequestInfo, _ moment: Moments) {
             rollover.rollover == nil
                 ? l.tr("  rollover into {year}, plan {plan}:", b)
                 : l.tr("  undo of rollover {rollover}, plan {plan}:", b))
-        for line in rollover.summary { print("    \(line)") }
+        // A request filed before requests kept notes shows its English lines.
+        let lines = rollover.notes?.map { $0.message(l) } ?? rollover.summary
+        for line in lines { print("    \(line)") }
     }
 }

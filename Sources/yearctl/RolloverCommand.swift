@@ -100,18 +100,19 @@ struct RolloverCommand: AsyncParsableCommand {
                             "First grade: {placed} of {count} accepted applications placed", plan.admissions.count,
                             ["placed": l.number(admitted)]))
                 }
+                // The plan's own summary line says what is carried, each part named in the language.
                 let carried = plan.carry.filter(\.value).keys.sorted()
                 print(
                     carried.isEmpty
-                        ? l.tr("Carried over: nothing")
-                        : l.tr("Carried over: {what}", ["what": carried.joined(separator: ", ")]))
+                        ? PlanNote("summary-carried-nothing").message(l)
+                        : PlanNote("summary-carried", ["what": carried.joined(separator: ",")]).message(l))
                 if !plan.errors.isEmpty {
                     print()
                     print(
                         l.trn(
                             "{count} error blocks the request of this plan:",
                             "{count} errors block the request of this plan:", plan.errors.count))
-                    for error in plan.errors { print("  - \(error)") }
+                    for error in plan.errorNotes { print("  - \(error.message(l))") }
                 }
                 if !plan.warnings.isEmpty {
                     print()
@@ -119,7 +120,7 @@ struct RolloverCommand: AsyncParsableCommand {
                         l.trn(
                             "{count} warning, which does not block it:", "{count} warnings, which do not block it:",
                             plan.warnings.count))
-                    for warning in plan.warnings { print("  - \(warning)") }
+                    for warning in plan.warningNotes { print("  - \(warning.message(l))") }
                 }
                 if students {
                     print()

@@ -31,7 +31,14 @@ struct ErrorRoundTripTests {
             ], count: 1),
         .notReady(
             year: "2026/2027", target: .close, blocking: [ReadinessBlocker(check: "grade.final-missing", count: 3)]),
-        .planHasErrors(year: "2026/2027", errors: ["x", "y"]), .planStale(id: 5, filed: "abc", current: "def"),
+        .planHasErrors(
+            year: "2026/2027",
+            errors: [
+                PlanNote("over-capacity", ["class": "6А", "students": "31", "capacity": "30"]),
+                PlanNote(
+                    "no-decision",
+                    ["about": "student", "student": "Ёлкина Анна", "student_id": "S1", "from_class": "5А"]),
+            ]), .planStale(id: 5, filed: "abc", current: "def"),
         .rolloverChanged(rollover: 2, changes: ["c"]), .internalFailure(reason: "disk full"),
     ]
 

@@ -277,7 +277,11 @@ struct YearEndTests {
             policy: store.policy, lifetime: 3600, now: Self.lateEvening)
         let summary = try #require(request.payload.rollover?.summary)
         #expect(summary.contains { $0.hasPrefix("close readiness: ") && $0.contains("refuses unless accepted") })
-        #expect(summary.contains("  consent.missing: 9 finding(s)"), "\(summary)")
+        #expect(summary.contains("  consent.missing: 9 findings"), "\(summary)")
+        // Kept as notes too, which say the same lines in the approver's language.
+        let notes = try #require(request.payload.rollover?.notes)
+        #expect(notes.map(\.english) == summary)
+        #expect(notes.contains(PlanNote("readiness-check", ["check": "consent.missing", "count": "9"])))
         // The coordinator reads the same lines.
         let shown = try await store.database.request(id: request.id)
         #expect(shown?.payload.rollover?.summary == summary)
@@ -323,7 +327,9 @@ struct YearEndTests {
 
             """, year: year)
         #expect(orders.problems.map(\.line) == [2], "\(orders.problems)")
-        #expect(orders.problems.first?.message.contains("a class_change order waits for the next year") == true)
+        #expect(
+            orders.problems.first?.message.contains("an order of the kind 'class_change' waits for the next year")
+                == true)
         #expect(try await store.auditCount() == before, "a refused import changes nothing")
         let stored = try await store.database.pool.read {
             try Int.fetchOne(

@@ -16,6 +16,10 @@ page unless it is asked. So:
 - the MESSAGE_ID table of yeard(8), the journal contract, holds exactly the identifiers of
   Sources/YearDaemon/JournalEvent.swift, each beside the name of its event.
 
+The translations in docs/man/LANG (UTF-8, so not held to ASCII) are held to the same checks as their English pages:
+the Russian yearctl(1) and yeard(8) to the built programs, with the headings of their language, the Russian
+yeard(8)'s ЖУРНАЛ table to the MESSAGE_IDs, and the Russian yeard.toml(5) to config/yeard.toml.
+
 Pages are searched as rendered text (groff -Tutf8 with very long lines and no hyphenation, so that an entry is one
 line), not as roff source, so that escapes such as \\- and font changes do not matter. A missing groff or man makes
 the tests that need it skip with the reason; a missing binary fails, as everywhere in these tests.
@@ -41,15 +45,28 @@ PAGES = {"yeard": MAN / "yeard.8", "yearctl": MAN / "yearctl.1", "yeard.toml": M
 TOOLS = ["yearctl", "yeard", "yeard-gen"]
 # Translations (UTF-8, as man-db's pages of a language are): installed under /usr/share/man/LANG, read with
 # `man -L LANG`, and held to the same checks as the English page of their tool.
-TRANSLATED = {"yearctl.ru": MAN / "ru" / "yearctl.1"}
+TRANSLATED = {"yearctl.ru": MAN / "ru" / "yearctl.1", "yeard.ru": MAN / "ru" / "yeard.8",
+              "yeard.toml.ru": MAN / "ru" / "yeard.toml.5"}
 ALL_PAGES = PAGES | TRANSLATED
 # A page's headings of OPTIONS and COMMANDS, in its language.
-HEADINGS = {"yearctl.ru": ("ПАРАМЕТРЫ", "КОМАНДЫ")}
+HEADINGS = {"yearctl.ru": ("ПАРАМЕТРЫ", "КОМАНДЫ"),
+            "yeard.ru": ("ПАРАМЕТРЫ", "КОМАНДЫ")}
+# The pages of yeard(8), each with the heading of its JOURNAL section (the MESSAGE_ID table), in its language.
+JOURNAL_SECTIONS = {"yeard": "JOURNAL", "yeard.ru": "ЖУРНАЛ"}
 
 
 def tool_of(page: str) -> str:
-    """The tool a page describes (`yearctl.ru` describes yearctl)."""
-    return page.split(".")[0] if page in TRANSLATED else page
+    """The tool or file a page describes (`yearctl.ru` describes yearctl, `yeard.toml.ru` yeard.toml): a
+    translation's name is that of its English page and a dot and the language."""
+    return page.rsplit(".", 1)[0] if page in TRANSLATED else page
+
+
+# The pages of the programs, English and translated, checked against the built programs; and those of the
+# configuration file, checked against config/yeard.toml.
+TOOL_PAGES = TOOLS + sorted(page for page in TRANSLATED if tool_of(page) in TOOLS)
+CONFIG_PAGES = ["yeard.toml"] + sorted(page for page in TRANSLATED if tool_of(page) == "yeard.toml")
+
+
 CONFIG = REPO / "config" / "yeard.toml"
 JOURNAL_EVENTS = REPO / "Sources" / "YearDaemon" / "JournalEvent.swift"
 
@@ -177,7 +194,7 @@ def mentions(line: str, option: str) -> bool:
     return re.search(re.escape(option) + r"(?![\w-])", line) is not None
 
 
-@pytest.mark.parametrize("page", TOOLS + sorted(TRANSLATED))
+@pytest.mark.parametrize("page", TOOL_PAGES)
 def test_every_shared_option_has_an_entry(page):
     tool_name = tool_of(page)
     lines = rendered(page)
@@ -189,7 +206,7 @@ def test_every_shared_option_has_an_entry(page):
         f"of {tool_name} itself, or options that every subcommand of it takes")
 
 
-@pytest.mark.parametrize("page", TOOLS + sorted(TRANSLATED))
+@pytest.mark.parametrize("page", TOOL_PAGES)
 def test_every_subcommand_is_introduced_with_its_options(page):
     tool_name = tool_of(page)
     lines = rendered(page)
@@ -211,7 +228,7 @@ def test_every_subcommand_is_introduced_with_its_options(page):
     assert not problems, f"{ALL_PAGES[page]} does not match the built {tool_name}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", TOOLS + sorted(TRANSLATED))
+@pytest.mark.parametrize("page", TOOL_PAGES)
 def test_page_documents_no_option_the_tool_lacks(page):
     tool_name = tool_of(page)
     lines = rendered(page)
@@ -264,8 +281,9 @@ def test_config_file_is_read_as_expected():
     assert "metrics_file" in tables["[daemon]"], "the commented-out example keys must be read too"
 
 
-def test_every_table_and_key_of_the_configuration_is_documented():
-    lines = rendered("yeard.toml")
+@pytest.mark.parametrize("page", CONFIG_PAGES)
+def test_every_table_and_key_of_the_configuration_is_documented(page):
+    lines = rendered(page)
     problems = []
     for header, keys in config_keys().items():
         body = table_lines(lines, header)
@@ -275,7 +293,7 @@ def test_every_table_and_key_of_the_configuration_is_documented():
         for key in keys:
             if not any(re.match(r'\s*"?' + re.escape(key) + r'"?( |$)', line) for line in body):
                 problems.append(f"{header} {key}: no line under {header} starts with it")
-    assert not problems, f"{PAGES['yeard.toml']} does not document all of {CONFIG}:\n" + "\n".join(problems)
+    assert not problems, f"{ALL_PAGES[page]} does not document all of {CONFIG}:\n" + "\n".join(problems)
 
 
 # --- 4. the MESSAGE_IDs of the journal ---------------------------------------------------------------------------
@@ -293,20 +311,21 @@ def journal_events() -> tuple[list[str], dict[str, str]]:
     return identifiers, {names[case]: identifier for case, identifier in by_case.items() if case in names}
 
 
-def test_message_id_table_equals_journal_events():
+@pytest.mark.parametrize("page", sorted(JOURNAL_SECTIONS))
+def test_message_id_table_equals_journal_events(page):
     identifiers, by_name = journal_events()
     assert identifiers, f"{JOURNAL_EVENTS} holds no 32-hex-digit MESSAGE_ID"
     assert len(identifiers) == len(set(identifiers)), f"{JOURNAL_EVENTS}: a MESSAGE_ID is used twice"
-    journal = section(rendered("yeard"), "JOURNAL")
+    journal = section(rendered(page), JOURNAL_SECTIONS[page])
     in_table = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", "\n".join(journal)))
     swift = {identifier.lower() for identifier in identifiers}
     assert in_table == swift, (
-        f"the JOURNAL table of {PAGES['yeard']} and {JOURNAL_EVENTS.relative_to(REPO)} differ: only in the page "
-        f"{sorted(in_table - swift)}, only in the sources {sorted(swift - in_table)}")
-    anywhere = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", "\n".join(rendered("yeard"))))
-    assert anywhere <= swift, f"{PAGES['yeard']} names unknown MESSAGE_IDs {sorted(anywhere - swift)} (EXAMPLES?)"
+        f"the {JOURNAL_SECTIONS[page]} table of {ALL_PAGES[page]} and {JOURNAL_EVENTS.relative_to(REPO)} differ: "
+        f"only in the page {sorted(in_table - swift)}, only in the sources {sorted(swift - in_table)}")
+    anywhere = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", "\n".join(rendered(page))))
+    assert anywhere <= swift, f"{ALL_PAGES[page]} names unknown MESSAGE_IDs {sorted(anywhere - swift)} (EXAMPLES?)"
     if len(by_name) == len(identifiers):
         wrong = [f"{name} {identifier}" for name, identifier in sorted(by_name.items())
                  if not any(identifier.lower() in line and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", line)
                             for line in journal)]
-        assert not wrong, f"{PAGES['yeard']}: these events are not beside their MESSAGE_ID in the table: {wrong}"
+        assert not wrong, f"{ALL_PAGES[page]}: these events are not beside their MESSAGE_ID in the table: {wrong}"

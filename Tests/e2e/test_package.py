@@ -1,7 +1,8 @@
 """The Debian package itself, before anything installs it: what it carries, and what Debian's own checker says.
 
 - `dpkg-deb -c` lists the three programs, the units, the sysusers.d and tmpfiles.d files, the configuration (as a
-  conffile), the four man pages, the bash, zsh and fish completions of each program, the copyright and changelog;
+  conffile), the four man pages and the Russian translations of yearctl(1), yeard(8) and yeard.toml(5), the bash,
+  zsh and fish completions of each program, the copyright and changelog;
 - `lintian` reports no error and no warning (its informational notes, such as spelling guesses inside Foundation's
   ICU tables, are not held against it).
 
@@ -37,6 +38,7 @@ def test_package_carries_what_a_sysadmin_needs():
         "/usr/share/man/man8/yeard.8.gz", "/usr/share/man/man1/yearctl.1.gz", "/usr/share/man/man1/yeard-gen.1.gz",
         "/usr/share/man/man5/yeard.toml.5.gz", "/usr/share/doc/yeard/copyright", "/usr/share/doc/yeard/changelog.gz",
         "/usr/share/locale/ru/LC_MESSAGES/yeard.mo", "/usr/share/man/ru/man1/yearctl.1.gz",
+        "/usr/share/man/ru/man8/yeard.8.gz", "/usr/share/man/ru/man5/yeard.toml.5.gz",
     }
     for program in PROGRAMS:
         expected |= {f"/usr/bin/{program}", f"/usr/share/bash-completion/completions/{program}",

@@ -491,8 +491,10 @@ def test_the_installed_package_speaks_russian_to_a_russian_user(box: Container) 
     english = box.run("runuser", "-u", "bob", "--", "env", "LANG=C.UTF-8", "yearctl", "year", "show", YEAR,
                       check=False)
     assert "STATE" in english.stdout and "in_progress" in english.stdout, describe(english)
-    # The Russian man page is installed where man -L ru finds it.
-    assert box.run("test", "-f", "/usr/share/man/ru/man1/yearctl.1.gz", check=False).returncode == 0
+    # The Russian man pages are installed where man -L ru finds them (man -L ru yearctl, man -L ru yeard,
+    # man -L ru 5 yeard.toml).
+    for page in ("man1/yearctl.1.gz", "man8/yeard.8.gz", "man5/yeard.toml.5.gz"):
+        assert box.run("test", "-f", f"/usr/share/man/ru/{page}", check=False).returncode == 0, page
 
 
 def test_outsider_is_refused_by_the_kernel(box: Container) -> None:

@@ -315,10 +315,25 @@ def test_the_rollover_plan_in_russian(daemon):
     assert "Перевод школы school-a: 2026/2027 -> 2027/2028 (с 01.09.2027 по 31.05.2028)" in out, out
     assert "Итоги: выпущен: 1, переведён: 2" in out, out
     assert "ПЕРЕХОДИТ В" in out and "(закрывается)" in out and "(выбывает)" in out, out
-    assert "Переносится:" in out, out
+    assert "переносится: учебная нагрузка, наполняемость, классные руководители, учебный план, профили" in out, out
     # The class teacher by name, not by id (6А keeps 5А's teacher, T1).
     line = next(line for line in out.splitlines() if line.startswith("6А "))
     assert "Петрова Анна" in line and "T1" not in line, out
+
+    # An error of the plan is said in Russian, naming the student and the classes; --json keeps the English
+    # sentence and gives the note it is said from.
+    rc, out, err = ctl(d, "yeard-admin", "rollover", "map", "11А", "12А", "--school", "school-a")
+    assert rc == OK, (out, err)
+    rc, out, err = ctl(d, "yeard-coord", "rollover", "plan", "--school", "school-a")
+    assert rc == REFUSED, (out, err)
+    assert "1 ошибка не даёт подать заявку по этому плану:" in out, out
+    assert "класс 12А выходит за параллели школы 1–11: измените соответствие классов" in out, out
+    rc, out, err = ctl(d, "yeard-coord", "rollover", "plan", "--school", "school-a", "--json")
+    plan = json.loads(out)
+    assert any(e.startswith("class 12А is beyond the school's grades 1-11") for e in plan["errors"]), plan
+    assert {"code": "beyond-grades", "params": {"class": "12А", "first": "1", "last": "11"}} in plan["error_notes"]
+    rc, out, err = ctl(d, "yeard-admin", "rollover", "map", "11А", "--remove", "--school", "school-a")
+    assert rc == OK, (out, err)
 
 
 def test_an_import_with_a_bad_row_says_its_problem_in_russian(daemon):

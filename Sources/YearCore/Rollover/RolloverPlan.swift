@@ -248,7 +248,7 @@ public struct RolloverPlan: Sendable, Equatable {
         /// leave the school), and why they cannot be placed (nil: they can).
         public var studentID: String, name: String, outcome: PromotionOutcome?, fromClass: String, toClass: String?
         /// See above.
-        public var reason: String?
+        public var reasonNote: PlanNote?
         /// Debts and their deadline that a conditional promotion carries into the new year.
         public var debts: String?, deadline: String?
         /// The pedagogical council's order that decided the outcome (the basis of the year-end order), and the
@@ -260,6 +260,8 @@ public struct RolloverPlan: Sendable, Equatable {
 
         /// The kind of the year-end order that carries the outcome out (nil: no decision).
         public var orderKind: OrderKind? { outcome?.orderKind }
+        /// Why the student cannot be placed, in English (nil: they can).
+        public var reason: String? { reasonNote?.english }
     }
 
     /// One old class and where it goes (nil: it closes), with how many of its students go there.
@@ -294,11 +296,13 @@ public struct RolloverPlan: Sendable, Equatable {
         /// The application (the new student's id), the child's name, gender and birth date, the class and the
         /// reason.
         public var applicationID: String, name: String, gender: String?, birthDate: String?, toClass: String?,
-            reason: String?
+            reasonNote: PlanNote?
         /// The grade applied for, and the personal-file number the new student gets (the book's entry number).
         public var grade: Int = 0, personalFileNo: String?
         /// The guardian's fields the apply copies (see `RolloverInput.Application.guardian`).
         public var guardian: [String?] = []
+        /// Why the application cannot be placed, in English (nil: it can).
+        public var reason: String? { reasonNote?.english }
     }
 
     /// The school, the year closed and the year opened, with the new year's dates.
@@ -330,10 +334,12 @@ public struct RolloverPlan: Sendable, Equatable {
     /// The school's first grade, and how many arrivals the next year already holds (nil: none).
     var firstGrade: Int, enrolledAhead: Int?
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
-    public var planErrors: [String]
+    public var planErrors: [PlanNote]
     /// What the plan does that the school must answer for but that does not block it: a first grader admitted
     /// outside the law's age (273-FZ art. 67), who needs the founder's permission.
-    public var warnings: [String]
+    public var warningNotes: [PlanNote]
+    /// The warnings in English.
+    public var warnings: [String] { warningNotes.map(\.english) }
 
     /// The new year's class names, in class order.
     public var newYearClasses: [String] { newClasses.map(\.name) }
@@ -343,10 +349,13 @@ public struct RolloverPlan: Sendable, Equatable {
 
     /// Every error of the plan as a sentence naming the student, application, class or year; empty when it can be
     /// requested.
-    public var errors: [String] {
-        problems.map { "\($0.name) (\($0.studentID), \($0.fromClass)): \($0.reason ?? "")" }
+    public var errors: [String] { errorNotes.map(\.english) }
+
+    /// Every error of the plan, to be said in any language.
+    public var errorNotes: [PlanNote] {
+        students.compactMap { line in line.reasonNote?.about(student: line) }
             + admissions.compactMap { admission in
-                admission.reason.map { "application \(admission.applicationID) (\(admission.name)): \($0)" }
+                admission.reasonNote?.about(application: admission.applicationID, name: admission.name)
             } + planErrors
     }
 
@@ -383,21 +392,25 @@ public struct RolloverPlan: Sendable, Equatable {
         staffNames = input.staffNames
         firstGrade = input.school.firstGrade
         enrolledAhead = input.nextYear.map(\.enrollments)
-        var errors: [String] = []
+        var errors: [PlanNote] = []
         if let existing = input.nextYear {
             if existing.state != .open {
                 errors.append(
-                    "the year \(label) is \(existing.state.rawValue): a rollover opens a year that is open (being "
-                        + "prepared) or not yet created")
+                    PlanNote("next-year-state", ["year": label.description, "state": existing.state.rawValue]))
             }
             // Arrivals enrolled ahead (summer transfers) stay and count in their classes; a student of the old
             // year enrolled there already would be placed twice.
             if !existing.alreadyEnrolled.isEmpty {
+                let ids =
+                    existing.alreadyEnrolled.prefix(5).joined(separator: ", ")
+                    + (existing.alreadyEnrolled.count > 5 ? ", ..." : "")
                 errors.append(
-                    "the year \(label) already holds \(existing.alreadyEnrolled.count) student(s) of \(input.year) "
-                        + "(\(existing.alreadyEnrolled.prefix(5).joined(separator: ", "))"
-                        + (existing.alreadyEnrolled.count > 5 ? ", ..." : "")
-                        + "): the rollover places them; withdraw those enrollments from \(label) first")
+                    PlanNote(
+                        "next-year-holds",
+                        [
+                            "year": label.description, "count": String(existing.alreadyEnrolled.count),
+                            "from_year": input.year.description, "ids": ids,
+                        ]))
             }
         }
         let school = input.school
@@ -478,28 +491,30 @@ public struct RolloverPlan: Sendable, Equatable {
             number += 1
         }
         admissions = admitted
-        warnings =
+        warningNotes =
             school.firstGrade == 1
             ? admissions.compactMap { admission in
                 guard admission.toClass != nil, let birth = admission.birthDate.flatMap(CalendarDate.init(iso:)),
                     let problem = AdmissionAge.problem(birth: birth, year: label)
                 else { return nil }
-                return "\(admission.name) (application \(admission.applicationID)): \(problem)"
+                return problem.about(application: admission.applicationID, name: admission.name)
             } : []
         newClasses = built.values.sorted { ClassOrder.precedes($0.name, $1.name) }
         for line in lines where line.toClass != nil && RegistryValues.className(line.toClass ?? "") == nil {
-            errors.append("'\(line.toClass ?? "")' (the target of \(line.name)) is not a class name such as 6А")
+            errors.append(PlanNote("not-a-class-name", ["target": line.toClass ?? "", "student": line.name]))
         }
         for new in newClasses where !(school.firstGrade...school.lastGrade).contains(new.grade) {
             errors.append(
-                "class \(new.name) is beyond the school's grades \(school.firstGrade)-\(school.lastGrade): change the "
-                    + "override or the decision that leads there")
+                PlanNote(
+                    "beyond-grades",
+                    ["class": new.name, "first": String(school.firstGrade), "last": String(school.lastGrade)]))
         }
         for new in newClasses {
             if let capacity = new.attributes.capacity, new.students > capacity {
                 errors.append(
-                    "class \(new.name) would hold \(new.students) students, over its capacity of \(capacity): map "
-                        + "part of its students elsewhere with 'yearctl rollover map' or change its capacity")
+                    PlanNote(
+                        "over-capacity",
+                        ["class": new.name, "students": String(new.students), "capacity": String(capacity)]))
             }
         }
         planErrors = errors
@@ -511,20 +526,19 @@ public struct RolloverPlan: Sendable, Equatable {
     ) -> Line {
         var line = Line(
             studentID: student.id, name: student.name, outcome: student.outcome, fromClass: student.className,
-            toClass: nil, reason: nil, debts: nil, deadline: nil, councilOrderNo: student.councilOrderNo,
+            toClass: nil, reasonNote: nil, debts: nil, deadline: nil, councilOrderNo: student.councilOrderNo,
             councilOrderDate: student.councilOrderDate,
             destination: student.outcome == .transferred ? student.destination : nil, lastDay: nil)
         let letter = RegistryValues.className(student.className)?.letter ?? ""
         switch student.outcome {
         case nil:
-            line.reason = "no promotion decision is recorded"
+            line.reasonNote = PlanNote("no-decision")
         case .promoted?, .conditional?:
             if let target = student.targetClass ?? following(student.className) {
                 line.toClass = target
             } else {
-                line.reason =
-                    "\(student.outcome?.rawValue ?? "") from grade \(student.grade), the last grade: record "
-                    + "'graduated' instead"
+                line.reasonNote = PlanNote(
+                    "last-grade", ["outcome": student.outcome?.rawValue ?? "", "grade": String(student.grade)])
             }
             if student.outcome == .conditional {
                 line.debts = student.debts
@@ -537,17 +551,17 @@ public struct RolloverPlan: Sendable, Equatable {
             if let target = student.targetClass {
                 line.toClass = target
             } else {
-                line.reason = "an adapted programme needs the target class in the decision"
+                line.reasonNote = PlanNote("adapted-needs-target")
             }
         case .graduated?:
             if !school.graduatingGrades.contains(student.grade) {
-                line.reason = "graduated from grade \(student.grade), which is not a graduating grade"
+                line.reasonNote = PlanNote("not-graduating-grade", ["grade": String(student.grade)])
             }
         case .left?, .transferred?:
             break
         }
-        if line.reason == nil, let outcome = student.outcome, let target = line.toClass {
-            line.reason = Self.targetProblem(student: student, outcome: outcome, target: target, school: school)
+        if line.reasonNote == nil, let outcome = student.outcome, let target = line.toClass {
+            line.reasonNote = Self.targetProblem(student: student, outcome: outcome, target: target, school: school)
         }
         return line
     }
@@ -558,41 +572,30 @@ public struct RolloverPlan: Sendable, Equatable {
     /// academic debt and no failing year grade.
     static func targetProblem(
         student: RolloverInput.Student, outcome: PromotionOutcome, target: String, school: School
-    ) -> String? {
+    ) -> PlanNote? {
         // A target that is not a class name is reported once, as an error of the plan.
         guard let grade = RegistryValues.className(target)?.grade else { return nil }
         let next = student.grade + 1
+        let p = [
+            "outcome": outcome.rawValue, "from_class": student.className, "target": target,
+            "grade": String(student.grade), "next": String(next), "target_grade": String(grade),
+        ]
         switch outcome {
         case .promoted, .conditional:
-            if grade != next {
-                return "\(outcome.rawValue) from \(student.className) to \(target): a promotion leads to grade "
-                    + "\(next), not \(grade); correct the decision's target class or the class map"
-            }
+            if grade != next { return PlanNote("promotion-grade", p) }
             let stageEnd = school.graduatingGrades.contains(student.grade) && student.grade < school.lastGrade
             if stageEnd && outcome == .conditional {
-                return "conditional from grade \(student.grade) into \(next): going on after grade "
-                    + "\(student.grade) needs its certificate, which academic debt (\(student.debts ?? "")) "
-                    + "withholds; record 'retained' (the grade repeated) or 'left' with a statement"
+                return PlanNote("stage-debt", p.merging(["debts": student.debts ?? ""]) { $1 })
             }
             if stageEnd && !student.failingSubjects.isEmpty {
-                return "promoted from grade \(student.grade) into \(next) with a failing year grade in "
-                    + "\(student.failingSubjects.joined(separator: ", ")): going on needs the grade-"
-                    + "\(student.grade) certificate; correct the grades or record 'retained' or 'left'"
+                return PlanNote(
+                    "stage-failing", p.merging(["subjects": student.failingSubjects.joined(separator: ", ")]) { $1 })
             }
-            if stageEnd && !student.certificates.contains("basic") {
-                return "promoted from grade \(student.grade) into \(next) without the basic certificate recorded: "
-                    + "going on needs it (its number and date: yearctl import certificates)"
-            }
+            if stageEnd && !student.certificates.contains("basic") { return PlanNote("stage-no-certificate", p) }
         case .retained:
-            if grade != student.grade {
-                return "retained in \(student.className) but sent to \(target): a retained student repeats grade "
-                    + "\(student.grade); correct the decision's target class"
-            }
+            if grade != student.grade { return PlanNote("retained-target", p) }
         case .adapted:
-            if grade > next {
-                return "adapted programme from \(student.className) to \(target): it leads to grade \(next) at "
-                    + "most, not \(grade)"
-            }
+            if grade > next { return PlanNote("adapted-target", p) }
         case .graduated, .left, .transferred:
             break
         }
@@ -600,13 +603,11 @@ public struct RolloverPlan: Sendable, Equatable {
     }
 
     /// Why an application cannot become a student, or nil when it can.
-    static func applicationProblem(_ application: RolloverInput.Application) -> String? {
-        if application.idTaken {
-            return "a student with the id \(application.id) already exists at the school"
-        }
-        if application.gender == nil { return "the application gives no gender; complete it before the rollover" }
+    static func applicationProblem(_ application: RolloverInput.Application) -> PlanNote? {
+        if application.idTaken { return PlanNote("application-id-taken", ["application": application.id]) }
+        if application.gender == nil { return PlanNote("application-no-gender") }
         if let birth = application.birthDate, CalendarDate(iso: birth) == nil {
-            return "the birth date '\(birth)' is not a date (YYYY-MM-DD); correct the application"
+            return PlanNote("application-birth-date", ["birth_text": birth])
         }
         return nil
     }
@@ -631,9 +632,9 @@ public struct RolloverPlan: Sendable, Equatable {
             let grade = application.grade ?? school.firstGrade
             var admission = Admission(
                 applicationID: application.id, name: application.name, gender: application.gender,
-                birthDate: application.birthDate, toClass: nil, reason: Self.applicationProblem(application),
+                birthDate: application.birthDate, toClass: nil, reasonNote: Self.applicationProblem(application),
                 grade: grade, guardian: application.guardian)
-            if admission.reason == nil {
+            if admission.reasonNote == nil {
                 if let named = application.className {
                     if let parsed = RegistryValues.className(named), parsed.grade == grade {
                         if classes[parsed.name] == nil {
@@ -643,15 +644,15 @@ public struct RolloverPlan: Sendable, Equatable {
                         }
                         admission.toClass = parsed.name
                     } else {
-                        admission.reason = "the class \(named) is not of grade \(grade), which the application is for"
+                        admission.reasonNote = PlanNote(
+                            "application-class-grade", ["class": named, "grade": String(grade)])
                     }
                 } else if let target = classes.values.filter({ $0.grade == grade }).min(by: {
                     ($0.students, $0.letter) < ($1.students, $1.letter)
                 }) {
                     admission.toClass = target.name
                 } else {
-                    admission.reason =
-                        "the new year has no class of grade \(grade): name the class in the application"
+                    admission.reasonNote = PlanNote("application-no-class", ["grade": String(grade)])
                 }
             }
             if let to = admission.toClass { classes[to]?.students += 1 }
@@ -671,10 +672,10 @@ public struct RolloverPlan: Sendable, Equatable {
         for application in applications.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
             var admission = Admission(
                 applicationID: application.id, name: application.name, gender: application.gender,
-                birthDate: application.birthDate, toClass: nil, reason: nil, grade: grade,
+                birthDate: application.birthDate, toClass: nil, reasonNote: nil, grade: grade,
                 guardian: application.guardian)
             if let problem = Self.applicationProblem(application) {
-                admission.reason = problem
+                admission.reasonNote = problem
             } else {
                 placeable.append(admissions.count)
             }
@@ -762,82 +763,111 @@ public struct RolloverPlan: Sendable, Equatable {
                         "personal_file_no": text($0.personalFileNo), "guardian": .array($0.guardian.map(text)),
                     ])
                 }),
-            "errors": .array(planErrors.map(JSONValue.string)),
+            "errors": .array(planErrors.map { .string($0.english) }),
         ])
     }
 
     /// The SHA-256 of the canonical form, in hex.
     public var hash: String { Digest.sha256Hex(canonical.canonicalText) }
 
-    /// What the plan does, one line each, as a request shows it to the approver.
-    public var summaryLines: [String] {
-        var lines = [
-            "\(fromYear) closes; \(toYear) \(toYearExists ? "(already prepared) is filled" : "opens"), "
-                + "\(toStart) to \(toEnd)"
+    /// What the plan does, one line each, as a request shows it to the approver, in English.
+    public var summaryLines: [String] { summaryNotes.map(\.english) }
+
+    /// What the plan does, one line each, to be said in any language.
+    public var summaryNotes: [PlanNote] {
+        let dates = [
+            "from": fromYear.description, "to": toYear.description, "start": toStart.description,
+            "end": toEnd.description,
         ]
-        let order = PromotionOutcome.allCases.map(\.rawValue) + ["none"]
-        let counts = outcomeCounts
-        lines.append(
-            "students: \(students.count): "
-                + order.compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", "))
+        var notes = [PlanNote(toYearExists ? "summary-years-prepared" : "summary-years", dates)]
+        var outcomes = ["count": String(students.count)]
+        for (outcome, count) in outcomeCounts { outcomes["outcome_" + outcome] = String(count) }
+        notes.append(PlanNote("summary-students", outcomes))
         for mapping in classes {
-            lines.append(
-                mapping.to.map { "class \(mapping.from) -> \($0): \(mapping.students) student(s)" }
-                    ?? "class \(mapping.from) closes")
+            notes.append(
+                mapping.to.map {
+                    PlanNote("summary-class", ["from": mapping.from, "to": $0, "count": String(mapping.students)])
+                } ?? PlanNote("summary-class-closes", ["from": mapping.from]))
         }
         // What a merge keeps and what it leaves, a new stage's teacher, the assignments the new grade lacks:
         // nothing of an old class vanishes without a line.
-        func teacher(_ id: String?) -> String {
-            guard let id else { return "no class teacher" }
-            return staffNames[id].map { "class teacher \($0) (\(id))" } ?? "class teacher \(id)"
+        func teacher(_ id: String?) -> [String: String] {
+            var named = ["teacher_role": "class"]
+            named["teacher_id"] = id
+            named["teacher_name"] = id.flatMap { staffNames[$0] }
+            return named
         }
         for new in newClasses where !new.existing {
             if new.sources.count > 1, let kept = new.source {
-                let others = new.sources.filter { $0 != kept }.map { other in
+                notes.append(
+                    PlanNote(
+                        "summary-merge",
+                        teacher(sourceAttributes[kept]?.teacherID).merging([
+                            "class": new.name, "sources": new.sources.joined(separator: ", "), "kept": kept,
+                        ]) { $1 }))
+                for other in new.sources where other != kept {
                     let attributes = sourceAttributes[other] ?? ClassAttributes()
-                    return "\(other) (\(teacher(attributes.teacherID)), profile \(attributes.profile ?? "-"), "
-                        + "\(Set(sourceSubjects[other] ?? []).count) assignment(s))"
+                    notes.append(
+                        PlanNote(
+                            "summary-merge-other",
+                            teacher(attributes.teacherID).merging([
+                                "other": other, "profile": attributes.profile ?? "-",
+                                "count": String(Set(sourceSubjects[other] ?? []).count),
+                            ]) { $1 }))
                 }
-                lines.append(
-                    "class \(new.name) merges \(new.sources.joined(separator: ", ")): it keeps \(kept)'s "
-                        + "\(teacher(sourceAttributes[kept]?.teacherID)), profile and assignments; not carried: "
-                        + others.joined(separator: "; ")
-                        + " (choose with 'yearctl rollover map CLASS \(new.name) --teacher-from CLASS')")
             }
             if new.teacherLeft, let kept = new.source {
-                lines.append(
-                    "class \(new.name) begins grade \(new.grade): \(kept)'s primary \(teacher(sourceAttributes[kept]?.teacherID)) "
-                        + "does not follow it; appoint its class teacher")
+                notes.append(
+                    PlanNote(
+                        "summary-stage-teacher",
+                        teacher(sourceAttributes[kept]?.teacherID).merging([
+                            "class": new.name, "grade": String(new.grade), "kept": kept,
+                        ]) { $1 }))
             }
             if !new.droppedSubjects.isEmpty, let kept = new.source {
-                lines.append(
-                    "class \(new.name): \(kept)'s assignments of \(new.droppedSubjects.joined(separator: ", ")) are not "
-                        + "carried: grade \(new.grade)'s curriculum lacks them")
+                notes.append(
+                    PlanNote(
+                        "summary-dropped",
+                        [
+                            "class": new.name, "kept": kept, "grade": String(new.grade),
+                            "subjects": new.droppedSubjects.joined(separator: ", "),
+                        ]))
             }
         }
         let created = newClasses.filter { !$0.existing }.map(\.name)
-        lines.append(
-            "new year's classes: \(newClasses.count) (\(created.count) created: \(created.joined(separator: ", ")))")
+        notes.append(
+            PlanNote(
+                "summary-new-classes",
+                [
+                    "count": String(newClasses.count), "created": String(created.count),
+                    "names": created.joined(separator: ", "),
+                ]))
         let first = admissions.filter { $0.grade == firstGrade }
-        lines.append(
-            "admissions to the first grade: \(first.filter { $0.toClass != nil }.count) of \(first.count) accepted "
-                + "application(s)")
+        notes.append(
+            PlanNote(
+                "summary-first-grade",
+                ["placed": String(first.filter { $0.toClass != nil }.count), "count": String(first.count)]))
         let others = admissions.filter { $0.grade != firstGrade }
         if !others.isEmpty {
-            lines.append(
-                "admissions to other grades: \(others.filter { $0.toClass != nil }.count) of \(others.count) accepted "
-                    + "application(s) ("
-                    + others.compactMap { a in a.toClass.map { "\(a.name) -> \($0)" } }.joined(separator: ", ") + ")")
+            notes.append(
+                PlanNote(
+                    "summary-other-grades",
+                    [
+                        "placed": String(others.filter { $0.toClass != nil }.count), "count": String(others.count),
+                        "list": others.compactMap { a in a.toClass.map { "\(a.name) -> \($0)" } }.joined(
+                            separator: ", "),
+                    ]))
         }
         if let ahead = enrolledAhead, ahead > 0 {
-            lines.append("enrolled ahead in \(toYear) (kept, counted in their classes): \(ahead)")
+            notes.append(PlanNote("summary-ahead", ["year": toYear.description, "count": String(ahead)]))
         }
-        if !warnings.isEmpty {
-            lines.append("admitted outside the age of 273-FZ art. 67 (the founder's permission): \(warnings.count)")
-        }
-        let carried = carry.named.filter(\.1).map { $0.0.replacingOccurrences(of: "_", with: " ") }
-        lines.append("carried over: " + (carried.isEmpty ? "nothing" : carried.joined(separator: ", ")))
-        return lines
+        if !warningNotes.isEmpty { notes.append(PlanNote("summary-age", ["count": String(warningNotes.count)])) }
+        let carried = carry.named.filter(\.1).map(\.0)
+        notes.append(
+            carried.isEmpty
+                ? PlanNote("summary-carried-nothing")
+                : PlanNote("summary-carried", ["what": carried.joined(separator: ",")]))
+        return notes
     }
 }
 
@@ -848,13 +878,15 @@ public enum AdmissionAge {
     public static let months = 78..<96
 
     /// Why a child born on `birth` is outside the age on 1 September of `year`, or nil when inside it.
-    public static func problem(birth: CalendarDate, year: YearLabel) -> String? {
+    public static func problem(birth: CalendarDate, year: YearLabel) -> PlanNote? {
         guard let first = CalendarDate(year: year.startYear, month: 9, day: 1) else { return nil }
         let age = birth.fullMonths(until: first)
         guard !months.contains(age) else { return nil }
-        let described = "\(age / 12) years \(age % 12) months on \(first)"
-        return age < months.lowerBound
-            ? "born \(birth), \(described): younger than 6 years 6 months; admission needs the founder's permission"
-            : "born \(birth), \(described): 8 years or older; admission needs the founder's permission"
+        return PlanNote(
+            age < months.lowerBound ? "admission-young" : "admission-old",
+            [
+                "birth": birth.description, "years": String(age / 12), "months": String(age % 12),
+                "first_day": first.description,
+            ])
     }
 }

@@ -1,0 +1,257 @@
+import Foundation
+
+/// One sentence of a rollover plan (an error, a warning, a line of its summary): a code and what the sentence names,
+/// said in any language by `message(_:)`. Where a plan keeps text (its canonical form, a request's summary), it keeps
+/// the English sentence; the note travels beside it so that each reader gets the sentence in their language.
+public struct PlanNote: Sendable, Hashable, Codable {
+    /// What the sentence says (`over-capacity`, `summary-class`...).
+    public var code: String
+    /// What it names: classes, grades, counts as decimal digits, days as `2026-09-01`, outcomes and states by their
+    /// raw values.
+    public var params: [String: String]
+
+    /// A note with every field given.
+    public init(_ code: String, _ params: [String: String] = [:]) {
+        self.code = code
+        self.params = params
+    }
+
+    /// The note as JSON: `{"code": ..., "params": {...}}`.
+    public var json: JSONValue {
+        .object(["code": .string(code), "params": .object(params.mapValues(JSONValue.string))])
+    }
+
+    /// A note read back from `json`; nil for anything else.
+    public init?(json: JSONValue) {
+        guard case .string(let code)? = json["code"], case .object(let fields)? = json["params"] else { return nil }
+        var params: [String: String] = [:]
+        for (key, value) in fields {
+            guard case .string(let text) = value else { return nil }
+            params[key] = text
+        }
+        self.init(code, params)
+    }
+
+    /// The sentence in English, as plans and requests store it.
+    public var english: String { message(.english) }
+
+    /// The sentence in `l`'s language; the code itself for a code this version does not know (a newer daemon's).
+    public func message(_ l: Localizer) -> String {
+        var p = params
+        for key in ["start", "end", "birth", "first_day"] { if let day = p[key] { p[key] = l.date(day) } }
+        for key in ["count", "students", "capacity", "placed", "created"] {
+            if let number = p[key].flatMap(Int.init) { p[key] = l.number(number) }
+        }
+        if let outcome = p["outcome"].flatMap(PromotionOutcome.init(rawValue:)) { p["outcome"] = outcome.name(l) }
+        if let state = p["state"].flatMap(YearState.init(rawValue:)) { p["state"] = state.name(l) }
+        p["teacher"] = teacherPhrase(l)
+        let count = Int(params["count"] ?? params["students"] ?? "") ?? 0
+        let sentence =
+            Self.studentMessage(code, p, l) ?? Self.planMessage(code, p, count, l)
+            ?? Self.summaryMessage(code, p, count, l) ?? code
+        // An error of one student or application names them first.
+        if params["about"] == "student" {
+            p["reason"] = sentence
+            return l.tr("{student} ({student_id}, {from_class}): {reason}", p)
+        }
+        if params["about"] == "application" {
+            p["reason"] = sentence
+            return l.tr("application {application} ({name}): {reason}", p)
+        }
+        return sentence
+    }
+
+    /// The note said about `student` (their name, id and class before the sentence), as the plan's errors list it.
+    func about(student line: RolloverPlan.Line) -> PlanNote {
+        PlanNote(
+            code,
+            params.merging([
+                "about": "student", "student": line.name, "student_id": line.studentID, "from_class": line.fromClass,
+            ]) { $1 })
+    }
+
+    /// The note said about an application (its id and the child's name first).
+    func about(application id: String, name: String) -> PlanNote {
+        PlanNote(code, params.merging(["about": "application", "application": id, "name": name]) { $1 })
+    }
+
+    /// A class teacher as the summary names them: `class teacher Петрова Анна (T1)`, or that the class has none.
+    private func teacherPhrase(_ l: Localizer) -> String? {
+        guard params["teacher_role"] != nil else { return nil }
+        switch (params["teacher_name"], params["teacher_id"]) {
+        case (let name?, let id?): return l.tr("class teacher {name} ({id})", ["name": name, "id": id])
+        case (nil, let id?): return l.tr("class teacher {id}", ["id": id])
+        default: return l.tr("no class teacher")
+        }
+    }
+
+    /// Why one student cannot be placed.
+    static func studentMessage(_ code: String, _ p: [String: String], _ l: Localizer) -> String? {
+        let graduated = PromotionOutcome.graduated.name(l), retained = PromotionOutcome.retained.name(l)
+        let left = PromotionOutcome.left.name(l)
+        let q = p.merging(["graduated": graduated, "retained": retained, "left": left]) { $1 }
+        return switch code {
+        case "no-decision": l.tr("no promotion decision is recorded")
+        case "last-grade": l.tr("{outcome} from grade {grade}, the last grade: record '{graduated}' instead", q)
+        case "adapted-needs-target": l.tr("an adapted programme needs the target class in the decision")
+        case "not-graduating-grade": l.tr("graduated from grade {grade}, which is not a graduating grade", q)
+        case "promotion-grade":
+            l.tr(
+                "{outcome} from {from_class} to {target}: a promotion leads to grade {next}, not {target_grade}; correct the decision's target class or the class map",
+                q)
+        case "stage-debt":
+            l.tr(
+                "conditional from grade {grade} into {next}: going on after grade {grade} needs its certificate, which academic debt ({debts}) withholds; record '{retained}' (the grade repeated) or '{left}' with a statement",
+                q)
+        case "stage-failing":
+            l.tr(
+                "promoted from grade {grade} into {next} with a failing year grade in {subjects}: going on needs the grade-{grade} certificate; correct the grades or record '{retained}' or '{left}'",
+                q)
+        case "stage-no-certificate":
+            l.tr(
+                "promoted from grade {grade} into {next} without the basic certificate recorded: going on needs it (its number and date: yearctl import certificates)",
+                q)
+        case "retained-target":
+            l.tr(
+                "retained in {from_class} but sent to {target}: a retained student repeats grade {grade}; correct the decision's target class",
+                q)
+        case "adapted-target":
+            l.tr(
+                "adapted programme from {from_class} to {target}: it leads to grade {next} at most, not {target_grade}",
+                q)
+        case "application-id-taken": l.tr("a student with the id {application} already exists at the school", q)
+        case "application-no-gender": l.tr("the application gives no gender; complete it before the rollover")
+        case "application-birth-date":
+            l.tr("the birth date '{birth_text}' is not a date (YYYY-MM-DD); correct the application", q)
+        case "application-class-grade":
+            l.tr("the class {class} is not of grade {grade}, which the application is for", q)
+        case "application-no-class":
+            l.tr("the new year has no class of grade {grade}: name the class in the application", q)
+        case "admission-young":
+            l.tr(
+                "born {birth}, {age} on {first_day}: younger than 6 years 6 months; admission needs the founder's permission",
+                q.merging(["age": age(q, l)]) { $1 })
+        case "admission-old":
+            l.tr(
+                "born {birth}, {age} on {first_day}: 8 years or older; admission needs the founder's permission",
+                q.merging(["age": age(q, l)]) { $1 })
+        default: nil
+        }
+    }
+
+    /// An age in years and months, each with its plural form (`6 лет 3 месяца`).
+    static func age(_ p: [String: String], _ l: Localizer) -> String {
+        let years = Int(p["years"] ?? "") ?? 0, months = Int(p["months"] ?? "") ?? 0
+        return l.tr(
+            "{years} {months}",
+            [
+                "years": l.trn("{count} year", "{count} years", years),
+                "months": l.trn("{count} month", "{count} months", months),
+            ])
+    }
+
+    /// The errors of a plan that are not one student's.
+    static func planMessage(_ code: String, _ p: [String: String], _ count: Int, _ l: Localizer) -> String? {
+        switch code {
+        case "next-year-state":
+            l.tr(
+                "the year {year} is {state}: a rollover opens a year that is open (being prepared) or not yet created",
+                p)
+        case "next-year-holds":
+            l.trn(
+                "the year {year} already holds {count} student of {from_year} ({ids}): the rollover places them; withdraw that enrollment from {year} first",
+                "the year {year} already holds {count} students of {from_year} ({ids}): the rollover places them; withdraw those enrollments from {year} first",
+                count, p)
+        case "not-a-class-name": l.tr("'{target}' (the target of {student}) is not a class name such as 6А", p)
+        case "beyond-grades":
+            l.tr(
+                "class {class} is beyond the school's grades {first}-{last}: change the override or the decision that leads there",
+                p)
+        case "over-capacity":
+            l.trn(
+                "class {class} would hold {students} student, over its capacity of {capacity}: map part of its students elsewhere with 'yearctl rollover map' or change its capacity",
+                "class {class} would hold {students} students, over its capacity of {capacity}: map part of its students elsewhere with 'yearctl rollover map' or change its capacity",
+                count, p)
+        default: nil
+        }
+    }
+
+    /// The lines of a plan's summary, as a request shows it to the approver.
+    static func summaryMessage(_ code: String, _ p: [String: String], _ count: Int, _ l: Localizer) -> String? {
+        switch code {
+        case "summary-years": l.tr("{from} closes; {to} opens, {start} to {end}", p)
+        case "summary-years-prepared": l.tr("{from} closes; {to} (already prepared) is filled, {start} to {end}", p)
+        case "summary-students":
+            l.trn(
+                "{count} student: {outcomes}", "{count} students: {outcomes}", count,
+                p.merging(["outcomes": outcomes(p, l)]) { $1 })
+        case "summary-class":
+            l.trn("class {from} -> {to}: {count} student", "class {from} -> {to}: {count} students", count, p)
+        case "summary-class-closes": l.tr("class {from} closes", p)
+        case "summary-merge":
+            l.tr(
+                "class {class} merges {sources}: it keeps {kept}'s {teacher}, profile and assignments; not carried (choose with 'yearctl rollover map CLASS {class} --teacher-from CLASS'):",
+                p)
+        case "summary-merge-other":
+            l.trn(
+                "  {other}: {teacher}, profile {profile}, {count} assignment",
+                "  {other}: {teacher}, profile {profile}, {count} assignments", count, p)
+        case "summary-stage-teacher":
+            l.tr(
+                "class {class} begins grade {grade}: {kept}'s primary {teacher} does not follow it; appoint its class teacher",
+                p)
+        case "summary-dropped":
+            l.tr(
+                "class {class}: {kept}'s assignments of {subjects} are not carried: grade {grade}'s curriculum lacks them",
+                p)
+        case "summary-new-classes": l.tr("new year's classes: {count} ({created} created: {names})", p)
+        case "summary-first-grade":
+            l.trn(
+                "admissions to the first grade: {placed} of {count} accepted application",
+                "admissions to the first grade: {placed} of {count} accepted applications", count, p)
+        case "summary-other-grades":
+            l.trn(
+                "admissions to other grades: {placed} of {count} accepted application ({list})",
+                "admissions to other grades: {placed} of {count} accepted applications ({list})", count, p)
+        case "summary-ahead": l.tr("enrolled ahead in {year} (kept, counted in their classes): {count}", p)
+        case "summary-age": l.tr("admitted outside the age of 273-FZ art. 67 (the founder's permission): {count}", p)
+        case "summary-carried":
+            l.tr("carried over: {what}", p.merging(["what": carried(p, l)]) { $1 })
+        case "summary-carried-nothing": l.tr("carried over: nothing")
+        case "readiness-ready": l.tr("close readiness: no error")
+        case "readiness-blocked":
+            l.trn(
+                "close readiness: {count} error check the approval refuses unless accepted by name:",
+                "close readiness: {count} error checks the approval refuses unless accepted by name:", count, p)
+        case "readiness-check": l.trn("  {check}: {count} finding", "  {check}: {count} findings", count, p)
+        case "undo":
+            l.tr("undo rollover {rollover}: {year} reopens as closing; {to} loses every row the rollover wrote", p)
+        default: nil
+        }
+    }
+
+    /// The counts per outcome, in the order of the outcomes: `5 переведён, 1 без решения`.
+    static func outcomes(_ p: [String: String], _ l: Localizer) -> String {
+        let named = PromotionOutcome.allCases.map { ($0.rawValue, $0.name(l)) } + [("none", l.tr("no decision"))]
+        return named.compactMap { key, name in
+            p["outcome_" + key].flatMap(Int.init).map {
+                l.tr("{outcome} {count}", ["outcome": name, "count": l.number($0)])
+            }
+        }.joined(separator: ", ")
+    }
+
+    /// What a rollover carries over, named in the language: `curriculum, class_teachers` as `учебный план,
+    /// классные руководители`.
+    static func carried(_ p: [String: String], _ l: Localizer) -> String {
+        (p["what"] ?? "").split(separator: ",").map { key in
+            switch key {
+            case "curriculum": l.trc("carried over", "curriculum")
+            case "class_teachers": l.trc("carried over", "class teachers")
+            case "assignments": l.trc("carried over", "assignments")
+            case "profiles": l.trc("carried over", "profiles")
+            case "capacity": l.trc("carried over", "capacity")
+            default: String(key)
+            }
+        }.joined(separator: ", ")
+    }
+}
