@@ -23,7 +23,7 @@ public struct RolloverDigest: Sendable, Hashable, Codable {
     /// What it does, one line each: counts per outcome, class mappings, new classes, carry-over; in English.
     public var summary: [String]
     /// The same lines to be said in any language (nil for a request filed before requests kept them).
-    public var notes: [PlanNote]?
+    public var notes: [Note]?
 
     /// A digest with every field given.
     public init(planHash: String, rolloverID: Int64? = nil, toYear: String, summary: [String]) {
@@ -34,7 +34,7 @@ public struct RolloverDigest: Sendable, Hashable, Codable {
     }
 
     /// A digest whose summary is `notes`, kept both as notes and in English.
-    public init(planHash: String, rolloverID: Int64? = nil, toYear: String, notes: [PlanNote]) {
+    public init(planHash: String, rolloverID: Int64? = nil, toYear: String, notes: [Note]) {
         self.init(planHash: planHash, rolloverID: rolloverID, toYear: toYear, summary: notes.map(\.english))
         self.notes = notes
     }
@@ -59,7 +59,7 @@ public struct RolloverDigest: Sendable, Hashable, Codable {
             planHash: hash, rolloverID: rollover, toYear: toYear,
             summary: lines.compactMap { if case .string(let line) = $0 { line } else { nil } })
         if case .array(let notes)? = value["notes"] {
-            let read = notes.compactMap(PlanNote.init(json:))
+            let read = notes.compactMap(Note.init(json:))
             guard read.count == notes.count else { return nil }
             self.notes = read
         }

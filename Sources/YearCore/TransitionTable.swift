@@ -25,8 +25,8 @@ public struct TransitionContext: Sendable {
 public protocol TransitionGuard: Sendable {
     /// A stable name, shown in refusals and in the documentation.
     var name: String { get }
-    /// Every reason the transition may not happen now; empty when it may.
-    func violations(in context: TransitionContext) -> [String]
+    /// Every reason the transition may not happen now (`Note+Refusals.swift`); empty when it may.
+    func violations(in context: TransitionContext) -> [Note]
 }
 
 /// One row of the machine: from a state, an event leads to a state, requested by one role and approved by another.
@@ -121,10 +121,11 @@ public struct SingleActiveYearGuard: TransitionGuard {
     /// `single-active-year`.
     public var name: String { "single-active-year" }
     /// Names the other active year, if there is one.
-    public func violations(in context: TransitionContext) -> [String] {
+    public func violations(in context: TransitionContext) -> [Note] {
         context.otherYears.filter { $0.state.isActive && $0.id != context.year.id }.map {
-            "year \($0.label) of school \($0.school) is \($0.state.rawValue); a school has at most one year in "
-                + "progress or closing"
+            Note(
+                "single-active-year",
+                ["year": $0.label.description, "school": $0.school, "state": $0.state.rawValue])
         }
     }
 }
@@ -136,8 +137,8 @@ public struct ReasonRequiredGuard: TransitionGuard {
     /// `reason-required`.
     public var name: String { "reason-required" }
     /// Refuses a missing or blank reason.
-    public func violations(in context: TransitionContext) -> [String] {
+    public func violations(in context: TransitionContext) -> [Note] {
         let reason = context.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return reason.isEmpty ? ["a reason is required for this transition"] : []
+        return reason.isEmpty ? [Note("reason-required")] : []
     }
 }

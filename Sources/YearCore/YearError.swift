@@ -1,8 +1,9 @@
 /// Every refusal the domain and the store can give. One function in YearProtocol maps these to Varlink error names;
 /// `description` is the one sentence a person reads.
 public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A parameter is missing, of the wrong type or out of range.
-    case invalidParameter(field: String, reason: String)
+    /// A parameter is missing, of the wrong type or out of range: why in English, and (when there is one) the note
+    /// that says it in any language.
+    case invalidParameter(field: String, reason: String, note: Note? = nil)
     /// The caller lacks the role the method needs (at `school`; `*` means at every school of the instance).
     case permissionDenied(method: String, required: [Role], school: String?)
     /// No school with this id is configured.
@@ -16,7 +17,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Only the year rollover may execute this event.
     case rolloverOnly(event: YearEvent)
     /// A guard of the row refused.
-    case guardFailed(event: YearEvent, violations: [String])
+    case guardFailed(event: YearEvent, violations: [Note])
     /// No request with this id.
     case requestNotFound(id: Int64)
     /// The request was already approved, rejected, cancelled or expired.
@@ -38,7 +39,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The year's readiness report for the transition has errors that were not accepted (check id and count).
     case notReady(year: String, target: ReadinessTarget, blocking: [ReadinessBlocker])
     /// The rollover plan has errors (students who cannot be placed, classes over capacity): nothing was filed.
-    case planHasErrors(year: String, errors: [PlanNote])
+    case planHasErrors(year: String, errors: [Note])
     /// The data changed since the rollover request was filed: its plan no longer hashes the same.
     case planStale(id: Int64, filed: String, current: String)
     /// The new year holds changes made after the rollover, so it cannot be undone.
@@ -46,14 +47,21 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The daemon could not complete the call (database full, I/O error); nothing was changed.
     case internalFailure(reason: String)
 
+    /// A parameter refused for the reason `code` says (`Note+Refusals.swift`), with what it names.
+    public static func invalid(_ field: String, _ code: String, _ params: [String: String] = [:]) -> YearError {
+        let note = Note(code, params)
+        return .invalidParameter(field: field, reason: note.english, note: note)
+    }
+
     /// One sentence in English: what failed, why, and what to do next (the daemon's `message`).
     public var description: String { message(.english) }
 
     /// One sentence in `l`'s language: what failed, why, and what to do next.
     public func message(_ l: Localizer) -> String {
         switch self {
-        case .invalidParameter(let field, let reason):
-            return l.tr("invalid parameter '{field}': {reason}", ["field": field, "reason": reason])
+        case .invalidParameter(let field, let reason, let note):
+            return l.tr(
+                "invalid parameter '{field}': {reason}", ["field": field, "reason": note?.message(l) ?? reason])
         case .permissionDenied(let method, let required, let school):
             // TRANSLATORS: joins the roles of which any one would do: "coordinator or admin".
             let roles = required.map { $0.name(l) }.joined(separator: l.trc("list of alternatives", " or "))
@@ -95,7 +103,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
         case .guardFailed(let event, let violations):
             return l.tr(
                 "'{event}' cannot happen now: {violations}",
-                ["event": event.name(l), "violations": violations.joined(separator: "; ")])
+                ["event": event.name(l), "violations": violations.map { $0.message(l) }.joined(separator: "; ")])
         case .requestNotFound(let id):
             return l.tr("no request with id {id}; see 'yearctl request list'", ["id": String(id)])
         case .requestNotPending(let id, let status):

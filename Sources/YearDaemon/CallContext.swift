@@ -20,7 +20,7 @@ struct CallContext: Sendable {
 
     /// The school of a method whose scope requires one (authorization has set it before any handler runs).
     func requiredSchool() throws -> String {
-        guard let school else { throw YearError.invalidParameter(field: "school", reason: "required") }
+        guard let school else { throw YearError.invalid("school", "school-required") }
         return school
     }
 }

@@ -393,10 +393,9 @@ final class DaemonState: Sendable {
             } else if required {
                 guard all.count == 1, let only = all.first else {
                     let yours = policy.schools(of: caller, holding: spec.roles, among: all)
-                    throw YearError.invalidParameter(
-                        field: "school",
-                        reason: "this instance serves \(all.count) schools; name one"
-                            + (yours.isEmpty ? "" : " (yours: \(yours.joined(separator: ", ")))"))
+                    throw YearError.invalid(
+                        "school", yours.isEmpty ? "name-school" : "name-your-school",
+                        ["count": String(all.count), "schools": yours.joined(separator: ", ")])
                 }
                 try require(only)
             } else {

@@ -51,9 +51,7 @@ extension Handlers {
         let year = try await parameters.year.asyncMap { try await checkedYear($0, school: school) }
         let (last, previous) = try await state.database.lastChecks(school: school, year: year)
         guard let last else {
-            throw YearError.invalidParameter(
-                field: "school", reason: "school \(school) has no run of checks yet; run them with 'yearctl checks run'"
-            )
+            throw YearError.invalid("school", "no-checks-run", ["school": school])
         }
         // The first run of a year is compared with nothing: everything it found is new.
         let diff = FindingDiff(
@@ -90,11 +88,9 @@ extension Handlers {
         if let active = years.first(where: { $0.state.isActive }) { return active }
         let open = years.filter { $0.state == .open }
         if open.count == 1 { return open[0] }
-        throw YearError.invalidParameter(
-            field: "year",
-            reason: open.isEmpty
-                ? "school \(school) has no year to check; create one with 'yearctl year create'"
-                : "school \(school) has no active year and \(open.count) open ones: name the year")
+        throw YearError.invalid(
+            "year", open.isEmpty ? "no-year-to-check" : "name-the-year",
+            ["school": school, "count": String(open.count)])
     }
 }
 

@@ -18,10 +18,10 @@ extension Handlers {
 
     func upload(_ parameters: UploadParameters, _ context: CallContext) async throws -> UploadReply {
         guard let data = Data(base64Encoded: parameters.data) else {
-            throw YearError.invalidParameter(field: "data", reason: "expected base64")
+            throw YearError.invalid("data", "base64")
         }
         guard data.count <= 512 * 1024 else {
-            throw YearError.invalidParameter(field: "data", reason: "at most 512 KiB per part")
+            throw YearError.invalid("data", "part-too-large", ["kib": "512"])
         }
         let appended = try state.uploads.append(
             data, to: parameters.upload, owner: context.caller.uid, limits: state.configuration.uploadLimits,
@@ -47,13 +47,12 @@ extension Handlers {
         }
         defer { try? FileManager.default.removeItem(atPath: taken.path) }
         if let expected = parameters.sha256?.lowercased(), expected != taken.sha256 {
-            throw YearError.invalidParameter(
-                field: "sha256", reason: "the upload's SHA-256 is \(taken.sha256), not \(expected): upload it again")
+            throw YearError.invalid("sha256", "upload-hash", ["actual": taken.sha256, "expected": expected])
         }
         let name = String((parameters.fileName as NSString).lastPathComponent.prefix(200))
         let asOf = try parameters.asOf.map { text -> CalendarDate in
             guard let date = RegistryValues.date(text) else {
-                throw YearError.invalidParameter(field: "asOf", reason: "expected a date as 2026-09-01 or 01.09.2026")
+                throw YearError.invalid("asOf", "school-date", ["got": text])
             }
             return date
         }
@@ -80,7 +79,7 @@ extension Handlers {
         let kind = parameters.kind
         let limit = parameters.limit ?? 5000
         guard (1...50000).contains(limit) else {
-            throw YearError.invalidParameter(field: "limit", reason: "must be between 1 and 50000")
+            throw YearError.invalid("limit", "between", ["min": "1", "max": "50000"])
         }
         let year = try await resolveYear(parameters.year, school: school, kind: kind)
         let page = try await state.database.exportRegistry(
@@ -92,14 +91,14 @@ extension Handlers {
     func movement(_ parameters: MovementParameters, _ context: CallContext) async throws -> MovementReply {
         let school = try context.requiredSchool()
         guard let from = RegistryValues.date(parameters.from) else {
-            throw YearError.invalidParameter(field: "from", reason: "expected a date as 2026-09-01 or 01.09.2026")
+            throw YearError.invalid("from", "school-date", ["got": parameters.from])
         }
         guard let to = RegistryValues.date(parameters.to), from <= to else {
-            throw YearError.invalidParameter(field: "to", reason: "expected a date on or after 'from'")
+            throw YearError.invalid("to", "date-before-from", ["got": parameters.to])
         }
         let group = try parameters.class.map { text -> String in
             guard let name = RegistryValues.className(text)?.name else {
-                throw YearError.invalidParameter(field: "class", reason: "expected a class such as 5А")
+                throw YearError.invalid("class", "class-name", ["got": text])
             }
             return name
         }
@@ -114,8 +113,7 @@ extension Handlers {
         }.map(\.element)
         let years = try parameters.year.map { [try Self.year(named: $0, in: all, school: school)] } ?? meeting
         guard !all.isEmpty else {
-            throw YearError.invalidParameter(
-                field: "year", reason: "school \(school) has no year yet; see 'yearctl year create'")
+            throw YearError.invalid("year", "no-year-yet", ["school": school])
         }
         let book = try await state.database.movement(school: school, years: years, from: from, to: to, group: group)
         func info(_ line: MovementLine) -> MovementInfo {
@@ -153,9 +151,9 @@ extension Handlers {
         let kind = parameters.kind
         let names = kind.columns.map(\.name)
         if let unknown = parameters.values.keys.sorted().first(where: { !names.contains($0) }) {
-            throw YearError.invalidParameter(
-                field: "values",
-                reason: "\(kind.rawValue) has no column '\(unknown)' (it has: \(names.joined(separator: ", ")))")
+            throw YearError.invalid(
+                "values", "no-column",
+                ["kind": kind.rawValue, "column": unknown, "columns": names.joined(separator: ", ")])
         }
         // One row is a one-row file with the columns given: the same checks, the same transaction, the same roles.
         let given = kind.columns.filter { parameters.values[$0.name] != nil || $0.required }
@@ -177,7 +175,7 @@ extension Handlers {
         if let check = context.ownership { try await state.database.precheckOwnership(check, school: school) }
         for (field, value) in [("phone", parameters.phone), ("email", parameters.email)] {
             if let value, value.count > 200 || value.contains(where: { $0.isNewline }) {
-                throw YearError.invalidParameter(field: field, reason: "one line of at most 200 characters")
+                throw YearError.invalid(field, "one-line", ["max": "200"])
             }
         }
         return UpdateContactReply(
@@ -197,15 +195,13 @@ extension Handlers {
         let open = years.filter { $0.state == .open }
         if open.count == 1 { return open[0] }
         if kind == .students { return nil }
-        throw YearError.invalidParameter(
-            field: "year", reason: "school \(school) has no active year and \(open.count) open ones: name the year")
+        throw YearError.invalid("year", "name-the-year", ["school": school, "count": String(open.count)])
     }
 
     /// The year of `years` named `text` (its id or its label), or an error that says where to look.
     static func year(named text: String, in years: [AcademicYear], school: String) throws -> AcademicYear {
         guard let match = years.first(where: { String($0.id) == text || $0.label.description == text }) else {
-            throw YearError.invalidParameter(
-                field: "year", reason: "school \(school) has no year '\(text)'; see 'yearctl year list'")
+            throw YearError.invalid("year", "no-such-year", ["school": school, "year": text])
         }
         return match
     }

@@ -20,8 +20,7 @@ extension Handlers {
         let years = try await state.database.years(of: [school])
         if let text { return try Self.year(named: text, in: years, school: school) }
         guard let active = years.first(where: { $0.state.isActive }) else {
-            throw YearError.invalidParameter(
-                field: "year", reason: "school \(school) has no year in progress or closing to roll over")
+            throw YearError.invalid("year", "no-year-to-roll-over", ["school": school])
         }
         return active
     }
@@ -30,9 +29,8 @@ extension Handlers {
         let school = try context.requiredSchool()
         let year = try await rolloverYear(parameters.year, school: school)
         guard year.state.isActive else {
-            throw YearError.invalidParameter(
-                field: "year",
-                reason: "year \(year.label) is \(year.state.rawValue): a rollover is planned from in_progress on")
+            throw YearError.invalid(
+                "year", "rollover-planned-from", ["year": year.label.description, "state": year.state.rawValue])
         }
         return RolloverPlanReply(
             try await state.database.rolloverPlan(of: year, settings: state.configuration.rolloverSettings))
@@ -45,8 +43,7 @@ extension Handlers {
         let to = try parameters.to.map { try Self.text($0, field: "to", required: true) }
         let teacherFrom = try parameters.teacherFrom.map { try Self.text($0, field: "teacherFrom", required: true) }
         if teacherFrom != nil && to == nil {
-            throw YearError.invalidParameter(
-                field: "teacherFrom", reason: "a class to keep is named with a merge's target")
+            throw YearError.invalid("teacherFrom", "keep-needs-target")
         }
         try await state.database.setRolloverOverride(
             year: year, from: RegistryValues.className(from)?.name ?? from, to: to, teacherFrom: teacherFrom,
@@ -78,8 +75,7 @@ extension Handlers {
             guard let latest = try await state.database.rollovers(of: school).first(where: { $0.state == .applied }),
                 let closed = years.first(where: { $0.id == latest.fromYearID })
             else {
-                throw YearError.invalidParameter(
-                    field: "year", reason: "school \(school) has no applied rollover to undo")
+                throw YearError.invalid("year", "no-rollover-to-undo", ["school": school])
             }
             year = closed
         }

@@ -97,15 +97,14 @@ struct Handlers: Sendable {
     func createYear(_ parameters: YearCreateParameters, _ context: CallContext) async throws -> YearReply {
         let school = try context.requiredSchool()
         guard let label = YearLabel(parameters.label) else {
-            throw YearError.invalidParameter(
-                field: "label", reason: "expected two consecutive years like 2026/2027, got '\(parameters.label)'")
+            throw YearError.invalid("label", "year-label", ["got": parameters.label])
         }
         let start = try parameters.startDate.map { try Self.date($0, field: "startDate") }
         let end = try parameters.endDate.map { try Self.date($0, field: "endDate") }
         var gradeEnds: [Int: CalendarDate] = [:]
         for given in parameters.gradeEnds ?? [] {
             guard gradeEnds[given.grade] == nil else {
-                throw YearError.invalidParameter(field: "gradeEnds", reason: "grade \(given.grade) is named twice")
+                throw YearError.invalid("gradeEnds", "grade-twice", ["grade": String(given.grade)])
             }
             gradeEnds[given.grade] = try Self.date(given.endDate, field: "gradeEnds")
         }
@@ -117,7 +116,7 @@ struct Handlers: Sendable {
 
     static func date(_ text: String, field: String) throws -> CalendarDate {
         guard let date = CalendarDate(iso: text) else {
-            throw YearError.invalidParameter(field: field, reason: "expected a date as YYYY-MM-DD, got '\(text)'")
+            throw YearError.invalid(field, "iso-date", ["got": text])
         }
         return date
     }
@@ -154,13 +153,12 @@ struct Handlers: Sendable {
         if let hash = parameters.payloadHash,
             hash.count != 64 || !hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
         {
-            throw YearError.invalidParameter(field: "payloadHash", reason: "expected 64 lowercase hex digits")
+            throw YearError.invalid("payloadHash", "hex-hash")
         }
         let accepted = parameters.accept ?? []
         try CheckCatalogue.requireKnown(accepted, field: "accept")
         if !accepted.isEmpty && reason.isEmpty {
-            throw YearError.invalidParameter(
-                field: "reason", reason: "accepting errors of the readiness report needs a written reason")
+            throw YearError.invalid("reason", "accept-needs-reason")
         }
         let configuration = state.configuration
         var backup: BackupFile?
@@ -244,13 +242,13 @@ struct Handlers: Sendable {
     static func text(_ value: String?, field: String, required: Bool) throws -> String {
         let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if required && text.isEmpty {
-            throw YearError.invalidParameter(field: field, reason: "a non-empty \(field) is required")
+            throw YearError.invalid(field, "text-required")
         }
         guard text.count <= 2000 else {
-            throw YearError.invalidParameter(field: field, reason: "at most 2000 characters")
+            throw YearError.invalid(field, "text-too-long", ["max": "2000"])
         }
         guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
-            throw YearError.invalidParameter(field: field, reason: "control characters are not allowed")
+            throw YearError.invalid(field, "text-control")
         }
         return text
     }
@@ -258,7 +256,7 @@ struct Handlers: Sendable {
     func listAudit(_ parameters: AuditListParameters, _ context: CallContext) async throws -> AuditListReply {
         let limit = parameters.limit ?? 100
         guard (1...1000).contains(limit) else {
-            throw YearError.invalidParameter(field: "limit", reason: "must be between 1 and 1000")
+            throw YearError.invalid("limit", "between", ["min": "1", "max": "1000"])
         }
         // Rows that concern no school (refusals before a school was known, configuration) are instance-wide.
         let seesAll = state.seesEverySchool(context)

@@ -52,24 +52,14 @@ final class UploadStore: Sendable {
         let (id, path, isNew, total) = try uploads.withLock { table -> (String, String, Bool, Int64) in
             let mine = table.values.filter { $0.owner == owner }.reduce(Int64(0)) { $0 + $1.bytes }
             guard mine + size <= limits.bytesPerUID else {
-                throw YearError.invalidParameter(
-                    field: "data",
-                    reason: "your uploads in progress would hold more than your \(mebibytes(limits.bytesPerUID)) "
-                        + "(upload_max_bytes_per_uid); import them, or wait for them to expire an hour after "
-                        + "their last part")
+                throw YearError.invalid("data", "uploads-per-uid", ["size": mebibytes(limits.bytesPerUID)])
             }
             let inFlight = table.values.reduce(Int64(0)) { $0 + $1.bytes }
             guard inFlight + size <= limits.bytesTotal else {
-                throw YearError.invalidParameter(
-                    field: "data",
-                    reason: "the uploads in progress of all users would hold more than "
-                        + "\(mebibytes(limits.bytesTotal)) (upload_max_bytes); try again when theirs are imported")
+                throw YearError.invalid("data", "uploads-total", ["size": mebibytes(limits.bytesTotal)])
             }
             guard free - size >= limits.freeBytes else {
-                throw YearError.invalidParameter(
-                    field: "data",
-                    reason: "the disk of yeard's state directory would have less than \(mebibytes(limits.freeBytes)) "
-                        + "free; the system administrator must free space first")
+                throw YearError.invalid("data", "uploads-disk", ["size": mebibytes(limits.freeBytes)])
             }
             if let id {
                 guard var existing = table[id], existing.owner == owner else { throw YearError.uploadNotFound(id: id) }
@@ -79,10 +69,7 @@ final class UploadStore: Sendable {
                 return (id, existing.path, false, existing.bytes)
             }
             guard table.values.filter({ $0.owner == owner }).count < limits.uploadsPerUID else {
-                throw YearError.invalidParameter(
-                    field: "upload",
-                    reason: "you have \(limits.uploadsPerUID) uploads in progress (max_uploads_per_uid); import them, "
-                        + "or wait for them to expire an hour after their last part")
+                throw YearError.invalid("upload", "uploads-count", ["count": String(limits.uploadsPerUID)])
             }
             let id = UUID().uuidString.lowercased()
             let upload = Upload(owner: owner, path: directory + "/" + id, bytes: Int64(data.count), touched: now)

@@ -126,7 +126,7 @@ public struct RolloverPlanReply: Codable, Sendable {
     /// Every error of the plan, and how many; what does not block it but the school answers for.
     public var errors: [String], problems: Int, warnings: [String]
     /// The errors, the warnings and the summary's lines as notes, to be said in the client's language.
-    public var errorNotes: [PlanNote], warningNotes: [PlanNote], lineNotes: [PlanNote]
+    public var errorNotes: [Note], warningNotes: [Note], lineNotes: [Note]
 
     enum CodingKeys: String, CodingKey {
         case school, summary, lines, classes, students, admissions, carry, errors, problems, warnings

@@ -32,8 +32,9 @@ extension YearError {
         }
         switch error.name {
         case "org.varlink.service.InvalidParameter":
-            // The reason is only inside the English message: this error keeps the daemon's sentence.
-            return nil
+            // Without yeard's reason (another service's error) it keeps the daemon's sentence.
+            guard let field = string("parameter"), let reason = string("reason") else { return nil }
+            self = .invalidParameter(field: field, reason: reason, note: p["note"].flatMap(Note.init(json:)))
         case "io.yeard.Year.PermissionDenied":
             guard let method = string("method"), let required = closedList("required", Role.self) else { return nil }
             self = .permissionDenied(method: method, required: required, school: string("school"))
@@ -58,7 +59,7 @@ extension YearError {
             guard let event = closed("event", YearEvent.self), let violations = strings("violations") else {
                 return nil
             }
-            self = .guardFailed(event: event, violations: violations)
+            self = .guardFailed(event: event, violations: Self.notes(p["notes"], english: violations))
         case "io.yeard.Approval.RequestNotFound":
             guard let id = int("id") else { return nil }
             self = .requestNotFound(id: id)
@@ -120,13 +121,7 @@ extension YearError {
             self = .notReady(year: year, target: target, blocking: blocking)
         case "io.yeard.Rollover.PlanHasErrors":
             guard let year = string("year"), let errors = strings("errors") else { return nil }
-            // The notes say each error in the client's language; a daemon that sends none is read in English.
-            var notes: [PlanNote]?
-            if case .array(let items)? = p["notes"] {
-                notes = items.compactMap(PlanNote.init(json:))
-            }
-            self = .planHasErrors(
-                year: year, errors: notes?.count == errors.count ? notes ?? [] : errors.map { PlanNote($0) })
+            self = .planHasErrors(year: year, errors: Self.notes(p["notes"], english: errors))
         case "io.yeard.Rollover.PlanStale":
             guard let id = int("id"), let filed = string("filed"), let current = string("current") else { return nil }
             self = .planStale(id: id, filed: filed, current: current)
@@ -139,5 +134,15 @@ extension YearError {
         default:
             return nil
         }
+    }
+
+    /// The notes beside an error's English sentences, which say them in the client's language; the English
+    /// sentences themselves (each said as it is) when a daemon sent no notes or not one for each.
+    static func notes(_ value: JSONValue?, english: [String]) -> [Note] {
+        if case .array(let items)? = value {
+            let notes = items.compactMap(Note.init(json:))
+            if notes.count == english.count { return notes }
+        }
+        return english.map { Note($0) }
     }
 }

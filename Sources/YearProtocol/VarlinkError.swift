@@ -39,13 +39,15 @@ public struct VarlinkError: Error, Sendable, Equatable {
             ]))
     }
 
-    /// A parameter is missing, of the wrong type, unknown or out of range.
-    public static func invalidParameter(_ field: String, _ reason: String) -> VarlinkError {
-        VarlinkError(
-            name: "org.varlink.service.InvalidParameter",
-            parameters: .object([
-                "parameter": .string(field), "message": .string("invalid parameter '\(field)': \(reason)"),
-            ]))
+    /// A parameter is missing, of the wrong type, unknown or out of range. Besides the standard error's
+    /// `parameter`, yeard's carries its English `reason` and, when it has one, the `note` a client says it from.
+    public static func invalidParameter(_ field: String, _ reason: String, note: Note? = nil) -> VarlinkError {
+        var parameters: [String: JSONValue] = [
+            "parameter": .string(field), "reason": .string(reason),
+            "message": .string("invalid parameter '\(field)': \(reason)"),
+        ]
+        if let note { parameters["note"] = note.json }
+        return VarlinkError(name: "org.varlink.service.InvalidParameter", parameters: .object(parameters))
     }
 
     /// The message was not a Varlink call; the connection closes after this reply.
@@ -63,8 +65,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
         let message = JSONValue.string(error.description)
         func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
         switch error {
-        case .invalidParameter(let field, let reason):
-            self = .invalidParameter(field, reason)
+        case .invalidParameter(let field, let reason, let note):
+            self = .invalidParameter(field, reason, note: note)
             return
         case .permissionDenied(let method, let required, let school):
             self.init(
@@ -98,7 +100,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
             self.init(
                 name: "io.yeard.Year.GuardFailed",
                 parameters: .object([
-                    "event": .string(event.rawValue), "violations": strings(violations), "message": message,
+                    "event": .string(event.rawValue), "violations": strings(violations.map(\.english)),
+                    "notes": .array(violations.map(\.json)), "message": message,
                 ]))
         case .requestNotFound(let id):
             self.init(

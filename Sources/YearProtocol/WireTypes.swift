@@ -117,7 +117,7 @@ public struct RolloverRequestInfo: Codable, Sendable, Equatable {
     /// Fields as in the interface description.
     public var planHash: String, rollover: Int64?, toYear: String, summary: [String]
     /// The summary's lines to be said in the client's language (absent for a request filed before they were kept).
-    public var notes: [PlanNote]?
+    public var notes: [Note]?
 }
 
 /// An audit row as the wire carries it (`io.yeard.Audit.Entry`).

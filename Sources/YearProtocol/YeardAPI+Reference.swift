@@ -32,7 +32,12 @@ extension YeardAPI {
             invalid UTF-8, a number out of range, NUL in a string; or no `method`) gets `InvalidMessage`, and the
             connection is closed. Parameters are checked against the method's signature before the caller's roles:
             an unknown field, a value of the wrong type, or a value outside an enum (exactly as listed: `students`,
-            not `Students`) gets `InvalidParameter` naming the field and what it takes.
+            not `Students`) gets `InvalidParameter` naming the field and what it takes. Besides the standard
+            `parameter`, yeard's `InvalidParameter` carries `reason` (the English sentence of what is wrong) and,
+            where the daemon has one, `note`: `{"code": ..., "params": {...}}`, the same sentence as a code and what
+            it names, which yearctl says in its user's language (the codes are listed in
+            `Sources/YearCore/Note+Refusals.swift`). Errors and plans of the rollover carry notes the same way
+            (`Note`, `error_notes`, `notes`).
 
             | method | roles | changes state |
             |---|---|---|

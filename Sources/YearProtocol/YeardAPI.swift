@@ -81,11 +81,11 @@ public enum YeardAPI {
           rollover: ?int,
           toYear: string,
           summary: []string,
-          notes: ?[]PlanNote
+          notes: ?[]Note
         )
 
         # One line of a rollover's summary as a code and what it names, for a client to say in its language.
-        type PlanNote (code: string, params: [string]string)
+        type Note (code: string, params: [string]string)
 
         # Where a request stands (expired: pending past its expiry).
         type RequestStatus (pending, approved, rejected, cancelled, expired)
@@ -166,8 +166,11 @@ public enum YeardAPI {
             # Only the year rollover executes this event.
             error RolloverOnly (event: string, message: string)
 
-            # A guard of the transition refused; violations say why.
-            error GuardFailed (event: string, violations: []string, message: string)
+            # A guard of the transition refused; violations say why, notes say the same for a client's language.
+            error GuardFailed (event: string, violations: []string, notes: ?[]Note, message: string)
+
+            # A sentence as a code and what it names, for a client to say in its language.
+            type Note (code: string, params: [string]string)
 
             # The daemon could not complete the call; nothing was changed.
             error InternalFailure (reason: string, message: string)
@@ -474,7 +477,7 @@ public enum YeardAPI {
 
             # A sentence of a plan (an error, a warning, a line of its summary) as a code and what it names, for a
             # client to say in its language; errors, warnings and lines hold the same sentences in English.
-            type PlanNote (code: string, params: [string]string)
+            type Note (code: string, params: [string]string)
 
             # One accepted first-grade application and the class it joins (absent, with a reason: not placed).
             type PlanAdmission (
@@ -511,7 +514,7 @@ public enum YeardAPI {
         ],
         errors: """
             # The plan has errors (students who cannot be placed, classes over capacity); nothing was filed.
-            error PlanHasErrors (year: string, errors: []string, notes: ?[]PlanNote, message: string)
+            error PlanHasErrors (year: string, errors: []string, notes: ?[]Note, message: string)
 
             # The data changed since the rollover request was filed; the admin must review the plan and request again.
             error PlanStale (id: int, filed: string, current: string, message: string)
@@ -865,7 +868,7 @@ extension YeardAPI {
                 plan_hash: string, summary: [string]int, lines: []string, classes: []PlanClass, \
                 new_classes: []PlanNewClass, students: []PlanStudent, admissions: []PlanAdmission, \
                 carry: [string]bool, errors: []string, problems: int, warnings: []string, \
-                error_notes: []PlanNote, warning_notes: []PlanNote, line_notes: []PlanNote)
+                error_notes: []Note, warning_notes: []Note, line_notes: []Note)
                 """,
             doc: """
                 Preview the rollover of a year in progress or closing (default: the school's active year): every

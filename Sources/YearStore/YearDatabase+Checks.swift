@@ -39,7 +39,7 @@ extension YearDatabase {
 
     static func validateChecks(_ checks: [String]?) throws {
         guard let checks else { return }
-        if checks.isEmpty { throw YearError.invalidParameter(field: "checks", reason: "name at least one check") }
+        if checks.isEmpty { throw YearError.invalid("checks", "name-a-check") }
         try CheckCatalogue.requireKnown(checks, field: "checks")
     }
 

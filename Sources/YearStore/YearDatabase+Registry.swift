@@ -67,10 +67,9 @@ extension YearDatabase {
         -> ImportOutcome
     {
         guard Self.registryKinds.contains(request.kind) else {
-            throw YearError.invalidParameter(
-                field: "kind",
-                reason: "importing \(request.kind.rawValue) is not available yet; available: "
-                    + Self.registryKinds.map(\.rawValue).joined(separator: ", "))
+            throw YearError.invalid(
+                "kind", "kind-not-imported",
+                ["kind": request.kind.rawValue, "kinds": Self.registryKinds.map(\.rawValue).joined(separator: ", ")])
         }
         do {
             return try await write { db in
@@ -85,17 +84,13 @@ extension YearDatabase {
                     ).flatMap(YearState.init(rawValue:))
                 {
                     if state == .closed {
-                        throw YearError.invalidParameter(
-                            field: "year", reason: "the year \(year.label) is closed: its data are read-only")
+                        throw YearError.invalid("year", "year-closed", ["year": year.label.description])
                     }
                     // Closing freezes the day-to-day data (domain.md §2): only the year-end's own data change.
                     if state == .closing, !RegistryKind.changingWhileClosing.contains(request.kind) {
-                        throw YearError.invalidParameter(
-                            field: "year",
-                            reason: "the year \(year.label) is closing: its \(request.kind.rawValue) are frozen, and "
-                                + "only year grades, decisions, certificates, retakes and year-end orders "
-                                + "(departures and continuations) change now; to correct them, reopen the year "
-                                + "('yearctl year reopen')")
+                        throw YearError.invalid(
+                            "year", "year-closing-frozen",
+                            ["year": year.label.description, "kind": request.kind.rawValue])
                     }
                 }
                 if request.asOf == nil, let year = request.year {
@@ -144,12 +139,12 @@ extension YearDatabase {
         now: Date = Date()
     ) async throws -> (csv: String, next: String?) {
         guard Self.registryKinds.contains(kind) else {
-            throw YearError.invalidParameter(field: "kind", reason: "unknown kind \(kind.rawValue)")
+            throw YearError.invalid("kind", "kind-not-exported", ["kind": kind.rawValue])
         }
         var values: [JSONValue] = []
         if let after {
             guard case .array(let parsed)? = JSONValue.parseCanonical(after) else {
-                throw YearError.invalidParameter(field: "after", reason: "not a cursor this export returned")
+                throw YearError.invalid("after", "bad-cursor")
             }
             values = parsed
         }
@@ -213,7 +208,7 @@ extension YearDatabase {
             var condition = ""
             if !cursor.isEmpty {
                 guard cursor.count == keys.count else {
-                    throw YearError.invalidParameter(field: "after", reason: "not a cursor of this kind")
+                    throw YearError.invalid("after", "bad-cursor")
                 }
                 condition =
                     " AND (\(keys.joined(separator: ", "))) > (\(keys.map { _ in "?" }.joined(separator: ", ")))"
@@ -304,8 +299,8 @@ extension YearDatabase {
                     db, sql: "SELECT phone, email FROM guardian WHERE school_id = ? AND id = ? AND student_id = ?",
                     arguments: [school, guardian, student])
             else {
-                throw YearError.invalidParameter(
-                    field: "guardianId", reason: "no guardian \(guardian) of student \(student) at \(school)")
+                throw YearError.invalid(
+                    "guardianId", "no-guardian", ["guardian": guardian, "student": student, "school": school])
             }
             let oldPhone: String? = row["phone"]
             let oldEmail: String? = row["email"]

@@ -199,9 +199,7 @@ extension YearDatabase {
                 let applied = try fetchRollover(id: id, in: db),
                 applied.state == .applied
             else {
-                throw YearError.invalidParameter(
-                    field: "id",
-                    reason: "the rollover request \(decision.request.id) names is not applied; nothing to undo")
+                throw YearError.invalid("id", "undo-not-applied", ["request": String(decision.request.id)])
             }
             try undoRollover(applied, request: decision.request, now: now, in: db)
             guard let undone = try fetchRollover(id: applied.id, in: db) else {

@@ -187,8 +187,7 @@ extension YearDatabase {
         -> RolloverPlan
     {
         guard let plan = RolloverPlan(try rolloverInput(of: year, settings: settings, in: db)) else {
-            throw YearError.invalidParameter(
-                field: "year", reason: "the school's calendar gives no dates for the year after \(year.label)")
+            throw YearError.invalid("year", "no-dates-after", ["year": year.label.description])
         }
         return plan
     }
@@ -216,21 +215,17 @@ extension YearDatabase {
     ) async throws {
         try await write { db in
             guard let current = try Self.fetchYear(id: year.id, in: db), current.state.isActive else {
-                throw YearError.invalidParameter(
-                    field: "year",
-                    reason: "year \(year.label) is not in progress or closing: its rollover plan cannot change")
+                throw YearError.invalid("year", "plan-frozen", ["year": year.label.description])
             }
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM school_class WHERE year_id = ? AND name = ?", arguments: [year.id, from])
             guard exists == true else {
-                throw YearError.invalidParameter(
-                    field: "from", reason: "year \(year.label) has no class \(from); see 'yearctl class list'")
+                throw YearError.invalid("from", "no-class-in-year", ["year": year.label.description, "class": from])
             }
             var target: String?
             if let to {
                 guard let parsed = RegistryValues.className(to) else {
-                    throw YearError.invalidParameter(
-                        field: "to", reason: "'\(to)' is not a class name such as 10А (grade and one letter)")
+                    throw YearError.invalid("to", "class-name", ["got": to])
                 }
                 target = parsed.name
                 try db.execute(
@@ -250,7 +245,7 @@ extension YearDatabase {
                     sql: "DELETE FROM rollover_override WHERE year_id = ? AND from_class = ?",
                     arguments: [year.id, from])
                 guard db.changesCount == 1 else {
-                    throw YearError.invalidParameter(field: "from", reason: "class \(from) has no override to remove")
+                    throw YearError.invalid("from", "no-override", ["class": from])
                 }
             }
             try Self.appendAudit(
@@ -275,10 +270,9 @@ extension YearDatabase {
             plan.classes.contains(where: { $0.from == name && $0.to == target })
         else {
             let leading = plan.classes.filter { $0.to == target }.map(\.from)
-            throw YearError.invalidParameter(
-                field: "teacherFrom",
-                reason: "'\(source)' does not lead to \(target); the classes that do: "
-                    + (leading.isEmpty ? "none" : leading.joined(separator: ", ")))
+            throw YearError.invalid(
+                "teacherFrom", leading.isEmpty ? "keep-not-leading-none" : "keep-not-leading",
+                ["class": source, "target": target, "classes": leading.joined(separator: ", ")])
         }
         try db.execute(
             sql: """
@@ -305,10 +299,9 @@ extension YearDatabase {
         try await write { db in
             guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
             guard year.state == .closing else {
-                throw YearError.invalidParameter(
-                    field: "year",
-                    reason: "year \(year.label) is \(year.state.rawValue): a rollover is requested when the year is "
-                        + "closing (it can be previewed from in_progress on with 'yearctl rollover plan')")
+                throw YearError.invalid(
+                    "year", "rollover-requested-when-closing",
+                    ["year": year.label.description, "state": year.state.rawValue])
             }
             let plan = try Self.rolloverPlan(of: year, settings: settings, in: db)
             guard plan.errors.isEmpty else {
@@ -321,9 +314,9 @@ extension YearDatabase {
             let blocking = report.byCheck.filter { report.blocking.contains($0.check) }
             let readiness =
                 blocking.isEmpty
-                ? [PlanNote("readiness-ready")]
-                : [PlanNote("readiness-blocked", ["count": String(blocking.count)])]
-                    + blocking.map { PlanNote("readiness-check", ["check": $0.check, "count": String($0.count)]) }
+                ? [Note("readiness-ready")]
+                : [Note("readiness-blocked", ["count": String(blocking.count)])]
+                    + blocking.map { Note("readiness-check", ["check": $0.check, "count": String($0.count)]) }
             let digest = RolloverDigest(
                 planHash: plan.hash, toYear: plan.toYear.description, notes: plan.summaryNotes + readiness)
             return try Self.fileRequest(
@@ -341,8 +334,7 @@ extension YearDatabase {
         try await write { db in
             guard let year = try Self.fetchYear(id: yearID, in: db) else { throw YearError.yearNotFound(id: yearID) }
             guard let rollover = try Self.appliedRollover(from: year.id, in: db) else {
-                throw YearError.invalidParameter(
-                    field: "year", reason: "no applied rollover closed year \(year.label); nothing to undo")
+                throw YearError.invalid("year", "no-rollover-closed", ["year": year.label.description])
             }
             let changes = try Self.changes(since: rollover, in: db)
             guard changes.lines.isEmpty else {
@@ -352,10 +344,10 @@ extension YearDatabase {
             let digest = RolloverDigest(
                 planHash: rollover.planHash, rolloverID: rollover.id, toYear: rollover.toYear,
                 notes: [
-                    PlanNote(
+                    Note(
                         "undo",
                         ["rollover": String(rollover.id), "year": year.label.description, "to": rollover.toYear])
-                ] + rollover.summary.map { PlanNote($0) })
+                ] + rollover.summary.map { Note($0) })
             return try Self.fileRequest(
                 year: year, event: .undoRollover, reason: reason, rollover: digest, caller: caller, policy: policy,
                 lifetime: lifetime, table: self.table, now: now, in: db)

@@ -16,35 +16,41 @@ extension YearDatabase {
                 ).fetchOne(db)?.school
             else { throw YearError.schoolNotFound(school: schoolID) }
             guard let defaults = school.defaultDates(for: label) else {
-                throw YearError.invalidParameter(
-                    field: "label", reason: "the school's default dates do not fit \(label)")
+                throw YearError.invalid("label", "default-dates", ["year": label.description])
             }
             let start = startDate ?? defaults.start
             let end = endDate ?? defaults.end
             guard start.year == label.startYear else {
-                throw YearError.invalidParameter(
-                    field: "startDate", reason: "\(start) is not in \(label.startYear), the first year of \(label)")
+                throw YearError.invalid(
+                    "startDate", "start-not-in-first",
+                    ["date": start.description, "first": String(label.startYear), "year": label.description])
             }
             guard end.year == label.startYear + 1 else {
-                throw YearError.invalidParameter(
-                    field: "endDate", reason: "\(end) is not in \(label.startYear + 1), the second year of \(label)")
+                throw YearError.invalid(
+                    "endDate", "end-not-in-second",
+                    ["date": end.description, "second": String(label.startYear + 1), "year": label.description])
             }
             guard start < end else {
-                throw YearError.invalidParameter(field: "endDate", reason: "\(end) is not after the start \(start)")
+                throw YearError.invalid(
+                    "endDate", "end-before-start", ["date": end.description, "start": start.description])
             }
             let ends = school.defaultGradeEnds(for: label).merging(gradeEnds) { $1 }
             for (grade, day) in ends.sorted(by: { $0.key < $1.key }) {
                 guard (school.firstGrade...school.lastGrade).contains(grade) else {
-                    throw YearError.invalidParameter(
-                        field: "gradeEnds",
-                        reason: "grade \(grade) is not taught at \(schoolID) "
-                            + "(\(school.firstGrade)-\(school.lastGrade))")
+                    throw YearError.invalid(
+                        "gradeEnds", "grade-not-taught",
+                        [
+                            "grade": String(grade), "school": schoolID, "first": String(school.firstGrade),
+                            "last": String(school.lastGrade),
+                        ])
                 }
                 guard day > start, day.year == label.startYear + 1 else {
-                    throw YearError.invalidParameter(
-                        field: "gradeEnds",
-                        reason: "grade \(grade)'s last day \(day) must fall after the start \(start), in "
-                            + "\(label.startYear + 1)")
+                    throw YearError.invalid(
+                        "gradeEnds", "grade-end-out",
+                        [
+                            "grade": String(grade), "date": day.description, "start": start.description,
+                            "second": String(label.startYear + 1),
+                        ])
                 }
             }
             let exists = try Bool.fetchOne(

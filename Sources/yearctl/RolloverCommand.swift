@@ -104,8 +104,8 @@ struct RolloverCommand: AsyncParsableCommand {
                 let carried = plan.carry.filter(\.value).keys.sorted()
                 print(
                     carried.isEmpty
-                        ? PlanNote("summary-carried-nothing").message(l)
-                        : PlanNote("summary-carried", ["what": carried.joined(separator: ",")]).message(l))
+                        ? Note("summary-carried-nothing").message(l)
+                        : Note("summary-carried", ["what": carried.joined(separator: ",")]).message(l))
                 if !plan.errors.isEmpty {
                     print()
                     print(

@@ -70,7 +70,7 @@ struct TransitionTableTests {
                 Issue.record("start beside an active year must be refused")
                 return
             }
-            #expect(violations.first?.contains("2026/2027") == true)
+            #expect(violations.first?.english.contains("2026/2027") == true)
         }
         let closedBeside = TransitionContext(
             year: Fixtures.year(id: 2, state: .open, startYear: 2027),
@@ -94,7 +94,7 @@ struct TransitionTableTests {
     func guardsPlugIn() {
         struct AlwaysNo: TransitionGuard {
             var name: String { "always-no" }
-            func violations(in context: TransitionContext) -> [String] { ["not ready"] }
+            func violations(in context: TransitionContext) -> [Note] { [Note("not ready")] }
         }
         let rows = TransitionTable.standard.rows.map { row in
             row.event == .beginClosing
@@ -104,7 +104,7 @@ struct TransitionTableTests {
                 : row
         }
         let context = TransitionContext(year: Fixtures.year(state: .inProgress), otherYears: [], reason: nil)
-        #expect(throws: YearError.guardFailed(event: .beginClosing, violations: ["not ready"])) {
+        #expect(throws: YearError.guardFailed(event: .beginClosing, violations: [Note("not ready")])) {
             try TransitionTable(rows: rows).decide(.beginClosing, in: context).get()
         }
     }

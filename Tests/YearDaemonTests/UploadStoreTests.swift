@@ -15,7 +15,7 @@ struct UploadStoreTests {
         do {
             try body()
             return nil
-        } catch let YearError.invalidParameter(_, reason) {
+        } catch let YearError.invalidParameter(_, reason, _) {
             return reason
         } catch {
             return "\(error)"

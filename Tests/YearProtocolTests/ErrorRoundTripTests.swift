@@ -13,7 +13,7 @@ struct ErrorRoundTripTests {
         .schoolNotFound(school: "nowhere"), .yearNotFound(id: 9), .yearExists(school: "s", label: "2026/2027"),
         .transitionNotAllowed(year: "2026/2027", state: .closing, event: .start, allowed: [.reopen]),
         .transitionNotAllowed(year: "2026/2027", state: .closed, event: .reopen, allowed: []),
-        .rolloverOnly(event: .close), .guardFailed(event: .start, violations: ["a", "b"]),
+        .rolloverOnly(event: .close), .guardFailed(event: .start, violations: [Note("reason-required"), Note("b")]),
         .requestNotFound(id: 4), .requestNotPending(id: 4, status: .expired),
         .requestPending(year: "2026/2027", request: 3), .selfApproval(id: 3),
         .yearChanged(id: 3, requestedVersion: 1, currentVersion: 2),
@@ -34,23 +34,32 @@ struct ErrorRoundTripTests {
         .planHasErrors(
             year: "2026/2027",
             errors: [
-                PlanNote("over-capacity", ["class": "6А", "students": "31", "capacity": "30"]),
-                PlanNote(
+                Note("over-capacity", ["class": "6А", "students": "31", "capacity": "30"]),
+                Note(
                     "no-decision",
                     ["about": "student", "student": "Ёлкина Анна", "student_id": "S1", "from_class": "5А"]),
             ]), .planStale(id: 5, filed: "abc", current: "def"),
         .rolloverChanged(rollover: 2, changes: ["c"]), .internalFailure(reason: "disk full"),
+        .invalidParameter(field: "x", reason: "y"),
+        .invalid("label", "year-label", ["got": "2026/2028"]),
     ]
 
-    @Test("every domain error but invalidParameter reads back as itself, with the same English sentence")
+    @Test("every domain error reads back as itself, with the same English sentence")
     func roundTrip() {
         for error in Self.samples {
             let wire = VarlinkError(error)
             #expect(YearError(wire) == error, "\(wire.name)")
             #expect(wire.message == error.description)
         }
-        // The reason of an invalid parameter lives only in the daemon's English sentence, which the client shows.
-        #expect(YearError(VarlinkError(.invalidParameter(field: "x", reason: "y"))) == nil)
+        // The standard error without yeard's reason (another service's) keeps the daemon's sentence.
+        #expect(
+            YearError(
+                VarlinkError(
+                    name: "org.varlink.service.InvalidParameter", parameters: .object(["parameter": .string("x")])))
+                == nil)
+        #expect(
+            YearError.invalid("label", "year-label", ["got": "2026/2028"]).description
+                == "invalid parameter 'label': expected two consecutive years like 2026/2027, got '2026/2028'")
     }
 
     @Test("an unknown error, or parameters of the wrong shape, give nil: the client shows the daemon's sentence")

@@ -137,7 +137,7 @@ struct YearDatabaseTests {
                 school: "school-a", label: YearLabel(startYear: 2026), startDate: nil,
                 endDate: CalendarDate(iso: "2026-10-01"), caller: store.admin)
             Issue.record("must be refused")
-        } catch YearError.invalidParameter(let field, _) {
+        } catch YearError.invalidParameter(let field, _, _) {
             #expect(field == "endDate")
         }
     }

@@ -281,7 +281,7 @@ struct YearEndTests {
         // Kept as notes too, which say the same lines in the approver's language.
         let notes = try #require(request.payload.rollover?.notes)
         #expect(notes.map(\.english) == summary)
-        #expect(notes.contains(PlanNote("readiness-check", ["check": "consent.missing", "count": "9"])))
+        #expect(notes.contains(Note("readiness-check", ["check": "consent.missing", "count": "9"])))
         // The coordinator reads the same lines.
         let shown = try await store.database.request(id: request.id)
         #expect(shown?.payload.rollover?.summary == summary)

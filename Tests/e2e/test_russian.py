@@ -355,3 +355,13 @@ def test_an_import_with_a_bad_row_says_its_problem_in_russian(daemon):
     assert "students-bad.csv:2:5 (birth_date): expected a date as 2026-09-01 or 01.09.2026, got '31.02.2015'" in english
     assert (ctl(d, "yeard-secretary", "import", "students", str(path), "--school", "school-a", "--json", lang="C")[1]
             == ctl(d, "yeard-secretary", "import", "students", str(path), "--school", "school-a", "--json")[1])
+
+
+def test_a_refused_parameter_says_why_in_russian(daemon):
+    d = daemon()
+    rc, out, err = ctl(d, "yeard-admin", "year", "create", "2026/2028", "--school", "school-a")
+    assert rc != OK, (out, err)
+    assert "ожидались два года подряд, например 2026/2027, получено «2026/2028»" in err, err
+    # The same refusal in English for an English caller: the daemon's sentence, and nothing Russian.
+    rc, out, err = ctl(d, "yeard-admin", "year", "create", "2026/2028", "--school", "school-a", lang="C")
+    assert "expected two consecutive years like 2026/2027, got '2026/2028'" in err, err

@@ -101,6 +101,18 @@ def problem(yeard: str, method: str, reply: dict) -> str | None:
         parameters = dict(reply.get("parameters") or {})
         if interface_name == "org.varlink.service":
             parameters.pop("message", None)  # yeard adds a sentence for people to the standard errors
+            if error_name == "InvalidParameter":
+                # ... and to InvalidParameter its English reason and the note that says it in any language
+                # (docs/protocol.md): a string, and {"code": string, "params": {string: string}}.
+                reason = parameters.pop("reason", "")
+                if not isinstance(reason, str):
+                    return f"parameters.reason of {name} is not a string: {reason!r}"
+                note = parameters.pop("note", None)
+                if note is not None and not (
+                        isinstance(note, dict) and set(note) == {"code", "params"} and isinstance(note["code"], str)
+                        and isinstance(note["params"], dict)
+                        and all(isinstance(k, str) and isinstance(v, str) for k, v in note["params"].items())):
+                    return f"parameters.note of {name} is not a note: {note!r}"
         return mismatch(interface, parameters, error.type)
     interface_name, _, method_name = method.rpartition(".")
     interface = known.get(interface_name)

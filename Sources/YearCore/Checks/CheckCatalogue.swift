@@ -171,10 +171,9 @@ public enum CheckCatalogue {
     public static func requireKnown(_ ids: some Sequence<String>, field: String) throws {
         let unknown = unknown(ids)
         guard unknown.isEmpty else {
-            throw YearError.invalidParameter(
-                field: field,
-                reason: "no check \(unknown.map { "'\($0)'" }.joined(separator: ", ")) in the catalogue; see "
-                    + "'yearctl checks list'")
+            throw YearError.invalid(
+                field, "unknown-check",
+                ["checks": unknown.map { "'\($0)'" }.joined(separator: ", "), "count": String(unknown.count)])
         }
     }
 }

@@ -248,7 +248,7 @@ public struct RolloverPlan: Sendable, Equatable {
         /// leave the school), and why they cannot be placed (nil: they can).
         public var studentID: String, name: String, outcome: PromotionOutcome?, fromClass: String, toClass: String?
         /// See above.
-        public var reasonNote: PlanNote?
+        public var reasonNote: Note?
         /// Debts and their deadline that a conditional promotion carries into the new year.
         public var debts: String?, deadline: String?
         /// The pedagogical council's order that decided the outcome (the basis of the year-end order), and the
@@ -296,7 +296,7 @@ public struct RolloverPlan: Sendable, Equatable {
         /// The application (the new student's id), the child's name, gender and birth date, the class and the
         /// reason.
         public var applicationID: String, name: String, gender: String?, birthDate: String?, toClass: String?,
-            reasonNote: PlanNote?
+            reasonNote: Note?
         /// The grade applied for, and the personal-file number the new student gets (the book's entry number).
         public var grade: Int = 0, personalFileNo: String?
         /// The guardian's fields the apply copies (see `RolloverInput.Application.guardian`).
@@ -334,10 +334,10 @@ public struct RolloverPlan: Sendable, Equatable {
     /// The school's first grade, and how many arrivals the next year already holds (nil: none).
     var firstGrade: Int, enrolledAhead: Int?
     /// Errors of the plan that are not one student's: a class over capacity, a next year that already has students.
-    public var planErrors: [PlanNote]
+    public var planErrors: [Note]
     /// What the plan does that the school must answer for but that does not block it: a first grader admitted
     /// outside the law's age (273-FZ art. 67), who needs the founder's permission.
-    public var warningNotes: [PlanNote]
+    public var warningNotes: [Note]
     /// The warnings in English.
     public var warnings: [String] { warningNotes.map(\.english) }
 
@@ -352,7 +352,7 @@ public struct RolloverPlan: Sendable, Equatable {
     public var errors: [String] { errorNotes.map(\.english) }
 
     /// Every error of the plan, to be said in any language.
-    public var errorNotes: [PlanNote] {
+    public var errorNotes: [Note] {
         students.compactMap { line in line.reasonNote?.about(student: line) }
             + admissions.compactMap { admission in
                 admission.reasonNote?.about(application: admission.applicationID, name: admission.name)
@@ -392,11 +392,11 @@ public struct RolloverPlan: Sendable, Equatable {
         staffNames = input.staffNames
         firstGrade = input.school.firstGrade
         enrolledAhead = input.nextYear.map(\.enrollments)
-        var errors: [PlanNote] = []
+        var errors: [Note] = []
         if let existing = input.nextYear {
             if existing.state != .open {
                 errors.append(
-                    PlanNote("next-year-state", ["year": label.description, "state": existing.state.rawValue]))
+                    Note("next-year-state", ["year": label.description, "state": existing.state.rawValue]))
             }
             // Arrivals enrolled ahead (summer transfers) stay and count in their classes; a student of the old
             // year enrolled there already would be placed twice.
@@ -405,7 +405,7 @@ public struct RolloverPlan: Sendable, Equatable {
                     existing.alreadyEnrolled.prefix(5).joined(separator: ", ")
                     + (existing.alreadyEnrolled.count > 5 ? ", ..." : "")
                 errors.append(
-                    PlanNote(
+                    Note(
                         "next-year-holds",
                         [
                             "year": label.description, "count": String(existing.alreadyEnrolled.count),
@@ -501,18 +501,18 @@ public struct RolloverPlan: Sendable, Equatable {
             } : []
         newClasses = built.values.sorted { ClassOrder.precedes($0.name, $1.name) }
         for line in lines where line.toClass != nil && RegistryValues.className(line.toClass ?? "") == nil {
-            errors.append(PlanNote("not-a-class-name", ["target": line.toClass ?? "", "student": line.name]))
+            errors.append(Note("not-a-class-name", ["target": line.toClass ?? "", "student": line.name]))
         }
         for new in newClasses where !(school.firstGrade...school.lastGrade).contains(new.grade) {
             errors.append(
-                PlanNote(
+                Note(
                     "beyond-grades",
                     ["class": new.name, "first": String(school.firstGrade), "last": String(school.lastGrade)]))
         }
         for new in newClasses {
             if let capacity = new.attributes.capacity, new.students > capacity {
                 errors.append(
-                    PlanNote(
+                    Note(
                         "over-capacity",
                         ["class": new.name, "students": String(new.students), "capacity": String(capacity)]))
             }
@@ -532,12 +532,12 @@ public struct RolloverPlan: Sendable, Equatable {
         let letter = RegistryValues.className(student.className)?.letter ?? ""
         switch student.outcome {
         case nil:
-            line.reasonNote = PlanNote("no-decision")
+            line.reasonNote = Note("no-decision")
         case .promoted?, .conditional?:
             if let target = student.targetClass ?? following(student.className) {
                 line.toClass = target
             } else {
-                line.reasonNote = PlanNote(
+                line.reasonNote = Note(
                     "last-grade", ["outcome": student.outcome?.rawValue ?? "", "grade": String(student.grade)])
             }
             if student.outcome == .conditional {
@@ -551,11 +551,11 @@ public struct RolloverPlan: Sendable, Equatable {
             if let target = student.targetClass {
                 line.toClass = target
             } else {
-                line.reasonNote = PlanNote("adapted-needs-target")
+                line.reasonNote = Note("adapted-needs-target")
             }
         case .graduated?:
             if !school.graduatingGrades.contains(student.grade) {
-                line.reasonNote = PlanNote("not-graduating-grade", ["grade": String(student.grade)])
+                line.reasonNote = Note("not-graduating-grade", ["grade": String(student.grade)])
             }
         case .left?, .transferred?:
             break
@@ -572,7 +572,7 @@ public struct RolloverPlan: Sendable, Equatable {
     /// academic debt and no failing year grade.
     static func targetProblem(
         student: RolloverInput.Student, outcome: PromotionOutcome, target: String, school: School
-    ) -> PlanNote? {
+    ) -> Note? {
         // A target that is not a class name is reported once, as an error of the plan.
         guard let grade = RegistryValues.className(target)?.grade else { return nil }
         let next = student.grade + 1
@@ -582,20 +582,20 @@ public struct RolloverPlan: Sendable, Equatable {
         ]
         switch outcome {
         case .promoted, .conditional:
-            if grade != next { return PlanNote("promotion-grade", p) }
+            if grade != next { return Note("promotion-grade", p) }
             let stageEnd = school.graduatingGrades.contains(student.grade) && student.grade < school.lastGrade
             if stageEnd && outcome == .conditional {
-                return PlanNote("stage-debt", p.merging(["debts": student.debts ?? ""]) { $1 })
+                return Note("stage-debt", p.merging(["debts": student.debts ?? ""]) { $1 })
             }
             if stageEnd && !student.failingSubjects.isEmpty {
-                return PlanNote(
+                return Note(
                     "stage-failing", p.merging(["subjects": student.failingSubjects.joined(separator: ", ")]) { $1 })
             }
-            if stageEnd && !student.certificates.contains("basic") { return PlanNote("stage-no-certificate", p) }
+            if stageEnd && !student.certificates.contains("basic") { return Note("stage-no-certificate", p) }
         case .retained:
-            if grade != student.grade { return PlanNote("retained-target", p) }
+            if grade != student.grade { return Note("retained-target", p) }
         case .adapted:
-            if grade > next { return PlanNote("adapted-target", p) }
+            if grade > next { return Note("adapted-target", p) }
         case .graduated, .left, .transferred:
             break
         }
@@ -603,11 +603,11 @@ public struct RolloverPlan: Sendable, Equatable {
     }
 
     /// Why an application cannot become a student, or nil when it can.
-    static func applicationProblem(_ application: RolloverInput.Application) -> PlanNote? {
-        if application.idTaken { return PlanNote("application-id-taken", ["application": application.id]) }
-        if application.gender == nil { return PlanNote("application-no-gender") }
+    static func applicationProblem(_ application: RolloverInput.Application) -> Note? {
+        if application.idTaken { return Note("application-id-taken", ["application": application.id]) }
+        if application.gender == nil { return Note("application-no-gender") }
         if let birth = application.birthDate, CalendarDate(iso: birth) == nil {
-            return PlanNote("application-birth-date", ["birth_text": birth])
+            return Note("application-birth-date", ["birth_text": birth])
         }
         return nil
     }
@@ -644,7 +644,7 @@ public struct RolloverPlan: Sendable, Equatable {
                         }
                         admission.toClass = parsed.name
                     } else {
-                        admission.reasonNote = PlanNote(
+                        admission.reasonNote = Note(
                             "application-class-grade", ["class": named, "grade": String(grade)])
                     }
                 } else if let target = classes.values.filter({ $0.grade == grade }).min(by: {
@@ -652,7 +652,7 @@ public struct RolloverPlan: Sendable, Equatable {
                 }) {
                     admission.toClass = target.name
                 } else {
-                    admission.reasonNote = PlanNote("application-no-class", ["grade": String(grade)])
+                    admission.reasonNote = Note("application-no-class", ["grade": String(grade)])
                 }
             }
             if let to = admission.toClass { classes[to]?.students += 1 }
@@ -774,20 +774,20 @@ public struct RolloverPlan: Sendable, Equatable {
     public var summaryLines: [String] { summaryNotes.map(\.english) }
 
     /// What the plan does, one line each, to be said in any language.
-    public var summaryNotes: [PlanNote] {
+    public var summaryNotes: [Note] {
         let dates = [
             "from": fromYear.description, "to": toYear.description, "start": toStart.description,
             "end": toEnd.description,
         ]
-        var notes = [PlanNote(toYearExists ? "summary-years-prepared" : "summary-years", dates)]
+        var notes = [Note(toYearExists ? "summary-years-prepared" : "summary-years", dates)]
         var outcomes = ["count": String(students.count)]
         for (outcome, count) in outcomeCounts { outcomes["outcome_" + outcome] = String(count) }
-        notes.append(PlanNote("summary-students", outcomes))
+        notes.append(Note("summary-students", outcomes))
         for mapping in classes {
             notes.append(
                 mapping.to.map {
-                    PlanNote("summary-class", ["from": mapping.from, "to": $0, "count": String(mapping.students)])
-                } ?? PlanNote("summary-class-closes", ["from": mapping.from]))
+                    Note("summary-class", ["from": mapping.from, "to": $0, "count": String(mapping.students)])
+                } ?? Note("summary-class-closes", ["from": mapping.from]))
         }
         // What a merge keeps and what it leaves, a new stage's teacher, the assignments the new grade lacks:
         // nothing of an old class vanishes without a line.
@@ -800,7 +800,7 @@ public struct RolloverPlan: Sendable, Equatable {
         for new in newClasses where !new.existing {
             if new.sources.count > 1, let kept = new.source {
                 notes.append(
-                    PlanNote(
+                    Note(
                         "summary-merge",
                         teacher(sourceAttributes[kept]?.teacherID).merging([
                             "class": new.name, "sources": new.sources.joined(separator: ", "), "kept": kept,
@@ -808,7 +808,7 @@ public struct RolloverPlan: Sendable, Equatable {
                 for other in new.sources where other != kept {
                     let attributes = sourceAttributes[other] ?? ClassAttributes()
                     notes.append(
-                        PlanNote(
+                        Note(
                             "summary-merge-other",
                             teacher(attributes.teacherID).merging([
                                 "other": other, "profile": attributes.profile ?? "-",
@@ -818,7 +818,7 @@ public struct RolloverPlan: Sendable, Equatable {
             }
             if new.teacherLeft, let kept = new.source {
                 notes.append(
-                    PlanNote(
+                    Note(
                         "summary-stage-teacher",
                         teacher(sourceAttributes[kept]?.teacherID).merging([
                             "class": new.name, "grade": String(new.grade), "kept": kept,
@@ -826,7 +826,7 @@ public struct RolloverPlan: Sendable, Equatable {
             }
             if !new.droppedSubjects.isEmpty, let kept = new.source {
                 notes.append(
-                    PlanNote(
+                    Note(
                         "summary-dropped",
                         [
                             "class": new.name, "kept": kept, "grade": String(new.grade),
@@ -836,7 +836,7 @@ public struct RolloverPlan: Sendable, Equatable {
         }
         let created = newClasses.filter { !$0.existing }.map(\.name)
         notes.append(
-            PlanNote(
+            Note(
                 "summary-new-classes",
                 [
                     "count": String(newClasses.count), "created": String(created.count),
@@ -844,13 +844,13 @@ public struct RolloverPlan: Sendable, Equatable {
                 ]))
         let first = admissions.filter { $0.grade == firstGrade }
         notes.append(
-            PlanNote(
+            Note(
                 "summary-first-grade",
                 ["placed": String(first.filter { $0.toClass != nil }.count), "count": String(first.count)]))
         let others = admissions.filter { $0.grade != firstGrade }
         if !others.isEmpty {
             notes.append(
-                PlanNote(
+                Note(
                     "summary-other-grades",
                     [
                         "placed": String(others.filter { $0.toClass != nil }.count), "count": String(others.count),
@@ -859,14 +859,14 @@ public struct RolloverPlan: Sendable, Equatable {
                     ]))
         }
         if let ahead = enrolledAhead, ahead > 0 {
-            notes.append(PlanNote("summary-ahead", ["year": toYear.description, "count": String(ahead)]))
+            notes.append(Note("summary-ahead", ["year": toYear.description, "count": String(ahead)]))
         }
-        if !warningNotes.isEmpty { notes.append(PlanNote("summary-age", ["count": String(warningNotes.count)])) }
+        if !warningNotes.isEmpty { notes.append(Note("summary-age", ["count": String(warningNotes.count)])) }
         let carried = carry.named.filter(\.1).map(\.0)
         notes.append(
             carried.isEmpty
-                ? PlanNote("summary-carried-nothing")
-                : PlanNote("summary-carried", ["what": carried.joined(separator: ",")]))
+                ? Note("summary-carried-nothing")
+                : Note("summary-carried", ["what": carried.joined(separator: ",")]))
         return notes
     }
 }
@@ -878,11 +878,11 @@ public enum AdmissionAge {
     public static let months = 78..<96
 
     /// Why a child born on `birth` is outside the age on 1 September of `year`, or nil when inside it.
-    public static func problem(birth: CalendarDate, year: YearLabel) -> PlanNote? {
+    public static func problem(birth: CalendarDate, year: YearLabel) -> Note? {
         guard let first = CalendarDate(year: year.startYear, month: 9, day: 1) else { return nil }
         let age = birth.fullMonths(until: first)
         guard !months.contains(age) else { return nil }
-        return PlanNote(
+        return Note(
             age < months.lowerBound ? "admission-young" : "admission-old",
             [
                 "birth": birth.description, "years": String(age / 12), "months": String(age % 12),

@@ -1,69 +1,23 @@
 import Foundation
 
-/// One sentence of a rollover plan (an error, a warning, a line of its summary): a code and what the sentence names,
-/// said in any language by `message(_:)`. Where a plan keeps text (its canonical form, a request's summary), it keeps
-/// the English sentence; the note travels beside it so that each reader gets the sentence in their language.
-public struct PlanNote: Sendable, Hashable, Codable {
-    /// What the sentence says (`over-capacity`, `summary-class`...).
-    public var code: String
-    /// What it names: classes, grades, counts as decimal digits, days as `2026-09-01`, outcomes and states by their
-    /// raw values.
-    public var params: [String: String]
+// The sentences of a rollover plan: why a student or an application cannot be placed, the plan's own errors, the
+// warnings, and the summary a request shows the approver.
 
-    /// A note with every field given.
-    public init(_ code: String, _ params: [String: String] = [:]) {
-        self.code = code
-        self.params = params
-    }
-
-    /// The note as JSON: `{"code": ..., "params": {...}}`.
-    public var json: JSONValue {
-        .object(["code": .string(code), "params": .object(params.mapValues(JSONValue.string))])
-    }
-
-    /// A note read back from `json`; nil for anything else.
-    public init?(json: JSONValue) {
-        guard case .string(let code)? = json["code"], case .object(let fields)? = json["params"] else { return nil }
-        var params: [String: String] = [:]
-        for (key, value) in fields {
-            guard case .string(let text) = value else { return nil }
-            params[key] = text
+extension Note {
+    /// `sentence` framed by whom it is about: an error of one student or application names them first.
+    func framed(_ sentence: String, _ p: [String: String], _ l: Localizer) -> String {
+        var p = p
+        p["reason"] = sentence
+        switch params["about"] {
+        case "student": return l.tr("{student} ({student_id}, {from_class}): {reason}", p)
+        case "application": return l.tr("application {application} ({name}): {reason}", p)
+        default: return sentence
         }
-        self.init(code, params)
-    }
-
-    /// The sentence in English, as plans and requests store it.
-    public var english: String { message(.english) }
-
-    /// The sentence in `l`'s language; the code itself for a code this version does not know (a newer daemon's).
-    public func message(_ l: Localizer) -> String {
-        var p = params
-        for key in ["start", "end", "birth", "first_day"] { if let day = p[key] { p[key] = l.date(day) } }
-        for key in ["count", "students", "capacity", "placed", "created"] {
-            if let number = p[key].flatMap(Int.init) { p[key] = l.number(number) }
-        }
-        if let outcome = p["outcome"].flatMap(PromotionOutcome.init(rawValue:)) { p["outcome"] = outcome.name(l) }
-        if let state = p["state"].flatMap(YearState.init(rawValue:)) { p["state"] = state.name(l) }
-        p["teacher"] = teacherPhrase(l)
-        let count = Int(params["count"] ?? params["students"] ?? "") ?? 0
-        let sentence =
-            Self.studentMessage(code, p, l) ?? Self.planMessage(code, p, count, l)
-            ?? Self.summaryMessage(code, p, count, l) ?? code
-        // An error of one student or application names them first.
-        if params["about"] == "student" {
-            p["reason"] = sentence
-            return l.tr("{student} ({student_id}, {from_class}): {reason}", p)
-        }
-        if params["about"] == "application" {
-            p["reason"] = sentence
-            return l.tr("application {application} ({name}): {reason}", p)
-        }
-        return sentence
     }
 
     /// The note said about `student` (their name, id and class before the sentence), as the plan's errors list it.
-    func about(student line: RolloverPlan.Line) -> PlanNote {
-        PlanNote(
+    func about(student line: RolloverPlan.Line) -> Note {
+        Note(
             code,
             params.merging([
                 "about": "student", "student": line.name, "student_id": line.studentID, "from_class": line.fromClass,
@@ -71,12 +25,12 @@ public struct PlanNote: Sendable, Hashable, Codable {
     }
 
     /// The note said about an application (its id and the child's name first).
-    func about(application id: String, name: String) -> PlanNote {
-        PlanNote(code, params.merging(["about": "application", "application": id, "name": name]) { $1 })
+    func about(application id: String, name: String) -> Note {
+        Note(code, params.merging(["about": "application", "application": id, "name": name]) { $1 })
     }
 
     /// A class teacher as the summary names them: `class teacher Петрова Анна (T1)`, or that the class has none.
-    private func teacherPhrase(_ l: Localizer) -> String? {
+    func teacherPhrase(_ l: Localizer) -> String? {
         guard params["teacher_role"] != nil else { return nil }
         switch (params["teacher_name"], params["teacher_id"]) {
         case (let name?, let id?): return l.tr("class teacher {name} ({id})", ["name": name, "id": id])
