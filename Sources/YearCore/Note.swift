@@ -44,7 +44,7 @@ public struct Note: Sendable, Hashable, Codable {
         for key in ["start", "end", "birth", "first_day", "date", "day", "from_date", "to_date"] {
             if let day = p[key] { p[key] = l.date(day) }
         }
-        for key in ["count", "students", "capacity", "placed", "created"] {
+        for key in ["count", "students", "capacity", "placed", "created", "now"] {
             if let number = p[key].flatMap(Int.init) { p[key] = l.number(number) }
         }
         if let outcome = p["outcome"].flatMap(PromotionOutcome.init(rawValue:)) { p["outcome"] = outcome.name(l) }
@@ -54,7 +54,9 @@ public struct Note: Sendable, Hashable, Codable {
         let count = Int(params["count"] ?? params["students"] ?? "") ?? 0
         let sentence =
             Self.studentMessage(code, p, l) ?? Self.planMessage(code, p, count, l)
-            ?? Self.summaryMessage(code, p, count, l) ?? Self.refusalMessage(code, p, count, l) ?? code
+            ?? Self.summaryMessage(code, p, count, l) ?? Self.refusalMessage(code, p, count, l)
+            // A value refused as an import refuses it (a control character in a reason) says what the import says.
+            ?? ImportProblem.message(params.merging(["code": code]) { $1 }, l) ?? code
         return framed(sentence, p, l)
     }
 }

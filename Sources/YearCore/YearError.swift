@@ -43,7 +43,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The data changed since the rollover request was filed: its plan no longer hashes the same.
     case planStale(id: Int64, filed: String, current: String)
     /// The new year holds changes made after the rollover, so it cannot be undone.
-    case rolloverChanged(rollover: Int64, changes: [String])
+    case rolloverChanged(rollover: Int64, changes: [Note])
     /// The daemon could not complete the call (database full, I/O error); nothing was changed.
     case internalFailure(reason: String)
 
@@ -173,7 +173,7 @@ public enum YearError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rolloverChanged(let rollover, let changes):
             return l.tr(
                 "rollover {rollover} cannot be undone: the new year changed since it applied: {changes}; undo those changes first or keep the rollover",
-                ["rollover": String(rollover), "changes": changes.joined(separator: "; ")])
+                ["rollover": String(rollover), "changes": changes.map { $0.message(l) }.joined(separator: "; ")])
         case .internalFailure(let reason):
             return l.tr(
                 "the daemon could not complete the call, nothing was changed: {reason}; see the daemon's log",

@@ -82,7 +82,9 @@ final class Dispatcher: Sendable {
                 throw VarlinkError.invalidParameter(field, reason)
             }
             if let (field, found) = Self.forbiddenText(in: fields) {
-                throw VarlinkError.invalidParameter(field, DisplaySafety.problem(found))
+                let params = DisplaySafety.problemParameters(found)
+                throw VarlinkError.invalidParameter(
+                    field, DisplaySafety.problem(found), note: Note(params["code"] ?? "control", params))
             }
             // The typed parameters come from the tree StrictJSON made of the message: it is read once.
             let decoded = try route.decode(parameters)

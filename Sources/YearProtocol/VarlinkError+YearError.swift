@@ -127,7 +127,7 @@ extension YearError {
             self = .planStale(id: id, filed: filed, current: current)
         case "io.yeard.Rollover.ChangedSince":
             guard let rollover = int("rollover"), let changes = strings("changes") else { return nil }
-            self = .rolloverChanged(rollover: rollover, changes: changes)
+            self = .rolloverChanged(rollover: rollover, changes: Self.notes(p["notes"], english: changes))
         case "io.yeard.Year.InternalFailure":
             guard let reason = string("reason") else { return nil }
             self = .internalFailure(reason: reason)

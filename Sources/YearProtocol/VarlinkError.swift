@@ -171,7 +171,8 @@ public struct VarlinkError: Error, Sendable, Equatable {
             self.init(
                 name: "io.yeard.Rollover.ChangedSince",
                 parameters: .object([
-                    "rollover": .int(rollover), "changes": .array(changes.map(JSONValue.string)), "message": message,
+                    "rollover": .int(rollover), "changes": .array(changes.map { .string($0.english) }),
+                    "notes": .array(changes.map(\.json)), "message": message,
                 ]))
         case .internalFailure(let reason):
             self.init(

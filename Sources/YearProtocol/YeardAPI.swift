@@ -520,7 +520,7 @@ public enum YeardAPI {
             error PlanStale (id: int, filed: string, current: string, message: string)
 
             # The new year holds changes made after the rollover, which therefore cannot be undone.
-            error ChangedSince (rollover: int, changes: []string, message: string)
+            error ChangedSince (rollover: int, changes: []string, notes: ?[]Note, message: string)
             """)
 
     /// `io.yeard.Backup`: online backups of the database on demand.

@@ -739,16 +739,9 @@ extension YearDatabase {
             let stored = try String.fetchOne(
                 db, sql: "SELECT fingerprint FROM rollover WHERE id = ?", arguments: [rollover.id]
             ).flatMap(JSONValue.parseCanonical)
-        else { return RolloverChanges(lines: ["the year the rollover opened is gone"]) }
+        else { return RolloverChanges(lines: [Note("changed-year-gone")]) }
         let now = try fingerprint(school: rollover.school, toYear: toYear, rollover: rollover.id, in: db)
-        var lines: [String] = []
-        let names: [String: String] = [
-            "academic_year": "the year \(rollover.toYear) itself (its state or dates)",
-            "approval_request": "requests filed for \(rollover.toYear)", "student": "the students it admitted",
-            "guardian": "the guardians of the students it admitted",
-            "consent": "the consents of the students it admitted and of their guardians",
-            "application": "the applications it enrolled",
-        ]
+        var lines: [Note] = []
         // A fingerprint of another version hashed rows differently: only the row counts still compare.
         let sameVersion = stored["version"] == now["version"]
         for key
@@ -761,11 +754,14 @@ extension YearDatabase {
                 if case .int(let n)? = value["rows"] { return n }
                 return 0
             }
-            let what = names[key] ?? "\(key) of \(rollover.toYear)"
+            // The table is named by what it holds (Note+Plan.swift, `changed-rows`).
+            let table = ["table": key, "year": rollover.toYear]
             lines.append(
                 count(before) == count(after)
-                    ? "\(what): rows changed since the rollover"
-                    : "\(what): \(count(after)) row(s) now, \(count(before)) when the rollover applied")
+                    ? Note("changed-rows", table)
+                    : Note(
+                        "changed-count",
+                        table.merging(["now": String(count(after)), "count": String(count(before))]) { $1 }))
         }
         return RolloverChanges(lines: lines)
     }

@@ -39,7 +39,9 @@ struct ErrorRoundTripTests {
                     "no-decision",
                     ["about": "student", "student": "Ёлкина Анна", "student_id": "S1", "from_class": "5А"]),
             ]), .planStale(id: 5, filed: "abc", current: "def"),
-        .rolloverChanged(rollover: 2, changes: ["c"]), .internalFailure(reason: "disk full"),
+        .rolloverChanged(
+            rollover: 2, changes: [Note("changed-rows", ["table": "school_class", "year": "2027/2028"]), Note("c")]),
+        .internalFailure(reason: "disk full"),
         .invalidParameter(field: "x", reason: "y"),
         .invalid("label", "year-label", ["got": "2026/2028"]),
     ]

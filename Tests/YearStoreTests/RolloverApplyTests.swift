@@ -235,7 +235,8 @@ struct RolloverApplyTests {
             Issue.record("the undo was filed although the new year changed")
         } catch let error as YearError {
             guard case .rolloverChanged(_, let changes) = error else { throw error }
-            #expect(changes.contains { $0.contains("school_class") }, "\(changes)")
+            #expect(changes.contains { $0.params["table"] == "school_class" }, "\(changes)")
+            #expect(changes.contains { $0.english.hasPrefix("the classes of 2027/2028: rows changed") }, "\(changes)")
         }
         try store.raw("UPDATE school_class SET capacity = 30 WHERE year_id = \(newYear) AND name = '2А'")
         // A consent recorded for a child the rollover admitted blocks it too (the undo would orphan it).

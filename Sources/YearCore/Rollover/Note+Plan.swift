@@ -178,9 +178,42 @@ extension Note {
                 "close readiness: {count} error check the approval refuses unless accepted by name:",
                 "close readiness: {count} error checks the approval refuses unless accepted by name:", count, p)
         case "readiness-check": l.trn("  {check}: {count} finding", "  {check}: {count} findings", count, p)
+        case "changed-year-gone": l.tr("the year the rollover opened is gone")
+        case "changed-rows":
+            l.tr("{what}: rows changed since the rollover", p.merging(["what": changedTable(p, l)]) { $1 })
+        case "changed-count":
+            l.trn(
+                "{what}: {now} row now, {count} when the rollover applied",
+                "{what}: {now} rows now, {count} when the rollover applied", Int(p["now"] ?? "") ?? 0,
+                p.merging(["what": changedTable(p, l)]) { $1 })
         case "undo":
             l.tr("undo rollover {rollover}: {year} reopens as closing; {to} loses every row the rollover wrote", p)
         default: nil
+        }
+    }
+
+    /// What a table of the new year holds, as a refused undo names it.
+    static func changedTable(_ p: [String: String], _ l: Localizer) -> String {
+        switch p["table"] {
+        case "academic_year": l.tr("the year {year} itself (its state or dates)", p)
+        case "approval_request": l.tr("the requests filed for {year}", p)
+        case "student": l.tr("the students it admitted")
+        case "guardian": l.tr("the guardians of the students it admitted")
+        case "consent": l.tr("the consents of the students it admitted and of their guardians")
+        case "application": l.tr("the applications it enrolled")
+        case "school_class": l.tr("the classes of {year}", p)
+        case "enrollment": l.tr("the enrollments of {year}", p)
+        case "school_order": l.tr("the orders of {year}", p)
+        case "curriculum": l.tr("the curriculum of {year}", p)
+        case "assignment": l.tr("the teaching assignments of {year}", p)
+        case "schedule_slot": l.tr("the timetable of {year}", p)
+        case "final_grade": l.tr("the grades of {year}", p)
+        case "decision": l.tr("the promotion decisions of {year}", p)
+        case "academic_debt": l.tr("the academic debts of {year}", p)
+        case "certificate": l.tr("the certificates of {year}", p)
+        case "debt_retake": l.tr("the retakes of {year}", p)
+        case "study_period": l.tr("the study periods of {year}", p)
+        default: l.tr("{table} of {year}", p)
         }
     }
 

@@ -31,8 +31,8 @@ public struct RolloverRecord: Sendable, Equatable {
 /// What has changed in a new year since the rollover that made it: one sentence per table.
 public struct RolloverChanges: Sendable, Equatable {
     /// The sentences, empty when nothing has changed.
-    public var lines: [String]
+    public var lines: [Note]
 
     /// Changes with every field given.
-    public init(lines: [String]) { self.lines = lines }
+    public init(lines: [Note]) { self.lines = lines }
 }
