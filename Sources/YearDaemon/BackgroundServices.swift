@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import YearCore
 import YearStore
 
 /// Pings the systemd watchdog at half its interval, after checking that the database still answers.
@@ -53,12 +54,16 @@ struct HousekeepingService: Service {
             let expired = try await state.database.expireRequests()
             if expired > 0 {
                 logger.event(
-                    .requestsExpired, "\(expired) requests expired", EventFields(action: .requestExpire),
+                    .requestsExpired,
+                    state.journal.trn("{count} request expired", "{count} requests expired", expired),
+                    EventFields(action: .requestExpire),
                     metadata: ["count": "\(expired)"])
             }
             if writeHead, let head = try await state.database.auditHead() {
                 logger.event(
-                    .auditHead, "audit head \(head.sequence): \(head.hash)",
+                    .auditHead,
+                    state.journal.tr(
+                        "audit head {sequence}: {hash}", ["sequence": String(head.sequence), "hash": head.hash]),
                     metadata: ["audit_seq": "\(head.sequence)", "audit_head": "\(head.hash)"])
             }
         } catch {
@@ -71,6 +76,8 @@ struct HousekeepingService: Service {
 /// that it is stopping as soon as a graceful shutdown begins.
 struct ReadinessService: Service {
     let logger: Logger
+    /// The journal's language, as the configuration at start gives it.
+    let journal: Localizer
     let statusLine: @Sendable () async -> String
     /// Called once READY=1 is sent.
     let onReady: @Sendable () -> Void
@@ -78,11 +85,11 @@ struct ReadinessService: Service {
 
     func run() async throws {
         Systemd.notify("READY=1\nSTATUS=\(await statusLine())")
-        logger.event(.started, "yeard ready", metadata: metadata)
+        logger.event(.started, journal.tr("yeard ready"), metadata: metadata)
         onReady()
         try? await gracefulShutdown()
         Systemd.notify("STOPPING=1\nSTATUS=stopping: finishing calls in flight")
-        logger.event(.stopping, "yeard stopping")
+        logger.event(.stopping, journal.tr("yeard stopping"))
     }
 }
 
@@ -144,14 +151,17 @@ struct ReloadService: Service {
             }
             logLevel.value = configuration.logLevel
             logger.event(
-                .reloaded, "configuration reloaded from \(path)",
+                .reloaded, state.journal.tr("configuration reloaded from {path}", ["path": path]),
                 metadata: [
                     "schools": "\(configuration.schools.count)", "grants": "\(configuration.policy.grants.count)",
                 ])
             Systemd.notify("STATUS=\(await statusLine())")
         } catch {
             logger.event(
-                .reloadRefused, "configuration refused, the one in force stays: \(error)", level: .error,
+                .reloadRefused,
+                state.journal.tr(
+                    "configuration refused, the one in force stays: {error}", ["error": "\(error)"]),
+                level: .error,
                 metadata: ["path": "\(path)"])
             Systemd.notify("STATUS=reload refused: configuration has errors; \(await statusLine())")
         }

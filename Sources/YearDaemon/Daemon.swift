@@ -120,7 +120,7 @@ public enum Daemon {
         services.append(server)
         services.append(
             ReadinessService(
-                logger: logger, statusLine: statusLine, onReady: { readyContinuation.finish() },
+                logger: logger, journal: state.journal, statusLine: statusLine, onReady: { readyContinuation.finish() },
                 metadata: [
                     "version": "\(version)", "database": "\(configuration.databasePath)",
                     "schools": "\(configuration.schools.map(\.id).joined(separator: ","))",

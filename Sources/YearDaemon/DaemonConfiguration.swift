@@ -64,6 +64,8 @@ public struct DaemonConfiguration: Sendable {
     /// The language of what the daemon writes by itself for each school (its report files), by school id:
     /// `language` of a `[[school]]`, `en` when absent.
     public var schoolLanguages: [String: String] = [:]
+    /// The language of the journal's MESSAGE text (`[daemon] language`); its fields never change with it.
+    public var journalLanguage = "en"
 
     /// The time zone of `school` (UTC for a school the configuration does not name).
     public func zone(of school: String) -> TimeZone {
@@ -215,15 +217,8 @@ struct ConfigurationReader {
             }
             if let school = readSchool(table, path: "school[\(index)]") {
                 configuration.schools.append(school)
-                if let language = string(table, "language", "school[\(index)]") {
-                    // A language is what names a catalogue's directory: `en`, `ru`, `pt_BR`.
-                    if language.range(of: "^[a-z]{2,3}(_[A-Z]{2})?$", options: .regularExpression) == nil {
-                        issue(
-                            "school[\(index)].language",
-                            "'language' is a language code such as \"ru\" or \"en\", got '\(language)'")
-                    } else {
-                        configuration.schoolLanguages[school.id] = language
-                    }
+                if let language = language(table, "school[\(index)]") {
+                    configuration.schoolLanguages[school.id] = language
                 }
                 if let text = string(table, "checks_schedule", "school[\(index)]") {
                     do {
@@ -346,6 +341,16 @@ struct ConfigurationReader {
         return flag
     }
 
+    /// The table's `language`: a language code, as names a catalogue's directory (`en`, `ru`, `pt_BR`).
+    mutating func language(_ table: TOMLTable, _ path: String) -> String? {
+        guard let language = string(table, "language", path) else { return nil }
+        guard language.range(of: "^[a-z]{2,3}(_[A-Z]{2})?$", options: .regularExpression) != nil else {
+            issue("\(path).language", "'language' is a language code such as \"ru\" or \"en\", got '\(language)'")
+            return nil
+        }
+        return language
+    }
+
     mutating func readDaemon(_ table: TOMLTable, into configuration: inout DaemonConfiguration) {
         let path = "daemon"
         checkKeys(
@@ -354,7 +359,9 @@ struct ConfigurationReader {
                 "state_dir", "socket", "socket_group", "socket_mode", "request_lifetime_hours", "max_message_bytes",
                 "idle_timeout_seconds", "max_connections", "max_connections_per_uid", "audit_head_interval_seconds",
                 "log_level", "metrics_file", "upload_max_bytes_per_uid", "upload_max_bytes", "max_uploads_per_uid",
+                "language",
             ], path: path)
+        if let language = language(table, path) { configuration.journalLanguage = language }
         if let value = string(table, "state_dir", path) {
             if value.hasPrefix("/") {
                 configuration.stateDirectory = value

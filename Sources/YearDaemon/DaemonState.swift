@@ -192,7 +192,9 @@ final class DaemonState: Sendable {
         } catch {
             maintenance.withLock { $0.backupFailure = (Date(), "\(error)") }
             logger.event(
-                .backupFailed, "backup into \(directory) failed: \(error)", level: .error,
+                .backupFailed,
+                journal.tr("backup into {directory} failed: {error}", ["directory": directory, "error": "\(error)"]),
+                level: .error,
                 EventFields(action: .backupCreate), metadata: ["name": "\(name)"])
             maintained()
             throw error
@@ -269,7 +271,7 @@ final class DaemonState: Sendable {
             name: "yeard-\(StoredTime.fileStamp(now))", prune: ("yeard-", configuration.backupsKept))
         try await database.recordBackup(file, caller: caller, role: role, now: now)
         logger.event(
-            .backupCreated, "backup written: \(file.path)",
+            .backupCreated, journal.tr("backup written: {path}", ["path": file.path]),
             EventFields(action: .backupCreate, uid: caller == .daemon ? nil : caller.uid),
             metadata: ["path": "\(file.path)", "bytes": "\(file.bytes)", "seconds": "\(file.seconds)"])
         return file
@@ -303,8 +305,12 @@ final class DaemonState: Sendable {
         }
         logger.event(
             .checkRunFinished,
-            "checks of \(run.year.label) at \(run.school) finished (\(run.cause.rawValue)): "
-                + "\(run.count(.error)) errors, \(run.count(.warning)) warnings",
+            journal.tr(
+                "checks of {year} at {school} finished ({cause}): {errors} errors, {warnings} warnings",
+                [
+                    "year": run.year.label.description, "school": run.school, "cause": run.cause.rawValue,
+                    "errors": String(run.count(.error)), "warnings": String(run.count(.warning)),
+                ]),
             EventFields(school: run.school, year: "\(run.year.label)", action: .checksRun, uid: caller?.uid),
             metadata: [
                 "run": "\(run.id)", "cause": "\(run.cause.rawValue)", "errors": "\(run.count(.error))",
@@ -334,8 +340,16 @@ final class DaemonState: Sendable {
         warnOfMissingLanguages(configuration)
     }
 
+    /// The journal's language (`[daemon] language`), English when its catalogue is not installed.
+    var journal: Localizer { localizer(configuration.journalLanguage) }
+
     /// Logs each school whose `language` has no catalogue installed: its report files are written in English.
     func warnOfMissingLanguages(_ configuration: DaemonConfiguration) {
+        if configuration.journalLanguage != "en" && localizers[configuration.journalLanguage] == nil {
+            logger.warning(
+                "no message catalogue for the journal's language is installed; the journal is in English",
+                metadata: ["language": "\(configuration.journalLanguage)"])
+        }
         for (school, language) in configuration.schoolLanguages.sorted(by: { $0.key < $1.key })
         where language != "en" && localizers[language] == nil {
             logger.warning(

@@ -219,20 +219,25 @@ struct Handlers: Sendable {
         metadata: Logger.Metadata = [:]
     ) {
         let payload = request.payload
-        let verb =
+        let l = state.journal
+        let a = [
+            "id": String(request.id), "event": payload.event.name(l), "year": payload.yearLabel,
+            "school": payload.school, "user": caller.userName,
+        ]
+        let message =
             switch kind {
-            case .transitionRequested: "filed"
-            case .requestApproved: "approved"
-            case .requestRejected: "rejected"
-            case .requestCancelled: "cancelled"
-            case .rolloverApplied: "applied its rollover"
-            case .rolloverUndone: "undid its rollover"
-            default: kind.rawValue
+            case .transitionRequested: l.tr("request {id} ({event} {year} at {school}) filed by {user}", a)
+            case .requestApproved: l.tr("request {id} ({event} {year} at {school}) approved by {user}", a)
+            case .requestRejected: l.tr("request {id} ({event} {year} at {school}) rejected by {user}", a)
+            case .requestCancelled: l.tr("request {id} ({event} {year} at {school}) cancelled by {user}", a)
+            case .rolloverApplied:
+                l.tr("request {id} ({event} {year} at {school}) applied its rollover, approved by {user}", a)
+            case .rolloverUndone:
+                l.tr("request {id} ({event} {year} at {school}) undid its rollover, approved by {user}", a)
+            default: l.tr("request {id} ({event} {year} at {school}) acted on by {user}", a)
             }
         state.logger.event(
-            kind,
-            "request \(request.id) (\(payload.event.rawValue) \(payload.yearLabel) at \(payload.school)) \(verb) "
-                + "by \(caller.userName)",
+            kind, message,
             EventFields(
                 school: payload.school, year: payload.yearLabel, action: action, uid: caller.uid, request: request.id),
             metadata: metadata.merging(["event": "\(payload.event.rawValue)", "to": "\(payload.to.rawValue)"]) { $1 })

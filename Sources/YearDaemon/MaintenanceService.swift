@@ -112,8 +112,10 @@ struct MaintenanceService: Service {
         logger.event(
             .integrityChecked,
             verdict.isOK
-                ? "database integrity ok (\(depth.rawValue) check)"
-                : "database integrity check FAILED (\(depth.rawValue)): \(verdict.summary)",
+                ? state.journal.tr("database integrity ok ({depth} check)", ["depth": depth.rawValue])
+                : state.journal.tr(
+                    "database integrity check FAILED ({depth}): {summary}",
+                    ["depth": depth.rawValue, "summary": verdict.summary]),
             level: verdict.isOK ? .notice : .critical, EventFields(action: .integrityCheck),
             metadata: [
                 "depth": "\(depth.rawValue)", "ok": "\(verdict.isOK)",

@@ -100,6 +100,21 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("languages: the journal's and each school's are language codes, English by default; others refused")
+    func languages() throws {
+        let good = try DaemonConfiguration.parse(
+            "[daemon]\nlanguage = \"ru\"\n\n[[school]]\nid = \"a\"\nlanguage = \"ru\"\n\n[[school]]\nid = \"b\"\n",
+            source: "t.toml")
+        #expect(good.journalLanguage == "ru" && good.language(of: "a") == "ru" && good.language(of: "b") == "en")
+        #expect(DaemonConfiguration().journalLanguage == "en")
+        for bad in ["russian", "RU", "ru-RU", ""] {
+            #expect(throws: ConfigurationError.self) {
+                _ = try DaemonConfiguration.parse(
+                    "[daemon]\nlanguage = \"\(bad)\"\n\n[[school]]\nid = \"a\"\n", source: "t.toml")
+            }
+        }
+    }
+
     @Test("rollover.personal_file: the book's numbering rule is read; one without {n} or with other braces refused")
     func personalFile() throws {
         let good = try DaemonConfiguration.parse(

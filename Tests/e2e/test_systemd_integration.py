@@ -383,3 +383,14 @@ def test_sigterm_with_a_client_that_never_reads(daemon):
     assert d.stop(timeout=15) == 0
     assert time.monotonic() - started < 10, "shutdown waited on a client that does not read"
     stalled.close()
+
+
+def test_the_journal_speaks_its_configured_language(daemon, notify):
+    d = daemon(daemon_keys={"language": "ru"}, env={"NOTIFY_SOCKET": str(notify.path)})
+    notify.wait_for(lambda a: "READY=1" in lines(a))
+    deadline = time.monotonic() + 5
+    while "yeard готов к работе" not in d.stderr() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "yeard готов к работе" in d.stderr(), d.stderr()
+    assert "yeard ready" not in d.stderr()
+    assert d.alive()
