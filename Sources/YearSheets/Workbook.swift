@@ -26,8 +26,11 @@ public struct Workbook {
     /// One row of a sheet: its number (1-based, as the sheet shows it) and its cells' texts by column (0-based);
     /// the columns whose cell held a formula (its cached value is the text).
     public struct Row: Sendable, Equatable {
+        /// The row's number as the sheet shows it.
         public var number: Int
+        /// The text of each cell that has one, by 0-based column.
         public var cells: [Int: String]
+        /// The columns whose cell held a formula (its text is the value Excel last computed).
         public var formulas: [Int]
     }
 

@@ -106,6 +106,8 @@ public struct ZipReader {
         if count == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF { throw Failure.zip64 }
         guard bytes.u16(end + 4) == 0, bytes.u16(end + 6) == 0 else { throw Failure.damaged("a multi-part archive") }
         guard count <= limits.entries else { throw Failure.tooManyEntries(count) }
+        // A directory is 46 bytes and a name per entry: one over 16 MB is not a workbook's, and is not read in.
+        guard directorySize <= 16 << 20 else { throw Failure.damaged("a central directory of \(directorySize) bytes") }
         let directory = try read(file, at: directoryOffset, count: Int(directorySize), size: size)
         var entries: [Entry] = []
         var names: Set<String> = []
