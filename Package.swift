@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -27,6 +29,13 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "YearReports", dependencies: ["YearCore"]),
+        .target(
+            name: "YearSheets",
+            dependencies: [
+                "YearCore", .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .target(name: "YearLocale", dependencies: ["YearCore"]),
         .target(name: "YearGenerator", dependencies: ["YearCore"]),
         .target(
@@ -95,6 +104,9 @@ let package = Package(
             name: "YearCoreTests",
             dependencies: ["YearCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "YearReportsTests", dependencies: ["YearReports", "YearCore"]),
+        .testTarget(
+            name: "YearSheetsTests",
+            dependencies: ["YearSheets", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "YearLocaleTests", dependencies: ["YearLocale", "YearCore", "YearReports"]),
         .testTarget(
             name: "YearStoreTests",
