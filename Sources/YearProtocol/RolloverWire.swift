@@ -150,7 +150,10 @@ public struct RolloverPlanReply: Codable, Sendable {
         toEnd = plan.toEnd.description
         planHash = plan.hash
         summary = plan.outcomeCounts
-        lines = plan.summaryLines
+        // Each set of notes is made once (a plan's computed properties build them anew on every read) and said
+        // in English from there.
+        lineNotes = plan.summaryNotes
+        lines = lineNotes.map(\.english)
         classes = plan.classes.map { PlanClassInfo(from: $0.from, to: $0.to, students: $0.students) }
         newClasses = plan.newClasses.map {
             PlanNewClassInfo(
@@ -169,12 +172,11 @@ public struct RolloverPlanReply: Codable, Sendable {
             PlanAdmissionInfo(applicationID: $0.applicationID, name: $0.name, toClass: $0.toClass, reason: $0.reason)
         }
         carry = Dictionary(uniqueKeysWithValues: plan.carry.named)
-        errors = plan.errors
-        problems = plan.errors.count
-        warnings = plan.warnings
         errorNotes = plan.errorNotes
+        errors = errorNotes.map(\.english)
+        problems = errors.count
         warningNotes = plan.warningNotes
-        lineNotes = plan.summaryNotes
+        warnings = warningNotes.map(\.english)
     }
 }
 

@@ -304,7 +304,7 @@ extension YearDatabase {
                     ["year": year.label.description, "state": year.state.rawValue])
             }
             let plan = try Self.rolloverPlan(of: year, settings: settings, in: db)
-            guard plan.errors.isEmpty else {
+            guard plan.errorNotes.isEmpty else {
                 throw YearError.planHasErrors(year: year.label.description, errors: plan.errorNotes)
             }
             let found = try Self.findings(
@@ -371,7 +371,7 @@ extension YearDatabase {
         guard planHash == digest.planHash else {
             throw YearError.planStale(id: request.id, filed: digest.planHash, current: planHash)
         }
-        guard plan.errors.isEmpty else {
+        guard plan.errorNotes.isEmpty else {
             throw YearError.planHasErrors(year: year.label.description, errors: plan.errorNotes)
         }
         let stamp = StoredTime.text(now)
