@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "YearStore",
             dependencies: [
-                "YearCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "YearCore", "YearSheets", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "YearReportsTests", dependencies: ["YearReports", "YearCore"]),
         .testTarget(
             name: "YearSheetsTests",
-            dependencies: ["YearSheets", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["YearSheets", "YearCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "YearLocaleTests", dependencies: ["YearLocale", "YearCore", "YearReports"]),
         .testTarget(
             name: "YearStoreTests",

@@ -60,7 +60,7 @@ extension Handlers {
             ImportRequest(
                 kind: kind, school: school, year: year, path: taken.path, fileName: name, sha256: taken.sha256,
                 dryRun: parameters.dryRun ?? false, ownership: context.ownership, asOf: asOf,
-                encoding: parameters.encoding),
+                encoding: parameters.encoding, sheet: parameters.sheet),
             caller: context.caller, now: context.now)
         if outcome.problemCount > 0 && !(parameters.dryRun ?? false) {
             throw YearError.importRefused(file: name, problems: outcome.problems, count: outcome.problemCount)
@@ -70,7 +70,8 @@ extension Handlers {
                 kind: kind, fileName: outcome.fileName, sha256: outcome.sha256, rows: outcome.rows,
                 added: outcome.added, changed: outcome.changed, unchanged: outcome.unchanged, dryRun: outcome.dryRun,
                 applied: outcome.applied, problems: outcome.problems, problemCount: outcome.problemCount,
-                extraColumns: outcome.extraColumns, encoding: outcome.encoding),
+                extraColumns: outcome.extraColumns, encoding: outcome.encoding, sheet: outcome.sheet,
+                warnings: outcome.warnings, warningCount: outcome.warningCount),
             year: year?.label.description)
     }
 

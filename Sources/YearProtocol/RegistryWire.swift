@@ -6,9 +6,12 @@ public struct ProblemInfo: Codable, Sendable, Equatable {
     public var line: Int, column: Int, field: String?, message: String
     /// What the sentence is made of, for a client to say it in its language (absent: English only).
     public var params: [String: String]?
+    /// The sheet of a workbook the problem is on (absent for a CSV file).
+    public var sheet: String?
 
     /// The wire form of a problem.
     public init(_ problem: ImportProblem) {
+        sheet = problem.sheet
         line = problem.line
         column = problem.column
         field = problem.field
@@ -18,7 +21,7 @@ public struct ProblemInfo: Codable, Sendable, Equatable {
 
     /// The problem, to be said in a client's language.
     public var problem: ImportProblem {
-        ImportProblem(line: line, column: column, field: field, message: message, params: params)
+        ImportProblem(line: line, column: column, field: field, message: message, params: params, sheet: sheet)
     }
 
     /// The JSON value of a problem, for error parameters.
@@ -28,6 +31,7 @@ public struct ProblemInfo: Codable, Sendable, Equatable {
             "field": problem.field.map(JSONValue.string) ?? .null, "message": .string(problem.message),
         ]
         if let params = problem.params { object["params"] = .object(params.mapValues(JSONValue.string)) }
+        if let sheet = problem.sheet { object["sheet"] = .string(sheet) }
         return .object(object)
     }
 }
@@ -64,11 +68,14 @@ public struct ImportParameters: MethodParameters {
     public var asOf: String?
     /// The file's encoding (default: found from its bytes).
     public var encoding: TextEncoding?
+    /// The sheet to read when the file is a workbook (default: the first).
+    public var sheet: String?
     /// Parameters with every field given.
     public init(
         kind: RegistryKind, upload: String, school: String?, year: String?, fileName: String, sha256: String?,
-        dryRun: Bool?, asOf: String? = nil, encoding: TextEncoding? = nil
+        dryRun: Bool?, asOf: String? = nil, encoding: TextEncoding? = nil, sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.encoding = encoding
         self.asOf = asOf
         self.kind = kind
@@ -91,11 +98,18 @@ public struct ImportReply: Codable, Sendable {
     public var dryRun: Bool, applied: Bool
     /// Problems (the first 100) and their total; columns of the file that the kind does not know (ignored).
     public var problems: [ProblemInfo], problemCount: Int, extraColumns: [String]
-    /// The encoding the file was read in (absent for rows given in the call, not a file).
+    /// The encoding the file was read in (absent for rows given in the call, or a workbook).
     public var encoding: TextEncoding?
+    /// The sheet a workbook was read from (absent for a CSV file).
+    public var sheet: String?
+    /// What was read but is said aside (a formula's value): the first 100 and their count (absent: none).
+    public var warnings: [ProblemInfo]?, warningCount: Int?
 
     /// The wire form of an import's outcome.
     public init(_ outcome: ImportOutcomeView, year: String?) {
+        sheet = outcome.sheet
+        warnings = outcome.warningCount > 0 ? outcome.warnings.map(ProblemInfo.init) : nil
+        warningCount = outcome.warningCount > 0 ? outcome.warningCount : nil
         kind = outcome.kind
         fileName = outcome.fileName
         sha256 = outcome.sha256
@@ -119,15 +133,20 @@ public struct ImportOutcomeView: Sendable {
     public var kind: RegistryKind, fileName: String, sha256: String, rows: Int, added: Int, changed: Int,
         unchanged: Int,
         dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String]
-    /// The encoding a file was read in (nil for rows that came in the call).
+    /// The encoding a file was read in (nil for rows that came in the call, or a workbook).
     public var encoding: TextEncoding?
+    /// The sheet a workbook was read from; what was said aside (first 100) and how much.
+    public var sheet: String?, warnings: [ImportProblem], warningCount: Int
 
     /// A view with every field given.
     public init(
         kind: RegistryKind, fileName: String, sha256: String, rows: Int, added: Int, changed: Int, unchanged: Int,
         dryRun: Bool, applied: Bool, problems: [ImportProblem], problemCount: Int, extraColumns: [String],
-        encoding: TextEncoding? = nil
+        encoding: TextEncoding? = nil, sheet: String? = nil, warnings: [ImportProblem] = [], warningCount: Int = 0
     ) {
+        self.sheet = sheet
+        self.warnings = warnings
+        self.warningCount = warningCount
         self.encoding = encoding
         self.kind = kind
         self.fileName = fileName

@@ -102,8 +102,10 @@ extension YearError {
                 if case .object(let object)? = item["params"] {
                     params = object.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
                 }
+                var sheet: String?
+                if case .string(let name)? = item["sheet"] { sheet = name }
                 return ImportProblem(
-                    line: Int(line), column: Int(column), field: field, message: message, params: params)
+                    line: Int(line), column: Int(column), field: field, message: message, params: params, sheet: sheet)
             }
             guard problems.count == items.count else { return nil }
             self = .importRefused(file: file, problems: problems, count: Int(count))

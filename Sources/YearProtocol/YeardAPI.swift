@@ -363,7 +363,7 @@ public enum YeardAPI {
     static let importReply = """
         (kind: RegistryKind, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
         unchanged: int, dryRun: bool, applied: bool, problems: []Problem, problemCount: int, extraColumns: []string, \
-        encoding: ?TextEncoding)
+        encoding: ?TextEncoding, sheet: ?string, warnings: ?[]Problem, warningCount: ?int)
         """
 
     /// `io.yeard.Registry`: the school registry, loaded from and written to CSV.
@@ -397,13 +397,15 @@ public enum YeardAPI {
               orders: []string
             )
 
-            # A problem of an imported file: 1-based line and column (0: the whole row or file), the column's name.
+            # A problem of an imported file: 1-based line and column (0: the whole row or file; line 0: a file that
+            # cannot be read at all), the column's name; in a workbook the sheet, its row number and column (1: A).
             type Problem (
               line: int,
               column: int,
               field: ?string,
               message: string,
-              params: ?[string]string
+              params: ?[string]string,
+              sheet: ?string
             )
             """,
         methods: [
@@ -765,7 +767,7 @@ extension YeardAPI {
         public static let `import` = Method<ImportParameters, ImportReply>(
             "io.yeard.Registry", "Import",
             parameters:
-                "(kind: RegistryKind, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string, encoding: ?TextEncoding)",
+                "(kind: RegistryKind, upload: string, school: ?string, year: ?string, fileName: string, sha256: ?string, dryRun: ?bool, asOf: ?string, encoding: ?TextEncoding, sheet: ?string)",
             reply: importReply,
             doc: """
                 Import an uploaded file of a kind (staff, subjects, classes, students, orders, guardians, consents,
@@ -779,6 +781,10 @@ extension YeardAPI {
                 school's time zone, within the year): a student's class in the file with the class they are in on
                 that day, whatever orders take effect later. The file's encoding is found from its bytes (UTF-8,
                 Windows-1251, UTF-16 with a byte-order mark) unless encoding names it; the reply says which was read.
+                An Excel workbook (.xlsx, found from its bytes) is read from the sheet named by sheet (default: the
+                first): its header is the first row naming every required column, and problems name their cells
+                (sheet, row and column). A formula's value is read as the workbook last saved it and said in
+                warnings; an .xls or a password-protected workbook is refused with what to do.
                 """,
             roles: registryWriters, mutating: true, scope: .school(required: true, \.school),
             access: .kindWriter(\.kind))

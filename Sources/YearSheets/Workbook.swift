@@ -30,8 +30,11 @@ public struct Workbook {
         public var number: Int
         /// The text of each cell that has one, by 0-based column.
         public var cells: [Int: String]
-        /// The columns whose cell held a formula (its text is the value Excel last computed).
+        /// The columns whose cell held a formula (its text is the value Excel last computed; a formula never
+        /// computed, as programs that write workbooks leave them, has no text).
         public var formulas: [Int]
+        /// The columns whose cell holds an error value (`#DIV/0!`, `#N/A`: its text).
+        public var errors: [Int] = []
     }
 
     /// Why a workbook cannot be read (beyond its container's `ZipReader.Failure`).
@@ -348,17 +351,6 @@ final class SheetParser: PartParser {
         return (row, column - 1)
     }
 
-    /// The column letters of a 0-based column: 4 is `E`.
-    static func letters(_ column: Int) -> String {
-        var number = column + 1, text = ""
-        while number > 0 {
-            let remainder = (number - 1) % 26
-            text = String(UnicodeScalar(UInt8(65 + remainder))) + text
-            number = (number - 1) / 26
-        }
-        return text
-    }
-
     /// A serial day number (`46266`) as the ISO date it stands for, in the 1900 or the 1904 date system.
     static func date(serial: Double, date1904: Bool) -> String? {
         guard serial.isFinite, serial >= (date1904 ? 0 : 1), serial < 2_958_466 else { return nil }
@@ -442,11 +434,14 @@ final class SheetParser: PartParser {
             }
             if !text.isEmpty {
                 row?.cells[current.column] = text
-                if hasFormula { row?.formulas.append(current.column) }
+                if current.type == "e" { row?.errors.append(current.column) }
             }
+            // A formula's empty value is kept in view: of a text formula it is an empty text; of a number, that
+            // the formula was never computed.
+            if hasFormula && (!text.isEmpty || current.type == "n") { row?.formulas.append(current.column) }
             cell = nil
         case "row":
-            if let finished = row, !finished.cells.isEmpty {
+            if let finished = row, !finished.cells.isEmpty || !finished.formulas.isEmpty {
                 do {
                     try handle(finished)
                 } catch {

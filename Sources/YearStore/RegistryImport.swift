@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import YearCore
+import YearSheets
 
 /// One import inside its write transaction: streams the file into a temporary table, checks it with set-based
 /// queries, then merges it with one INSERT ... SELECT per table. Statements per file, not per student.
@@ -13,8 +14,12 @@ final class RegistryImport {
     private(set) var problems: [ImportProblem] = []
     private(set) var problemCount = 0
     private(set) var header: CSVHeader?
-    private var rows = 0
-    private var encoding = TextEncoding.utf8
+    var rows = 0
+    private var encoding: TextEncoding? = .utf8
+    /// The sheet read, when the file is a workbook; problems found there name it.
+    var sheet: String?
+    private var warnings: [ImportProblem] = []
+    private var warningCount = 0
 
     init(request: ImportRequest, db: Database) {
         self.request = request
@@ -29,7 +34,17 @@ final class RegistryImport {
 
     func add(_ problem: ImportProblem) {
         problemCount += 1
-        if problems.count < 100 { problems.append(problem) }
+        if problems.count < 100 {
+            var problem = problem
+            if problem.sheet == nil { problem.sheet = sheet }
+            problems.append(problem)
+        }
+    }
+
+    /// Says something aside that does not refuse the file (a formula's value read).
+    func warn(_ problem: ImportProblem) {
+        warningCount += 1
+        if warnings.count < 100 { warnings.append(problem) }
     }
 
     private func outcome(added: Int = 0, changed: Int = 0, applied: Bool) -> ImportOutcome {
@@ -37,7 +52,8 @@ final class RegistryImport {
             kind: kind, fileName: request.fileName, sha256: request.sha256, rows: rows, added: added,
             changed: changed, unchanged: max(rows - added - changed, 0), dryRun: request.dryRun,
             applied: applied && !request.dryRun, problems: problems, problemCount: problemCount,
-            extraColumns: header?.extra ?? [], encoding: encoding)
+            extraColumns: header?.extra ?? [], encoding: encoding, sheet: sheet, warnings: warnings,
+            warningCount: warningCount)
     }
 
     func run() throws -> ImportOutcome {
@@ -58,45 +74,62 @@ final class RegistryImport {
         return outcome(added: counts.added, changed: counts.changed, applied: true)
     }
 
-    /// Streams the file through the parser into the temporary table, validating every row.
+    /// Takes `record` as the header (the first record given) and reports what it lacks, or validates it as a row
+    /// and inserts it into the temporary table through `insert`.
+    func take(_ record: CSVRecord, _ insert: Statement) throws {
+        guard let header else {
+            let header = CSVHeader(record.fields, kind: kind)
+            self.header = header
+            for column in header.repeated {
+                add(
+                    ImportProblem(
+                        line: record.line, column: 0, field: column, params: ["code": "header-twice", "column": column])
+                )
+            }
+            for column in header.missing {
+                add(
+                    ImportProblem(
+                        line: record.line, column: 0, field: column,
+                        params: kind.missingColumnParameters(column, extra: header.extra)))
+            }
+            return
+        }
+        rows += 1
+        switch kind.validate(record, header: header) {
+        case .success(let row):
+            // Valid rows go to the temporary table even after a problem, so that the checks across rows
+            // (duplicates, references) report theirs too; a file with any problem is rolled back.
+            try self.insert(row, with: insert)
+        case .failure(let found):
+            found.forEach { add($0) }
+        }
+    }
+
+    /// Streams the file into the temporary table, validating every row: a workbook (`.xlsx`, a ZIP archive) sheet
+    /// by its rows, anything else as CSV text.
     private func load() throws {
         guard let handle = FileHandle(forReadingAtPath: request.path) else {
             throw YearError.internalFailure(reason: "the upload is gone")
         }
         defer { try? handle.close() }
-        var parser = CSVParser()
         let placeholders = Array(repeating: "?", count: kind.columns.count + 1).joined(separator: ", ")
         let insert = try db.makeStatement(sql: "INSERT INTO import_rows (line, \(columnList)) VALUES (\(placeholders))")
-        let handleRecord: (CSVRecord) throws -> Void = { record in
-            guard let header = self.header else {
-                let header = CSVHeader(record.fields, kind: self.kind)
-                self.header = header
-                for column in header.repeated {
-                    self.add(
-                        ImportProblem(
-                            line: record.line, column: 0, field: column,
-                            params: ["code": "header-twice", "column": column]))
-                }
-                for column in header.missing {
-                    self.add(
-                        ImportProblem(
-                            line: record.line, column: 0, field: column,
-                            params: self.kind.missingColumnParameters(column, extra: header.extra)))
-                }
-                return
-            }
-            self.rows += 1
-            switch self.kind.validate(record, header: header) {
-            case .success(let row):
-                // Valid rows go to the temporary table even after a problem, so that the checks across rows
-                // (duplicates, references) report theirs too; a file with any problem is rolled back.
-                try self.insert(row, with: insert)
-            case .failure(let found):
-                found.forEach { self.add($0) }
-            }
-        }
         let chunkSize = 1 << 20
         var chunk = try handle.read(upToCount: chunkSize) ?? Data()
+        switch FileSignature(chunk) {
+        case .zip:
+            encoding = nil
+            try loadWorkbook(insert)
+            return
+        case .compoundDocument:
+            // Excel 97-2003 (.xls), or an .xlsx encrypted by a password (stored in the same container).
+            encoding = nil
+            add(ImportProblem(line: 0, column: 0, field: nil, params: ["code": "old-excel"]))
+            return
+        case .other: break
+        }
+        var parser = CSVParser()
+        let handleRecord: (CSVRecord) throws -> Void = { try self.take($0, insert) }
         // The encoding is judged once, from the first megabyte; UTF-8 (nearly every file) is fed to the parser as it
         // is, anything else through iconv.
         guard let found = request.encoding ?? TextEncoding.sniff([UInt8](chunk), isWhole: chunk.count < chunkSize)

@@ -12,8 +12,12 @@ public struct ImportOutcome: Sendable, Equatable {
     public var dryRun: Bool, applied: Bool
     /// The first problems (at most 100) and how many there were in all; columns the file has that the kind lacks.
     public var problems: [ImportProblem], problemCount: Int, extraColumns: [String]
-    /// The encoding the file was read in (found from its bytes, or the one the caller named).
-    public var encoding: TextEncoding = .utf8
+    /// The encoding a CSV file was read in (found from its bytes, or the one the caller named); nil for a workbook.
+    public var encoding: TextEncoding? = .utf8
+    /// The sheet a workbook was read from (nil for a CSV file).
+    public var sheet: String?
+    /// What was read but said aside without refusing the file (a formula's value), the first 100, and their count.
+    public var warnings: [ImportProblem] = [], warningCount = 0
 }
 
 /// What to import: a file already in the state directory (an upload), its kind, school and year.
@@ -33,12 +37,16 @@ public struct ImportRequest: Sendable {
     public var asOf: CalendarDate?
     /// The file's encoding as the caller names it; nil: found from the file's bytes (`TextEncoding.sniff`).
     public var encoding: TextEncoding?
+    /// The sheet to read when the file is a workbook (`.xlsx`); nil: the first.
+    public var sheet: String?
 
     /// A request with every field given.
     public init(
         kind: RegistryKind, school: String, year: AcademicYear?, path: String, fileName: String, sha256: String,
-        dryRun: Bool, ownership: OwnershipCheck? = nil, asOf: CalendarDate? = nil, encoding: TextEncoding? = nil
+        dryRun: Bool, ownership: OwnershipCheck? = nil, asOf: CalendarDate? = nil, encoding: TextEncoding? = nil,
+        sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.encoding = encoding
         self.asOf = asOf
         self.ownership = ownership
@@ -101,12 +109,13 @@ extension YearDatabase {
                     AuditEvent(
                         caller: caller, role: request.kind.writerRole.rawValue, school: request.school,
                         action: .registryImport, target: "\(request.kind.rawValue):\(request.fileName)",
-                        details: .object([
-                            "kind": .string(request.kind.rawValue), "file": .string(request.fileName),
-                            "sha256": .string(request.sha256), "year": request.year.map { .int($0.id) } ?? .null,
-                            "rows": .int(Int64(outcome.rows)), "added": .int(Int64(outcome.added)),
-                            "changed": .int(Int64(outcome.changed)), "unchanged": .int(Int64(outcome.unchanged)),
-                        ])),
+                        details: .object(
+                            [
+                                "kind": .string(request.kind.rawValue), "file": .string(request.fileName),
+                                "sha256": .string(request.sha256), "year": request.year.map { .int($0.id) } ?? .null,
+                                "rows": .int(Int64(outcome.rows)), "added": .int(Int64(outcome.added)),
+                                "changed": .int(Int64(outcome.changed)), "unchanged": .int(Int64(outcome.unchanged)),
+                            ].merging(outcome.sheet.map { ["sheet": .string($0)] } ?? [:]) { kept, _ in kept })),
                     at: now, in: db)
                 if request.dryRun { throw RolledBack(outcome: outcome) }
                 return outcome

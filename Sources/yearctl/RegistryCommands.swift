@@ -8,17 +8,18 @@ import YearProtocol
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a registry CSV file, all or nothing (see docs/formats.md).",
+        abstract: "Import a registry CSV file or Excel workbook (.xlsx), all or nothing (see docs/formats.md).",
         discussion: """
             KIND is one of: staff, subjects, classes, students, orders, guardians, consents, applications, \
             curriculum, assignments, schedule, grades, decisions (docs/formats.md). Every row is checked; a file with any problem \
-            writes nothing and every problem is listed as FILE:LINE:COLUMN. --dry-run reports what would be added, \
-            changed and left unchanged without writing. \(YeardAPI.help(for: YeardAPI.Registry.`import`))
+            writes nothing and every problem is listed as FILE:LINE:COLUMN, or in a workbook as FILE:SHEET!CELL \
+            (students.xlsx:Лист1!E7). --dry-run reports what would be added, changed and left unchanged without \
+            writing. \(YeardAPI.help(for: YeardAPI.Registry.`import`))
             """)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The kind of file.") var kind: RegistryKind
-    @Argument(help: "The CSV file.") var file: String
+    @Argument(help: "The CSV file or Excel workbook (.xlsx).") var file: String
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Flag(name: .customLong("dry-run"), help: "Check and count without writing.") var dryRun = false
     @Option(
@@ -31,6 +32,7 @@ struct ImportCommand: AsyncParsableCommand {
             (UTF-8, Windows-1251 as Russian Excel saves CSV, UTF-16 with a byte-order mark).
             """)
     var encoding: String?
+    @Option(help: "The sheet of a workbook to read, by its tab's name; default: the first.") var sheet: String?
 
     func run() async throws {
         let l = options.l
@@ -78,7 +80,7 @@ struct ImportCommand: AsyncParsableCommand {
                 ImportParameters(
                     kind: kind, upload: upload ?? "", school: options.school, year: year,
                     fileName: (file as NSString).lastPathComponent, sha256: sha256, dryRun: dryRun, asOf: asOf,
-                    encoding: named))
+                    encoding: named, sheet: sheet))
         }
         client.output(reply) { reply in
             let a = [
@@ -86,7 +88,9 @@ struct ImportCommand: AsyncParsableCommand {
                 "added": l.number(reply.added), "changed": l.number(reply.changed),
                 "unchanged": l.number(reply.unchanged), "year": reply.year ?? "",
                 "encoding": reply.encoding?.name ?? "", "columns": reply.extraColumns.joined(separator: ", "),
-                "more": l.number(reply.problemCount - reply.problems.count),
+                "more": l.number(reply.problemCount - reply.problems.count), "sheet": reply.sheet ?? "",
+                "warnings": l.number(reply.warningCount ?? 0),
+                "more_warnings": l.number((reply.warningCount ?? 0) - (reply.warnings?.count ?? 0)),
             ]
             if reply.problemCount > 0 {
                 print(
@@ -113,6 +117,13 @@ struct ImportCommand: AsyncParsableCommand {
             }
             if let encoding = reply.encoding, encoding != .utf8 {
                 print(l.tr("read as {encoding} (found from the file's bytes, or as --encoding named it)", a))
+            }
+            if reply.sheet != nil {
+                print(l.tr("read from the sheet '{sheet}'", a))
+            }
+            for warning in reply.warnings ?? [] { print("\(reply.fileName):\(warning.problem.description(l))") }
+            if let count = reply.warningCount, count > (reply.warnings?.count ?? 0) {
+                print(l.tr("... and {more_warnings} more cells with formulas", a))
             }
             if !reply.extraColumns.isEmpty {
                 print(l.tr("ignored columns: {columns}", a))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YearCore
 import ZIPFoundation
 
 @testable import YearSheets
@@ -138,7 +139,8 @@ struct WorkbookTests {
         #expect(SheetParser.reference("XFE1") == nil && SheetParser.reference("A0") == nil)
         #expect(SheetParser.reference("1A") == nil)
         #expect(
-            SheetParser.letters(4) == "E" && SheetParser.letters(16_383) == "XFD" && SheetParser.letters(26) == "AA")
+            ImportProblem.columnLetters(5) == "E" && ImportProblem.columnLetters(16_384) == "XFD"
+                && ImportProblem.columnLetters(27) == "AA")
         #expect(StylesParser.isDate("dd/mm/yyyy") && StylesParser.isDate("[$-419]D MMMM YYYY"))
         #expect(!StylesParser.isDate("0.00\"d\"") && !StylesParser.isDate("[Red]0") && !StylesParser.isDate("#,##0"))
     }

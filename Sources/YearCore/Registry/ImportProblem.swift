@@ -1,9 +1,14 @@
 import Foundation
 
-/// One problem of an imported file, where a person can find it: `students.csv:12:5 (birth_date): ...`.
+/// One problem of an imported file, where a person can find it: `students.csv:12:5 (birth_date): ...`, or in a
+/// workbook `students.xlsx:Лист1!E7 (birth_date): ...`.
 public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertible {
-    /// The 1-based line and column (field number); column 0 when the problem is the whole row or file.
+    /// The 1-based line and column (field number); column 0 when the problem is the whole row or file, line 0 when
+    /// it is the whole file and the file has no lines (a workbook that cannot be read). In a workbook the line is
+    /// the sheet's row number and the column the sheet's column (1 is A).
     public var line: Int, column: Int
+    /// The sheet of a workbook the problem is on (nil for a CSV file).
+    public var sheet: String?
     /// The column's name, when there is one.
     public var field: String?
     /// What is wrong and what is expected, in English.
@@ -13,7 +18,10 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
     public var params: [String: String]?
 
     /// A problem with every field given.
-    public init(line: Int, column: Int, field: String?, message: String, params: [String: String]? = nil) {
+    public init(
+        line: Int, column: Int, field: String?, message: String, params: [String: String]? = nil, sheet: String? = nil
+    ) {
+        self.sheet = sheet
         self.line = line
         self.column = column
         self.field = field
@@ -22,18 +30,41 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
     }
 
     /// A problem said from its parameters (`code` and what its sentence names): its English sentence is made here.
-    public init(line: Int, column: Int, field: String?, params: [String: String]) {
+    public init(line: Int, column: Int, field: String?, params: [String: String], sheet: String? = nil) {
         self.init(
             line: line, column: column, field: field,
-            message: ImportProblem.message(params, .english) ?? params["code"] ?? "", params: params)
+            message: ImportProblem.message(params, .english) ?? params["code"] ?? "", params: params, sheet: sheet)
     }
 
     /// `12:5 (birth_date): message`.
     public var description: String { description(.english) }
 
-    /// `12:5 (birth_date): message`, the message in `l`'s language.
+    /// `12:5 (birth_date): message`, the message in `l`'s language; in a workbook `Лист1!E7 (birth_date): message`
+    /// (`Лист1!7:7` for a whole row, as a spreadsheet names a row); ` message` alone for a whole file that has no
+    /// lines, so that `file:` before it reads `students.xlsx: message`.
     public func description(_ l: Localizer) -> String {
-        "\(line):\(column)\(field.map { " (\($0))" } ?? ""): \(message(l))"
+        let field = field.map { " (\($0))" } ?? ""
+        guard line > 0 else { return " \(message(l))" }
+        guard let sheet else { return "\(line):\(column)\(field): \(message(l))" }
+        let cell = column > 0 ? "\(Self.columnLetters(column))\(line)" : "\(line):\(line)"
+        return "\(Self.sheetReference(sheet))!\(cell)\(field): \(message(l))"
+    }
+
+    /// The letters of a 1-based column as a spreadsheet shows them: 1 is `A`, 27 is `AA`, 16,384 is `XFD`.
+    public static func columnLetters(_ column: Int) -> String {
+        var number = max(column, 1), text = ""
+        while number > 0 {
+            let remainder = (number - 1) % 26
+            text = String(UnicodeScalar(UInt8(65 + remainder))) + text
+            number = (number - 1) / 26
+        }
+        return text
+    }
+
+    /// A sheet's name as a formula names it: quoted (`'Список 5А'`, a quote doubled) when it is not one word.
+    public static func sheetReference(_ name: String) -> String {
+        let plain = !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+        return plain ? name : "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// The sentence in `l`'s language (the English `message` when there are no parameters to say it from).
@@ -230,6 +261,74 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
         case "login-taken": l.tr("the login {value} belongs to another member of staff", p)
         case "grade-mismatch": l.tr("grade {value} does not match the class name", p)
         case "letter-mismatch": l.tr("letter {value} does not match the class name", p)
+        default: workbookMessage(p, l)
+        }
+    }
+
+    /// The sentences of a workbook (`.xlsx`) that cannot be read, and of its cells that the import does not take.
+    static func workbookMessage(_ p: [String: String], _ l: Localizer) -> String? {
+        switch p["code"] {
+        case "old-excel":
+            l.tr(
+                "this is an Excel 97-2003 workbook (.xls) or a password-protected one, which yeard does not read: open it in the spreadsheet and save it as an Excel workbook (.xlsx) without a password, or as 'CSV UTF-8', then import it again"
+            )
+        case "password":
+            l.tr(
+                "the workbook is protected by a password: open it in the spreadsheet, remove the password and save it as .xlsx, or save it as 'CSV UTF-8', then import it again"
+            )
+        case "not-workbook":
+            l.tr(
+                "the file is a ZIP archive but not an Excel workbook (.xlsx has xl/workbook.xml): save the table from the spreadsheet as .xlsx or as 'CSV UTF-8' and import it again"
+            )
+        case "zip-damaged":
+            l.tr(
+                "the workbook is damaged (its archive is cut short or altered) and was not read: open it in the spreadsheet, save it again as .xlsx and import it again"
+            )
+        case "zip64":
+            l.tr(
+                "the workbook is stored as ZIP64 (a file over 4 GB), which yeard does not read: save the sheet alone as .xlsx or as 'CSV UTF-8'"
+            )
+        case "zip-entries":
+            l.tr("the workbook holds {count} parts, more than a workbook has; refused unread", p)
+        case "zip-too-large":
+            l.tr(
+                "the workbook's part {part} unpacks to more than {limit} MB; refused as a possible ZIP bomb: split the sheet, or import it as 'CSV UTF-8'",
+                p)
+        case "zip-ratio":
+            l.tr(
+                "the workbook's part {part} unpacks to more than 100 times its packed size, as no real sheet does; refused as a possible ZIP bomb",
+                p)
+        case "xml-malformed":
+            l.tr(
+                "the workbook's part {part} is not well-formed XML: open the file in the spreadsheet, save it again as .xlsx and import it again",
+                p)
+        case "xml-doctype":
+            l.tr(
+                "the workbook's part {part} declares a document type or entities, which no spreadsheet writes; refused unread",
+                p)
+        case "no-sheet": l.tr("the workbook has no sheet '{sheet}'; its sheets are: {sheets}", p)
+        case "no-sheets": l.tr("the workbook has no sheets")
+        case "empty-sheet": l.tr("the sheet '{sheet}' is empty: expected a header row and rows under it", p)
+        case "other-sheets":
+            l.tr(
+                "the first sheet, '{sheet}', was read; the workbook also has {sheets}: name the sheet to import with --sheet",
+                p)
+        case "cell-reference": l.tr("'{got}' is not a cell reference (A1 to XFD1048576); the sheet is damaged", p)
+        case "too-many-columns":
+            l.tr(
+                "the row has values in more than {fields} columns, more than any registry table has; the sheet is not a registry table",
+                p)
+        case "cell-error":
+            l.tr("the cell holds the formula error {got}: correct the formula in the spreadsheet, or type the value", p)
+        case "past-header":
+            l.trn(
+                "the row has a value in {count} cell to the right of the header's last column; give the column a header or clear the cell",
+                "the row has values in {count} cells to the right of the header's last column; give the columns a header or clear the cells",
+                Int(p["count"] ?? "") ?? 1, p)
+        case "formula":
+            l.tr(
+                "the cell holds a formula; the value it had when the file was last saved, '{got}', was read (yeard never computes formulas)",
+                p)
         default: nil
         }
     }
@@ -283,6 +382,10 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
         case "before-movement":
             l.tr(
                 "takes effect on {on}, before the student's movement already recorded; orders apply in date order", p)
+        case "formula-no-value":
+            l.tr(
+                "the cell holds a formula that was never computed (the program that wrote the file does not compute formulas): open the file in the spreadsheet and save it, or type the value"
+            )
         default: nil
         }
     }

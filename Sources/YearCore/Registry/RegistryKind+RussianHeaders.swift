@@ -49,7 +49,9 @@ extension RegistryKind {
     public func missingColumnParameters(_ column: String, extra: [String]) -> [String: String] {
         var params = ["code": "missing-column", "column": column]
         if let russian = russianHeaders[column]?.first { params["russian"] = russian }
-        for header in extra {
+        // The first hundred unknown headers are looked at: a typo sits among the table's columns, and a header of a
+        // thousand unknown names is not a misspelt one (each look is a few dozen edit distances).
+        for header in extra.prefix(100) {
             if let near = nearestHeader(to: header), self.column(forHeader: near) == column {
                 params["file_column"] = header
                 params["near"] = near
