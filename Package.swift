@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "yearctl",
             dependencies: [
-                "YearCore", "YearLocale", "YearProtocol", .product(name: "Crypto", package: "swift-crypto"),
+                "YearCore", "YearLocale", "YearProtocol", "YearSheets", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

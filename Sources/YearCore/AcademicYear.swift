@@ -81,8 +81,26 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         return CalendarDate(year: year, month: month, day: day)
     }
 
+    /// The days from this date to `date` (negative when `date` is earlier).
+    public func days(until date: CalendarDate) -> Int { date.daysSinceEpoch - daysSinceEpoch }
+
+    /// The date `days` after 0001-01-01 in the proleptic Gregorian calendar, in constant time (Howard Hinnant's
+    /// `civil_from_days`, shifted to this epoch), or nil outside years 1-9999.
+    public init?(daysSinceEpoch days: Int) {
+        // civil_from_days counts from 1970-01-01, which is day 719,162 after 0001-01-01.
+        let z = days - 719_162 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
     /// Days since 0001-01-01 (a Monday) in the proleptic Gregorian calendar.
-    var daysSinceEpoch: Int {
+    public var daysSinceEpoch: Int {
         let y = year - 1
         var days = y * 365 + y / 4 - y / 100 + y / 400
         for m in 1..<month { days += CalendarDate.daysIn(month: m, year: year) }

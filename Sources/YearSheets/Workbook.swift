@@ -358,7 +358,7 @@ final class SheetParser: PartParser {
         // 1899-12-30 is right for every day from 1 March 1900 on. 1904 system: day 0 is 1904-01-01.
         let days = Int(serial.rounded(.down)) + (date1904 ? 1462 : 0)
         guard let epoch = CalendarDate(year: 1899, month: 12, day: 30) else { return nil }
-        return epoch.adding(days: days)?.description
+        return CalendarDate(daysSinceEpoch: epoch.daysSinceEpoch + days)?.description
     }
 
     /// A number as text without an exponent or a needless `.0` (`12345678901`, `4.5`).

@@ -140,8 +140,14 @@ struct ImportCommand: AsyncParsableCommand {
 /// `yearctl export KIND`.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a registry kind as CSV to standard output (imports back unchanged).",
-        discussion: YeardAPI.help(for: YeardAPI.Registry.export))
+        commandName: "export",
+        abstract: "Write a registry kind as CSV or as an Excel workbook (imports back unchanged).",
+        discussion: """
+            CSV goes to standard output unless --output names a file. --format xlsx writes a workbook with typed \
+            cells (dates as dates, numbers as numbers, every other value as text, never a formula), the header in \
+            bold and frozen, and columns as wide as their values; it goes to --output, or to standard output when that \
+            is not a terminal. \(YeardAPI.help(for: YeardAPI.Registry.export))
+            """)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The kind (see 'yearctl import --help').") var kind: RegistryKind
@@ -158,15 +164,38 @@ struct ExportCommand: AsyncParsableCommand {
             docs/formats.md); both import back unchanged.
             """)
     var headers: HeaderLanguage = .en
+    @Option(help: "csv (default) or xlsx (an Excel workbook).") var format: FileFormat = .csv
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
 
     /// The languages of an exported file's header.
     enum HeaderLanguage: String, ExpressibleByArgument, CaseIterable {
         case en, ru
     }
 
+    /// The formats of an exported file.
+    enum FileFormat: String, ExpressibleByArgument, CaseIterable {
+        case csv, xlsx
+    }
+
     func run() async throws {
+        if format == .xlsx {
+            try await exportWorkbook()
+            return
+        }
         let english = CSVWriter.line(kind.columns.map(\.name))
         let russian = CSVWriter.line(kind.columns.map { kind.russianHeaders[$0.name]?.first ?? $0.name })
+        var file: FileHandle?
+        if let output {
+            do {
+                guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                    throw CocoaError(.fileWriteNoPermission)
+                }
+                file = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            } catch {
+                throw UsageError.file(output, .write, error, options.l)
+            }
+        }
+        defer { try? file?.close() }
         try await Client(options: options).withSession { session in
             var after: String?
             repeat {
@@ -181,11 +210,19 @@ struct ExportCommand: AsyncParsableCommand {
                 if after == nil && headers == .ru && csv.hasPrefix(english) {
                     csv = russian + csv.dropFirst(english.count)
                 }
-                do {
-                    try writeContent(csv)
-                } catch {
-                    // The reader went away (`yearctl export students | head`): nothing more to write.
-                    return
+                if let file, let output {
+                    do {
+                        try file.write(contentsOf: Data(csv.utf8))
+                    } catch {
+                        throw UsageError.file(output, .write, error, options.l)
+                    }
+                } else {
+                    do {
+                        try writeContent(csv)
+                    } catch {
+                        // The reader went away (`yearctl export students | head`): nothing more to write.
+                        return
+                    }
                 }
                 after = page.next
             } while after != nil

@@ -19,6 +19,22 @@ struct ValueTests {
         #expect(CalendarDate(year: year, month: 9, day: 1)?.isoWeekday == weekday)
     }
 
+    @Test("day numbers and dates convert both ways, day by day over four centuries' edges")
+    func dayNumbers() throws {
+        var date = try #require(CalendarDate(year: 1899, month: 12, day: 30))
+        let start = date.daysSinceEpoch
+        // Every day from Excel's epoch to 2101, one step at a time against the month-walking `adding`.
+        for offset in 0..<73_000 {
+            #expect(CalendarDate(daysSinceEpoch: start + offset) == date)
+            date = try #require(date.adding(days: 1))
+        }
+        #expect(CalendarDate(daysSinceEpoch: 0)?.description == "0001-01-01")
+        #expect(CalendarDate(daysSinceEpoch: -1) == nil)
+        let first = try #require(CalendarDate(year: 2026, month: 9, day: 1))
+        #expect(try #require(CalendarDate(year: 1899, month: 12, day: 30)).days(until: first) == 46_266)
+        #expect(first.days(until: try #require(CalendarDate(year: 2026, month: 8, day: 31))) == -1)
+    }
+
     @Test("a default start on a Sunday moves to Monday; 29 February ends fall back in common years")
     func defaultDates() throws {
         let school = School(

@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -269,3 +270,63 @@ def test_workbooks_saved_by_libreoffice_import_as_their_csv(daemon):
     old.chmod(0o644)
     rc, out, err = d.yearctl("yeard-secretary", "import", "students", str(old), "--school", "school-a")
     assert rc == REFUSED and "students.xls: this is an Excel 97-2003 workbook (.xls)" in err, err
+
+
+def test_every_kind_exports_as_a_typed_workbook_that_imports_back(demo):
+    directory, socket_path = demo
+    for kind in KINDS:
+        rc, raw, err = ctl(socket_path, "export", kind, "--raw")
+        assert rc == OK, err
+        expected = list(csv.reader(io.StringIO(raw)))
+        path = directory / f"export-{kind}.xlsx"
+        rc, out, err = ctl(socket_path, "export", kind, "--format", "xlsx", "--output", str(path))
+        assert rc == OK and out == "", (kind, out, err)
+        book = openpyxl.load_workbook(path)
+        sheet = book.active
+        assert sheet.title == kind and sheet.freeze_panes == "A2", (kind, sheet.title, sheet.freeze_panes)
+        rows = list(sheet.iter_rows())
+        assert [cell.value for cell in rows[0]] == expected[0] and rows[0][0].font.b, kind
+        assert len(rows) == len(expected), kind
+        for cells, fields in zip(rows[1:], expected[1:]):
+            for cell, field in zip(cells, fields):
+                if ISO_DATE.match(field):
+                    assert cell.is_date and cell.value.date().isoformat() == field, (kind, cell, field)
+                elif PLAIN_NUMBER.match(field) and cell.data_type == "n":
+                    assert cell.value == int(field), (kind, cell, field)
+                else:
+                    assert cell.data_type in ("s", "n") and (cell.value or "") == field, (kind, cell, field)
+        widths = [sheet.column_dimensions[column].width for column in sheet.column_dimensions]
+        assert widths and all(6 <= width <= 60 for width in widths), (kind, widths)
+        rc, out, err = ctl(socket_path, "import", kind, str(path), "--json")
+        report = json.loads(out)
+        assert rc == OK and report["unchanged"] == report["rows"] == len(expected) - 1, (kind, report, err)
+
+
+def test_formula_like_text_is_exported_as_text(demo):
+    directory, socket_path = demo
+    rc, staff, _ = ctl(socket_path, "export", "staff")
+    rows = list(csv.reader(io.StringIO(staff)))
+    position = rows[0].index("position")
+    rows[1][position] = '=HYPERLINK("http://example.org","x")'
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    path = directory / "staff-formula.csv"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    rc, out, err = ctl(socket_path, "import", "staff", str(path))
+    assert rc == OK, (out, err)
+    workbook = directory / "staff.xlsx"
+    rc, out, err = ctl(socket_path, "export", "staff", "--format", "xlsx", "-o", str(workbook))
+    assert rc == OK, err
+    cell = openpyxl.load_workbook(workbook).active.cell(row=2, column=position + 1)
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://example.org","x")', (cell.data_type, cell.value)
+    with zipfile.ZipFile(workbook) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    # To a terminal a workbook is refused; into a pipe it is written whole.
+    result = run_as("root", ["script", "-qec", f"{YEARCTL} --socket {socket_path} export staff --format xlsx",
+                             "/dev/null"])
+    assert result.returncode != OK and "name the file with --output staff.xlsx" in result.stdout, result.stdout
+    piped = subprocess.run([str(YEARCTL), "--socket", str(socket_path), "export", "staff", "--format", "xlsx"],
+                           capture_output=True, timeout=30)
+    assert piped.returncode == OK and piped.stdout.startswith(b"PK\x03\x04"), piped.stderr
+    assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).active.cell(row=2, column=position + 1).value == \
+        cell.value
