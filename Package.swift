@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "yeard-bench",
             dependencies: [
-                "YearCore", "YearProtocol", "YearStore", "YearGenerator",
+                "YearCore", "YearProtocol", "YearStore", "YearGenerator", "YearSheets",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

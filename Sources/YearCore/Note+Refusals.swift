@@ -56,6 +56,8 @@ extension Note {
         case "end-before-start": l.tr("{date} is not after the start {start}", p)
         case "grade-not-taught": l.tr("grade {grade} is not taught at {school} ({first}-{last})", p)
         case "grade-end-out": l.tr("grade {grade}'s last day {date} must fall after the start {start}, in {second}", p)
+        case "date-outside-year":
+            l.tr("{date} is not a day of the year {year}: its days are {first_day} to {last_day}", p)
         default: nil
         }
     }
@@ -71,6 +73,11 @@ extension Note {
             l.trn(
                 "this instance serves {count} school; name one (yours: {schools})",
                 "this instance serves {count} schools; name one (yours: {schools})", count, p)
+        case "name-report-school":
+            l.trn(
+                "you may see {count} school; name one with --school, or report on every one with --all-schools ({schools})",
+                "you may see {count} schools; name one with --school, or report on every one with --all-schools ({schools})",
+                count, p)
         case "unknown-check":
             l.trn(
                 "no check {checks} in the catalogue; see 'yearctl checks list'",

@@ -41,7 +41,7 @@ public struct Note: Sendable, Hashable, Codable {
     /// an English line stored before notes were kept).
     public func message(_ l: Localizer) -> String {
         var p = params
-        for key in ["start", "end", "birth", "first_day", "date", "day", "from_date", "to_date"] {
+        for key in ["start", "end", "birth", "first_day", "date", "day", "from_date", "to_date", "last_day"] {
             if let day = p[key] { p[key] = l.date(day) }
         }
         for key in ["count", "students", "capacity", "placed", "created", "now"] {

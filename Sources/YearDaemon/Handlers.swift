@@ -27,7 +27,7 @@ struct Handlers: Sendable {
                 Dispatcher.route(YeardAPI.Approval.cancel, cancel),
                 Dispatcher.route(YeardAPI.Audit.list, listAudit),
                 Dispatcher.route(YeardAPI.Audit.verify, verifyAudit),
-            ] + registryRoutes() + checkRoutes() + rolloverRoutes() + backupRoutes())
+            ] + registryRoutes() + checkRoutes() + rolloverRoutes() + backupRoutes() + reportRoutes())
     }
 
     func getInfo(_: NoParameters, _: CallContext) async throws -> ServiceInfoReply {

@@ -477,9 +477,8 @@ public enum YeardAPI {
               last_day: ?string
             )
 
-            # A sentence of a plan (an error, a warning, a line of its summary) as a code and what it names, for a
-            # client to say in its language; errors, warnings and lines hold the same sentences in English.
-            type Note (code: string, params: [string]string)
+            # A plan's errors, warnings and summary lines are also Notes (declared with Request above): each a code
+            # and what it names, for a client to say in its language, beside the same sentences in English.
 
             # One accepted first-grade application and the class it joins (absent, with a reason: not placed).
             type PlanAdmission (
@@ -548,9 +547,63 @@ public enum YeardAPI {
         ],
         errors: "")
 
+    /// Who produces the reports for the authorities and the school's documents (the school order: the coordinator
+    /// hands reports to the education authorities; the secretary keeps the exact number of students).
+    public static let reportReaders: Set<Role> = [.coordinator, .admin, .secretary, .auditor]
+
+    /// `io.yeard.Reports`: the reports schools hand to the education authorities.
+    public static let reports = VarlinkInterface(
+        name: "io.yeard.Reports",
+        doc: """
+            The reports a school hands to the education authorities, computed from the registry that the checks and
+            the rollover trust: the student section of the statistical form OO-1 (docs/reports.md says which rows
+            yeard fills and which it cannot know). Clients render them as text, CSV, an Excel workbook or HTML.
+            """,
+        types: """
+            # A sentence as a code and what it names, for a client to say in its language.
+            type Note (code: string, params: [string]string)
+
+            # A line of OO-1: a class (class set), a grade (grade set, class absent) or the school (both absent):
+            # classes counted, students, of them girls, on adapted programmes, repeating the grade.
+            type OO1Line (
+              grade: ?int,
+              class: ?string,
+              classes: int,
+              students: int,
+              girls: int,
+              adapted: int,
+              repeaters: int
+            )
+
+            # Students of one age (full years on the report's ageOn; the 5 and 18 rows hold the younger and older)
+            # in one grade, and of them girls.
+            type OO1Age (age: int, grade: int, students: int, girls: int)
+
+            # The student section of OO-1 for one school on date (20 September by default). (Not named OO1:
+            # types and methods share one namespace in an interface.)
+            type OO1Report (
+              school: string,
+              schoolName: string,
+              year: string,
+              date: string,
+              ageOn: string,
+              grades: []OO1Line,
+              classes: []OO1Line,
+              ages: []OO1Age,
+              total: OO1Line
+            )
+
+            # A school a report for several schools leaves out, and why.
+            type SkippedSchool (school: string, message: string, note: ?Note)
+            """,
+        methods: [
+            Reports.oo1.spec
+        ],
+        errors: "")
+
     /// Every interface the daemon serves.
     public static let interfaces: [VarlinkInterface] = [
-        service, year, approval, audit, registry, checks, rollover, backup,
+        service, year, approval, audit, registry, checks, rollover, backup, reports,
     ]
 
     /// Every method, by fully qualified name.
@@ -924,6 +977,23 @@ extension YeardAPI {
             "io.yeard.Rollover", "List", parameters: "(school: ?string)", reply: "(rollovers: []Rollover)",
             doc: "The rollovers of a school, newest first.",
             roles: anyRole, mutating: false, scope: .school(required: true, \.school))
+    }
+
+    /// The methods of `io.yeard.Reports`.
+    public enum Reports {
+        /// `io.yeard.Reports.OO1`.
+        public static let oo1 = Method<OO1Parameters, OO1Reply>(
+            "io.yeard.Reports", "OO1",
+            parameters: "(school: ?string, year: ?string, date: ?string, allSchools: ?bool)",
+            reply: "(reports: []OO1Report, skipped: []SkippedSchool)",
+            doc: """
+                The student section of the statistical form OO-1: students by grade and class at the end of date
+                (default: 20 September of the year; it must be one of the year's days), of them girls, on adapted
+                programmes and repeating the grade, classes per grade, and students by age (full years on 1 January
+                of the next year) and grade. The counts are those of the movement book on that day. With
+                allSchools, one report per school the caller may see; a school without such a year is skipped.
+                """,
+            roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
     }
 
     /// The methods of `io.yeard.Backup`.

@@ -57,10 +57,11 @@ public struct WorkbookWriter {
         try current?.row(header.map(Cell.text), style: Self.headerStyle)
     }
 
-    /// Adds one row to the current sheet.
-    public mutating func append(_ cells: [Cell]) throws {
+    /// Adds one row to the current sheet; `bold` for the header of a second table, or a line of totals (a date
+    /// keeps its date format).
+    public mutating func append(_ cells: [Cell], bold: Bool = false) throws {
         guard current != nil else { throw Failure.misuse("a row outside a sheet") }
-        try current?.row(cells, style: nil)
+        try current?.row(cells, style: bold ? Self.headerStyle : nil)
     }
 
     /// Ends the current sheet: its part goes into the archive.

@@ -32,25 +32,9 @@ extension YearDatabase {
     public func movement(
         school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String? = nil
     ) async throws -> (classes: [MovementLine], school: MovementLine) {
-        let continuations = OrderKind.sqlList(OrderKind.continuations)
-        // Per enrollment: `a` its first day, `t` its last (nil: open), `opening` whether it is on its year's opening
-        // roll, `continued` whether a continuation closed it. A student who stays is in their old class until the
-        // continuation takes effect (the new year's first day): over the summer too.
-        let entries = """
-            SELECT en.*, en.from_date AS a, y.label,
-                CASE WHEN en.closed_by IN \(continuations) THEN coalesce(
-                    (SELECT date(o.effective_on, '-1 day') FROM school_order o WHERE o.school_id = en.school_id
-                        AND o.order_no = en.closing_order_no AND o.student_id = en.student_id
-                        AND o.effective_on > en.to_date),
-                    en.to_date) ELSE en.to_date END AS t,
-                (en.opened_by IN \(continuations) OR (en.opened_by = 'import' AND en.from_date <= y.start_date))
-                    AS opening,
-                coalesce(en.closed_by IN \(continuations), 0) AS continued
-            FROM enrollment en JOIN academic_year y ON y.id = en.year_id
-            WHERE en.school_id = :school
-            """
+        let entries = Self.enrollmentSpans
         let started = "((a < :from OR (a = :from AND opening)) AND (t IS NULL OR t >= :from))"
-        let finished = "(a <= :to AND (t IS NULL OR t > :to OR (continued AND t = :to)))"
+        let finished = Self.presentAt(":to")
         let years = JSONValue.array(years.map { .int($0.id) }).canonicalText
         return try await pool.read { db in
             let arguments: StatementArguments = [
@@ -101,6 +85,34 @@ extension YearDatabase {
             let school = whole.map(Self.movementLine) ?? empty
             return (classes, school)
         }
+    }
+
+    /// Whether the enrollment of `enrollmentSpans` (columns `a`, `t`, `continued`) holds its student at the end of
+    /// the day `day` (an SQL expression): from the day it starts, until the day it ends, a continuation's last day
+    /// included (the student is there at the end of the old year).
+    static func presentAt(_ day: String) -> String {
+        "(a <= \(day) AND (t IS NULL OR t > \(day) OR (continued AND t = \(day))))"
+    }
+
+    /// The enrollments of `:school` with the columns the movement book counts by: `a` the first day, `t` the last
+    /// (nil: open), `opening` whether it is on its year's opening roll, `continued` whether a continuation closed
+    /// it, and the year's `label`. A student who stays is in their old class until the continuation takes effect
+    /// (the new year's first day): over the summer too. Callers add `AND ...` conditions on `en`.
+    static var enrollmentSpans: String {
+        let continuations = OrderKind.sqlList(OrderKind.continuations)
+        return """
+            SELECT en.*, en.from_date AS a, y.label,
+                CASE WHEN en.closed_by IN \(continuations) THEN coalesce(
+                    (SELECT date(o.effective_on, '-1 day') FROM school_order o WHERE o.school_id = en.school_id
+                        AND o.order_no = en.closing_order_no AND o.student_id = en.student_id
+                        AND o.effective_on > en.to_date),
+                    en.to_date) ELSE en.to_date END AS t,
+                (en.opened_by IN \(continuations) OR (en.opened_by = 'import' AND en.from_date <= y.start_date))
+                    AS opening,
+                coalesce(en.closed_by IN \(continuations), 0) AS continued
+            FROM enrollment en JOIN academic_year y ON y.id = en.year_id
+            WHERE en.school_id = :school
+            """
     }
 
     static func movementLine(_ row: Row) -> MovementLine {

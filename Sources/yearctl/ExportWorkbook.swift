@@ -10,16 +10,9 @@ extension ExportCommand {
     /// no half-written file.
     func exportWorkbook() async throws {
         let l = options.l
-        if output == nil && isatty(STDOUT_FILENO) == 1 {
-            throw UsageError(
-                message: l.tr(
-                    "a workbook is not text for the terminal: name the file with --output {file}, or redirect the output",
-                    ["file": "\(kind.rawValue).xlsx"]))
-        }
-        let target = output.map { URL(fileURLWithPath: $0) }
-        let directory = target?.deletingLastPathComponent() ?? FileManager.default.temporaryDirectory
-        let temporary = directory.appendingPathComponent(".yearctl-\(UUID().uuidString).xlsx")
-        defer { try? FileManager.default.removeItem(at: temporary) }
+        let place = try WorkbookTarget(output: output, name: "\(kind.rawValue).xlsx", l: l)
+        defer { place.discard() }
+        let temporary = place.temporary, target = place.target
         let kind = kind, headers = headers, school = options.school, year = year
         try await Client(options: options).withSession { session in
             var writer: WorkbookWriter
@@ -60,6 +53,46 @@ extension ExportCommand {
                 throw UsageError.file(target?.path ?? temporary.path, .write, error, l)
             }
         }
+        try place.commit()
+    }
+
+    /// A CSV field as a typed cell: dates as dates, whole numbers and marks as numbers, the rest as text.
+    static func cell(_ text: String?, _ type: RegistryKind.ValueType) -> WorkbookWriter.Cell {
+        guard let text, !text.isEmpty else { return .empty }
+        switch type {
+        case .date:
+            if let date = CalendarDate(iso: text) { return .date(date) }
+        case .integer, .mark:
+            if let number = Int64(text) { return .integer(number) }
+        default: break
+        }
+        return .text(text)
+    }
+}
+
+/// Where a workbook goes: a temporary file beside `--output` (or in the temporary directory for standard output),
+/// moved into place whole by `commit`, so a failure leaves no half-written file; never onto a terminal.
+struct WorkbookTarget {
+    /// The file the workbook is written to first, and the file it becomes (nil: standard output).
+    let temporary: URL, target: URL?
+    private let l: Localizer
+
+    /// Refuses a terminal for standard output; `name` is the file name suggested instead.
+    init(output: String?, name: String, l: Localizer) throws {
+        if output == nil && isatty(STDOUT_FILENO) == 1 {
+            throw UsageError(
+                message: l.tr(
+                    "a workbook is not text for the terminal: name the file with --output {file}, or redirect the output",
+                    ["file": name]))
+        }
+        self.l = l
+        target = output.map { URL(fileURLWithPath: $0) }
+        let directory = target?.deletingLastPathComponent() ?? FileManager.default.temporaryDirectory
+        temporary = directory.appendingPathComponent(".yearctl-\(UUID().uuidString).xlsx")
+    }
+
+    /// Moves the finished workbook into place, or copies it to standard output.
+    func commit() throws {
         guard let target else {
             guard let file = FileHandle(forReadingAtPath: temporary.path) else {
                 throw UsageError.file(temporary.path, .read, CocoaError(.fileReadNoSuchFile), l)
@@ -80,16 +113,6 @@ extension ExportCommand {
         printError("yearctl: " + l.tr("wrote {file}", ["file": target.path]))
     }
 
-    /// A CSV field as a typed cell: dates as dates, whole numbers and marks as numbers, the rest as text.
-    static func cell(_ text: String?, _ type: RegistryKind.ValueType) -> WorkbookWriter.Cell {
-        guard let text, !text.isEmpty else { return .empty }
-        switch type {
-        case .date:
-            if let date = CalendarDate(iso: text) { return .date(date) }
-        case .integer, .mark:
-            if let number = Int64(text) { return .integer(number) }
-        default: break
-        }
-        return .text(text)
-    }
+    /// Removes the temporary file (after `commit` there is none left to remove).
+    func discard() { try? FileManager.default.removeItem(at: temporary) }
 }

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "yeard-bench", abstract: "Benchmarks of yeard, each beside its floor measured in the same run.",
         subcommands: [
             SocketBench.self, ImportBench.self, ChecksBench.self, RolloverBench.self, FileRollovers.self,
-            StartupBench.self,
+            StartupBench.self, XlsxBench.self,
         ])
 }
 

@@ -33,6 +33,19 @@ struct InterfaceTests {
         #expect(YeardAPI.methods.count == YeardAPI.interfaces.map(\.methods.count).reduce(0, +))
     }
 
+    @Test("types, methods and errors of an interface have distinct names (Varlink gives them one namespace)")
+    func oneNamespace() {
+        for interface in YeardAPI.interfaces {
+            var names: [String] = []
+            for line in interface.description.split(separator: "\n") {
+                for keyword in ["type ", "method ", "error "] where line.hasPrefix(keyword) {
+                    names.append(String(line.dropFirst(keyword.count).prefix { $0 != " " && $0 != "(" }))
+                }
+            }
+            #expect(Set(names).count == names.count, "\(interface.name): \(names.sorted())")
+        }
+    }
+
     @Test("every method needs a role; no mutating method is open to auditors")
     func roleTable() {
         for spec in YeardAPI.methods.values where spec.interface != "org.varlink.service" {

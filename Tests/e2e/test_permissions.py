@@ -15,6 +15,8 @@ ANY_ROLE = {"coordinator", "admin", "secretary", "teacher", "auditor"}
 AUDIT_READERS = {"auditor", "coordinator", "admin"}
 # Findings name students: those who run the year, control data or keep the records see them.
 FINDING_READERS = {"coordinator", "admin", "secretary", "auditor"}
+# Reports for the authorities: the coordinator hands them over, the secretary keeps the numbers (reportReaders).
+REPORT_READERS = {"coordinator", "admin", "secretary", "auditor"}
 
 # method -> roles any one of which allows it (empty: open to anyone who can connect).
 METHOD_ROLES = {
@@ -38,6 +40,7 @@ METHOD_ROLES = {
     "io.yeard.Registry.Import": {"secretary"},
     "io.yeard.Registry.Export": ANY_ROLE,
     "io.yeard.Registry.Movement": ANY_ROLE,
+    "io.yeard.Reports.OO1": REPORT_READERS,
     "io.yeard.Registry.IssueOrder": {"secretary"},
     # Record needs the kind's writer (consents: the secretary); a teacher changes contacts only of their own class.
     "io.yeard.Registry.Record": {"secretary"},
@@ -87,6 +90,7 @@ CASES = [
     ("Registry.Import", "io.yeard.Registry.Import",
      {"kind": "staff", "upload": "none", "fileName": "staff.csv", "school": "school-a"}, "school-a"),
     ("Registry.Export", "io.yeard.Registry.Export", {"kind": "staff", "school": "school-a"}, "school-a"),
+    ("Reports.OO1", "io.yeard.Reports.OO1", {"school": "school-a"}, "school-a"),
     ("Registry.Movement", "io.yeard.Registry.Movement",
      {"school": "school-a", "from": "2026-09-01", "to": "2026-09-30"}, "school-a"),
     ("Registry.Record", "io.yeard.Registry.Record",

@@ -13,7 +13,7 @@ import pytest
 import varlink
 
 INTERFACES = ["org.varlink.service", "io.yeard.Year", "io.yeard.Approval", "io.yeard.Audit", "io.yeard.Registry",
-              "io.yeard.Checks", "io.yeard.Rollover", "io.yeard.Backup"]
+              "io.yeard.Checks", "io.yeard.Rollover", "io.yeard.Backup", "io.yeard.Reports"]
 
 # Reply types, in Varlink notation: "?T" may be absent or null, "[]T" is an array, other names are types below.
 TYPES = {
@@ -109,6 +109,19 @@ def test_every_listed_interface_opens(client):
     assert {"Status", "ListSchools", "List", "Get", "Create"} <= methods["io.yeard.Year"]
     assert {"List", "Get", "File", "Approve", "Reject", "Cancel"} <= methods["io.yeard.Approval"]
     assert {"List", "Verify"} <= methods["io.yeard.Audit"]
+
+
+def test_reports_interface(client):
+    """OO-1 for every school: those without a year to report on are left out with a note to say why."""
+    with client.open("io.yeard.Reports") as reports:
+        reply = reports.OO1(allSchools=True, date="2026-09-20")
+    assert set(reply) == {"reports", "skipped"}, reply
+    for report in reply["reports"]:
+        assert report["date"] == "2026-09-20" and report["total"]["students"] == 0, report
+    for skipped in reply["skipped"]:
+        assert skipped["school"] in ("school-a", "school-b") and skipped["message"], skipped
+        assert skipped["note"]["code"] in ("no-year-to-check", "name-the-year", "date-outside-year"), skipped
+    assert len(reply["reports"]) + len(reply["skipped"]) == 2, reply
 
 
 def test_year_interface(client):

@@ -1,0 +1,44 @@
+import Foundation
+import YearCore
+
+/// `io.yeard.Reports.OO1`.
+public struct OO1Parameters: MethodParameters {
+    /// The school (omitted: the caller's only school, or every school they may see with `allSchools`), the year
+    /// (id or label; default: the active year, else the only open one) and the day (default: 20 September).
+    public var school: String?, year: String?, date: String?
+    /// Every school the caller may see, one report each.
+    public var allSchools: Bool?
+
+    /// Parameters with every field given.
+    public init(school: String?, year: String? = nil, date: String? = nil, allSchools: Bool? = nil) {
+        self.school = school
+        self.year = year
+        self.date = date
+        self.allSchools = allSchools
+    }
+}
+
+/// A school a report for several schools could not be made for, and why.
+public struct SkippedSchool: Codable, Sendable, Equatable {
+    /// The school, the reason in English, and its note for a client to say it in its language.
+    public var school: String, message: String, note: Note?
+
+    /// A skipped school with every field given.
+    public init(school: String, message: String, note: Note?) {
+        self.school = school
+        self.message = message
+        self.note = note
+    }
+}
+
+/// `io.yeard.Reports.OO1` reply.
+public struct OO1Reply: Codable, Sendable {
+    /// One report per school, in the order of the configuration; the schools left out and why.
+    public var reports: [OO1Report], skipped: [SkippedSchool]
+
+    /// A reply with every field given.
+    public init(reports: [OO1Report], skipped: [SkippedSchool]) {
+        self.reports = reports
+        self.skipped = skipped
+    }
+}
