@@ -49,6 +49,9 @@ public struct DaemonConfiguration: Sendable {
     public var maxConnectionsPerUID = 64
     /// What uploads in progress may hold, per uid and in all.
     var uploadLimits = UploadStore.Limits()
+    /// The most one part of an imported workbook (`.xlsx`) may unpack to, in bytes: past it the file is refused as a
+    /// possible ZIP bomb (`[daemon] workbook_max_part_bytes`; a sheet of a million rows unpacks to a few hundred MB).
+    var workbookMaxPartBytes: UInt64 = 200 << 20
     /// How often the audit chain's head is written to the log.
     public var auditHeadInterval: TimeInterval = 3600
     /// The log level.
@@ -359,7 +362,7 @@ struct ConfigurationReader {
                 "state_dir", "socket", "socket_group", "socket_mode", "request_lifetime_hours", "max_message_bytes",
                 "idle_timeout_seconds", "max_connections", "max_connections_per_uid", "audit_head_interval_seconds",
                 "log_level", "metrics_file", "upload_max_bytes_per_uid", "upload_max_bytes", "max_uploads_per_uid",
-                "language",
+                "language", "workbook_max_part_bytes",
             ], path: path)
         if let language = language(table, path) { configuration.journalLanguage = language }
         if let value = string(table, "state_dir", path) {
@@ -395,6 +398,9 @@ struct ConfigurationReader {
         }
         if let bytes = int(table, "upload_max_bytes", path, in: (1 << 20)...(1 << 42)) {
             configuration.uploadLimits.bytesTotal = Int64(bytes)
+        }
+        if let bytes = int(table, "workbook_max_part_bytes", path, in: (1 << 20)...(16 << 30)) {
+            configuration.workbookMaxPartBytes = UInt64(bytes)
         }
         if let count = int(table, "max_uploads_per_uid", path, in: 1...1024) {
             configuration.uploadLimits.uploadsPerUID = count

@@ -56,12 +56,12 @@ extension Handlers {
             }
             return date
         }
-        let outcome = try await state.database.importRegistry(
-            ImportRequest(
-                kind: kind, school: school, year: year, path: taken.path, fileName: name, sha256: taken.sha256,
-                dryRun: parameters.dryRun ?? false, ownership: context.ownership, asOf: asOf,
-                encoding: parameters.encoding, sheet: parameters.sheet),
-            caller: context.caller, now: context.now)
+        var request = ImportRequest(
+            kind: kind, school: school, year: year, path: taken.path, fileName: name, sha256: taken.sha256,
+            dryRun: parameters.dryRun ?? false, ownership: context.ownership, asOf: asOf,
+            encoding: parameters.encoding, sheet: parameters.sheet)
+        request.workbookMaxPartBytes = state.configuration.workbookMaxPartBytes
+        let outcome = try await state.database.importRegistry(request, caller: context.caller, now: context.now)
         if outcome.problemCount > 0 && !(parameters.dryRun ?? false) {
             throw YearError.importRefused(file: name, problems: outcome.problems, count: outcome.problemCount)
         }

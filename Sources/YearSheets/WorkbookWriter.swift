@@ -283,8 +283,11 @@ private struct SheetPart {
             case .empty: continue
             case .text(let text):
                 let escaped = WorkbookWriter.xmlEscaped(text)
-                xml +=
-                    "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped)</t></is></c>"
+                // Spaces at the ends and line breaks are kept only when said to be; most cells need not say it.
+                let keep =
+                    text.first?.isWhitespace == true || text.last?.isWhitespace == true || text.contains("\n")
+                let open = keep ? "<t xml:space=\"preserve\">" : "<t>"
+                xml += "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is>\(open)\(escaped)</t></is></c>"
                 shown = text.split(separator: "\n").map(\.count).max() ?? 0
             case .integer(let number):
                 xml += "<c r=\"\(reference)\"\(styled)><v>\(number)</v></c>"

@@ -40,7 +40,10 @@ extension RegistryImport {
         var workbook: Workbook
         let chosen: Workbook.Sheet
         do {
-            workbook = try Workbook(path: request.path)
+            var limits = ZipReader.Limits()
+            limits.entryBytes = request.workbookMaxPartBytes
+            limits.totalBytes = request.workbookMaxPartBytes * 2
+            workbook = try Workbook(path: request.path, limits: limits)
             chosen = try workbook.sheet(request.sheet)
         } catch {
             guard let params = Self.workbookProblem(error) else { throw error }

@@ -39,6 +39,8 @@ public struct ImportRequest: Sendable {
     public var encoding: TextEncoding?
     /// The sheet to read when the file is a workbook (`.xlsx`); nil: the first.
     public var sheet: String?
+    /// The most one part of a workbook may unpack to (the whole archive: twice that); past it the file is refused.
+    public var workbookMaxPartBytes: UInt64 = 200 << 20
 
     /// A request with every field given.
     public init(

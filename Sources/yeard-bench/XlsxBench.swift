@@ -74,7 +74,7 @@ struct XlsxBench: AsyncParsableCommand {
         for (name, path) in [("CSV (floor)", csvPath), ("xlsx", xlsxPath)] {
             let daemon = try DaemonProcess(
                 binary: binary, directory: directory + "/yeard-\(results.count)", grants: ["admin", "secretary"],
-                schools: ["bench-school"])
+                schools: ["bench-school"], daemonKeys: "workbook_max_part_bytes = \(2 << 30)")
             defer { daemon.stop() }
             let (reply, seconds) = try await VarlinkSession.withConnection(path: daemon.socket) { session in
                 _ = try await session.call(

@@ -330,3 +330,20 @@ def test_formula_like_text_is_exported_as_text(demo):
     assert piped.returncode == OK and piped.stdout.startswith(b"PK\x03\x04"), piped.stderr
     assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).active.cell(row=2, column=position + 1).value == \
         cell.value
+
+
+def test_the_workbook_part_limit_is_the_configured_one(daemon):
+    """[daemon] workbook_max_part_bytes: a sheet that unpacks past it is refused naming the limit, nothing imported,
+    even when it packs no better than real text does (the ratio check would not catch it)."""
+    import random
+    d = daemon(daemon_keys={"workbook_max_part_bytes": 1 << 20})
+    rc, out, err = d.yearctl("yeard-admin", "year", "create", "2026/2027", "--school", "school-a")
+    assert rc == OK, err
+    generator = random.Random(7)
+    rows = [STUDENT_HEADER] + [[f"N{n}", "".join(generator.choice("абвгдежзиклмнопрстуф") for _ in range(40)), "Ли",
+                                None, "2015-01-01", "М", None] for n in range(12_000)]
+    path = write_workbook(d.dir / "large.xlsx", [("Лист1", rows)])
+    rc, out, err = d.yearctl("yeard-secretary", "import", "students", str(path), "--school", "school-a")
+    assert rc == REFUSED and "unpacks to more than 1 MB; refused as a possible ZIP bomb" in err, (out, err)
+    rc, out, err = d.yearctl("yeard-auditor", "export", "students", "--school", "school-a")
+    assert rc == OK and out.count("\n") == 1, out
