@@ -83,7 +83,11 @@ extension Handlers {
 
     /// The year a check concerns: the one named (id or label), else the school's active year, else its only open one.
     func checkedYear(_ text: String?, school: String) async throws -> AcademicYear {
-        let years = try await state.database.years(of: [school])
+        try Self.checkedYear(text, school: school, among: try await state.database.years(of: [school]))
+    }
+
+    /// `checkedYear` among the school's `years` already read.
+    static func checkedYear(_ text: String?, school: String, among years: [AcademicYear]) throws -> AcademicYear {
         if let text { return try Self.year(named: text, in: years, school: school) }
         if let active = years.first(where: { $0.state.isActive }) { return active }
         let open = years.filter { $0.state == .open }

@@ -26,10 +26,12 @@ extension Handlers {
             }
             return date
         }
-        var reports: [OO1Report] = [], skipped: [SkippedSchool] = []
+        // Every school's years in one read, every school's counts in one read transaction.
+        let years = Dictionary(grouping: try await state.database.years(of: schools), by: \.school)
+        var requests: [OO1Request] = [], skipped: [SkippedSchool] = []
         for school in schools {
             do {
-                let year = try await checkedYear(parameters.year, school: school)
+                let year = try Self.checkedYear(parameters.year, school: school, among: years[school] ?? [])
                 let day = named ?? OO1Report.referenceDay(of: year)
                 guard year.startDate <= day, day <= year.lastDay else {
                     throw YearError.invalid(
@@ -40,17 +42,19 @@ extension Handlers {
                         ])
                 }
                 let ageOn = OO1Report.ageDay(for: day, yearStart: year.startDate)
-                let counts = try await state.database.oo1Counts(school: school, year: year, on: day, ageOn: ageOn)
-                let name = state.configuration.schools.first { $0.id == school }?.name ?? school
-                reports.append(
-                    OO1Report(
-                        school: school, schoolName: name, year: year.label.description, date: day, ageOn: ageOn,
-                        counts: counts))
+                requests.append(OO1Request(school: school, year: year, day: day, ageOn: ageOn))
             } catch let error as YearError where schools.count > 1 {
                 var note: Note?
                 if case .invalidParameter(_, _, let found) = error { note = found }
                 skipped.append(SkippedSchool(school: school, message: error.message(.english), note: note))
             }
+        }
+        let names = Dictionary(state.configuration.schools.map { ($0.id, $0.name) }) { first, _ in first }
+        let counts = try await state.database.oo1Counts(requests)
+        let reports = zip(requests, counts).map { request, counts in
+            OO1Report(
+                school: request.school, schoolName: names[request.school] ?? request.school,
+                year: request.year.label.description, date: request.day, ageOn: request.ageOn, counts: counts)
         }
         return OO1Reply(reports: reports, skipped: skipped)
     }
