@@ -21,20 +21,23 @@ struct MovementTests {
         return (store, year, files)
     }
 
+    /// A generated file's rows by column name.
+    static func records(_ files: [RegistryKind: String], _ kind: RegistryKind) throws -> [[String: String]] {
+        var parser = CSVParser()
+        var rows: [[String]] = []
+        try parser.feed(Array((files[kind] ?? "").utf8)) { rows.append($0.fields) }
+        try parser.finish { rows.append($0.fields) }
+        let header = rows.removeFirst()
+        return rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
+
     /// Enrollment intervals computed from the generator's files alone, without SQL: a student in a class from the
     /// year's first day (the opening roll, `opening`), then each order in date order.
     static func intervals(_ files: [RegistryKind: String]) throws -> [(
         student: String, group: String, from: String, to: String?, internalStart: Bool, internalEnd: Bool,
         opening: Bool
     )] {
-        func records(_ kind: RegistryKind) throws -> [[String: String]] {
-            var parser = CSVParser()
-            var rows: [[String]] = []
-            try parser.feed(Array((files[kind] ?? "").utf8)) { rows.append($0.fields) }
-            try parser.finish { rows.append($0.fields) }
-            let header = rows.removeFirst()
-            return rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-        }
+        func records(_ kind: RegistryKind) throws -> [[String: String]] { try Self.records(files, kind) }
         var open: [String: (group: String, from: String, internalStart: Bool)] = [:]
         var done: [(String, String, String, String?, Bool, Bool)] = []
         for student in try records(.students) where !(student["class"] ?? "").isEmpty {

@@ -8,12 +8,7 @@ import YearCore
 struct OO1Tests {
     /// The generator's files as rows by column name.
     static func records(_ files: [RegistryKind: String], _ kind: RegistryKind) throws -> [[String: String]] {
-        var parser = CSVParser()
-        var rows: [[String]] = []
-        try parser.feed(Array((files[kind] ?? "").utf8)) { rows.append($0.fields) }
-        try parser.finish { rows.append($0.fields) }
-        let header = rows.removeFirst()
-        return rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        try MovementTests.records(files, kind)
     }
 
     @Test(
