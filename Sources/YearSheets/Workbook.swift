@@ -21,6 +21,8 @@ public struct Workbook {
         public var name: String
         /// `xl/worksheets/sheet1.xml`.
         public var part: String
+        /// Whether the workbook hides its tab (`state` hidden or veryHidden).
+        public var hidden = false
     }
 
     /// One row of a sheet: its number (1-based, as the sheet shows it) and its cells' texts by column (0-based);
@@ -49,7 +51,16 @@ public struct Workbook {
         case noSheet(String, [String])
         /// A cell reference that is not one (`A1` to `XFD1048576`).
         case reference(String)
+        /// A cell whose text is longer than `Workbook.maximumCellBytes` (its reference): no registry value is.
+        case cellTooLong(String)
+        /// More shared strings than `Workbook.maximumStrings`: the table is held in memory.
+        case tooManyStrings(Int)
     }
+
+    /// The longest text a cell may hold, as `CSVParser`'s longest field: 64 KiB.
+    public static let maximumCellBytes = 1 << 16
+    /// The most shared strings a workbook may have (a region's sheet of 900,000 students has about 3 million).
+    public static let maximumStrings = 5_000_000
 
     /// The sheets, in the workbook's order.
     public let sheets: [Sheet]
@@ -65,21 +76,24 @@ public struct Workbook {
         zip = try ZipReader(path: path, limits: limits)
         let workbook = try Self.parse(&zip, "xl/workbook.xml", WorkbookParser())
         let relations = try Self.parse(&zip, "xl/_rels/workbook.xml.rels", RelationsParser(), required: false)
-        sheets = workbook.sheets.compactMap { name, relation in
+        sheets = workbook.sheets.compactMap { name, relation, hidden in
             guard let target = relations.targets[relation] else { return nil }
             // Targets are relative to xl/ unless absolute.
             let part = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-            return Sheet(name: name, part: part)
+            return Sheet(name: name, part: part, hidden: hidden)
         }
         date1904 = workbook.date1904
         sharedStrings = try Self.parse(&zip, "xl/sharedStrings.xml", SharedStringsParser(), required: false).strings
         dateStyles = try Self.parse(&zip, "xl/styles.xml", StylesParser(), required: false).dateStyles
     }
 
-    /// The sheet named `name` (its tab's name, case-insensitive), or the first when `name` is nil.
+    /// The sheet named `name` (its tab's name, case-insensitive), or the first the workbook shows when `name` is
+    /// nil (a hidden first sheet of lookup tables is not what a person means).
     public func sheet(_ name: String?) throws -> Sheet {
         guard let name else {
-            guard let first = sheets.first else { throw Failure.missingPart("xl/worksheets") }
+            guard let first = sheets.first(where: { !$0.hidden }) ?? sheets.first else {
+                throw Failure.missingPart("xl/worksheets")
+            }
             return first
         }
         guard let sheet = sheets.first(where: { $0.name.lowercased() == name.lowercased() }) else {
@@ -112,6 +126,11 @@ public struct Workbook {
         var scanner = DoctypeScanner()
         do {
             try zip.read(entry) { buffer in
+                // Only UTF-8 parts are read: a declaration scanned for in UTF-8 could hide in UTF-16.
+                if !scanner.started, let start = DoctypeScanner.start(buffer.readableBytesView) {
+                    guard start else { throw Failure.malformed(part, "not UTF-8 XML") }
+                    scanner.started = true
+                }
                 if scanner.scan(buffer.readableBytesView) { throw Failure.doctype(part) }
                 try file.write(contentsOf: Data(buffer.readableBytesView))
             }
@@ -138,6 +157,27 @@ public struct Workbook {
 /// Finds `<!DOCTYPE` or `<!ENTITY` across chunk boundaries.
 struct DoctypeScanner {
     private var tail: [UInt8] = []
+    /// Whether the part's start was seen and found to be UTF-8 XML.
+    var started = false
+
+    /// Whether `bytes` (a part's first bytes) start as UTF-8 XML: an optional UTF-8 byte-order mark, white space,
+    /// then `<`, and an XML declaration, if any, that names no encoding but UTF-8. Nil when `bytes` are only white
+    /// space so far.
+    static func start(_ bytes: ByteBufferView) -> Bool? {
+        var index = bytes.startIndex
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = bytes.index(index, offsetBy: 3) }
+        while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) {
+            index = bytes.index(after: index)
+        }
+        guard index < bytes.endIndex else { return nil }
+        guard bytes[index] == UInt8(ascii: "<") else { return false }
+        let head = String(decoding: bytes[index...].prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>") else { return true }
+        let declaration = head[..<end.lowerBound].lowercased()
+        guard let found = declaration.range(of: "encoding") else { return true }
+        let value = declaration[found.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        return value.hasPrefix("utf-8") || value.hasPrefix("utf8")
+    }
 
     /// Whether the bytes seen so far hold a declaration (the last bytes of the previous chunk are kept, so that
     /// a declaration cut between two chunks is found).
@@ -179,6 +219,12 @@ class PartParser: NSObject, XMLParserDelegate {
         parser.abortParsing()
     }
 
+    /// An entity declared in a document type: never in a workbook, and refused before parsing; should one get past
+    /// the scan, the parse stops here.
+    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+        fail(Workbook.Failure.doctype("an entity \(name)"), parser)
+    }
+
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
         if error == nil { error = "\(parseError)" }
         parser.abortParsing()
@@ -187,7 +233,7 @@ class PartParser: NSObject, XMLParserDelegate {
 
 /// `xl/workbook.xml`: the sheets' names and relation ids, and the date system.
 final class WorkbookParser: PartParser {
-    var sheets: [(String, String)] = []
+    var sheets: [(String, String, Bool)] = []
     var date1904 = false
 
     override func parser(
@@ -196,7 +242,9 @@ final class WorkbookParser: PartParser {
     ) {
         switch element {
         case "sheet":
-            if let name = attributes["name"], let relation = attributes["r:id"] { sheets.append((name, relation)) }
+            if let name = attributes["name"], let relation = attributes["r:id"] {
+                sheets.append((name, relation, ["hidden", "veryHidden"].contains(attributes["state"] ?? "")))
+            }
         case "workbookPr":
             date1904 = ["1", "true"].contains(attributes["date1904"] ?? "")
         default: break
@@ -236,13 +284,21 @@ final class SharedStringsParser: PartParser {
         }
     }
 
-    override func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+    override func parser(_ parser: XMLParser, foundCharacters string: String) {
+        // A string past a cell's limit is kept only so far: a cell that uses it is refused (`cellTooLong`).
+        if inText && current.utf8.count <= Workbook.maximumCellBytes { current += string }
+    }
 
     override func parser(
         _ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?
     ) {
         switch element {
-        case "si": strings.append(current)
+        case "si":
+            guard strings.count < Workbook.maximumStrings else {
+                fail(Workbook.Failure.tooManyStrings(Workbook.maximumStrings), parser)
+                return
+            }
+            strings.append(current)
         case "t": inText = false
         case "rPh": inPhonetic = false
         default: break
@@ -400,10 +456,11 @@ final class SheetParser: PartParser {
     }
 
     override func parser(_ parser: XMLParser, foundCharacters string: String) {
+        // Text past a cell's limit is not kept: the cell is refused when it ends.
         if inValue {
-            value += string
+            if value.utf8.count <= Workbook.maximumCellBytes { value += string }
         } else if inInline {
-            inline += string
+            if inline.utf8.count <= Workbook.maximumCellBytes { inline += string }
         }
     }
 
@@ -425,12 +482,17 @@ final class SheetParser: PartParser {
                 text = strings[index]
             case "inlineStr": text = inline
             case "str", "e": text = value
-            case "b": text = value == "1" ? "TRUE" : "FALSE"
+            case "b": text = value.isEmpty ? "" : value == "1" ? "TRUE" : "FALSE"
             default:
                 text =
                     dateStyles.contains(current.style)
                     ? Double(value).flatMap { Self.date(serial: $0, date1904: date1904) } ?? value
                     : Self.number(value)
+            }
+            guard text.utf8.count <= Workbook.maximumCellBytes else {
+                let reference = ImportProblem.columnLetters(current.column + 1) + String(row?.number ?? nextRow)
+                fail(Workbook.Failure.cellTooLong(reference), parser)
+                return
             }
             if !text.isEmpty {
                 row?.cells[current.column] = text

@@ -66,10 +66,10 @@ public struct WorkbookWriter {
 
     /// Ends the current sheet: its part goes into the archive.
     public mutating func endSheet() throws {
-        guard var sheet = current else { return }
+        guard let sheet = current else { return }
         current = nil
-        try sheet.finish()
         defer { sheet.remove() }
+        try sheet.finish()
         let head = Data(sheet.head.utf8), tail = Data(sheet.tail.utf8)
         let body = sheet.bodyPath, bodySize = sheet.bodySize
         let reader = FileHandle(forReadingAtPath: body)
@@ -250,8 +250,9 @@ public struct WorkbookWriter {
     }
 }
 
-/// One sheet being written: its rows in a temporary file, the widths its columns need.
-private struct SheetPart {
+/// One sheet being written: its rows in a temporary file, the widths its columns need. The file goes with the part
+/// (`deinit`), whether the sheet was finished or the writer given up half way.
+private final class SheetPart {
     let bodyPath: String
     private let file: FileHandle
     private var buffer = Data()
@@ -272,7 +273,12 @@ private struct SheetPart {
         self.file = file
     }
 
-    mutating func row(_ cells: [WorkbookWriter.Cell], style: Int?) throws {
+    deinit {
+        try? file.close()
+        remove()
+    }
+
+    func row(_ cells: [WorkbookWriter.Cell], style: Int?) throws {
         rows += 1
         var xml = "<row r=\"\(rows)\">"
         for (index, cell) in cells.enumerated() {
@@ -308,7 +314,7 @@ private struct SheetPart {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    private mutating func flush() throws {
+    private func flush() throws {
         do {
             try file.write(contentsOf: buffer)
         } catch {
@@ -318,7 +324,7 @@ private struct SheetPart {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    mutating func finish() throws {
+    func finish() throws {
         try flush()
         try? file.close()
     }

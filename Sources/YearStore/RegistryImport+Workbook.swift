@@ -99,13 +99,14 @@ extension RegistryImport {
             return
         }
         try take(best.record, insert)
-        if request.sheet == nil && workbook.sheets.count > 1 {
+        let others = workbook.sheets.filter { $0 != chosen && !$0.hidden }
+        if request.sheet == nil && !others.isEmpty {
             add(
                 ImportProblem(
                     line: best.record.line, column: 0, field: nil,
                     params: [
                         "code": "other-sheets", "sheet": chosen.name,
-                        "sheets": workbook.sheets.dropFirst().map { "'\($0.name)'" }.joined(separator: ", "),
+                        "sheets": others.map { "'\($0.name)'" }.joined(separator: ", "),
                     ]))
         }
     }
@@ -113,7 +114,8 @@ extension RegistryImport {
     /// One row under the header: its cells from A to the header's last column as a record. A value to the right
     /// of the header, or a formula's error value, is a problem; a formula's value is read and said aside.
     private func takeRow(_ row: Workbook.Row, width: Int, _ insert: Statement) throws {
-        let past = row.cells.keys.filter { $0 >= width }
+        // A cell right of the header that holds only spaces is as blank as an empty one.
+        let past = row.cells.filter { $0.key >= width && !$0.value.allSatisfy(\.isWhitespace) }.keys
         if let first = past.min() {
             add(
                 ImportProblem(
@@ -121,8 +123,10 @@ extension RegistryImport {
                     params: ["code": "past-header", "count": String(past.count)]))
         }
         let field = { (column: Int) in self.header?.index.first { $0.value == column }?.key }
-        let errors = row.errors.filter { $0 < width }
-        let uncomputed = row.formulas.filter { $0 < width && row.cells[$0] == nil }
+        // Only the kind's columns matter: an error in a helper column the import ignores refuses nothing.
+        let known = Set(header?.index.values.map { $0 } ?? [])
+        let errors = row.errors.filter { known.contains($0) }
+        let uncomputed = row.formulas.filter { known.contains($0) && row.cells[$0] == nil }
         if !errors.isEmpty || !uncomputed.isEmpty {
             // The row is counted and these cells reported; its other values are not checked, as the same cells
             // would be reported twice (an error value is no date, a formula never computed no value).
@@ -135,7 +139,7 @@ extension RegistryImport {
             }
             return
         }
-        for column in row.formulas.sorted() where column < width {
+        for column in row.formulas.sorted() where known.contains(column) {
             warn(
                 ImportProblem(
                     line: row.number, column: column + 1, field: field(column),
@@ -179,6 +183,9 @@ extension RegistryImport {
                     "code": "no-sheet", "sheet": name, "sheets": names.map { "'\($0)'" }.joined(separator: ", "),
                 ]
             case .reference(let reference): return ["code": "cell-reference", "got": reference]
+            case .cellTooLong(let reference):
+                return ["code": "cell-too-long", "cell": reference, "bytes": String(Workbook.maximumCellBytes)]
+            case .tooManyStrings(let count): return ["code": "too-many-strings", "count": String(count)]
             }
         default: return nil
         }

@@ -19,8 +19,9 @@ public struct OO1Request: Sendable {
 extension YearDatabase {
     /// The groups ОО-1 is summed from, for each request in one read transaction: the students of the school in a
     /// class of the year at the end of the day (exactly those the movement book counts at the end of a period
-    /// ending that day), by grade, class, sex, age in full years on `ageOn`, whether their enrollment continues a
-    /// retention (repeating the grade) and whether an adapted-programme order took effect for them by the day. One
+    /// ending that day), by grade, class, sex, age in full years on `ageOn`, whether they entered the year by a
+    /// retention (repeating the grade, in whatever class now) and whether an adapted-programme order took effect for
+    /// them by the day. One
     /// grouped statement per school, its adapted students found once (not per student).
     public func oo1Counts(_ requests: [OO1Request]) async throws -> [[OO1Report.Count]] {
         try await pool.read { db in
@@ -30,7 +31,9 @@ extension YearDatabase {
                     SELECT c.grade, e.class_name, s.gender = 'F' AS girl,
                         :age_year - CAST(substr(s.birth_date, 1, 4) AS INTEGER)
                             - (substr(s.birth_date, 6, 5) > :age_day) AS age,
-                        e.opened_by = 'retention' AS repeater,
+                        EXISTS (SELECT 1 FROM enrollment r WHERE r.school_id = e.school_id
+                            AND r.student_id = e.student_id AND r.year_id = e.year_id
+                            AND r.opened_by = 'retention') AS repeater,
                         e.student_id IN (SELECT student_id FROM school_order WHERE school_id = :school
                             AND kind = 'adapted_programme' AND effective_on <= :day) AS adapted,
                         count(*) AS students

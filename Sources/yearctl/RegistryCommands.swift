@@ -184,13 +184,18 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let english = CSVWriter.line(kind.columns.map(\.name))
         let russian = CSVWriter.line(kind.columns.map { kind.russianHeaders[$0.name]?.first ?? $0.name })
+        // A file named by --output is written beside it and renamed into place when whole: a refused or broken
+        // export leaves the old file as it was.
         var file: FileHandle?
-        if let output {
+        let place = try output.map { try WorkbookTarget(output: $0, name: "", l: options.l) }
+        defer { place?.discard() }
+        if let place, let output {
             do {
-                guard FileManager.default.createFile(atPath: output, contents: nil) else {
-                    throw CocoaError(.fileWriteNoPermission)
-                }
-                file = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+                guard
+                    FileManager.default.createFile(
+                        atPath: place.temporary.path, contents: nil, attributes: [.posixPermissions: 0o644])
+                else { throw CocoaError(.fileWriteNoPermission) }
+                file = try FileHandle(forWritingTo: place.temporary)
             } catch {
                 throw UsageError.file(output, .write, error, options.l)
             }
@@ -226,6 +231,10 @@ struct ExportCommand: AsyncParsableCommand {
                 }
                 after = page.next
             } while after != nil
+        }
+        if let place, let file {
+            try? file.close()
+            try place.commit()
         }
     }
 }

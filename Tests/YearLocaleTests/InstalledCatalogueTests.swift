@@ -265,6 +265,7 @@ struct InstalledCatalogueTests {
             "columns": "student_id", "count": "1", "year": "2026/2027", "file_class": "5А", "as_of": "2026-09-21",
             "current": "5Б", "since": "2026-09-01", "order_no": "21-п", "left_on": "2026-10-01", "on": "2026-10-02",
             "order_kind": "enrollment", "grade": "9", "last_day": "2027-06-30", "part": "xl/worksheets/sheet1.xml",
+            "cell": "E7",
             "limit": "200", "sheet": "Лист1", "sheets": "'Лист2'",
         ]
         // Without what some sentences say only when it is known (an order's number, the Russian name of a column).

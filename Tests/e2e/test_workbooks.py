@@ -63,14 +63,14 @@ def write_workbook(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
     return path
 
 
-def patch(path: Path, part: str, change) -> Path:
+def patch(path: Path, part: str, change, encoding: str = "utf-8") -> Path:
     """Rewrites one part of a workbook's archive with `change(text)`, as a hand-edited (or hostile) file would be."""
     with zipfile.ZipFile(path) as source:
         items = [(info, source.read(info.filename)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in items:
             if info.filename == part:
-                data = change(data.decode()).encode()
+                data = change(data.decode()).encode(encoding)
             target.writestr(info.filename, data)
     return path
 
@@ -156,6 +156,30 @@ def test_a_workbooks_problems_name_their_cells_and_formulas_are_said(demo):
         in out, (out, err)
 
 
+def test_what_the_import_does_not_read_refuses_nothing(demo):
+    """A hidden first sheet (lookup tables) is passed over; an error or a formula in a column the kind does not know,
+    and a space right of the header, are not the import's business."""
+    directory, socket_path = demo
+    book = openpyxl.Workbook()
+    lookup = book.active
+    lookup.title = "Справочник"
+    lookup.append(["Коды"])
+    lookup.sheet_state = "hidden"
+    students = book.create_sheet("Ученики")
+    students.append(STUDENT_HEADER + ["Примечание"])
+    students.append(["N7", "Орлова", "Анна", None, datetime.date(2015, 3, 1), "Ж", "5А", "=1/0", None, " "])
+    students["E2"].number_format = "DD.MM.YYYY"
+    path = directory / "hidden.xlsx"
+    book.save(path)
+    path.chmod(0o644)
+    patch(path, "xl/worksheets/sheet2.xml", lambda xml: re.sub(
+        r'<c r="H2"([^>]*)><f>([^<]*)</f><v\s*/?>(</v>)?', r'<c r="H2" t="e"><f>\2</f><v>#DIV/0!</v>', xml))
+    rc, out, err = ctl(socket_path, "import", "students", str(path), "--dry-run", "--json")
+    report = json.loads(out)
+    assert rc == OK and report["sheet"] == "Ученики" and report["added"] == 1, (report, err)
+    assert report["extraColumns"] == ["Примечание"] and "warnings" not in report, report
+
+
 def test_the_sheet_is_chosen_by_name(demo):
     directory, socket_path = demo
     rc, english, _ = ctl(socket_path, "export", "subjects")
@@ -205,6 +229,13 @@ def hostile_files(directory: Path) -> list[tuple[str, Path, str]]:
         f'<!ENTITY l{i} "{("&l" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)) + "]>"
     patch(laughs, "xl/workbook.xml", lambda xml: with_doctype(xml, entities).replace('name="Лист1"', 'name="&l9;"'))
     files.append(("billion laughs", laughs, "declares a document type or entities"))
+    utf16 = copy("utf16.xlsx")
+    patch(utf16, "xl/worksheets/sheet1.xml", lambda xml: '<?xml version="1.0" encoding="UTF-16"?>' + with_doctype(
+        xml, entities).replace(">Ким<", ">&l9;<"), encoding="utf-16")
+    files.append(("billion laughs in UTF-16", utf16, "is not well-formed XML"))
+    long = write_workbook(directory / "long.xlsx", [("Лист1", [STUDENT_HEADER, ["N9", "\U0001F600" * 20_000, "Ли", None,
+                                                                              "2015-01-01", "М", "5А"]])])
+    files.append(("a cell of 80,000 bytes", long, "holds more than 65536 bytes of text"))
     cut = directory / "cut.xlsx"
     cut.write_bytes(data[: len(data) // 2])
     files.append(("a cut archive", cut, "the workbook is damaged"))

@@ -318,6 +318,12 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
             l.tr(
                 "the row has values in more than {fields} columns, more than any registry table has; the sheet is not a registry table",
                 p)
+        case "cell-too-long":
+            l.tr(
+                "the cell {cell} holds more than {bytes} bytes of text, more than any registry value; refused unread", p
+            )
+        case "too-many-strings":
+            l.tr("the workbook holds more than {count} different texts, more than a registry table has; refused", p)
         case "cell-error":
             l.tr("the cell holds the formula error {got}: correct the formula in the spreadsheet, or type the value", p)
         case "past-header":

@@ -31,6 +31,8 @@ extension RegistryKind {
 
     /// The known header nearest to `header` (English or Russian), when it is close enough to be a typo of it.
     public func nearestHeader(to header: String) -> String? {
+        // A header longer than any known one by far is no typo of one (and its edit distances would cost a lot).
+        guard header.utf8.count <= 200 else { return nil }
         let folded = Array(Self.foldedHeader(header))
         guard !folded.isEmpty else { return nil }
         let candidates = columns.map(\.name) + columns.flatMap { russianHeaders[$0.name] ?? [] }
