@@ -55,7 +55,7 @@ from pathlib import Path
 import pytest
 
 SUITE = "bookworm"
-INCLUDE = "systemd,systemd-sysv,dbus,procps,libsqlite3-0,acl,passwd,locales"
+INCLUDE = "systemd,systemd-sysv,dbus,procps,libsqlite3-0,libxml2,acl,passwd,locales"
 CACHE = Path("/var/cache/yeard-tests")
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 DEB_INSIDE = "/root/yeard.deb"
