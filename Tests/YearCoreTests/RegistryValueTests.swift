@@ -61,6 +61,14 @@ struct RegistryValueTests {
             CSVWriter.line(["a", nil, "b,c", "say \"hi\"", "two\nlines"])
                 == "a,,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\n")
     }
+
+    @Test("a header cell far longer than any header names no column and is no typo of one")
+    func longHeaders() {
+        #expect(RegistryKind.students.column(forHeader: " фамилия ") == "last_name")
+        let long = String(repeating: "Фамилия ", count: 40)
+        #expect(RegistryKind.students.column(forHeader: long) == nil)
+        #expect(RegistryKind.students.nearestHeader(to: long) == nil)
+    }
 }
 
 @Suite("The formats document")

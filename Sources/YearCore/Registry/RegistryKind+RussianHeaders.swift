@@ -14,6 +14,9 @@ extension RegistryKind {
 
     /// The kind's column that `header` names, in English or in Russian; nil for a header the kind does not know.
     public func column(forHeader header: String) -> String? {
+        // No header is anywhere near 200 bytes: a longer cell is not folded at all (a hostile header row of a
+        // thousand 64 KiB cells would cost seconds of folding for nothing).
+        guard header.utf8.count <= 200 else { return nil }
         let folded = Self.foldedHeader(header)
         if let column = Self.headerIndex[self]?[folded] { return column }
         return nil
