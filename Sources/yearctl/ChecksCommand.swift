@@ -197,16 +197,20 @@ struct ReportOptions: ParsableArguments {
 
     /// Prints or writes the rendered report.
     func emit(_ rendered: String?, _ l: Localizer) throws {
-        let text = rendered ?? ""
-        guard let output else {
-            if format == .json { printJSONText(text, terminator: "") } else { print(text, terminator: "") }
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw UsageError.file(output, .write, error, l)
-        }
-        printError("yearctl: " + l.tr("wrote {file}", ["file": output]))
+        try writeReport(rendered ?? "", to: output, json: format == .json, l)
     }
+}
+
+/// Prints a rendered report (JSON as JSON text), or writes it whole to `output` and says so on standard error.
+func writeReport(_ text: String, to output: String?, json: Bool = false, _ l: Localizer) throws {
+    guard let output else {
+        if json { printJSONText(text, terminator: "") } else { print(text, terminator: "") }
+        return
+    }
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+        throw UsageError.file(output, .write, error, l)
+    }
+    printError("yearctl: " + l.tr("wrote {file}", ["file": output]))
 }

@@ -44,8 +44,8 @@ struct OO1Command: AsyncParsableCommand {
             return
         }
         switch format {
-        case .text: try emit(reply.reports.map { Self.text($0, l) }.joined(separator: "\n"))
-        case .csv: try emit(Self.csv(reply.reports, l))
+        case .text: try writeReport(reply.reports.map { Self.text($0, l) }.joined(separator: "\n"), to: output, l)
+        case .csv: try writeReport(Self.csv(reply.reports, l), to: output, l)
         case .xlsx:
             let place = try WorkbookTarget(output: output, name: "oo1.xlsx", l: l)
             defer { place.discard() }
@@ -58,20 +58,6 @@ struct OO1Command: AsyncParsableCommand {
             }
             try place.commit()
         }
-    }
-
-    /// Prints `text`, or writes it to `--output`.
-    private func emit(_ text: String) throws {
-        guard let output else {
-            print(text, terminator: "")
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw UsageError.file(output, .write, error, options.l)
-        }
-        printError("yearctl: " + options.l.tr("wrote {file}", ["file": output]))
     }
 
     /// The columns of the lines by class and grade.
