@@ -162,11 +162,7 @@ struct OO1Command: AsyncParsableCommand {
             var total = OO1Line(grade: nil, className: nil, classes: 0)
             for report in reports {
                 try writer.append([.text(report.schoolName)] + lineCells(report.total, l).dropFirst(2))
-                total.classes += report.total.classes
-                total.students += report.total.students
-                total.girls += report.total.girls
-                total.adapted += report.total.adapted
-                total.repeaters += report.total.repeaters
+                total.add(report.total)
             }
             try writer.append([.text(l.tr("Total"))] + lineCells(total, l).dropFirst(2), bold: true)
         }

@@ -123,7 +123,8 @@ public struct OO1Line: Codable, Sendable, Equatable {
         if count.repeater { repeaters += count.students }
     }
 
-    mutating func add(_ line: OO1Line) {
+    /// Adds `line`'s counts to this one's (a grade's classes, a region's schools).
+    public mutating func add(_ line: OO1Line) {
         classes += line.classes
         students += line.students
         girls += line.girls
