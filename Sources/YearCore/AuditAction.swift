@@ -6,6 +6,8 @@ public enum AuditAction: Sendable, Hashable, CustomStringConvertible {
     case rolloverApply, rolloverUndo, rolloverMap, rolloverUnmap
     case registryImport, registryContact
     case checksRun, backupCreate, integrityCheck, schemaRestore
+    /// A report naming persons was produced (who saw whose data, 152-FZ).
+    case reportGenerate
     case schoolAdd, schoolUpdate, schoolUnconfigure, configGrants
     /// A refused call of `method` (mutating, or a permission denial).
     case refused(method: String)
@@ -29,6 +31,7 @@ public enum AuditAction: Sendable, Hashable, CustomStringConvertible {
         case .registryImport: "registry.import"
         case .registryContact: "registry.contact"
         case .checksRun: "checks.run"
+        case .reportGenerate: "report.generate"
         case .backupCreate: "backup.create"
         case .integrityCheck: "integrity.check"
         case .schemaRestore: "schema.restore"
@@ -45,7 +48,7 @@ public enum AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let fixed: [AuditAction] = [
         .yearCreate, .yearTransition, .requestFile, .requestApprove, .requestReject, .requestCancel, .requestExpire,
         .rolloverApply, .rolloverUndo, .rolloverMap, .rolloverUnmap, .registryImport, .registryContact, .checksRun,
-        .backupCreate, .integrityCheck,
+        .backupCreate, .integrityCheck, .reportGenerate,
         .schemaRestore, .schoolAdd, .schoolUpdate, .schoolUnconfigure, .configGrants, .refusedCounted,
     ]
 }

@@ -67,6 +67,8 @@ public struct DaemonConfiguration: Sendable {
     /// The language of what the daemon writes by itself for each school (its report files), by school id:
     /// `language` of a `[[school]]`, `en` when absent.
     public var schoolLanguages: [String: String] = [:]
+    /// Who signs each school's documents (`director` and `director_title` of a `[[school]]`), by school id.
+    public var signatories: [String: Signatory] = [:]
     /// The language of the journal's MESSAGE text (`[daemon] language`); its fields never change with it.
     public var journalLanguage = "en"
 
@@ -222,6 +224,16 @@ struct ConfigurationReader {
                 configuration.schools.append(school)
                 if let language = language(table, "school[\(index)]") {
                     configuration.schoolLanguages[school.id] = language
+                }
+                if let name = string(table, "director", "school[\(index)]") {
+                    let title = string(table, "director_title", "school[\(index)]")
+                    if let problem = Signatory.problem(name: name, title: title) {
+                        issue("school[\(index)].director", problem)
+                    } else {
+                        configuration.signatories[school.id] = Signatory(title: title, name: name)
+                    }
+                } else if table["director_title"] != nil {
+                    issue("school[\(index)].director_title", "'director_title' needs the 'director' it titles")
                 }
                 if let text = string(table, "checks_schedule", "school[\(index)]") {
                     do {
@@ -440,7 +452,8 @@ struct ConfigurationReader {
             table,
             allowed: [
                 "id", "name", "time_zone", "first_grade", "last_grade", "graduating_grades", "default_start",
-                "default_end", "start_skips_sunday", "checks_schedule", "grade_end", "language",
+                "default_end", "start_skips_sunday", "checks_schedule", "grade_end", "language", "director",
+                "director_title",
             ], path: path)
         let before = issues.count
         let id = string(table, "id", path)

@@ -5,7 +5,7 @@ import YearStore
 
 extension Handlers {
     func reportRoutes() -> [(String, Dispatcher.Route)] {
-        [Dispatcher.route(YeardAPI.Reports.oo1, oo1)]
+        [Dispatcher.route(YeardAPI.Reports.oo1, oo1), Dispatcher.route(YeardAPI.Reports.orders, orders)]
     }
 
     /// The schools a report concerns: the one named, else the caller's only school, else (with `allSchools`) every
@@ -16,6 +16,40 @@ extension Handlers {
         throw YearError.invalid(
             "school", "name-report-school",
             ["count": String(context.visibleSchools.count), "schools": context.visibleSchools.joined(separator: ", ")])
+    }
+
+    /// The role a report naming persons is recorded in: the strongest of the caller's roles that may read reports.
+    func reportRole(_ context: CallContext, school: String) -> Role {
+        let held = state.configuration.policy.roles(of: context.caller, at: school)
+        return [Role.coordinator, .admin, .secretary, .auditor].first(where: held.contains) ?? .auditor
+    }
+
+    func orders(_ parameters: OrdersParameters, _ context: CallContext) async throws -> OrdersReply {
+        let school = try reportSchools(context, allSchools: nil)[0]
+        let years = try await state.database.years(of: [school])
+        let year = try Self.checkedYear(parameters.year, school: school, among: years)
+        let orders = try await state.database.orderDocuments(
+            school: school, years: [year], number: parameters.number, kind: parameters.kind)
+        if let number = parameters.number, orders.isEmpty {
+            throw YearError.invalid(
+                "number", "no-order", ["number": number, "school": school, "year": year.label.description])
+        }
+        let report = OrdersReport(
+            school: school, schoolName: schoolName(school), year: year.label.description,
+            signatory: state.configuration.signatories[school], orders: orders)
+        try await state.database.recordReport(
+            caller: context.caller, role: reportRole(context, school: school), school: school, report: "orders",
+            details: [
+                "year": .string(year.label.description), "number": parameters.number.map(JSONValue.string) ?? .null,
+                "kind": parameters.kind.map { .string($0.rawValue) } ?? .null,
+                "orders": .int(Int64(orders.count)), "persons": .int(Int64(report.persons)),
+            ], now: context.now)
+        return OrdersReply(report: report)
+    }
+
+    /// A school's name as the configuration gives it (its id for a school no longer configured).
+    func schoolName(_ school: String) -> String {
+        state.configuration.schools.first { $0.id == school }?.name ?? school
     }
 
     func oo1(_ parameters: OO1Parameters, _ context: CallContext) async throws -> OO1Reply {

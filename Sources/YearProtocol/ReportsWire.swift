@@ -42,3 +42,29 @@ public struct OO1Reply: Codable, Sendable {
         self.skipped = skipped
     }
 }
+
+/// `io.yeard.Reports.Orders`.
+public struct OrdersParameters: MethodParameters {
+    /// The school (omitted: the caller's only school) and the year (id or label; default: the active year, else the
+    /// only open one).
+    public var school: String?, year: String?
+    /// One order by its number, or the orders of one kind (both omitted: every order of the year).
+    public var number: String?, kind: OrderKind?
+
+    /// Parameters with every field given.
+    public init(school: String?, year: String? = nil, number: String? = nil, kind: OrderKind? = nil) {
+        self.school = school
+        self.year = year
+        self.number = number
+        self.kind = kind
+    }
+}
+
+/// `io.yeard.Reports.Orders` reply.
+public struct OrdersReply: Codable, Sendable {
+    /// The school's orders as documents.
+    public var report: OrdersReport
+
+    /// A reply with every field given.
+    public init(report: OrdersReport) { self.report = report }
+}

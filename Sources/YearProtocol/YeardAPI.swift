@@ -555,11 +555,12 @@ public enum YeardAPI {
     public static let reports = VarlinkInterface(
         name: "io.yeard.Reports",
         doc: """
-            The reports a school hands to the education authorities, computed from the registry that the checks and
-            the rollover trust: the student section of the statistical form OO-1 (docs/reports.md says which rows
-            yeard fills and which it cannot know). Clients render them as text, CSV, an Excel workbook or HTML.
+            The reports a school hands to the education authorities and the documents it signs, computed from the
+            registry that the checks and the rollover trust: the student section of the statistical form OO-1
+            (docs/reports.md says which rows yeard fills and which it cannot know) and the orders with their lists
+            of students. Clients render them as text, CSV, an Excel workbook or HTML.
             """,
-        types: """
+        types: orderKindType + "\n\n" + """
             # A sentence as a code and what it names, for a client to say in its language.
             type Note (code: string, params: [string]string)
 
@@ -595,9 +596,50 @@ public enum YeardAPI {
 
             # A school a report for several schools leaves out, and why.
             type SkippedSchool (school: string, message: string, note: ?Note)
+
+            # A student an order concerns: the class left and the class joined (an arrival only joins, a
+            # departure only leaves), the day it takes effect for them, for a departure where they go, and the
+            # basis of their line (an order's basis is absent when its students' differ).
+            type OrderStudent (
+              id: string,
+              name: string,
+              classFrom: ?string,
+              classTo: ?string,
+              effectiveOn: string,
+              destination: ?string,
+              basis: ?string
+            )
+
+            # An order as the document that is signed: number, date, kind, the days it takes effect on, its basis
+            # (with the pedagogical council's order when it is one), its year, and its students by class and name.
+            type OrderDocument (
+              number: string,
+              date: string,
+              kind: OrderKind,
+              effectiveFrom: string,
+              effectiveTo: string,
+              basis: ?string,
+              basisOrderNo: ?string,
+              basisOrderDate: ?string,
+              year: string,
+              students: []OrderStudent
+            )
+
+            # Who signs a school's documents (director and director_title of the school in yeard.toml).
+            type Signatory (title: ?string, name: string)
+
+            # The orders of one school's year (signatory absent: not configured, the line is left blank).
+            type OrdersReport (
+              school: string,
+              schoolName: string,
+              year: string,
+              signatory: ?Signatory,
+              orders: []OrderDocument
+            )
             """,
         methods: [
-            Reports.oo1.spec
+            Reports.oo1.spec,
+            Reports.orders.spec,
         ],
         errors: "")
 
@@ -992,6 +1034,19 @@ extension YeardAPI {
                 programmes and repeating the grade, classes per grade, and students by age (full years on 1 January
                 of the next year) and grade. The counts are those of the movement book on that day. With
                 allSchools, one report per school the caller may see; a school without such a year is skipped.
+                """,
+            roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Reports.Orders`.
+        public static let orders = Method<OrdersParameters, OrdersReply>(
+            "io.yeard.Reports", "Orders",
+            parameters: "(school: ?string, year: ?string, number: ?string, kind: ?OrderKind)",
+            reply: "(report: OrdersReport)",
+            doc: """
+                The orders of a year as the documents that are signed: each order's number, date, kind and basis and
+                the students it concerns by class (a rollover's promotion order lists every promoted student, its
+                graduation order every graduate), with the school's signatory. number names one order; kind keeps
+                the orders of one kind. Names persons: each call is recorded in the audit log (report.generate).
                 """,
             roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
     }

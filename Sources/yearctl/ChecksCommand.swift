@@ -156,8 +156,8 @@ func printFindings(_ findings: [FindingInfo], _ l: Localizer) {
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports for people: whether a year is ready for its next state, and OO-1 for the authorities.",
-        subcommands: [Readiness.self, OO1Command.self])
+        abstract: "Reports: whether a year is ready for its next state, OO-1 for the authorities, the orders.",
+        subcommands: [Readiness.self, OO1Command.self, OrdersCommand.self])
 
     /// `yearctl report readiness`.
     struct Readiness: AsyncParsableCommand {

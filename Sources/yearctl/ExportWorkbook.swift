@@ -116,3 +116,21 @@ struct WorkbookTarget {
     /// Removes the temporary file (after `commit` there is none left to remove).
     func discard() { try? FileManager.default.removeItem(at: temporary) }
 }
+
+/// Writes a report's workbook to `output` (standard output when nil, never a terminal) through `fill`, whole or not
+/// at all: made beside the target and moved into place once finished. `name` is the file name suggested when
+/// standard output is a terminal.
+func writeWorkbook(
+    to output: String?, suggesting name: String, _ l: Localizer, _ fill: (inout WorkbookWriter) throws -> Void
+) throws {
+    let place = try WorkbookTarget(output: output, name: name, l: l)
+    defer { place.discard() }
+    do {
+        var writer = try WorkbookWriter(path: place.temporary.path)
+        try fill(&writer)
+        try writer.finish()
+    } catch {
+        throw UsageError.file(output ?? place.temporary.path, .write, error, l)
+    }
+    try place.commit()
+}

@@ -47,16 +47,7 @@ struct OO1Command: AsyncParsableCommand {
         case .text: try writeReport(reply.reports.map { Self.text($0, l) }.joined(separator: "\n"), to: output, l)
         case .csv: try writeReport(Self.csv(reply.reports, l), to: output, l)
         case .xlsx:
-            let place = try WorkbookTarget(output: output, name: "oo1.xlsx", l: l)
-            defer { place.discard() }
-            do {
-                var writer = try WorkbookWriter(path: place.temporary.path)
-                try Self.workbook(reply.reports, into: &writer, l)
-                try writer.finish()
-            } catch {
-                throw UsageError.file(output ?? place.temporary.path, .write, error, l)
-            }
-            try place.commit()
+            try writeWorkbook(to: output, suggesting: "oo1.xlsx", l) { try Self.workbook(reply.reports, into: &$0, l) }
         }
     }
 

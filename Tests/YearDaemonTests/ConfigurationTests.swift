@@ -100,6 +100,43 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("director: who signs a school's documents, one printable line; a title alone or a control refused")
+    func director() throws {
+        let good = try DaemonConfiguration.parse(
+            """
+            [[school]]
+            id = "a"
+            director = "И. И. Иванова"
+            director_title = "Директор МБОУ СОШ № 1"
+
+            [[school]]
+            id = "b"
+            """, source: "t.toml")
+        #expect(good.signatories == ["a": Signatory(title: "Директор МБОУ СОШ № 1", name: "И. И. Иванова")])
+        let text = """
+            [[school]]
+            id = "a"
+            director_title = "Директор"
+
+            [[school]]
+            id = "b"
+            director = "Иванова\\u001B]0;x\\u0007"
+
+            [[school]]
+            id = "c"
+            director = "  "
+            """
+        do {
+            _ = try DaemonConfiguration.parse(text, source: "t.toml")
+            Issue.record("must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("'director_title' needs the 'director' it titles"), "\(error)")
+            #expect(error.description.contains("'director' must be one line of printable text"), "\(error)")
+            #expect(error.description.contains("'director' must be 1-200 characters"), "\(error)")
+            #expect(error.issues.count == 3, "\(error)")
+        }
+    }
+
     @Test("languages: the journal's and each school's are language codes, English by default; others refused")
     func languages() throws {
         let good = try DaemonConfiguration.parse(

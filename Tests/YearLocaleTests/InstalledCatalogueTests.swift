@@ -321,6 +321,7 @@ struct InstalledCatalogueTests {
             "column": "colour", "columns": "student_id, last_name", "kind": "students", "kinds": "students, staff",
             "date": "2027-06-30", "second": "2028", "school": "school-a", "schools": "school-a, school-b",
             "checks": "'x.y'", "guardian": "G1", "request": "7", "classes": "9А, 9Б", "last_day": "2028-05-31",
+            "number": "45-к",
         ]
         for code in codes.sorted() {
             for about in [[:], ["about": "student", "student_id": "S1"], ["about": "application", "name": "Юный"]] {

@@ -41,6 +41,7 @@ METHOD_ROLES = {
     "io.yeard.Registry.Export": ANY_ROLE,
     "io.yeard.Registry.Movement": ANY_ROLE,
     "io.yeard.Reports.OO1": REPORT_READERS,
+    "io.yeard.Reports.Orders": REPORT_READERS,
     "io.yeard.Registry.IssueOrder": {"secretary"},
     # Record needs the kind's writer (consents: the secretary); a teacher changes contacts only of their own class.
     "io.yeard.Registry.Record": {"secretary"},
@@ -91,6 +92,7 @@ CASES = [
      {"kind": "staff", "upload": "none", "fileName": "staff.csv", "school": "school-a"}, "school-a"),
     ("Registry.Export", "io.yeard.Registry.Export", {"kind": "staff", "school": "school-a"}, "school-a"),
     ("Reports.OO1", "io.yeard.Reports.OO1", {"school": "school-a"}, "school-a"),
+    ("Reports.Orders", "io.yeard.Reports.Orders", {"school": "school-a", "kind": "promotion"}, "school-a"),
     ("Registry.Movement", "io.yeard.Registry.Movement",
      {"school": "school-a", "from": "2026-09-01", "to": "2026-09-30"}, "school-a"),
     ("Registry.Record", "io.yeard.Registry.Record",

@@ -4,8 +4,10 @@ class by class; its workbook opens in openpyxl with numbers; a day outside the y
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import sqlite3
 
 import openpyxl
 
@@ -71,3 +73,98 @@ def test_oo1_on_a_day_outside_the_year_names_the_years_days(demo):
     assert rc == USAGE and "20.09.2030 — не день учебного года 2026/2027" in err, err
     rc, out, err = ctl(socket_path, "report", "oo1", "--date", "31.02.2026")
     assert rc == USAGE and "expected a date" in err, err
+
+
+def rolled_over_demo(directory, socket_path) -> None:
+    """Starts the demo year, begins its closing and rolls it over: root (the admin) requests, nobody (the
+    coordinator) approves."""
+    for step in (("year", "start"), ("year", "begin-closing")):
+        rc, out, err = ctl(socket_path, *step, "2026/2027", "--reason", "the test's year", "--json")
+        assert rc == OK, err
+        rc, out, err = ctl(socket_path, "request", "approve", str(json.loads(out)["request"]["id"]), "--yes",
+                           user="nobody")
+        assert rc == OK, (out, err)
+    rc, out, err = ctl(socket_path, "rollover", "request", "--reason", "year end", "--json")
+    assert rc == OK, (out, err)
+    rc, out, err = ctl(socket_path, "request", "approve", str(json.loads(out)["request"]["id"]), "--yes",
+                       user="nobody")
+    assert rc == OK and "closed" in out, (out, err)
+
+
+def test_orders_list_exactly_the_students_the_decisions_name(demo):
+    directory, socket_path = demo
+    rolled_over_demo(directory, socket_path)
+    with sqlite3.connect(f"file:{directory}/yeard.sqlite?mode=ro", uri=True) as db:
+        decided = {}
+        for student, outcome, name in db.execute(
+                "SELECT d.student_id, d.outcome, s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') "
+                "FROM decision d JOIN academic_year y ON y.id = d.year_id JOIN student s "
+                "ON s.school_id = d.school_id AND s.id = d.student_id WHERE y.label = '2026/2027'"):
+            decided.setdefault(outcome, {})[student] = name
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--json")
+    assert rc == OK, err
+    report = json.loads(out)["report"]
+    assert report["schoolName"] == "Demo School No. 1" and report["year"] == "2026/2027"
+    by_kind = {}
+    for order in report["orders"]:
+        ids = [student["id"] for student in order["students"]]
+        assert len(ids) == len(set(ids)), f"order {order['number']} lists a student twice"
+        assert order["year"] == "2026/2027" and order["date"] <= order["effectiveFrom"] <= order["effectiveTo"] or \
+            order["kind"] not in ("promotion", "graduation"), order
+        by_kind.setdefault(order["kind"], []).extend(order["students"])
+    outcome_of = {"promotion": "promoted", "conditional_promotion": "conditional", "graduation": "graduated"}
+    # The year's own orders (arrivals and departures the demo registry holds) and the rollover's, by outcome.
+    assert set(outcome_of) <= set(by_kind) and {"enrollment", "withdrawal"} & set(by_kind), by_kind.keys()
+    for kind, outcome in outcome_of.items():
+        # Exactly the students decided so, once each, under their names, grouped by the class they leave.
+        assert {s["id"]: s["name"] for s in by_kind[kind]} == decided[outcome], kind
+    promotion = next(order for order in report["orders"] if order["kind"] == "promotion")
+    classes = [student["classFrom"] for student in promotion["students"]]
+    assert classes == sorted(classes, key=lambda c: (int(c[:-1]), c[-1])), "grouped by class in grade order"
+    assert all(int(s["classTo"][:-1]) == int(s["classFrom"][:-1]) + 1 for s in promotion["students"])
+
+    # The document: heading, basis with the council's minutes, classes with counts, the signature line.
+    rc, text, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--number", promotion["number"])
+    assert rc == OK, err
+    assert f"ORDER No. {promotion['number']} of" in text and "Promotion" in text, text[:400]
+    assert f"minutes No. {promotion['basisOrderNo']}" in text, text[:400]
+    five = [s for s in promotion["students"] if s["classFrom"] == "5А"]
+    assert f"5А: {len(five)} students" in text and f"(5А → 6А)" in text
+    assert f"In all: {len(promotion['students'])} students." in text and "Director  ____" in text
+    rc, text, err = ctl(socket_path, "--lang", "ru", "report", "orders", "--year", "2026/2027", "--number",
+                        promotion["number"])
+    assert rc == OK and "ПРИКАЗ №" in text and "О переводе в следующий класс" in text and "Директор" in text, text
+
+    # The new year's enrollment order: each first-grader with their own application as the basis.
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2027/2028", "--kind", "enrollment", "--json")
+    enrollment = json.loads(out)["report"]["orders"]
+    assert rc == OK and len(enrollment) == 1 and "basis" not in enrollment[0], enrollment
+    assert all(s["basis"].startswith("accepted application ") and "classFrom" not in s
+               for s in enrollment[0]["students"])
+    assert "1А" in {s["classTo"] for s in enrollment[0]["students"]}
+
+    # A spreadsheet: a row per student, dates as dates.
+    path = directory / "orders.xlsx"
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--format", "xlsx", "--output",
+                       str(path))
+    assert rc == OK, err
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Order", "Date", "Kind") and len(rows) == 1 + sum(map(len, by_kind.values()))
+    assert {row[2] for row in rows[1:]} >= {"promotion", "graduation"}, {row[2] for row in rows[1:]}
+    assert isinstance(rows[1][1], datetime.datetime) and isinstance(rows[1][9], datetime.datetime), rows[1]
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--format", "csv")
+    assert rc == OK and len(list(csv.reader(io.StringIO(out)))) == len(rows)
+
+    # An unknown number is refused with the year named; every report of names is in the audit chain.
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--number", "no-such")
+    assert rc == USAGE and "has no order no-such in the year 2026/2027" in err, err
+    rc, out, err = ctl(socket_path, "audit", "list", "--json")
+    reports = [e for e in json.loads(out)["entries"] if e["action"] == "report.generate"]
+    assert len(reports) == 6 and all(e["target"] == "report:orders" and e["role"] == "admin" for e in reports)
+    first = json.loads(reports[0]["details"])
+    everyone = {s["id"] for students in by_kind.values() for s in students}
+    assert first["persons"] == len(everyone) and first["orders"] == len(report["orders"]), first
+    assert first["year"] == "2026/2027", first
+    assert not any(name in out for name in decided["promoted"].values()), "the audit row names nobody"
+    rc, out, err = ctl(socket_path, "audit", "verify")
+    assert rc == OK, out

@@ -158,6 +158,14 @@ def test_reports_interface(client):
     assert [skipped["school"] for skipped in reply["skipped"]] == ["school-b"], reply
     note = reply["skipped"][0]["note"]
     assert note["code"] == "date-outside-year" and note["params"]["year"] == "2027/2028", note
+    # The orders of a year without any: an empty report with the school's name; an enum value outside OrderKind
+    # is refused before any handler.
+    with client.open("io.yeard.Reports") as reports:
+        orders = reports.Orders(school="school-a", year="2026/2027", kind="promotion")["report"]
+        assert orders["orders"] == [] and orders["year"] == "2026/2027" and orders["school"] == "school-a", orders
+        with pytest.raises(varlink.VarlinkError) as raised:
+            reports.Orders(school="school-a", kind="promoted")
+        assert raised.value.error() == "org.varlink.service.InvalidParameter", raised.value
 
 
 def test_approval_and_audit_interfaces(client):
