@@ -90,7 +90,23 @@ extension Handlers {
     }
 
     func movement(_ parameters: MovementParameters, _ context: CallContext) async throws -> MovementReply {
-        let school = try context.requiredSchool()
+        let (school, years, from, to, group) = try await movementPeriod(parameters, school: context.requiredSchool())
+        let book = try await state.database.movement(school: school, years: years, from: from, to: to, group: group)
+        func info(_ line: MovementLine) -> MovementInfo {
+            MovementInfo(
+                class: line.group, year: line.year, start: line.start, arrived: line.arrived, left: line.left,
+                end: line.end, orders: line.orders)
+        }
+        return MovementReply(
+            school: school, year: years.map(\.label.description).joined(separator: ", "), from: from.description,
+            to: to.description, classes: book.classes.map(info), total: info(book.school))
+    }
+
+    /// The period of a movement book: its days (checked), its class, and the years it reads (the one named, else
+    /// every year the period meets).
+    func movementPeriod(_ parameters: MovementParameters, school: String) async throws -> (
+        school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String?
+    ) {
         guard let from = RegistryValues.date(parameters.from) else {
             throw YearError.invalid("from", "school-date", ["got": parameters.from])
         }
@@ -116,15 +132,7 @@ extension Handlers {
         guard !all.isEmpty else {
             throw YearError.invalid("year", "no-year-yet", ["school": school])
         }
-        let book = try await state.database.movement(school: school, years: years, from: from, to: to, group: group)
-        func info(_ line: MovementLine) -> MovementInfo {
-            MovementInfo(
-                class: line.group, year: line.year, start: line.start, arrived: line.arrived, left: line.left,
-                end: line.end, orders: line.orders)
-        }
-        return MovementReply(
-            school: school, year: years.map(\.label.description).joined(separator: ", "), from: from.description,
-            to: to.description, classes: book.classes.map(info), total: info(book.school))
+        return (school, years, from, to, group)
     }
 
     func issueOrder(_ parameters: IssueOrderParameters, _ context: CallContext) async throws -> ImportReply {

@@ -5,7 +5,10 @@ import YearStore
 
 extension Handlers {
     func reportRoutes() -> [(String, Dispatcher.Route)] {
-        [Dispatcher.route(YeardAPI.Reports.oo1, oo1), Dispatcher.route(YeardAPI.Reports.orders, orders)]
+        [
+            Dispatcher.route(YeardAPI.Reports.oo1, oo1), Dispatcher.route(YeardAPI.Reports.orders, orders),
+            Dispatcher.route(YeardAPI.Reports.movementBook, movementBook),
+        ]
     }
 
     /// The schools a report concerns: the one named, else the caller's only school, else (with `allSchools`) every
@@ -45,6 +48,41 @@ extension Handlers {
                 "orders": .int(Int64(orders.count)), "persons": .int(Int64(report.persons)),
             ], now: context.now)
         return OrdersReply(report: report)
+    }
+
+    func movementBook(_ parameters: MovementParameters, _ context: CallContext) async throws -> MovementBookReply {
+        let period = try await movementPeriod(parameters, school: reportSchools(context, allSchools: nil)[0])
+        let (school, from, to) = (period.school, period.from, period.to)
+        let read = try await state.database.movementBook(
+            school: school, years: period.years, from: from, to: to, group: period.group)
+        var lists: [String: (arrived: [MovementEntry], left: [MovementEntry])] = [:]
+        for (year, group, arrived, entry) in read.entries {
+            let key = year + "\u{1F}" + group
+            if arrived {
+                lists[key, default: ([], [])].arrived.append(entry)
+            } else {
+                lists[key, default: ([], [])].left.append(entry)
+            }
+        }
+        let classes = read.classes.map { line in
+            let parts = lists[(line.year ?? "") + "\u{1F}" + (line.group ?? "")] ?? ([], [])
+            return MovementBookClass(
+                class: line.group ?? "", year: line.year ?? "", start: line.start, end: line.end,
+                arrived: parts.arrived, left: parts.left)
+        }
+        let years = period.years.map(\.label.description).joined(separator: ", ")
+        let book = MovementBookReport(
+            school: school, schoolName: schoolName(school), years: years, from: from.description, to: to.description,
+            classes: classes,
+            total: MovementBookTotal(
+                start: read.school.start, arrived: read.school.arrived, left: read.school.left, end: read.school.end))
+        try await state.database.recordReport(
+            caller: context.caller, role: reportRole(context, school: school), school: school, report: "movement-book",
+            details: [
+                "years": .string(years), "from": .string(from.description), "to": .string(to.description),
+                "class": period.group.map(JSONValue.string) ?? .null, "persons": .int(Int64(book.persons)),
+            ], now: context.now)
+        return MovementBookReply(book: book)
     }
 
     /// A school's name as the configuration gives it (its id for a school no longer configured).

@@ -68,3 +68,12 @@ public struct OrdersReply: Codable, Sendable {
     /// A reply with every field given.
     public init(report: OrdersReport) { self.report = report }
 }
+
+/// `io.yeard.Reports.MovementBook` reply.
+public struct MovementBookReply: Codable, Sendable {
+    /// The book of the school for the period.
+    public var book: MovementBookReport
+
+    /// A reply with every field given.
+    public init(book: MovementBookReport) { self.book = book }
+}

@@ -581,7 +581,7 @@ public enum YeardAPI {
             type OO1Age (age: int, grade: int, students: int, girls: int)
 
             # The student section of OO-1 for one school on date (20 September by default). (Not named OO1:
-            # types and methods share one namespace in an interface.)
+            # types and methods share one namespace in an interface; so MovementBookReport.)
             type OO1Report (
               school: string,
               schoolName: string,
@@ -628,6 +628,45 @@ public enum YeardAPI {
             # Who signs a school's documents (director and director_title of the school in yeard.toml).
             type Signatory (title: ?string, name: string)
 
+            # An arrival in or a departure from a class: the student, the day (an arrival's first day in the
+            # class, a departure's first day away), the order's kind, number and date (absent: loaded by an import),
+            # the other class of a move between classes, and a departure's destination.
+            type MovementEntry (
+              student: string,
+              name: string,
+              date: string,
+              kind: ?OrderKind,
+              orderNo: ?string,
+              orderDate: ?string,
+              otherClass: ?string,
+              destination: ?string
+            )
+
+            # One class's part of the movement book: start + len(arrived) - len(left) = end.
+            type MovementBookClass (
+              class: string,
+              year: string,
+              start: int,
+              end: int,
+              arrived: []MovementEntry,
+              left: []MovementEntry
+            )
+
+            # The school's line: arrived in and left the school (moves between classes and year-end continuations
+            # are neither).
+            type MovementBookTotal (start: int, arrived: int, left: int, end: int)
+
+            # The book of student movement of one school for a period (years: the labels of the years it meets).
+            type MovementBookReport (
+              school: string,
+              schoolName: string,
+              years: string,
+              from: string,
+              to: string,
+              classes: []MovementBookClass,
+              total: MovementBookTotal
+            )
+
             # The orders of one school's year (signatory absent: not configured, the line is left blank).
             type OrdersReport (
               school: string,
@@ -640,6 +679,7 @@ public enum YeardAPI {
         methods: [
             Reports.oo1.spec,
             Reports.orders.spec,
+            Reports.movementBook.spec,
         ],
         errors: "")
 
@@ -1047,6 +1087,20 @@ extension YeardAPI {
                 the students it concerns by class (a rollover's promotion order lists every promoted student, its
                 graduation order every graduate), with the school's signatory. number names one order; kind keeps
                 the orders of one kind. Names persons: each call is recorded in the audit log (report.generate).
+                """,
+            roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Reports.MovementBook`.
+        public static let movementBook = Method<MovementParameters, MovementBookReply>(
+            "io.yeard.Reports", "MovementBook",
+            parameters: "(school: ?string, year: ?string, from: string, to: string, class: ?string)",
+            reply: "(book: MovementBookReport)",
+            doc: """
+                The book of student movement from one day to another (both included) as the school keeps it: per
+                class the students at the start, each arrival and each departure with its order (a departure with
+                its destination), the students at the end; and the school's line. The counts are those of
+                io.yeard.Registry.Movement for the same period, read in the same transaction as the lists. Names
+                persons: each call is recorded in the audit log (report.generate).
                 """,
             roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
     }

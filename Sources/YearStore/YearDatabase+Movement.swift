@@ -32,11 +32,34 @@ extension YearDatabase {
     public func movement(
         school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String? = nil
     ) async throws -> (classes: [MovementLine], school: MovementLine) {
+        try await pool.read { db in
+            try Self.movement(school: school, years: years, from: from, to: to, group: group, db)
+        }
+    }
+
+    /// The movement book's counts and its entries (`movement`, `movementEntries`) read in one transaction, so that
+    /// each class's lists are exactly as long as its counts.
+    public func movementBook(
+        school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String? = nil
+    ) async throws -> (
+        classes: [MovementLine], school: MovementLine,
+        entries: [(year: String, group: String, arrived: Bool, entry: MovementEntry)]
+    ) {
+        try await pool.read { db in
+            let counts = try Self.movement(school: school, years: years, from: from, to: to, group: group, db)
+            let entries = try Self.movementEntries(school: school, years: years, from: from, to: to, group: group, db)
+            return (counts.classes, counts.school, entries)
+        }
+    }
+
+    static func movement(
+        school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String?, _ db: Database
+    ) throws -> (classes: [MovementLine], school: MovementLine) {
         let entries = Self.enrollmentSpans
         let started = "((a < :from OR (a = :from AND opening)) AND (t IS NULL OR t >= :from))"
         let finished = Self.presentAt(":to")
         let years = JSONValue.array(years.map { .int($0.id) }).canonicalText
-        return try await pool.read { db in
+        do {
             let arguments: StatementArguments = [
                 "school": school, "years": years, "from": from.description, "to": to.description, "class": group,
             ]
@@ -84,6 +107,58 @@ extension YearDatabase {
             let empty = MovementLine(group: nil, year: nil, start: 0, arrived: 0, left: 0, end: 0, orders: [])
             let school = whole.map(Self.movementLine) ?? empty
             return (classes, school)
+        }
+    }
+
+    /// The arrivals in and departures from each class of `years` from `from` to `to` that `movement` counts, by
+    /// the same rules (so a class's lists are as long as its counts), each with its order, the other class of a
+    /// move between classes and a departure's destination: one statement, in year, grade, class, day and name order.
+    /// A departure's day is its order's effective day (a promotion's is the next year's first day, though the book
+    /// keeps the student in the old class until the old year's end).
+    static func movementEntries(
+        school: String, years: [AcademicYear], from: CalendarDate, to: CalendarDate, group: String?, _ db: Database
+    ) throws -> [(year: String, group: String, arrived: Bool, entry: MovementEntry)] {
+        let ids = JSONValue.array(years.map { .int($0.id) }).canonicalText
+        let name = "s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '')"
+        do {
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    WITH e AS (\(Self.enrollmentSpans) AND en.year_id IN (SELECT value FROM json_each(:years))
+                        AND (:class IS NULL OR en.class_name = :class)),
+                    moves AS (
+                        SELECT 1 AS arrived, e.year_id, e.label, e.class_name, e.student_id, e.a AS day,
+                            nullif(e.opened_by, 'import') AS kind, e.order_no AS no, o.order_date,
+                            o.class_from AS other, NULL AS destination
+                        FROM e LEFT JOIN school_order o ON o.school_id = e.school_id AND o.order_no = e.order_no
+                            AND o.student_id = e.student_id
+                        WHERE e.a BETWEEN :from AND :to AND NOT (e.a = :from AND e.opening)
+                        UNION ALL
+                        SELECT 0, e.year_id, e.label, e.class_name, e.student_id, coalesce(o.effective_on, e.t),
+                            e.closed_by,
+                            e.closing_order_no, o.order_date, o.class_to, o.destination
+                        FROM e LEFT JOIN school_order o ON o.school_id = e.school_id
+                            AND o.order_no = e.closing_order_no AND o.student_id = e.student_id
+                        WHERE e.t BETWEEN :from AND :to AND NOT (e.continued AND e.t = :to))
+                    SELECT m.*, coalesce(\(name), m.student_id) AS name
+                    FROM moves m JOIN academic_year y ON y.id = m.year_id
+                        JOIN school_class c ON c.year_id = m.year_id AND c.name = m.class_name
+                        LEFT JOIN student s ON s.school_id = :school AND s.id = m.student_id
+                    ORDER BY y.start_date, c.grade, c.letter, m.arrived DESC, m.day, name, m.student_id
+                    """,
+                arguments: [
+                    "school": school, "years": ids, "from": from.description, "to": to.description, "class": group,
+                ]
+            ).map { row in
+                let kind: String? = row["kind"]
+                return (
+                    row["label"], row["class_name"], row["arrived"],
+                    MovementEntry(
+                        student: row["student_id"], name: row["name"], date: row["day"],
+                        kind: kind.flatMap(OrderKind.init(rawValue:)), orderNo: row["no"],
+                        orderDate: row["order_date"], otherClass: row["other"], destination: row["destination"])
+                )
+            }
         }
     }
 

@@ -156,8 +156,10 @@ func printFindings(_ findings: [FindingInfo], _ l: Localizer) {
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports: whether a year is ready for its next state, OO-1 for the authorities, the orders.",
-        subcommands: [Readiness.self, OO1Command.self, OrdersCommand.self])
+        abstract: """
+            Reports: whether a year is ready for its next state, OO-1, the orders, the book of student movement.
+            """,
+        subcommands: [Readiness.self, OO1Command.self, OrdersCommand.self, MovementBookCommand.self])
 
     /// `yearctl report readiness`.
     struct Readiness: AsyncParsableCommand {

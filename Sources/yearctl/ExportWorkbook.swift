@@ -134,3 +134,9 @@ func writeWorkbook(
     }
     try place.commit()
 }
+
+/// Writes a report's rows as CSV (a header line, then a line per row, cells as `OO1Command.shown` writes them).
+func writeCSV(_ header: [String], _ rows: [[WorkbookWriter.Cell]], to output: String?, _ l: Localizer) throws {
+    try writeReport(
+        CSVWriter.line(header) + rows.map { CSVWriter.line($0.map(OO1Command.shown)) }.joined(), to: output, l)
+}

@@ -37,11 +37,7 @@ struct OrdersCommand: AsyncParsableCommand {
         let report = reply.report
         switch format {
         case .text: try writeReport(Self.text(report, l), to: output, l)
-        case .csv:
-            try writeReport(
-                CSVWriter.line(Self.header(l))
-                    + Self.rows(report, l).map { CSVWriter.line($0.map(OO1Command.shown)) }
-                    .joined(), to: output, l)
+        case .csv: try writeCSV(Self.header(l), Self.rows(report, l), to: output, l)
         case .xlsx:
             try writeWorkbook(to: output, suggesting: "orders.xlsx", l) { writer in
                 try writer.beginSheet(l.tr("Orders"), header: Self.header(l))
@@ -66,7 +62,7 @@ struct OrdersCommand: AsyncParsableCommand {
         return report.orders.flatMap { order in
             order.students.map { student in
                 [
-                    .text(order.number), date(order.date), .text(order.kind.name(l)),
+                    .text(order.number), date(order.date), .text(shownName(order.kind, l)),
                     .text(order.basis == nil && order.basisOrderNo == nil ? student.basis ?? "" : basis(order, l)),
                     .text(student.className), .text(student.name), .text(student.id),
                     .text(student.classFrom ?? ""), .text(student.classTo ?? ""), date(student.effectiveOn),
@@ -113,8 +109,13 @@ struct OrdersCommand: AsyncParsableCommand {
     /// The kind as a document's heading: its name, capitalised ("О переводе в следующий класс"; English names are
     /// the kinds' own words, `transfer_out` read as "Transfer out").
     static func heading(_ kind: OrderKind, _ l: Localizer) -> String {
-        let name = kind.name(l).replacingOccurrences(of: "_", with: " ")
+        let name = shownName(kind, l)
         return name.prefix(1).uppercased() + name.dropFirst()
+    }
+
+    /// The kind's name where people read it (English names are the kinds' own words: "transfer out").
+    static func shownName(_ kind: OrderKind, _ l: Localizer) -> String {
+        kind.name(l).replacingOccurrences(of: "_", with: " ")
     }
 
     /// Every order as a document: heading, basis, students by class, signature line.

@@ -107,6 +107,44 @@ struct MovementTests {
         }
     }
 
+    @Test(
+        "the book's lists name exactly the students the files move in and out of each class, with their orders",
+        arguments: [3, 11])
+    func bookListsEqualIndependentMoves(seed: Int) async throws {
+        let (store, year, files) = try await Self.loadGenerated(seed: UInt64(seed))
+        let intervals = try Self.intervals(files)
+        let orders = Dictionary(
+            try Self.records(files, .orders).map { ("\($0["student_id"] ?? "") \($0["effective_on"] ?? "")", $0) }
+        ) { first, _ in first }
+        for (from, to) in [("2026-09-01", "2027-05-31"), ("2026-10-01", "2026-11-15")] {
+            let read = try await store.database.movementBook(
+                school: "school-a", years: [year], from: try #require(CalendarDate(iso: from)),
+                to: try #require(CalendarDate(iso: to)))
+            for line in read.classes {
+                let mine = intervals.filter { $0.group == line.group }
+                let entries = read.entries.filter { $0.group == line.group }
+                let arrived = entries.filter(\.arrived).map(\.entry), left = entries.filter { !$0.arrived }.map(\.entry)
+                #expect(arrived.count == line.arrived && left.count == line.left, "\(line)")
+                let arrivals = mine.filter { $0.from >= from && $0.from <= to && !($0.from == from && $0.opening) }
+                #expect(
+                    Set(arrived.map { "\($0.student) \($0.date)" }) == Set(arrivals.map { "\($0.student) \($0.from)" }))
+                let departures = mine.filter { ($0.to ?? "9") >= from && ($0.to ?? "9") <= to }
+                #expect(
+                    Set(left.map { "\($0.student) \($0.date)" })
+                        == Set(departures.map { "\($0.student) \($0.to ?? "")" }))
+                // Each names the order of the files that moved them, its kind and, for a move, the other class.
+                for entry in arrived + left {
+                    let order = try #require(orders["\(entry.student) \(entry.date)"], "\(entry)")
+                    #expect(entry.orderNo == order["order_no"] && entry.kind?.rawValue == order["kind"], "\(entry)")
+                    if entry.kind == .classChange {
+                        #expect(entry.otherClass == (arrived.contains(entry) ? order["class_from"] : order["class_to"]))
+                    }
+                    #expect(!entry.name.isEmpty && entry.name != entry.student)
+                }
+            }
+        }
+    }
+
     @Test("re-importing the same orders changes nothing; an order cannot be edited or applied out of date order")
     func ordersAreDocuments() async throws {
         let (store, year, files) = try await Self.loadGenerated(seed: 5)

@@ -168,3 +168,77 @@ def test_orders_list_exactly_the_students_the_decisions_name(demo):
     assert not any(name in out for name in decided["promoted"].values()), "the audit row names nobody"
     rc, out, err = ctl(socket_path, "audit", "verify")
     assert rc == OK, out
+    # Across the rollover the book reads both years: the old classes leave by the continuations, the new ones
+    # open with them, and each class balances.
+    book = check_movement_book(socket_path, "2027-05-01", "2027-09-30")
+    assert {part["year"] for part in book["classes"]} == {"2026/2027", "2027/2028"}
+    promoted = [entry for part in book["classes"] for entry in part["left"] if entry["kind"] == "promotion"]
+    assert len(promoted) == len(decided["promoted"]) and all(e["date"] == "2027-09-01" for e in promoted)
+
+
+def check_movement_book(socket_path, first: str, last: str) -> dict:
+    """The movement book of the period against `yearctl movement`: every class's counts equal, its lists as long
+    as its counts, each class balanced; the school's line equal. Returns the book."""
+    rc, out, err = ctl(socket_path, "report", "movement-book", "--from", first, "--to", last, "--json")
+    assert rc == OK, err
+    book = json.loads(out)["book"]
+    rc, out, err = ctl(socket_path, "movement", "--from", first, "--to", last, "--json")
+    assert rc == OK, err
+    movement = json.loads(out)
+    counted = {(line["class"], line["year"]): (line["start"], line["arrived"], line["left"], line["end"])
+               for line in movement["classes"]}
+    listed = {(part["class"], part["year"]): (part["start"], len(part["arrived"]), len(part["left"]), part["end"])
+              for part in book["classes"]}
+    assert listed == counted
+    for part in book["classes"]:
+        assert part["start"] + len(part["arrived"]) - len(part["left"]) == part["end"], part["class"]
+        for entry in part["arrived"] + part["left"]:
+            assert first <= entry["date"] <= last or entry["kind"] in ("promotion", "conditional_promotion"), entry
+    total = movement["total"]
+    assert book["total"] == {key: total[key] for key in ("start", "arrived", "left", "end")}
+    return book
+
+
+def test_movement_book_lists_what_the_movement_counts(demo):
+    directory, socket_path = demo
+    rc, out, err = ctl(socket_path, "year", "list", "--json")
+    year = json.loads(out)["years"][0]
+    book = check_movement_book(socket_path, year["startDate"], year["endDate"])
+    entries = [entry for part in book["classes"] for entry in part["arrived"] + part["left"]]
+    assert book["total"]["arrived"] > 0 and book["total"]["left"] > 0, book["total"]
+    # Every movement of the demo's year has its order (the registry's orders file), a class change its other class.
+    assert all(entry["orderNo"] and entry["orderDate"] for entry in entries), entries[:3]
+    assert all(entry["otherClass"] for entry in entries if entry["kind"] == "class_change")
+    departures = [entry for part in book["classes"] for entry in part["left"] if entry["kind"] == "transfer_out"]
+    assert all(entry["destination"] for entry in departures), departures[:3]
+
+    rc, text, err = ctl(socket_path, "report", "movement-book", "--from", year["startDate"], "--to",
+                        year["endDate"])
+    assert rc == OK and text.startswith("Book of student movement: Demo School No. 1"), text[:300]
+    some = book["classes"][0]
+    assert f"{some['class']}: at the start {some['start']}, arrived {len(some['arrived'])}" in text, text[:600]
+    assert (f"School: at the start {book['total']['start']}, arrived {book['total']['arrived']}, "
+            f"left {book['total']['left']}, at the end {book['total']['end']}") in text
+    rc, text, err = ctl(socket_path, "--lang", "ru", "report", "movement-book", "--from", year["startDate"],
+                        "--to", year["endDate"])
+    assert rc == OK and "Книга движения обучающихся" in text and "Школа: на начало" in text, text[:300]
+
+    path = directory / "movement.xlsx"
+    rc, out, err = ctl(socket_path, "report", "movement-book", "--from", year["startDate"], "--to", year["endDate"],
+                       "--format", "xlsx", "--output", str(path))
+    assert rc == OK, err
+    workbook = openpyxl.load_workbook(path)
+    classes, movements = workbook.worksheets
+    rows = list(classes.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Class", "At the start") and rows[len(book["classes"]) + 1][0] == "Total"
+    assert rows[len(book["classes"]) + 1][1:5] == (book["total"]["start"], book["total"]["arrived"],
+                                                  book["total"]["left"], book["total"]["end"])
+    moves = list(movements.iter_rows(values_only=True))[1:]
+    assert len(moves) == len(entries) and all(isinstance(row[2], datetime.datetime) for row in moves)
+
+    rc, out, err = ctl(socket_path, "audit", "list", "--json")
+    rows = [e for e in json.loads(out)["entries"] if e["target"] == "report:movement-book"]
+    assert len(rows) == 4 and json.loads(rows[0]["details"])["persons"] == len({e["student"] for e in entries})
+    # A period that ends before it starts is refused, naming the day.
+    rc, out, err = ctl(socket_path, "report", "movement-book", "--from", year["endDate"], "--to", year["startDate"])
+    assert rc == USAGE and year["startDate"] in err, err

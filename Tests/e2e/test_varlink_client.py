@@ -166,6 +166,8 @@ def test_reports_interface(client):
         with pytest.raises(varlink.VarlinkError) as raised:
             reports.Orders(school="school-a", kind="promoted")
         assert raised.value.error() == "org.varlink.service.InvalidParameter", raised.value
+        book = reports.MovementBook(school="school-a", **{"from": "2026-09-01", "to": "2026-09-30"})["book"]
+        assert book["classes"] == [] and book["total"] == {"start": 0, "arrived": 0, "left": 0, "end": 0}, book
 
 
 def test_approval_and_audit_interfaces(client):
