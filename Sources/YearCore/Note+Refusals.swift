@@ -90,6 +90,8 @@ extension Note {
                 "school {school} has no active year and {count} open ones: name the year", count, p)
         case "no-year-yet": l.tr("school {school} has no year yet; see 'yearctl year create'", p)
         case "no-such-year": l.tr("school {school} has no year '{year}'; see 'yearctl year list'", p)
+        case "no-class-students":
+            l.tr("the year {year} of {school} has no class {class} with students; see 'yearctl movement'", p)
         case "no-order":
             l.tr("school {school} has no order {number} in the year {year}; 'yearctl report orders' lists them", p)
         case "no-guardian": l.tr("no guardian {guardian} of student {student} at {school}", p)

@@ -8,6 +8,7 @@ extension Handlers {
         [
             Dispatcher.route(YeardAPI.Reports.oo1, oo1), Dispatcher.route(YeardAPI.Reports.orders, orders),
             Dispatcher.route(YeardAPI.Reports.movementBook, movementBook),
+            Dispatcher.route(YeardAPI.Reports.summarySheet, summarySheet),
         ]
     }
 
@@ -83,6 +84,34 @@ extension Handlers {
                 "class": period.group.map(JSONValue.string) ?? .null, "persons": .int(Int64(book.persons)),
             ], now: context.now)
         return MovementBookReply(book: book)
+    }
+
+    func summarySheet(_ parameters: SummarySheetParameters, _ context: CallContext) async throws
+        -> SummarySheetReply
+    {
+        let school = try reportSchools(context, allSchools: nil)[0]
+        let year = try Self.checkedYear(
+            parameters.year, school: school, among: try await state.database.years(of: [school]))
+        let group = try parameters.class.map { text -> String in
+            guard let name = RegistryValues.className(text)?.name else {
+                throw YearError.invalid("class", "class-name", ["got": text])
+            }
+            return name
+        }
+        let classes = try await state.database.summarySheet(school: school, year: year, group: group)
+        if let group, classes.isEmpty {
+            throw YearError.invalid(
+                "class", "no-class-students", ["class": group, "year": year.label.description, "school": school])
+        }
+        let sheet = SummarySheetReport(
+            school: school, schoolName: schoolName(school), year: year.label.description, classes: classes)
+        try await state.database.recordReport(
+            caller: context.caller, role: reportRole(context, school: school), school: school, report: "summary-sheet",
+            details: [
+                "year": .string(year.label.description), "class": group.map(JSONValue.string) ?? .null,
+                "persons": .int(Int64(sheet.persons)),
+            ], now: context.now)
+        return SummarySheetReply(sheet: sheet)
     }
 
     /// A school's name as the configuration gives it (its id for a school no longer configured).

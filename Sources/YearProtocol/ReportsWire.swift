@@ -77,3 +77,26 @@ public struct MovementBookReply: Codable, Sendable {
     /// A reply with every field given.
     public init(book: MovementBookReport) { self.book = book }
 }
+
+/// `io.yeard.Reports.SummarySheet`.
+public struct SummarySheetParameters: MethodParameters {
+    /// The school (omitted: the caller's only school), the year (id or label; default: the active year, else the
+    /// only open one) and one class (omitted: every class).
+    public var school: String?, year: String?, `class`: String?
+
+    /// Parameters with every field given.
+    public init(school: String?, year: String? = nil, class: String? = nil) {
+        self.school = school
+        self.year = year
+        self.class = `class`
+    }
+}
+
+/// `io.yeard.Reports.SummarySheet` reply.
+public struct SummarySheetReply: Codable, Sendable {
+    /// The sheet.
+    public var sheet: SummarySheetReport
+
+    /// A reply with every field given.
+    public init(sheet: SummarySheetReport) { self.sheet = sheet }
+}

@@ -359,6 +359,12 @@ public enum YeardAPI {
         )
         """
 
+    /// The outcomes of a year, as a Varlink enum (in io.yeard.Rollover and io.yeard.Reports).
+    static let outcomeType = """
+        # The outcome of a student's year (domain.md §4).
+        type PromotionOutcome (promoted, conditional, retained, adapted, graduated, left, transferred)
+        """
+
     /// The reply of every method that writes registry rows (Import, Record, IssueOrder): what was read and written.
     static let importReply = """
         (kind: RegistryKind, fileName: string, sha256: string, year: ?string, rows: int, added: int, changed: int, \
@@ -435,10 +441,7 @@ public enum YeardAPI {
             recomputes the plan, refuses it if the data changed (PlanStale), and applies it in one transaction. An
             applied rollover is undone the same way (Undo) while the new year holds nothing made after it.
             """,
-        types: stateType + "\n\n" + requestType + "\n\n" + orderKindType + "\n\n" + """
-            # The outcome of a student's year (domain.md §4).
-            type PromotionOutcome (promoted, conditional, retained, adapted, graduated, left, transferred)
-
+        types: stateType + "\n\n" + requestType + "\n\n" + orderKindType + "\n\n" + outcomeType + "\n\n" + """
             # One old class and where it goes (to absent: it closes), with the students who follow it.
             type PlanClass (
               from: string,
@@ -560,7 +563,7 @@ public enum YeardAPI {
             (docs/reports.md says which rows yeard fills and which it cannot know) and the orders with their lists
             of students. Clients render them as text, CSV, an Excel workbook or HTML.
             """,
-        types: orderKindType + "\n\n" + """
+        types: orderKindType + "\n\n" + outcomeType + "\n\n" + """
             # A sentence as a code and what it names, for a client to say in its language.
             type Note (code: string, params: [string]string)
 
@@ -667,6 +670,35 @@ public enum YeardAPI {
               total: MovementBookTotal
             )
 
+            # A subject of the summary sheet.
+            type SummarySubject (id: string, name: string)
+
+            # A student's line of the summary sheet: year grades by subject id (2-5, pass, fail, exempt; a subject
+            # without a grade is absent), the pedagogical council's decision with its order, an academic debt.
+            type SummaryStudent (
+              id: string,
+              name: string,
+              grades: [string]string,
+              outcome: ?PromotionOutcome,
+              orderNo: ?string,
+              orderDate: ?string,
+              debts: ?string
+            )
+
+            # One class of the summary sheet: its subjects across (the curriculum, then any other graded one) and
+            # the students who finished the year in it, by name.
+            type SummaryClass (
+              class: string,
+              grade: int,
+              profile: ?string,
+              teacher: ?string,
+              subjects: []SummarySubject,
+              students: []SummaryStudent
+            )
+
+            # The summary sheet of year grades and promotion of one school's year.
+            type SummarySheetReport (school: string, schoolName: string, year: string, classes: []SummaryClass)
+
             # The orders of one school's year (signatory absent: not configured, the line is left blank).
             type OrdersReport (
               school: string,
@@ -680,6 +712,7 @@ public enum YeardAPI {
             Reports.oo1.spec,
             Reports.orders.spec,
             Reports.movementBook.spec,
+            Reports.summarySheet.spec,
         ],
         errors: "")
 
@@ -1101,6 +1134,19 @@ extension YeardAPI {
                 its destination), the students at the end; and the school's line. The counts are those of
                 io.yeard.Registry.Movement for the same period, read in the same transaction as the lists. Names
                 persons: each call is recorded in the audit log (report.generate).
+                """,
+            roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Reports.SummarySheet`.
+        public static let summarySheet = Method<SummarySheetParameters, SummarySheetReply>(
+            "io.yeard.Reports", "SummarySheet",
+            parameters: "(school: ?string, year: ?string, class: ?string)",
+            reply: "(sheet: SummarySheetReport)",
+            doc: """
+                The summary sheet of year grades and promotion (kept 25 years): per class the students who finished
+                the year in it (or are in it now), the subjects of its curriculum and any other they were graded in,
+                each year grade, and the pedagogical council's decision with its order. class keeps one class.
+                Names persons: each call is recorded in the audit log (report.generate).
                 """,
             roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
     }

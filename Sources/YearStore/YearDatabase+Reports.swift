@@ -135,3 +135,101 @@ extension YearDatabase {
         }
     }
 }
+
+extension YearDatabase {
+    /// The summary sheet of `school`'s `year` (one class with `group`): per class the students who finished the
+    /// year in it (their last enrollment of the year is in it and no departure ended it: open, continued or
+    /// graduated), the subjects of its curriculum (general and of its profile) and any other subject they have a
+    /// year grade in, their year grades and the decision. Four statements in one read transaction, none per student.
+    public func summarySheet(school: String, year: AcademicYear, group: String?) async throws -> [SummaryClass] {
+        let kept = OrderKind.sqlList(OrderKind.continuations + [.graduation])
+        return try await pool.read { db in
+            let arguments: StatementArguments = ["school": school, "year": year.id, "class": group]
+            let subjects = try Row.fetchAll(
+                db, sql: "SELECT id, name FROM subject WHERE school_id = :school ORDER BY rowid", arguments: arguments
+            ).map { SummarySubject(id: $0["id"], name: $0["name"]) }
+            let order = Dictionary(subjects.enumerated().map { ($1.id, $0) }) { first, _ in first }
+            // Debts are free text, usually subject ids ("math; physics"): each id that names a subject is its name.
+            func debts(_ text: String?) -> String? {
+                text.map { text in
+                    text.split(whereSeparator: { $0 == "," || $0 == ";" }).map { part in
+                        let token = part.trimmingCharacters(in: .whitespaces)
+                        return order[token].map { subjects[$0].name } ?? token
+                    }.joined(separator: ", ")
+                }
+            }
+            var planned: [String: Set<String>] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT c.name, cu.subject_id FROM school_class c
+                        JOIN curriculum cu ON cu.year_id = c.year_id AND cu.grade = c.grade
+                            AND cu.profile IN ('', coalesce(c.profile, ''))
+                    WHERE c.year_id = :year AND (:class IS NULL OR c.name = :class)
+                    """, arguments: arguments)
+            {
+                planned[row["name"], default: []].insert(row["subject_id"])
+            }
+            var grades: [String: [String: String]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT student_id, subject_id, grade FROM final_grade
+                    WHERE year_id = :year AND school_id = :school AND period = 'year'
+                    """, arguments: arguments)
+            {
+                grades[row["student_id"], default: [:]][row["subject_id"]] = row["grade"]
+            }
+            var classes: [SummaryClass] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    WITH last AS (
+                        SELECT student_id, class_name, closed_by, row_number() OVER (
+                            PARTITION BY student_id ORDER BY from_date DESC, id DESC) AS n
+                        FROM enrollment WHERE school_id = :school AND year_id = :year)
+                    SELECT c.name AS class_name, c.grade, c.profile,
+                        t.last_name || ' ' || t.first_name || coalesce(' ' || t.middle_name, '') AS teacher,
+                        l.student_id, s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
+                        d.outcome, d.order_no, d.order_date, d.debts
+                    FROM last l
+                        JOIN school_class c ON c.year_id = :year AND c.name = l.class_name
+                        JOIN student s ON s.school_id = :school AND s.id = l.student_id
+                        LEFT JOIN staff t ON t.school_id = :school AND t.id = c.class_teacher_id
+                        LEFT JOIN decision d ON d.year_id = :year AND d.student_id = l.student_id
+                    WHERE l.n = 1 AND (l.closed_by IS NULL OR l.closed_by IN \(kept))
+                        AND (:class IS NULL OR l.class_name = :class)
+                    ORDER BY c.grade, c.letter, name, l.student_id
+                    """, arguments: arguments)
+            {
+                let id: String = row["student_id"]
+                let outcome: String? = row["outcome"]
+                let student = SummaryStudent(
+                    id: id, name: row["name"], grades: grades[id] ?? [:],
+                    outcome: outcome.flatMap(PromotionOutcome.init(rawValue:)), orderNo: row["order_no"],
+                    orderDate: row["order_date"], debts: debts(row["debts"]))
+                let name: String = row["class_name"]
+                if let last = classes.indices.last, classes[last].class == name {
+                    classes[last].students.append(student)
+                } else {
+                    classes.append(
+                        SummaryClass(
+                            class: name, grade: row["grade"], profile: row["profile"], teacher: row["teacher"],
+                            subjects: [], students: [student]))
+                }
+            }
+            // The curriculum's subjects first, then any other a student was graded in, each in the subjects' order.
+            for index in classes.indices {
+                let mine = planned[classes[index].class] ?? []
+                let graded = Set(classes[index].students.flatMap(\.grades.keys)).subtracting(mine)
+                func sorted(_ ids: Set<String>) -> [SummarySubject] {
+                    ids.sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) }.map { id in
+                        order[id].map { subjects[$0] } ?? SummarySubject(id: id, name: id)
+                    }
+                }
+                classes[index].subjects = sorted(mine) + sorted(graded)
+            }
+            return classes
+        }
+    }
+}

@@ -157,9 +157,11 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: """
-            Reports: whether a year is ready for its next state, OO-1, the orders, the book of student movement.
+            Reports: readiness for the next state, OO-1, orders, the movement book, the summary sheet.
             """,
-        subcommands: [Readiness.self, OO1Command.self, OrdersCommand.self, MovementBookCommand.self])
+        subcommands: [
+            Readiness.self, OO1Command.self, OrdersCommand.self, MovementBookCommand.self, SummarySheetCommand.self,
+        ])
 
     /// `yearctl report readiness`.
     struct Readiness: AsyncParsableCommand {

@@ -242,3 +242,57 @@ def test_movement_book_lists_what_the_movement_counts(demo):
     # A period that ends before it starts is refused, naming the day.
     rc, out, err = ctl(socket_path, "report", "movement-book", "--from", year["endDate"], "--to", year["startDate"])
     assert rc == USAGE and year["startDate"] in err, err
+
+
+def test_summary_sheet_lists_every_student_and_subject(demo):
+    directory, socket_path = demo
+    rc, out, err = ctl(socket_path, "report", "summary-sheet", "--json")
+    assert rc == OK, err
+    sheet = json.loads(out)["sheet"]
+    rc, out, err = ctl(socket_path, "year", "list", "--json")
+    last = json.loads(out)["years"][0]["endDate"]
+    rc, out, err = ctl(socket_path, "movement", "--from", last, "--to", last, "--json")
+    ends = {line["class"]: line["end"] for line in json.loads(out)["classes"] if line["end"]}
+    # Every student in a class now (no order after today in the demo) is on their class's sheet, once.
+    assert {part["class"]: len(part["students"]) for part in sheet["classes"]} == ends
+    ids = [student["id"] for part in sheet["classes"] for student in part["students"]]
+    assert len(ids) == len(set(ids))
+    with sqlite3.connect(f"file:{directory}/yeard.sqlite?mode=ro", uri=True) as db:
+        for part in sheet["classes"]:
+            planned = {subject for (subject,) in db.execute(
+                "SELECT DISTINCT cu.subject_id FROM curriculum cu JOIN school_class c ON c.year_id = cu.year_id "
+                "AND c.grade = cu.grade AND cu.profile IN ('', coalesce(c.profile, '')) WHERE c.name = ?",
+                (part["class"],))}
+            assert planned <= {subject["id"] for subject in part["subjects"]}, part["class"]
+        marks = dict(((student, subject), grade) for student, subject, grade in db.execute(
+            "SELECT student_id, subject_id, grade FROM final_grade WHERE period = 'year'"))
+    for part in sheet["classes"]:
+        for student in part["students"]:
+            assert student["grades"] == {subject: grade for (who, subject), grade in marks.items()
+                                         if who == student["id"]}, student["id"]
+
+    five = next(part for part in sheet["classes"] if part["class"] == "5А")
+    rc, text, err = ctl(socket_path, "report", "summary-sheet", "--class", "5А")
+    assert rc == OK and "Summary sheet of grades and promotion: Demo School No. 1" in text, text[:300]
+    assert all(subject["name"] in text for subject in five["subjects"]) and five["students"][0]["name"] in text
+    rc, text, err = ctl(socket_path, "--lang", "ru", "report", "summary-sheet", "--class", "5А")
+    assert rc == OK and "Сводная ведомость" in text and "Решение" in text, text[:300]
+
+    path = directory / "summary.xlsx"
+    rc, out, err = ctl(socket_path, "report", "summary-sheet", "--format", "xlsx", "--output", str(path))
+    assert rc == OK, err
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == [part["class"] for part in sheet["classes"]]
+    rows = list(workbook["5А"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("№", "Student") and list(rows[0][2:2 + len(five["subjects"])]) == [
+        subject["name"] for subject in five["subjects"]]
+    first = five["students"][0]
+    assert rows[1][1] == first["name"] and rows[1][2] == int(first["grades"][five["subjects"][0]["id"]])
+    assert workbook["5А"].freeze_panes == "A2"
+
+    # An unknown class is refused naming it; each sheet produced is audited with the number of persons.
+    rc, out, err = ctl(socket_path, "report", "summary-sheet", "--class", "5Я")
+    assert rc == USAGE and "no class 5Я with students" in err, err
+    rc, out, err = ctl(socket_path, "audit", "list", "--json")
+    rows = [e for e in json.loads(out)["entries"] if e["target"] == "report:summary-sheet"]
+    assert len(rows) == 4 and json.loads(rows[0]["details"])["persons"] == len(ids), rows[0]

@@ -168,6 +168,8 @@ def test_reports_interface(client):
         assert raised.value.error() == "org.varlink.service.InvalidParameter", raised.value
         book = reports.MovementBook(school="school-a", **{"from": "2026-09-01", "to": "2026-09-30"})["book"]
         assert book["classes"] == [] and book["total"] == {"start": 0, "arrived": 0, "left": 0, "end": 0}, book
+        sheet = reports.SummarySheet(school="school-a", year="2026/2027")["sheet"]
+        assert sheet["classes"] == [] and sheet["year"] == "2026/2027", sheet
 
 
 def test_approval_and_audit_interfaces(client):
