@@ -20,6 +20,7 @@
 #                                                    man -L ru 5 yeard.toml)
 #   bash, zsh and fish completions of the three programs, written by the programs themselves
 #   $(LOCALEDIR)/LANG/LC_MESSAGES/yeard.mo          every po/LANG.po, compiled by msgfmt --check (scripts/po)
+#   $(DATADIR)/yeard/templates/*.mustache           the printable documents' templates (docs/reports.md)
 #
 # After installing outside a package on a systemd machine:
 #   systemd-sysusers yeard.conf && systemd-tmpfiles --create yeard.conf && systemctl daemon-reload
@@ -51,7 +52,7 @@ SWIFT ?= swift
 INSTALL ?= install
 
 .PHONY: all release install install-programs install-units install-config install-man install-completions deb \
-	check-programs install-locale
+	check-programs install-locale install-templates
 
 all: release
 
@@ -69,7 +70,14 @@ check-programs:
 		fi; \
 	done
 
-install: install-programs install-units install-config install-man install-completions install-locale
+install: install-programs install-units install-config install-man install-completions install-locale \
+	install-templates
+
+# The printable documents' templates: yeard and yearctl look in ../share/yeard/templates from their own directory
+# ($(DATADIR)/yeard/templates when BINDIR is $(PREFIX)/bin); /etc/yeard/templates replaces any of them by name.
+install-templates:
+	$(INSTALL) -d -m 0755 "$(DESTDIR)$(DATADIR)/yeard/templates"
+	$(INSTALL) -m 0644 Sources/YearReports/Templates/*.mustache "$(DESTDIR)$(DATADIR)/yeard/templates/"
 
 # The message catalogues: yearctl and yeard look in ../share/locale from their own directory, which is $(LOCALEDIR)
 # when BINDIR is $(PREFIX)/bin.

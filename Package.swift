@@ -22,13 +22,18 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
             name: "YearCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "YearReports", dependencies: ["YearCore"]),
+        // The printable documents: Mustache templates (data, in Templates/, copied beside the built programs and
+        // installed under share/yeard/templates; /etc/yeard/templates overrides any of them).
+        .target(
+            name: "YearReports", dependencies: ["YearCore", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates")]),
         .target(
             name: "YearSheets",
             dependencies: [
@@ -82,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "yearctl",
             dependencies: [
-                "YearCore", "YearLocale", "YearProtocol", "YearSheets", .product(name: "Crypto", package: "swift-crypto"),
+                "YearCore", "YearLocale", "YearProtocol", "YearSheets", "YearReports",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

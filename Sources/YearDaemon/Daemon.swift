@@ -103,7 +103,7 @@ public enum Daemon {
                     do {
                         try ReportFiles.write(
                             run, to: directory, state.localizer(configuration.language(of: run.school)),
-                            zone: configuration.zone(of: run.school))
+                            zone: configuration.zone(of: run.school), templates: configuration.templates())
                     } catch {
                         logger.error(
                             "cannot write the reports", metadata: ["directory": "\(directory)", "error": "\(error)"])

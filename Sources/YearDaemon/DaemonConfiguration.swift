@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TOMLKit
 import YearCore
+import YearReports
 
 /// One problem found in a configuration file, with the line it is on when that is known.
 public struct ConfigurationIssue: Sendable, Equatable, CustomStringConvertible {
@@ -84,6 +85,12 @@ public struct DaemonConfiguration: Sendable {
     public var checkSchedules: [String: CronSchedule] = [:]
     /// Where the reports of each scheduled run are written (nil: nowhere).
     public var reportsDirectory: String?
+    /// The directory whose templates replace the shipped ones by name (`[checks] templates_dir`).
+    public var templatesDirectory = Templates.overrideDirectory
+
+    /// The document templates: the shipped ones, each replaced by its namesake in `templatesDirectory`.
+    public func templates() throws -> Templates { try Templates(override: templatesDirectory) }
+
     /// The Prometheus text-format file for node_exporter's textfile collector (nil: none).
     public var metricsFile: String?
     /// How rollovers number their orders and what they carry over (`[rollover]`); the capacity of new first grades
@@ -513,8 +520,15 @@ struct ConfigurationReader {
             table,
             allowed: [
                 "keep_runs", "default_capacity", "max_teacher_periods", "age_offset_min", "age_offset_max",
-                "adult_age", "severity", "reports_dir",
+                "adult_age", "severity", "reports_dir", "templates_dir",
             ], path: path)
+        if let value = string(table, "templates_dir", path) {
+            if value.hasPrefix("/") {
+                configuration.templatesDirectory = value
+            } else {
+                issue("checks.templates_dir", "'templates_dir' must be an absolute path")
+            }
+        }
         if let value = string(table, "reports_dir", path) {
             if value.hasPrefix("/") {
                 configuration.reportsDirectory = value

@@ -32,7 +32,10 @@ extension Handlers {
         state.checked(run, by: context.caller)
         let (l, zone) = (state.localizer(parameters.language), configuration.zone(of: school))
         return CheckRunReply(
-            run: RunInfo(run), rendered: format.map { CheckReport(run: run).rendered(as: $0, l, zone: zone) })
+            run: RunInfo(run),
+            rendered: try format.map {
+                try CheckReport(run: run).rendered(as: $0, l, zone: zone, templates: configuration.templates())
+            })
     }
 
     func lastChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckLastReply {
@@ -43,7 +46,12 @@ extension Handlers {
         let (l, zone) = (state.localizer(parameters.language), state.configuration.zone(of: school))
         return CheckLastReply(
             run: run.map(RunInfo.init),
-            rendered: run.flatMap { run in format.map { CheckReport(run: run).rendered(as: $0, l, zone: zone) } })
+            rendered: try run.flatMap { run in
+                try format.map {
+                    try CheckReport(run: run).rendered(
+                        as: $0, l, zone: zone, templates: state.configuration.templates())
+                }
+            })
     }
 
     func diffChecks(_ parameters: CheckLastParameters, _ context: CallContext) async throws -> CheckDiffReply {
@@ -75,9 +83,10 @@ extension Handlers {
         state.checked(run, by: context.caller)
         return ReadinessReply(
             ReadinessReport(target: target, checks: run.checks, findings: run.findings), run: run,
-            rendered: format.map {
-                CheckReport(readiness: target, of: run).rendered(
-                    as: $0, state.localizer(parameters.language), zone: configuration.zone(of: school))
+            rendered: try format.map {
+                try CheckReport(readiness: target, of: run).rendered(
+                    as: $0, state.localizer(parameters.language), zone: configuration.zone(of: school),
+                    templates: configuration.templates())
             })
     }
 

@@ -10,7 +10,8 @@ enum ReportFiles {
     /// Writes the reports of `run` under `directory`; returns the paths written.
     @discardableResult
     static func write(
-        _ run: CheckRun, to directory: String, _ l: Localizer = .english, zone: TimeZone = .gmt
+        _ run: CheckRun, to directory: String, _ l: Localizer = .english, zone: TimeZone = .gmt,
+        templates: Templates? = nil
     ) throws -> [String] {
         let folder = (directory as NSString).appendingPathComponent(run.school)
         try FileManager.default.createDirectory(
@@ -23,7 +24,7 @@ enum ReportFiles {
         for (name, report) in reports {
             for format in CheckReport.Format.allCases {
                 let path = (folder as NSString).appendingPathComponent("\(name).\(format.fileExtension)")
-                try Data(report.rendered(as: format, l, zone: zone).utf8).write(
+                try Data(report.rendered(as: format, l, zone: zone, templates: templates).utf8).write(
                     to: URL(fileURLWithPath: path), options: .atomic)
                 written.append(path)
             }

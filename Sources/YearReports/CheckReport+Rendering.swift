@@ -6,12 +6,15 @@ import YearCore
 extension CheckReport {
     /// The report in `format`, its words in `l`'s language and its times on the wall clock of `zone` (the school's).
     /// JSON is the same in every language: it is for programs.
-    public func rendered(as format: Format, _ l: Localizer = .english, zone: TimeZone = .gmt) -> String {
+    /// HTML comes from the templates given, else the shipped ones with the installation's replacements.
+    public func rendered(
+        as format: Format, _ l: Localizer = .english, zone: TimeZone = .gmt, templates: Templates? = nil
+    ) throws -> String {
         switch format {
         case .text: text(l, zone: zone)
         case .csv: csv(l)
         case .json: json
-        case .html: html(l, zone: zone)
+        case .html: try html(l, zone: zone, templates: templates ?? Templates())
         }
     }
 
@@ -117,23 +120,7 @@ extension CheckReport {
 }
 
 extension CheckReport {
-    /// `text` with `&`, `<`, `>` and quotes escaped for HTML: scalar by scalar, since a `<` joined to a neighbour
-    /// in one grapheme (after U+0600, say) is still a `<` to the browser.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 
     /// A horizontal bar chart as inline SVG: one row per label, errors (red) then warnings (amber) stacked.
     static func chart(_ rows: [(label: String, errors: Int, warnings: Int)], title: String) -> String {
@@ -161,76 +148,48 @@ extension CheckReport {
         return svg + "</svg></figure>\n"
     }
 
-    /// A self-contained HTML page (no external assets): the verdict, charts of findings by check and by class, the
-    /// counts and every finding; printable.
-    func html(_ l: Localizer, zone: TimeZone) -> String {
-        let title = title(l)
-        let verdictClass = ready == nil ? "" : ready == true ? "ready" : "blocked"
-        var page = """
-            <!DOCTYPE html>
-            <html lang="\(Self.escape(l.language))"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(Self.escape(title))</title>
-            <style>
-            body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #222; }
-            h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
-            .verdict { font-size: 1.2em; font-weight: bold; padding: .4em .8em; display: inline-block; }
-            .ready { background: #d8f0d8; color: #14541a; } .blocked { background: #f8d8d8; color: #7a1010; }
-            table { border-collapse: collapse; margin-top: .5em; }
-            th, td { border: 1px solid #bbb; padding: .2em .5em; text-align: left; vertical-align: top; }
-            th { background: #eee; } td.n { text-align: right; }
-            tr.error td:first-child { color: #a01010; font-weight: bold; } tr.warning td:first-child { color: #8a5a00; }
-            svg text { font-size: 12px; fill: #222; } rect.e { fill: #c62828; } rect.w { fill: #f0a000; }
-            figure { margin: 1em 0; } figcaption { font-weight: bold; margin-bottom: .3em; }
-            @media print { body { margin: 0; } tr { break-inside: avoid; } }
-            </style></head><body>
-            <h1>\(Self.escape(title))</h1>
-
-            """
-        if let verdict = verdict(l) { page += "<p class=\"verdict \(verdictClass)\">\(Self.escape(verdict))</p>\n" }
-        page += "<p>\(Self.escape(summary(l, zone: zone)))</p>\n"
-        func cell(_ text: String) -> String { "<td>\(Self.escape(text))</td>" }
-        func heading(_ text: String) -> String { "<th>\(Self.escape(text))</th>" }
-        if findings.isEmpty {
-            let nothing = l.tr("Nothing found.")
-            page += "<p>\(Self.escape(nothing))</p>\n"
-        } else {
-            page += Self.chart(
+    /// A self-contained HTML page (no external assets, readiness.mustache): the verdict, charts of findings by
+    /// check and by class, the counts and every finding; printable on A4 with the school and the day on each page.
+    func html(_ l: Localizer, zone: TimeZone, templates: Templates) throws -> String {
+        let words = [
+            "byCheck": l.tr("By check"), "findingsHeading": l.tr("Findings"), "check": l.trc("column", "Check"),
+            "severity": l.trc("column", "Severity"), "findings": l.trc("column", "Findings"),
+            "blocks": l.trc("column", "Blocks"), "class": l.trc("column", "Class"),
+            "entity": l.trc("column", "Entity"), "message": l.trc("column", "Message"),
+        ]
+        let model: [String: Any] = [
+            "verdict": verdict(l) ?? false, "verdictClass": ready == nil ? "" : ready == true ? "ready" : "blocked",
+            "summary": summary(l, zone: zone), "nothing": l.tr("Nothing found."), "hasFindings": !findings.isEmpty,
+            "words": words,
+            "chartByCheck": Self.chart(
                 byCheck.map {
                     ($0.check, $0.severity == .error ? $0.count : 0, $0.severity == .warning ? $0.count : 0)
-                }, title: l.tr("Findings by check"))
-            page += Self.chart(
+                }, title: l.tr("Findings by check")),
+            "chartByClass": Self.chart(
                 byClass.map { ($0.className ?? l.tr("(no class)"), $0.errors, $0.warnings) },
-                title: l.tr("Findings by class"))
-            let byCheckHeading = l.tr("By check")
-            page += "<h2>\(Self.escape(byCheckHeading))</h2>\n<table><tr>"
-            page += heading(l.trc("column", "Check")) + heading(l.trc("column", "Severity"))
-            page += heading(l.trc("column", "Findings")) + heading(l.trc("column", "Blocks")) + "</tr>\n"
-            for row in byCheck {
-                page += "<tr class=\"\(row.severity.rawValue)\">" + cell(row.check) + cell(row.severity.name(l))
-                page += "<td class=\"n\">\(Self.escape(l.number(row.count)))</td>"
-                page += cell(row.blocking ? l.trc("answer", "yes") : l.trc("answer", "no")) + "</tr>\n"
-            }
-            let findingsHeading = l.tr("Findings")
-            page += "</table>\n<h2>\(Self.escape(findingsHeading))</h2>\n<table><tr>"
-            page += heading(l.trc("column", "Severity")) + heading(l.trc("column", "Check"))
-            page += heading(l.trc("column", "Class")) + heading(l.trc("column", "Entity"))
-            page += heading(l.trc("column", "Message")) + "</tr>\n"
-            for finding in findings {
-                page += "<tr class=\"\(finding.severity.rawValue)\">" + cell(finding.severity.name(l))
-                page += cell(finding.check) + cell(finding.className ?? "-")
-                page += cell("\(finding.entityKind) \(finding.entityID)") + cell(finding.message(l)) + "</tr>\n"
-            }
-            page += "</table>\n"
-        }
-        if ready == false {
-            page +=
-                "<p>"
-                + Self.escape(
-                    l.tr(
-                        "Fix these, or approve the transition with --accept CHECK --reason TEXT for each error check you accept."
-                    )) + "</p>\n"
-        }
-        return page + "</body></html>\n"
+                title: l.tr("Findings by class")),
+            "byCheck": byCheck.map { row -> [String: Any] in
+                [
+                    "severityCode": row.severity.rawValue, "check": row.check, "severity": row.severity.name(l),
+                    "count": l.number(row.count),
+                    "blocks": row.blocking ? l.trc("answer", "yes") : l.trc("answer", "no"),
+                ]
+            },
+            "findings": findings.map { finding -> [String: Any] in
+                [
+                    "severityCode": finding.severity.rawValue, "severity": finding.severity.name(l),
+                    "check": finding.check, "className": finding.className ?? "-",
+                    "entity": "\(finding.entityKind) \(finding.entityID)", "message": finding.message(l),
+                ]
+            },
+            "fix": ready == false
+                ? l.tr(
+                    "Fix these, or approve the transition with --accept CHECK --reason TEXT for each error check you accept."
+                ) : false,
+        ]
+        let page = DocumentPage(
+            title: title(l), school: school,
+            printed: CalendarDate(Date(), timeZone: zone.identifier)?.description ?? "")
+        return try templates.render("readiness", page.model(l, model))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import YearCore
 import YearProtocol
+import YearReports
 import YearSheets
 
 extension ExportCommand {
@@ -139,4 +140,37 @@ func writeWorkbook(
 func writeCSV(_ header: [String], _ rows: [[WorkbookWriter.Cell]], to output: String?, _ l: Localizer) throws {
     try writeReport(
         CSVWriter.line(header) + rows.map { CSVWriter.line($0.map(OO1Command.shown)) }.joined(), to: output, l)
+}
+
+/// Where the printable documents' templates come from (`--format html`).
+struct TemplateOptions: ParsableArguments {
+    @Option(
+        name: .customLong("templates"),
+        help: "A directory of templates that replace the shipped ones by name (default: /etc/yeard/templates).")
+    var directory: String?
+
+    /// The shipped templates, each replaced by its namesake in the directory (a missing directory replaces none).
+    func load(_ l: Localizer) throws -> Templates {
+        do {
+            return try Templates(override: directory ?? Templates.overrideDirectory)
+        } catch let error as TemplateError {
+            throw UsageError(message: l.tr("cannot use the document templates: {reason}", ["reason": error.description]))
+        }
+    }
+}
+
+/// Today on this machine's calendar, `YYYY-MM-DD` (the day a document says it was printed).
+func today() -> String {
+    CalendarDate(Date(), timeZone: TimeZone.current.identifier)?.description ?? ""
+}
+
+/// Cells as a template prints them: their text as a table shows it, and whether they are numbers (right-aligned).
+func templateCells(_ cells: [WorkbookWriter.Cell], _ l: Localizer) -> [[String: Any]] {
+    cells.map { cell in
+        switch cell {
+        case .integer(let value): ["text": l.number(Int(value)), "number": true]
+        case .date(let date): ["text": l.date(date.description), "number": false]
+        default: ["text": OO1Command.shown(cell), "number": false]
+        }
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import YearCore
 import YearProtocol
+import YearReports
 import YearSheets
 
 /// `yearctl report movement-book`.
@@ -22,8 +23,10 @@ struct MovementBookCommand: AsyncParsableCommand {
     @Option(help: "The last day.") var to: String
     @Option(name: .customLong("class"), help: "Only this class.") var group: String?
     @Option(help: "The year (id or label); default: every year the period meets.") var year: String?
-    @Option(help: "text (default), csv or xlsx (an Excel workbook).") var format: OO1Command.Format = .text
+    @Option(help: "text (default), csv, xlsx (an Excel workbook) or html (a page to print).")
+    var format: OO1Command.Format = .text
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+    @OptionGroup var templates: TemplateOptions
 
     func run() async throws {
         let l = options.l
@@ -47,6 +50,7 @@ struct MovementBookCommand: AsyncParsableCommand {
                 try writer.beginSheet(l.tr("Movements"), header: Self.entryHeader(l))
                 for row in Self.entryRows(book, l) { try writer.append(row) }
             }
+        case .html: try writeReport(try Self.html(book, templates.load(l), l), to: output, l)
         }
     }
 
@@ -96,13 +100,77 @@ struct MovementBookCommand: AsyncParsableCommand {
                     [
                         .text(className(part, book)), .text(arrived ? l.tr("arrived") : l.tr("left")),
                         date(entry.date), .text(entry.name), .text(entry.student),
-                        .text(entry.kind.map { OrdersCommand.shownName($0, l) } ?? l.tr("import")),
+                        .text(entry.kind.map { $0.shownName(l) } ?? l.tr("import")),
                         .text(entry.orderNo ?? ""),
                         date(entry.orderDate), .text(entry.otherClass ?? ""), .text(entry.destination ?? ""),
                     ]
                 }
             }
         }
+    }
+
+    /// The book as a page to print (movement-book.mustache): the counts of every class and the school, then each
+    /// class's arrivals and departures.
+    static func html(_ book: MovementBookReport, _ templates: Templates, _ l: Localizer) throws -> String {
+        func order(_ entry: MovementEntry) -> String {
+            guard let number = entry.orderNo else { return l.tr("import") }
+            return entry.orderDate.map { l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)]) }
+                ?? l.tr("order No. {number}", ["number": number])
+        }
+        func note(_ entry: MovementEntry, arrived: Bool) -> String {
+            var parts: [String] = entry.kind.map { [$0.shownName(l)] } ?? []
+            if let other = entry.otherClass {
+                parts.append(arrived ? l.tr("from {class}", ["class": other]) : l.tr("to {class}", ["class": other]))
+            }
+            if let destination = entry.destination, !destination.isEmpty {
+                parts.append(l.tr("to: {destination}", ["destination": destination]))
+            }
+            return parts.joined(separator: ", ")
+        }
+        let classes: [[String: Any]] = book.classes.map { part in
+            let entries: [[String: Any]] = [(true, part.arrived), (false, part.left)].flatMap { arrived, entries in
+                entries.map { entry -> [String: Any] in
+                    [
+                        "movement": arrived ? l.tr("arrived") : l.tr("left"), "date": l.date(entry.date),
+                        "name": entry.name, "order": order(entry), "note": note(entry, arrived: arrived),
+                    ]
+                }
+            }
+            return [
+                "name": className(part, book), "start": l.number(part.start), "arrivedCount": l.number(part.arrived.count),
+                "leftCount": l.number(part.left.count), "end": l.number(part.end),
+                "moves": entries.isEmpty
+                    ? false
+                    : [
+                        "entries": entries,
+                        "counts": l.tr(
+                            "at the start {start}, arrived {arrived}, left {left}, at the end {end}",
+                            [
+                                "start": l.number(part.start), "arrived": l.number(part.arrived.count),
+                                "left": l.number(part.left.count), "end": l.number(part.end),
+                            ]),
+                    ] as Any,
+            ]
+        }
+        let words = [
+            "class": l.tr("Class"), "start": l.tr("At the start"), "arrived": l.tr("Arrived"), "left": l.tr("Left"),
+            "end": l.tr("At the end"), "school": l.tr("Total"), "movement": l.tr("Movement"), "date": l.tr("Date"),
+            "student": l.tr("Student"), "order": l.tr("Order"), "note": l.tr("Note"),
+        ]
+        let total = book.total
+        let page = DocumentPage(title: title(book, l), school: book.schoolName, printed: today())
+        return try templates.render(
+            "movement-book",
+            page.model(
+                l,
+                [
+                    "heading": l.tr("Book of student movement"), "period": title(book, l), "classes": classes,
+                    "words": words,
+                    "total": [
+                        "start": l.number(total.start), "arrived": l.number(total.arrived),
+                        "left": l.number(total.left), "end": l.number(total.end),
+                    ],
+                ]))
     }
 
     /// An entry's line: day, name, the order and, for a move, the other class or the destination.
@@ -113,7 +181,7 @@ struct MovementBookCommand: AsyncParsableCommand {
                 entry.orderDate.map { l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)]) }
                     ?? l.tr("order No. {number}", ["number": number]))
         }
-        if let kind = entry.kind { parts.append(OrdersCommand.shownName(kind, l)) }
+        if let kind = entry.kind { parts.append(kind.shownName(l)) }
         if let other = entry.otherClass {
             parts.append(arrived ? l.tr("from {class}", ["class": other]) : l.tr("to {class}", ["class": other]))
         }

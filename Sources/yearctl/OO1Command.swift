@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import YearCore
 import YearProtocol
+import YearReports
 import YearSheets
 
 /// `yearctl report oo1`.
@@ -21,12 +22,13 @@ struct OO1Command: AsyncParsableCommand {
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Option(help: "The day counted (YYYY-MM-DD or DD.MM.YYYY); default: 20 September of the year.") var date: String?
     @Flag(name: .customLong("all-schools"), help: "Every school you may see, one report each.") var allSchools = false
-    @Option(help: "text (default), csv or xlsx (an Excel workbook).") var format: Format = .text
+    @Option(help: "text (default), csv, xlsx (an Excel workbook) or html (a page to print).") var format: Format = .text
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+    @OptionGroup var templates: TemplateOptions
 
     /// How the report is written.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, csv, xlsx
+        case text, csv, xlsx, html
     }
 
     func run() async throws {
@@ -48,6 +50,7 @@ struct OO1Command: AsyncParsableCommand {
         case .csv: try writeReport(Self.csv(reply.reports, l), to: output, l)
         case .xlsx:
             try writeWorkbook(to: output, suggesting: "oo1.xlsx", l) { try Self.workbook(reply.reports, into: &$0, l) }
+        case .html: try writeReport(try Self.html(reply.reports, templates.load(l), l), to: output, l)
         }
     }
 
@@ -144,6 +147,21 @@ struct OO1Command: AsyncParsableCommand {
             text += "\n"
         }
         return text
+    }
+
+    /// A page per school: the lines, then the ages (oo1.mustache).
+    static func html(_ reports: [OO1Report], _ templates: Templates, _ l: Localizer) throws -> String {
+        let models: [[String: Any]] = reports.map { report in
+            let ages = ageTable(report, l)
+            return [
+                "heading": title(report, l), "lineHeader": lineHeader(l), "agesHeading": l.tr("Students by age"),
+                "lines": lines(report).map { ["cells": templateCells(lineCells($0, l), l), "total": $0.className == nil] },
+                "ageHeader": ages.header, "ages": ages.rows.map { ["cells": templateCells($0, l)] },
+            ]
+        }
+        let names = reports.map(\.schoolName).joined(separator: ", ")
+        let page = DocumentPage(title: l.tr("OO-1, students: {names}", ["names": names]), school: names, printed: today())
+        return try templates.render("oo1", page.model(l, ["reports": models]))
     }
 
     /// A sheet per school (the lines, then the ages); for several schools a first sheet of each school's total.

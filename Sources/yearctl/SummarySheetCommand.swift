@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import YearCore
 import YearProtocol
+import YearReports
 import YearSheets
 
 /// `yearctl report summary-sheet`.
@@ -19,8 +20,10 @@ struct SummarySheetCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "The year (id or label); default: the active year, else the only open one.") var year: String?
     @Option(name: .customLong("class"), help: "Only this class.") var group: String?
-    @Option(help: "text (default), csv or xlsx (an Excel workbook).") var format: OO1Command.Format = .text
+    @Option(help: "text (default), csv, xlsx (an Excel workbook) or html (a page to print).")
+    var format: OO1Command.Format = .text
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+    @OptionGroup var templates: TemplateOptions
 
     func run() async throws {
         let l = options.l
@@ -58,6 +61,7 @@ struct SummarySheetCommand: AsyncParsableCommand {
                     try writer.append([.text(Self.title(part, sheet, l))])
                 }
             }
+        case .html: try writeReport(try Self.html(sheet, templates.load(l), l), to: output, l)
         }
     }
 
@@ -71,6 +75,45 @@ struct SummarySheetCommand: AsyncParsableCommand {
         }
         if let teacher = part.teacher { title += "; " + l.tr("class teacher {name}", ["name": teacher]) }
         return title
+    }
+
+    /// A page per class to print (summary-sheet.mustache, landscape), the class teacher's signature at its end.
+    static func html(_ sheet: SummarySheetReport, _ templates: Templates, _ l: Localizer) throws -> String {
+        let classes: [[String: Any]] = sheet.classes.map { part in
+            var details: [String] = []
+            if let profile = part.profile, !profile.isEmpty { details.append(l.tr("profile {profile}", ["profile": profile])) }
+            if let teacher = part.teacher { details.append(l.tr("class teacher {name}", ["name": teacher])) }
+            return [
+                "heading": l.tr(
+                    "Summary sheet of grades and promotion: {name}, year {year}, class {class}",
+                    ["name": sheet.schoolName, "year": sheet.year, "class": part.class]),
+                "details": details.isEmpty ? false : details.joined(separator: "; ") as Any,
+                "subjects": part.subjects.map { ["name": $0.name] }, "teacher": part.teacher ?? "",
+                "students": part.students.enumerated().map { index, student -> [String: Any] in
+                    [
+                        "number": index + 1, "name": student.name,
+                        "marks": part.subjects.map { OO1Command.shown(mark(student.grades[$0.id], l)) },
+                        "decision": student.outcome?.name(l) ?? "",
+                        "order": student.orderNo.map { number in
+                            student.orderDate.map {
+                                l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)])
+                            } ?? l.tr("order No. {number}", ["number": number])
+                        } ?? "",
+                        "debts": student.debts ?? "",
+                    ]
+                },
+            ]
+        }
+        let words = [
+            "student": l.tr("Student"), "decision": l.tr("Decision"), "order": l.tr("Order"),
+            "debt": l.tr("Academic debt"), "teacher": l.tr("Class teacher"),
+        ]
+        let page = DocumentPage(
+            title: l.tr("Summary sheet of grades and promotion: {name}, year {year}", ["name": sheet.schoolName, "year": sheet.year]),
+            school: sheet.schoolName, printed: today())
+        return try templates.render(
+            "summary-sheet",
+            page.model(l, ["classes": classes, "words": words, "nothing": l.tr("no enrollments in this period")]))
     }
 
     static func header(_ part: SummaryClass, _ l: Localizer) -> [String] {

@@ -70,7 +70,7 @@ struct InstalledCatalogueTests {
             ])
         let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
         let report = CheckReport(readiness: .close, of: run)
-        let text = report.rendered(as: .text, l, zone: moscow)
+        let text = try report.rendered(as: .text, l, zone: moscow)
         #expect(
             text.hasPrefix(
                 "Готовность к закрытию: school-a, учебный год 2026/2027\nНЕ ГОТОВ к закрытию: ошибки проверок"))
@@ -78,10 +78,10 @@ struct InstalledCatalogueTests {
             text.contains(
                 "1 ошибка, 0 предупреждений из \(report.checks.count) проверок; прогон 4, 01.09.2026 06:00, 48 мс"))
         #expect(text.contains("ВАЖНОСТЬ") && text.contains("ошибка") && text.contains("да"))
-        let html = report.rendered(as: .html, l, zone: moscow)
+        let html = try report.rendered(as: .html, l, zone: moscow)
         #expect(html.contains("<html lang=\"ru\">") && html.contains("Замечания по классам"))
         // JSON is for programs: the same whatever the language.
-        #expect(report.rendered(as: .json, l, zone: moscow) == report.rendered(as: .json))
+        #expect(try report.rendered(as: .json, l, zone: moscow) == report.rendered(as: .json))
     }
 
     /// Parameters of a finding of each check whose sentence `FindingMessages` says, one per variant.

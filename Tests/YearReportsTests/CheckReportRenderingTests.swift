@@ -38,17 +38,17 @@ struct CheckReportRenderingTests {
     func readinessInEveryFormat() throws {
         let report = CheckReport(readiness: .close, of: try Self.run())
         #expect(report.ready == false)
-        let text = report.rendered(as: .text)
+        let text = try report.rendered(as: .text)
         #expect(text.contains("NOT READY to close: errors of \(report.blocking.joined(separator: ", "))"))
-        let html = report.rendered(as: .html)
+        let html = try report.rendered(as: .html)
         #expect(html.contains("class=\"verdict blocked\""))
         #expect(!html.contains("<script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Иванов"))
-        let csv = report.rendered(as: .csv).split(separator: "\n")
+        let csv = try report.rendered(as: .csv).split(separator: "\n")
         #expect(csv.first == "check,severity,entity_kind,entity_id,class,message")
         #expect(csv.count == 1 + report.findings.count)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        let decoded = try decoder.decode(CheckReport.self, from: Data(report.rendered(as: .json).utf8))
+        let decoded = try decoder.decode(CheckReport.self, from: Data(try report.rendered(as: .json).utf8))
         #expect(decoded.findings == report.findings && decoded.ready == false)
     }
 
@@ -60,7 +60,7 @@ struct CheckReportRenderingTests {
             cause: run.cause, checks: run.checks, findings: [])
         let report = CheckReport(run: run)
         #expect(report.ready == nil)
-        #expect(!report.rendered(as: .text).contains("READY") && report.rendered(as: .text).contains("Nothing found."))
-        #expect(report.rendered(as: .html).contains("<p>Nothing found.</p>"))
+        #expect(try !report.rendered(as: .text).contains("READY") && report.rendered(as: .text).contains("Nothing found."))
+        #expect(try report.rendered(as: .html).contains("<p>Nothing found.</p>"))
     }
 }

@@ -48,6 +48,11 @@ def _stage() -> Path:
         for path in (stage / "locale").rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         (stage / "locale").chmod(0o755)
+    # The document templates go beside them too, as the build puts them (the source tree's, so never stale).
+    templates = stage / "yeard_YearReports.resources" / "Templates"
+    shutil.copytree(HERE.parent.parent / "Sources" / "YearReports" / "Templates", templates)
+    for path in [templates.parent, templates, *templates.iterdir()]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
     atexit.register(shutil.rmtree, stage, True)
     return stage
 

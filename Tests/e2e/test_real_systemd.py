@@ -495,6 +495,14 @@ def test_the_installed_package_speaks_russian_to_a_russian_user(box: Container) 
     # man -L ru 5 yeard.toml).
     for page in ("man1/yearctl.1.gz", "man8/yeard.8.gz", "man5/yeard.toml.5.gz"):
         assert box.run("test", "-f", f"/usr/share/man/ru/{page}", check=False).returncode == 0, page
+    # The printable documents come from the installed templates (/usr/share/yeard/templates), for the daemon's
+    # readiness page and for yearctl's reports alike.
+    page = box.run("runuser", "-u", "bob", "--", "env", "LANG=ru_RU.UTF-8", "yearctl", "report", "readiness",
+                   "--for", "close", "--year", YEAR, "--format", "html", check=False)
+    assert "@page" in page.stdout and "Готовность" in page.stdout, describe(page)
+    orders = box.run("runuser", "-u", "bob", "--", "yearctl", "report", "orders", "--year", YEAR, "--format",
+                     "html", check=False)
+    assert orders.returncode == 0 and "<!DOCTYPE html>" in orders.stdout, describe(orders)
 
 
 def test_outsider_is_refused_by_the_kernel(box: Container) -> None:

@@ -7,7 +7,11 @@ import csv
 import datetime
 import io
 import json
+import re
+import shutil
 import sqlite3
+import subprocess
+from pathlib import Path
 
 import openpyxl
 
@@ -296,3 +300,80 @@ def test_summary_sheet_lists_every_student_and_subject(demo):
     rc, out, err = ctl(socket_path, "audit", "list", "--json")
     rows = [e for e in json.loads(out)["entries"] if e["target"] == "report:summary-sheet"]
     assert len(rows) == 4 and json.loads(rows[0]["details"])["persons"] == len(ids), rows[0]
+
+
+def print_to_pdf(html: Path, pdf: Path) -> list[str]:
+    """Prints the page with headless Chromium as a school would (A4, the page's own margins), and returns the text
+    of each printed page (pdftotext -layout)."""
+    browser = shutil.which("chromium")
+    assert browser and shutil.which("pdftotext"), "chromium and poppler-utils are installed by scripts/install-test-deps"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], check=True, capture_output=True, timeout=300)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert re.search(r"^Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info, re.M) or "landscape" in html.name, info
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout for page in range(1, count + 1)]
+
+
+def test_printed_orders_break_between_documents_and_never_cut_a_row(demo):
+    directory, socket_path = demo
+    rolled_over_demo(directory, socket_path)
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--json")
+    orders = json.loads(out)["report"]["orders"]
+    html = directory / "orders.html"
+    rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--format", "html", "--output",
+                       str(html))
+    assert rc == OK, err
+    pages = print_to_pdf(html, directory / "orders.pdf")
+    assert len(pages) >= len(orders), (len(pages), len(orders))
+    for number, text in enumerate(pages, 1):
+        # Every page carries the school and the day at its top and its number at its foot.
+        assert "Demo School No. 1" in text and re.search(r"printed \d{4}-\d\d-\d\d", text), text[:200]
+        assert f"page {number} of {len(pages)}" in text, text[-200:]
+    # Each order starts a page of its own: its heading is the first line under the school's name on some page.
+    starts = [re.search(r"ORDER No\. (\S+) of", text) for text in pages]
+    assert [match.group(1) for match in starts if match] == [order["number"] for order in orders]
+    # No row is cut: each student's row (number, name, move) stands whole on one line of one page, and every page
+    # with rows repeats the table's header.
+    promotion = next(order for order in orders if order["kind"] == "promotion")
+    first = pages.index(next(text for text in pages if f"ORDER No. {promotion['number']} of" in text))
+    block = pages[first:first + len(pages)]
+    for group_start in range(0, len(promotion["students"])):
+        student = promotion["students"][group_start]
+        row = re.compile(rf"^\s*\d+\s+{re.escape(student['name'])}\s+{re.escape(student['classFrom'])} → "
+                         rf"{re.escape(student['classTo'])}\s*$", re.M)
+        holding = [text for text in block if row.search(text)]
+        assert len(holding) == 1, student
+    for text in block:
+        if re.search(r"^\s*\d+\s+\S+ \S+.*→", text, re.M):
+            assert re.search(r"№\s+Student\s+Note", text), text[:400]
+    # The first page as an image: it has ink on it.
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(directory / "orders.pdf"),
+                    str(directory / "page")], check=True, timeout=60)
+    image = next(directory.glob("page*.png")).read_bytes()
+    assert image[:8] == b"\x89PNG\r\n\x1a\n" and len(image) > 3000, len(image)
+
+
+def test_printed_summary_sheet_and_movement_book(demo):
+    directory, socket_path = demo
+    rc, out, err = ctl(socket_path, "report", "summary-sheet", "--class", "5А", "--json")
+    sheet = json.loads(out)["sheet"]["classes"][0]
+    html = directory / "summary-landscape.html"
+    rc, out, err = ctl(socket_path, "--lang", "ru", "report", "summary-sheet", "--class", "5А", "--format", "html",
+                       "--output", str(html))
+    assert rc == OK, err
+    pages = print_to_pdf(html, directory / "summary.pdf")
+    text = "\n".join(pages)
+    assert "Сводная ведомость учёта успеваемости" in text and "Demo School No. 1" in text
+    for student in sheet["students"]:
+        assert sum(student["name"] in page for page in pages) == 1, student["name"]
+    rc, out, err = ctl(socket_path, "year", "list", "--json")
+    year = json.loads(out)["years"][0]
+    html = directory / "book.html"
+    rc, out, err = ctl(socket_path, "report", "movement-book", "--from", year["startDate"], "--to", year["endDate"],
+                       "--format", "html", "--output", str(html))
+    assert rc == OK, err
+    pages = print_to_pdf(html, directory / "book.pdf")
+    assert "Book of student movement" in pages[0] and len(pages) > 1
+    assert all(f"of {len(pages)}" in page for page in pages)
