@@ -92,6 +92,8 @@ extension Note {
         case "no-such-year": l.tr("school {school} has no year '{year}'; see 'yearctl year list'", p)
         case "no-class-students":
             l.tr("the year {year} of {school} has no class {class} with students; see 'yearctl movement'", p)
+        case "no-student-in-year":
+            l.tr("student {student} is in no class of the year {year} on {date}; see 'yearctl movement'", p)
         case "no-order":
             l.tr("school {school} has no order {number} in the year {year}; 'yearctl report orders' lists them", p)
         case "no-guardian": l.tr("no guardian {guardian} of student {student} at {school}", p)

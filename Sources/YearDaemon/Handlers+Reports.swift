@@ -9,6 +9,7 @@ extension Handlers {
             Dispatcher.route(YeardAPI.Reports.oo1, oo1), Dispatcher.route(YeardAPI.Reports.orders, orders),
             Dispatcher.route(YeardAPI.Reports.movementBook, movementBook),
             Dispatcher.route(YeardAPI.Reports.summarySheet, summarySheet),
+            Dispatcher.route(YeardAPI.Reports.consents, consents),
         ]
     }
 
@@ -112,6 +113,58 @@ extension Handlers {
                 "persons": .int(Int64(sheet.persons)),
             ], now: context.now)
         return SummarySheetReply(sheet: sheet)
+    }
+
+    func consents(_ parameters: ConsentsParameters, _ context: CallContext) async throws -> ConsentsReply {
+        let school = try reportSchools(context, allSchools: nil)[0]
+        let year = try Self.checkedYear(
+            parameters.year, school: school, among: try await state.database.years(of: [school]))
+        let day: CalendarDate
+        if let text = parameters.date {
+            guard let date = RegistryValues.date(text) else {
+                throw YearError.invalid("date", "school-date", ["got": text])
+            }
+            guard year.startDate <= date, date <= year.lastDay else {
+                throw YearError.invalid(
+                    "date", "date-outside-year",
+                    [
+                        "date": date.description, "year": year.label.description,
+                        "first_day": year.startDate.description, "last_day": year.lastDay.description,
+                    ])
+            }
+            day = date
+        } else {
+            // Today on the school's clock, kept within the year (before it starts: its first day).
+            let today =
+                CalendarDate(context.now, timeZone: state.configuration.zone(of: school).identifier) ?? year.startDate
+            day = min(max(today, year.startDate), year.lastDay)
+        }
+        let group = try parameters.class.map { text -> String in
+            guard let name = RegistryValues.className(text)?.name else {
+                throw YearError.invalid("class", "class-name", ["got": text])
+            }
+            return name
+        }
+        let students = try await state.database.consents(
+            school: school, year: year, on: day, group: group, student: parameters.student,
+            missingOnly: parameters.missingOnly ?? false)
+        if let student = parameters.student, students.isEmpty, parameters.missingOnly != true {
+            throw YearError.invalid(
+                "student", "no-student-in-year",
+                ["student": student, "year": year.label.description, "date": day.description])
+        }
+        let report = ConsentsReport(
+            school: school, schoolName: schoolName(school), year: year.label.description, date: day.description,
+            students: students)
+        try await state.database.recordReport(
+            caller: context.caller, role: reportRole(context, school: school), school: school, report: "consents",
+            details: [
+                "year": .string(year.label.description), "date": .string(day.description),
+                "class": group.map(JSONValue.string) ?? .null,
+                "student": parameters.student.map(JSONValue.string) ?? .null,
+                "missingOnly": .bool(parameters.missingOnly ?? false), "persons": .int(Int64(report.persons)),
+            ], now: context.now)
+        return ConsentsReply(report: report)
     }
 
     /// A school's name as the configuration gives it (its id for a school no longer configured).

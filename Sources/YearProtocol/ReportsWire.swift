@@ -100,3 +100,34 @@ public struct SummarySheetReply: Codable, Sendable {
     /// A reply with every field given.
     public init(sheet: SummarySheetReport) { self.sheet = sheet }
 }
+
+/// `io.yeard.Reports.Consents`.
+public struct ConsentsParameters: MethodParameters {
+    /// The school (omitted: the caller's only school), the year (id or label; default: the active year, else the
+    /// only open one), the day (default: today on the school's clock, within the year), one class or one student.
+    public var school: String?, year: String?, date: String?, `class`: String?, student: String?
+    /// Only the students with no consent in force on the day (who must still sign).
+    public var missingOnly: Bool?
+
+    /// Parameters with every field given.
+    public init(
+        school: String?, year: String? = nil, date: String? = nil, class: String? = nil, student: String? = nil,
+        missingOnly: Bool? = nil
+    ) {
+        self.school = school
+        self.year = year
+        self.date = date
+        self.class = `class`
+        self.student = student
+        self.missingOnly = missingOnly
+    }
+}
+
+/// `io.yeard.Reports.Consents` reply.
+public struct ConsentsReply: Codable, Sendable {
+    /// The students and their consents.
+    public var report: ConsentsReport
+
+    /// A reply with every field given.
+    public init(report: ConsentsReport) { self.report = report }
+}

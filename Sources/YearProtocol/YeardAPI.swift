@@ -699,6 +699,25 @@ public enum YeardAPI {
             # The summary sheet of year grades and promotion of one school's year.
             type SummarySheetReport (school: string, schoolName: string, year: string, classes: []SummaryClass)
 
+            # A legal representative of a student, who signs the consent for them.
+            type ConsentGuardian (id: string, name: string, relation: ?string, phone: ?string, email: ?string)
+
+            # A student and the personal-data consent: signedOn and formVersion of the consent in force on the day
+            # (absent: none), the day the last one was withdrawn, and the guardians who sign.
+            type ConsentStudent (
+              id: string,
+              name: string,
+              birthDate: ?string,
+              class: string,
+              signedOn: ?string,
+              formVersion: ?string,
+              withdrawnOn: ?string,
+              guardians: []ConsentGuardian
+            )
+
+            # The students of a school's year on a day and their consents (by class and name).
+            type ConsentsReport (school: string, schoolName: string, year: string, date: string, students: []ConsentStudent)
+
             # The orders of one school's year (signatory absent: not configured, the line is left blank).
             type OrdersReport (
               school: string,
@@ -713,6 +732,7 @@ public enum YeardAPI {
             Reports.orders.spec,
             Reports.movementBook.spec,
             Reports.summarySheet.spec,
+            Reports.consents.spec,
         ],
         errors: "")
 
@@ -1147,6 +1167,21 @@ extension YeardAPI {
                 the year in it (or are in it now), the subjects of its curriculum and any other they were graded in,
                 each year grade, and the pedagogical council's decision with its order. class keeps one class.
                 Names persons: each call is recorded in the audit log (report.generate).
+                """,
+            roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
+
+        /// `io.yeard.Reports.Consents`.
+        public static let consents = Method<ConsentsParameters, ConsentsReply>(
+            "io.yeard.Reports", "Consents",
+            parameters:
+                "(school: ?string, year: ?string, date: ?string, class: ?string, student: ?string, missingOnly: ?bool)",
+            reply: "(report: ConsentsReport)",
+            doc: """
+                The students in a class of the year at the end of date (default: today on the school's clock, kept
+                within the year), each with the personal-data consent in force that day (the rule of the check
+                consent.missing) and the guardians who sign it: the list of who must still sign (missingOnly) and
+                the forms to print for them. class or student narrows it. Names persons and their contacts: each call
+                is recorded in the audit log (report.generate).
                 """,
             roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
     }

@@ -128,6 +128,7 @@ public enum TemplateError: Error, CustomStringConvertible, Equatable {
     /// No template of this name.
     case missing(String)
 
+    /// The reason, as a sentence for a log or a refusal.
     public var description: String {
         switch self {
         case .notInstalled(let places):

@@ -233,3 +233,66 @@ extension YearDatabase {
         }
     }
 }
+
+extension YearDatabase {
+    /// The students of `school` in a class of `year` at the end of `day` (one class or one student when named), each
+    /// with the consent in force that day (signed by then, not withdrawn by then: the rule of the check
+    /// `consent.missing`), the day the last one was withdrawn, and their guardians. Two statements in one read.
+    public func consents(
+        school: String, year: AcademicYear, on day: CalendarDate, group: String?, student: String?,
+        missingOnly: Bool
+    ) async throws -> [ConsentStudent] {
+        try await pool.read { db in
+            let arguments: StatementArguments = [
+                "school": school, "year": year.id, "day": day.description, "class": group, "student": student,
+                "missing": missingOnly,
+            ]
+            var guardians: [String: [ConsentGuardian]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT student_id, id, last_name || ' ' || first_name || coalesce(' ' || middle_name, '') AS name,
+                        relation, phone, email
+                    FROM guardian WHERE school_id = :school AND (:student IS NULL OR student_id = :student)
+                    ORDER BY student_id, name, id
+                    """, arguments: arguments)
+            {
+                guardians[row["student_id"], default: []].append(
+                    ConsentGuardian(
+                        id: row["id"], name: row["name"], relation: row["relation"], phone: row["phone"],
+                        email: row["email"]))
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    WITH e AS (\(Self.enrollmentSpans) AND en.year_id = :year
+                        AND (:class IS NULL OR en.class_name = :class)
+                        AND (:student IS NULL OR en.student_id = :student)),
+                    present AS (SELECT DISTINCT student_id, class_name FROM e WHERE \(Self.presentAt(":day"))),
+                    valid AS (
+                        SELECT c.person_id, c.signed_on, c.form_version, row_number() OVER (
+                            PARTITION BY c.person_id ORDER BY c.signed_on DESC) AS n
+                        FROM consent c WHERE c.school_id = :school AND c.person_kind = 'student'
+                            AND c.signed_on <= :day AND (c.withdrawn_on IS NULL OR c.withdrawn_on > :day))
+                    SELECT p.student_id, p.class_name, s.birth_date,
+                        s.last_name || ' ' || s.first_name || coalesce(' ' || s.middle_name, '') AS name,
+                        v.signed_on, v.form_version,
+                        (SELECT max(w.withdrawn_on) FROM consent w WHERE w.school_id = :school
+                            AND w.person_kind = 'student' AND w.person_id = p.student_id
+                            AND w.withdrawn_on <= :day) AS withdrawn_on
+                    FROM present p JOIN student s ON s.school_id = :school AND s.id = p.student_id
+                        JOIN school_class c ON c.year_id = :year AND c.name = p.class_name
+                        LEFT JOIN valid v ON v.person_id = p.student_id AND v.n = 1
+                    WHERE NOT (:missing AND v.signed_on IS NOT NULL)
+                    ORDER BY c.grade, c.letter, name, p.student_id
+                    """, arguments: arguments
+            ).map { row in
+                let id: String = row["student_id"]
+                return ConsentStudent(
+                    id: id, name: row["name"], birthDate: row["birth_date"], class: row["class_name"],
+                    signedOn: row["signed_on"], formVersion: row["form_version"], withdrawnOn: row["withdrawn_on"],
+                    guardians: guardians[id] ?? [])
+            }
+        }
+    }
+}

@@ -157,10 +157,11 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: """
-            Reports: readiness for the next state, OO-1, orders, the movement book, the summary sheet.
+            Reports: readiness, OO-1, orders, the movement book, the summary sheet, consents and their forms.
             """,
         subcommands: [
             Readiness.self, OO1Command.self, OrdersCommand.self, MovementBookCommand.self, SummarySheetCommand.self,
+            ConsentsMissingCommand.self, ConsentFormCommand.self,
         ])
 
     /// `yearctl report readiness`.

@@ -154,7 +154,8 @@ struct TemplateOptions: ParsableArguments {
         do {
             return try Templates(override: directory ?? Templates.overrideDirectory)
         } catch let error as TemplateError {
-            throw UsageError(message: l.tr("cannot use the document templates: {reason}", ["reason": error.description]))
+            throw UsageError(
+                message: l.tr("cannot use the document templates: {reason}", ["reason": error.description]))
         }
     }
 }

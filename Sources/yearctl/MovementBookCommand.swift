@@ -30,6 +30,8 @@ struct MovementBookCommand: AsyncParsableCommand {
 
     func run() async throws {
         let l = options.l
+        // The templates first: a broken one fetches no one's data.
+        let pages = format == .html && !options.json ? try templates.load(l) : nil
         let reply = try await Client(options: options).call(
             YeardAPI.Reports.movementBook,
             MovementParameters(school: options.school, year: year, from: from, to: to, class: group))
@@ -50,7 +52,7 @@ struct MovementBookCommand: AsyncParsableCommand {
                 try writer.beginSheet(l.tr("Movements"), header: Self.entryHeader(l))
                 for row in Self.entryRows(book, l) { try writer.append(row) }
             }
-        case .html: try writeReport(try Self.html(book, templates.load(l), l), to: output, l)
+        case .html: try writeReport(try Self.html(book, pages ?? templates.load(l), l), to: output, l)
         }
     }
 
@@ -137,7 +139,8 @@ struct MovementBookCommand: AsyncParsableCommand {
                 }
             }
             return [
-                "name": className(part, book), "start": l.number(part.start), "arrivedCount": l.number(part.arrived.count),
+                "name": className(part, book), "start": l.number(part.start),
+                "arrivedCount": l.number(part.arrived.count),
                 "leftCount": l.number(part.left.count), "end": l.number(part.end),
                 "moves": entries.isEmpty
                     ? false

@@ -33,6 +33,7 @@ struct OO1Command: AsyncParsableCommand {
 
     func run() async throws {
         let l = options.l
+        let pages = format == .html && !options.json ? try templates.load(l) : nil
         let client = Client(options: options)
         let reply = try await client.call(
             YeardAPI.Reports.oo1,
@@ -50,7 +51,7 @@ struct OO1Command: AsyncParsableCommand {
         case .csv: try writeReport(Self.csv(reply.reports, l), to: output, l)
         case .xlsx:
             try writeWorkbook(to: output, suggesting: "oo1.xlsx", l) { try Self.workbook(reply.reports, into: &$0, l) }
-        case .html: try writeReport(try Self.html(reply.reports, templates.load(l), l), to: output, l)
+        case .html: try writeReport(try Self.html(reply.reports, pages ?? templates.load(l), l), to: output, l)
         }
     }
 
@@ -155,12 +156,15 @@ struct OO1Command: AsyncParsableCommand {
             let ages = ageTable(report, l)
             return [
                 "heading": title(report, l), "lineHeader": lineHeader(l), "agesHeading": l.tr("Students by age"),
-                "lines": lines(report).map { ["cells": templateCells(lineCells($0, l), l), "total": $0.className == nil] },
+                "lines": lines(report).map {
+                    ["cells": templateCells(lineCells($0, l), l), "total": $0.className == nil]
+                },
                 "ageHeader": ages.header, "ages": ages.rows.map { ["cells": templateCells($0, l)] },
             ]
         }
         let names = reports.map(\.schoolName).joined(separator: ", ")
-        let page = DocumentPage(title: l.tr("OO-1, students: {names}", ["names": names]), school: names, printed: today())
+        let page = DocumentPage(
+            title: l.tr("OO-1, students: {names}", ["names": names]), school: names, printed: today())
         return try templates.render("oo1", page.model(l, ["reports": models]))
     }
 

@@ -29,6 +29,8 @@ struct OrdersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let l = options.l
+        // The templates first: a broken one fetches no one's data.
+        let pages = format == .html && !options.json ? try templates.load(l) : nil
         let client = Client(options: options)
         let reply = try await client.call(
             YeardAPI.Reports.orders,
@@ -47,7 +49,7 @@ struct OrdersCommand: AsyncParsableCommand {
                 for row in Self.rows(report, l) { try writer.append(row) }
             }
         case .html:
-            try writeReport(try report.html(l, templates: templates.load(l), printed: today()), to: output, l)
+            try writeReport(try report.html(l, templates: pages ?? templates.load(l), printed: today()), to: output, l)
         }
     }
 

@@ -27,6 +27,8 @@ struct SummarySheetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let l = options.l
+        // The templates first: a broken one fetches no one's data.
+        let pages = format == .html && !options.json ? try templates.load(l) : nil
         let reply = try await Client(options: options).call(
             YeardAPI.Reports.summarySheet, SummarySheetParameters(school: options.school, year: year, class: group))
         if options.json {
@@ -61,7 +63,7 @@ struct SummarySheetCommand: AsyncParsableCommand {
                     try writer.append([.text(Self.title(part, sheet, l))])
                 }
             }
-        case .html: try writeReport(try Self.html(sheet, templates.load(l), l), to: output, l)
+        case .html: try writeReport(try Self.html(sheet, pages ?? templates.load(l), l), to: output, l)
         }
     }
 
@@ -81,7 +83,9 @@ struct SummarySheetCommand: AsyncParsableCommand {
     static func html(_ sheet: SummarySheetReport, _ templates: Templates, _ l: Localizer) throws -> String {
         let classes: [[String: Any]] = sheet.classes.map { part in
             var details: [String] = []
-            if let profile = part.profile, !profile.isEmpty { details.append(l.tr("profile {profile}", ["profile": profile])) }
+            if let profile = part.profile, !profile.isEmpty {
+                details.append(l.tr("profile {profile}", ["profile": profile]))
+            }
             if let teacher = part.teacher { details.append(l.tr("class teacher {name}", ["name": teacher])) }
             return [
                 "heading": l.tr(
@@ -109,7 +113,9 @@ struct SummarySheetCommand: AsyncParsableCommand {
             "debt": l.tr("Academic debt"), "teacher": l.tr("Class teacher"),
         ]
         let page = DocumentPage(
-            title: l.tr("Summary sheet of grades and promotion: {name}, year {year}", ["name": sheet.schoolName, "year": sheet.year]),
+            title: l.tr(
+                "Summary sheet of grades and promotion: {name}, year {year}",
+                ["name": sheet.schoolName, "year": sheet.year]),
             school: sheet.schoolName, printed: today())
         return try templates.render(
             "summary-sheet",

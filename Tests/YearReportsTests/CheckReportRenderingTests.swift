@@ -60,7 +60,8 @@ struct CheckReportRenderingTests {
             cause: run.cause, checks: run.checks, findings: [])
         let report = CheckReport(run: run)
         #expect(report.ready == nil)
-        #expect(try !report.rendered(as: .text).contains("READY") && report.rendered(as: .text).contains("Nothing found."))
+        #expect(
+            try !report.rendered(as: .text).contains("READY") && report.rendered(as: .text).contains("Nothing found."))
         #expect(try report.rendered(as: .html).contains("<p>Nothing found.</p>"))
     }
 }

@@ -17,7 +17,7 @@ struct TemplatesTests {
     @Test("the shipped templates are found beside the build and all parse")
     func shipped() throws {
         let templates = try Templates(override: nil)
-        for name in ["layout", "orders", "readiness", "movement-book", "summary-sheet", "oo1"] {
+        for name in ["layout", "orders", "readiness", "movement-book", "summary-sheet", "oo1", "consent-form"] {
             #expect(templates.sources[name] != nil, "\(name) is not shipped")
         }
     }

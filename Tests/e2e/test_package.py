@@ -40,7 +40,7 @@ def test_package_carries_what_a_sysadmin_needs():
         "/usr/share/locale/ru/LC_MESSAGES/yeard.mo", "/usr/share/man/ru/man1/yearctl.1.gz",
         "/usr/share/man/ru/man8/yeard.8.gz", "/usr/share/man/ru/man5/yeard.toml.5.gz",
     } | {f"/usr/share/yeard/templates/{name}.mustache"
-         for name in ("layout", "readiness", "orders", "movement-book", "summary-sheet", "oo1")}
+         for name in ("layout", "readiness", "orders", "movement-book", "summary-sheet", "oo1", "consent-form")}
     for program in PROGRAMS:
         expected |= {f"/usr/bin/{program}", f"/usr/share/bash-completion/completions/{program}",
                      f"/usr/share/zsh/vendor-completions/_{program}",

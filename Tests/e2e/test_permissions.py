@@ -44,6 +44,7 @@ METHOD_ROLES = {
     "io.yeard.Reports.Orders": REPORT_READERS,
     "io.yeard.Reports.MovementBook": REPORT_READERS,
     "io.yeard.Reports.SummarySheet": REPORT_READERS,
+    "io.yeard.Reports.Consents": REPORT_READERS,
     "io.yeard.Registry.IssueOrder": {"secretary"},
     # Record needs the kind's writer (consents: the secretary); a teacher changes contacts only of their own class.
     "io.yeard.Registry.Record": {"secretary"},
@@ -98,6 +99,7 @@ CASES = [
     ("Reports.MovementBook", "io.yeard.Reports.MovementBook",
      {"school": "school-a", "from": "2026-09-01", "to": "2026-09-30"}, "school-a"),
     ("Reports.SummarySheet", "io.yeard.Reports.SummarySheet", {"school": "school-a"}, "school-a"),
+    ("Reports.Consents", "io.yeard.Reports.Consents", {"school": "school-a", "missingOnly": True}, "school-a"),
     ("Registry.Movement", "io.yeard.Registry.Movement",
      {"school": "school-a", "from": "2026-09-01", "to": "2026-09-30"}, "school-a"),
     ("Registry.Record", "io.yeard.Registry.Record",

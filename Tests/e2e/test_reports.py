@@ -377,3 +377,71 @@ def test_printed_summary_sheet_and_movement_book(demo):
     pages = print_to_pdf(html, directory / "book.pdf")
     assert "Book of student movement" in pages[0] and len(pages) > 1
     assert all(f"of {len(pages)}" in page for page in pages)
+
+
+def test_consents_missing_and_the_forms_to_sign(daemon):
+    from conftest import parse_json
+    from test_checks import load
+
+    d = daemon()
+    load(d)
+    rc, out, err = d.yearctl("yeard-secretary", "report", "consents-missing", "--school", "school-a", "--json")
+    assert rc == OK, err
+    report = parse_json(out)["report"]
+    # Exactly whom the check consent.missing names, with the guardian who signs and how to reach them.
+    rc, out, err = d.yearctl("yeard-coord", "checks", "run", "--school", "school-a", "--json")
+    flagged = {f["entity_id"] for f in parse_json(out)["run"]["findings"] if f["check"] == "consent.missing"}
+    assert [s["id"] for s in report["students"]] == sorted(flagged) == ["S2"], report
+    student = report["students"][0]
+    assert student["name"] == "Кузнецова Мария Олеговна" and student["class"] == "5А" and "signedOn" not in student
+    assert student["guardians"] == [{"id": "G2", "name": "Кузнецов Олег Иванович", "relation": "отец"}], student
+    rc, text, err = d.yearctl("yeard-secretary", "--lang", "ru", "report", "consents-missing", "--school",
+                              "school-a")
+    assert rc == OK and "Кузнецова Мария Олеговна" in text and "У 1 обучающегося нет действующего согласия." in text
+    # Everyone, with the consent in force.
+    rc, out, err = d.yearctl("yeard-secretary", "report", "consents-missing", "--school", "school-a", "--format",
+                             "csv")
+    assert rc == OK and len(list(csv.reader(io.StringIO(out)))) == 2, out
+
+    # The forms of those who must sign: one page per guardian and child, in Russian, prefilled (written where the
+    # secretary may write).
+    papers = Path(d.dir) / "papers"
+    papers.mkdir()
+    papers.chmod(0o777)
+    html = papers / "forms.html"
+    rc, out, err = d.yearctl("yeard-secretary", "--lang", "ru", "report", "consent-form", "--school", "school-a",
+                             "--missing", "--output", str(html))
+    assert rc == OK, err
+    pages = print_to_pdf(html, papers / "forms.pdf")
+    assert len(pages) == 1, len(pages)
+    text = re.sub(r"\s+", " ", pages[0])
+    assert "Согласие на обработку персональных данных" in text and "Я, Кузнецов Олег Иванович" in text, text
+    assert "Кузнецовой" not in text and "Кузнецова Мария Олеговна, 21.07.2015 года рождения" in text, text
+    assert "обучающегося 5А класса" in text and "отозвано мной в любое время" in text, text
+    # Every student's forms: S1 and S3 with their guardians as well.
+    rc, out, err = d.yearctl("yeard-secretary", "report", "consent-form", "--school", "school-a", "--output",
+                             str(html))
+    assert rc == OK and html.read_text().count('class="document form"') == 3
+
+    # A school's own form replaces the shipped one by name; its values are escaped all the same.
+    mine = papers / "templates"
+    mine.mkdir()
+    mine.chmod(0o755)
+    (mine / "consent-form.mustache").write_text("{{#forms}}<p>{{guardianSigned}}: {{statement}}</p>{{/forms}}")
+    rc, out, err = d.yearctl("yeard-secretary", "report", "consent-form", "--school", "school-a", "--student", "S1",
+                             "--templates", str(mine))
+    assert rc == OK and out.startswith("<p>Иванова Ольга Петровна: I, Иванова Ольга Петровна,"), out
+    (mine / "consent-form.mustache").write_text("{{#forms}} never closed")
+    rc, out, err = d.yearctl("yeard-secretary", "report", "consent-form", "--school", "school-a", "--templates",
+                             str(mine))
+    assert rc == USAGE and f"{mine}/consent-form.mustache is not valid Mustache" in err, err
+
+    # A student in no class of the year is refused, naming them; each report of names is audited.
+    rc, out, err = d.yearctl("yeard-secretary", "report", "consent-form", "--school", "school-a", "--student", "S9")
+    assert rc == USAGE and "student S9 is in no class of the year 2026/2027" in err, err
+    rc, out, err = d.yearctl("yeard-auditor", "audit", "list", "--school", "school-a", "--json")
+    rows = [json.loads(e["details"]) for e in parse_json(out)["entries"] if e["target"] == "report:consents"]
+    # (json, Russian text and CSV of the missing, their forms, everyone's forms, S1's; a broken template fetched
+    # nothing.)
+    assert [row["persons"] for row in rows] == [2, 2, 2, 2, 6, 2], rows
+    assert rows[0]["missingOnly"] is True and rows[4]["missingOnly"] is False and rows[5]["student"] == "S1"

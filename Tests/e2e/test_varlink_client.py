@@ -170,6 +170,8 @@ def test_reports_interface(client):
         assert book["classes"] == [] and book["total"] == {"start": 0, "arrived": 0, "left": 0, "end": 0}, book
         sheet = reports.SummarySheet(school="school-a", year="2026/2027")["sheet"]
         assert sheet["classes"] == [] and sheet["year"] == "2026/2027", sheet
+        consents = reports.Consents(school="school-a", year="2026/2027", date="2026-09-20")["report"]
+        assert consents["students"] == [] and consents["date"] == "2026-09-20", consents
 
 
 def test_approval_and_audit_interfaces(client):
