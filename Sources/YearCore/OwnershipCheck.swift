@@ -8,6 +8,8 @@ public struct OwnershipCheck: Sendable, Equatable {
         case ownAssignments
         /// Leads the class in which the student is enrolled now (a class teacher's change of a guardian's contact).
         case classTeacher(student: String)
+        /// Leads the class of this name in a year not closed (a class teacher's reading of their own class).
+        case leadsClass(String)
     }
 
     /// The rule.

@@ -442,7 +442,19 @@ final class DaemonState: Sendable {
         _ spec: MethodSpec, parameters: any Sendable, policy: AccessPolicy, context: inout CallContext
     ) throws {
         if case .roles = spec.access { return }
-        // An access rule is about one school: a method whose scope names none cannot carry one (fail closed).
+        // An access rule is about one school: where the scope lets the school be omitted, it is the caller's only
+        // one, else they must name it; a scope that names none at all cannot carry one (fail closed).
+        if context.school == nil, case .school(required: false, _) = spec.scope {
+            guard context.visibleSchools.count == 1 else {
+                throw YearError.invalid(
+                    "school", "name-your-school",
+                    [
+                        "count": String(context.visibleSchools.count),
+                        "schools": context.visibleSchools.joined(separator: ", "),
+                    ])
+            }
+            context.school = context.visibleSchools[0]
+        }
         guard let school = context.school else {
             throw YearError.internalFailure(reason: "\(spec.fullName) has an access rule but its scope names no school")
         }
@@ -470,6 +482,14 @@ final class DaemonState: Sendable {
             let denial = YearError.permissionDenied(method: spec.fullName, required: [role], school: school)
             context.ownership = OwnershipCheck(
                 .classTeacher(student: student), login: context.caller.userName, denial: denial)
+        case .rolesOrTeacherOfClass(let allowed, let named):
+            guard roles.isDisjoint(with: allowed) else { return }
+            let denial = YearError.permissionDenied(
+                method: spec.fullName, required: allowed.sorted { $0.rawValue < $1.rawValue }, school: school)
+            // A teacher reads only a class they lead, which they must name (the store checks it in its read).
+            guard roles.contains(.teacher), let text = named(parameters) else { throw denial }
+            let name = RegistryValues.className(text)?.name ?? text
+            context.ownership = OwnershipCheck(.leadsClass(name), login: context.caller.userName, denial: denial)
         }
     }
 }

@@ -147,7 +147,7 @@ extension Handlers {
         }
         let students = try await state.database.consents(
             school: school, year: year, on: day, group: group, student: parameters.student,
-            missingOnly: parameters.missingOnly ?? false)
+            missingOnly: parameters.missingOnly ?? false, ownership: context.ownership)
         if let student = parameters.student, students.isEmpty, parameters.missingOnly != true {
             throw YearError.invalid(
                 "student", "no-student-in-year",
@@ -157,7 +157,8 @@ extension Handlers {
             school: school, schoolName: schoolName(school), year: year.label.description, date: day.description,
             students: students)
         try await state.database.recordReport(
-            caller: context.caller, role: reportRole(context, school: school), school: school, report: "consents",
+            caller: context.caller, role: context.ownership == nil ? reportRole(context, school: school) : .teacher,
+            school: school, report: "consents",
             details: [
                 "year": .string(year.label.description), "date": .string(day.description),
                 "class": group.map(JSONValue.string) ?? .null,

@@ -29,6 +29,8 @@ public enum Access<Parameters: MethodParameters>: Sendable {
     case kindWriter(any KeyPath<Parameters, RegistryKind> & Sendable)
     /// `role`, or else the class teacher of the student at the key path.
     case roleOrClassTeacher(Role, student: any KeyPath<Parameters, String> & Sendable)
+    /// One of `roles`, or else the class teacher of the class at the key path (which a teacher must name).
+    case rolesOrTeacherOfClass(Set<Role>, class: any KeyPath<Parameters, String?> & Sendable)
 }
 
 /// `Access` with the parameters' type erased.
@@ -39,6 +41,8 @@ public enum MethodAccess: Sendable {
     case kindWriter(@Sendable (any Sendable) -> RegistryKind?)
     /// See `Access.roleOrClassTeacher`: the role, and the student the parameters name.
     case roleOrClassTeacher(Role, student: @Sendable (any Sendable) -> String?)
+    /// See `Access.rolesOrTeacherOfClass`: the roles, and the class the parameters name (nil: none named).
+    case rolesOrTeacherOfClass(Set<Role>, class: @Sendable (any Sendable) -> String?)
 
     init<P: MethodParameters>(_ access: Access<P>) {
         switch access {
@@ -46,6 +50,8 @@ public enum MethodAccess: Sendable {
         case .kindWriter(let path): self = .kindWriter { ($0 as? P)?[keyPath: path] }
         case .roleOrClassTeacher(let role, let path):
             self = .roleOrClassTeacher(role) { ($0 as? P)?[keyPath: path] }
+        case .rolesOrTeacherOfClass(let roles, let path):
+            self = .rolesOrTeacherOfClass(roles) { ($0 as? P)?[keyPath: path] ?? nil }
         }
     }
 }

@@ -1180,10 +1180,12 @@ extension YeardAPI {
                 The students in a class of the year at the end of date (default: today on the school's clock, kept
                 within the year), each with the personal-data consent in force that day (the rule of the check
                 consent.missing) and the guardians who sign it: the list of who must still sign (missingOnly) and
-                the forms to print for them. class or student narrows it. Names persons and their contacts: each call
-                is recorded in the audit log (report.generate).
+                the forms to print for them. class or student narrows it. A teacher reads the class they lead, which
+                they must name. Names persons and their contacts: each call is recorded in the audit log
+                (report.generate).
                 """,
-            roles: reportReaders, mutating: false, scope: .school(required: false, \.school))
+            roles: reportReaders.union([.teacher]), mutating: false, scope: .school(required: false, \.school),
+            access: .rolesOrTeacherOfClass(reportReaders, class: \.class))
     }
 
     /// The methods of `io.yeard.Backup`.

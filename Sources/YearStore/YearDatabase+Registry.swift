@@ -290,6 +290,16 @@ extension YearDatabase {
                         """, arguments: [school, student, staff]) ?? false
             guard leads else { throw check.denial }
             return staff
+        case .leadsClass(let name):
+            let leads =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM school_class c JOIN academic_year y ON y.id = c.year_id
+                            WHERE c.school_id = ? AND c.name = ? AND c.class_teacher_id = ? AND y.state <> 'closed')
+                        """, arguments: [school, name, staff]) ?? false
+            guard leads else { throw check.denial }
+            return staff
         }
     }
 }

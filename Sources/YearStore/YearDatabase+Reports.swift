@@ -237,12 +237,15 @@ extension YearDatabase {
 extension YearDatabase {
     /// The students of `school` in a class of `year` at the end of `day` (one class or one student when named), each
     /// with the consent in force that day (signed by then, not withdrawn by then: the rule of the check
-    /// `consent.missing`), the day the last one was withdrawn, and their guardians. Two statements in one read.
+    /// `consent.missing`), the day the last one was withdrawn, and their guardians. Two statements in one read, with
+    /// the `ownership` check (a class teacher's own class) in it.
     public func consents(
         school: String, year: AcademicYear, on day: CalendarDate, group: String?, student: String?,
-        missingOnly: Bool
+        missingOnly: Bool, ownership: OwnershipCheck? = nil
     ) async throws -> [ConsentStudent] {
         try await pool.read { db in
+            // A class teacher's reading of their own class: checked in the same read as the data.
+            if let ownership { _ = try Self.staffMember(for: ownership, school: school, in: db) }
             let arguments: StatementArguments = [
                 "school": school, "year": year.id, "day": day.description, "class": group, "student": student,
                 "missing": missingOnly,

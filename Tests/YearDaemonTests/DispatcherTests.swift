@@ -26,6 +26,11 @@ struct DispatcherTests {
         "io.yeard.Registry.Movement": .object([
             "school": "school-a", "year": "2026/2027", "from": "2026-09-01", "to": "2026-09-30",
         ]),
+        "io.yeard.Reports.MovementBook": .object([
+            "school": "school-a", "year": "2026/2027", "from": "2026-09-01", "to": "2026-09-30",
+        ]),
+        // A teacher must name a class they lead; this fixture's teacher leads none.
+        "io.yeard.Reports.Consents": .object(["school": "school-a", "class": "5А"]),
         "io.yeard.Registry.Record": .object([
             "school": "school-a", "kind": "consents",
             "values": .object(["person_id": "S1", "person_kind": "student", "signed_on": "2026-08-25"]),
@@ -77,6 +82,7 @@ struct DispatcherTests {
                     spec.parametersType, from: Self.parameters[spec.fullName] ?? .object([:]))
                 roles = [try #require(kind(parameters)).writerRole]
             case .roleOrClassTeacher(let role, _): roles = [role]
+            case .rolesOrTeacherOfClass(let allowed, _): roles = allowed
             }
             let allowed = roles.isEmpty || role.map(roles.contains) == true
             if role == nil, case .year = spec.scope {

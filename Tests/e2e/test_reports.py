@@ -445,3 +445,14 @@ def test_consents_missing_and_the_forms_to_sign(daemon):
     # nothing.)
     assert [row["persons"] for row in rows] == [2, 2, 2, 2, 6, 2], rows
     assert rows[0]["missingOnly"] is True and rows[4]["missingOnly"] is False and rows[5]["student"] == "S1"
+
+    # The class teacher of 5А (yeard-teacher is T1's login) prints the forms of their own class, and only theirs.
+    rc, out, err = d.yearctl("yeard-teacher", "report", "consents-missing", "--school", "school-a", "--class", "5а",
+                             "--json")
+    assert rc == OK and [s["id"] for s in parse_json(out)["report"]["students"]] == ["S2"], (out, err)
+    for args in ((), ("--class", "11А"), ("--student", "S1")):
+        rc, out, err = d.yearctl("yeard-teacher", "report", "consent-form", "--school", "school-a", *args)
+        assert rc == 3 and "permission denied" in err, (args, out, err)
+    rc, out, err = d.yearctl("yeard-auditor", "audit", "list", "--school", "school-a", "--json")
+    rows = [e for e in parse_json(out)["entries"] if e["target"] == "report:consents"]
+    assert rows[-1]["role"] == "teacher" and rows[-1]["user"] == "yeard-teacher", rows[-1]
