@@ -173,7 +173,10 @@ extension YearDatabase {
     /// (nil: open), `opening` whether it is on its year's opening roll, `continued` whether a continuation closed
     /// it, and the year's `label`. A student who stays is in their old class until the continuation takes effect
     /// (the new year's first day): over the summer too. Callers add `AND ...` conditions on `en`.
-    static var enrollmentSpans: String {
+    static var enrollmentSpans: String { enrollmentSpans(where: "en.school_id = :school") }
+
+    /// `enrollmentSpans` of the enrollments that meet `condition` (on `en`), of any school.
+    static func enrollmentSpans(where condition: String) -> String {
         let continuations = OrderKind.sqlList(OrderKind.continuations)
         return """
             SELECT en.*, en.from_date AS a, y.label,
@@ -186,7 +189,7 @@ extension YearDatabase {
                     AS opening,
                 coalesce(en.closed_by IN \(continuations), 0) AS continued
             FROM enrollment en JOIN academic_year y ON y.id = en.year_id
-            WHERE en.school_id = :school
+            WHERE \(condition)
             """
     }
 

@@ -17,44 +17,56 @@ public struct OO1Request: Sendable {
 }
 
 extension YearDatabase {
-    /// The groups ОО-1 is summed from, for each request in one read transaction: the students of the school in a
-    /// class of the year at the end of the day (exactly those the movement book counts at the end of a period
-    /// ending that day), by grade, class, sex, age in full years on `ageOn`, whether they entered the year by a
-    /// retention (repeating the grade, in whatever class now) and whether an adapted-programme order took effect for
-    /// them by the day. One
-    /// grouped statement per school, its adapted students found once (not per student).
+    /// The groups ОО-1 is summed from, for each request: the students of the school in a class of the year at the
+    /// end of the day (exactly those the movement book counts at the end of a period ending that day), by grade,
+    /// class, sex, age in full years on `ageOn`, whether they entered the year by a retention (repeating the grade, in
+    /// whatever class now) and whether an adapted-programme order took effect for them by the day. One grouped
+    /// statement over every school asked (the requests travel as JSON), its repeaters and adapted students found once
+    /// for all (not per student).
     public func oo1Counts(_ requests: [OO1Request]) async throws -> [[OO1Report.Count]] {
-        try await pool.read { db in
-            let statement = try db.cachedStatement(
+        let asked = JSONValue.array(
+            requests.map { request in
+                .array([
+                    .string(request.school), .int(request.year.id), .string(request.day.description),
+                    .int(Int64(request.ageOn.year)), .string(String(request.ageOn.description.dropFirst(5))),
+                ])
+            }
+        ).canonicalText
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
                 sql: """
-                    WITH e AS (\(Self.enrollmentSpans) AND en.year_id = :year)
-                    SELECT c.grade, e.class_name, s.gender = 'F' AS girl,
-                        :age_year - CAST(substr(s.birth_date, 1, 4) AS INTEGER)
-                            - (substr(s.birth_date, 6, 5) > :age_day) AS age,
-                        EXISTS (SELECT 1 FROM enrollment r WHERE r.school_id = e.school_id
-                            AND r.student_id = e.student_id AND r.year_id = e.year_id
-                            AND r.opened_by = 'retention') AS repeater,
-                        e.student_id IN (SELECT student_id FROM school_order WHERE school_id = :school
-                            AND kind = 'adapted_programme' AND effective_on <= :day) AS adapted,
-                        count(*) AS students
-                    FROM e JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
-                        JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
-                    WHERE \(Self.presentAt(":day"))
-                    GROUP BY c.grade, e.class_name, girl, age, repeater, adapted
-                    """)
-            return try requests.map { request in
-                try Row.fetchAll(
-                    statement,
-                    arguments: [
-                        "school": request.school, "year": request.year.id, "day": request.day.description,
-                        "age_year": request.ageOn.year, "age_day": String(request.ageOn.description.dropFirst(5)),
-                    ]
-                ).map { row in
+                    WITH r AS MATERIALIZED (
+                        SELECT value ->> 0 AS school, value ->> 1 AS year, value ->> 2 AS day,
+                            value ->> 3 AS age_year, value ->> 4 AS age_day
+                        FROM json_each(:requests)),
+                    e AS (\(Self.enrollmentSpans(where: "en.year_id IN (SELECT year FROM r)"))),
+                    repeaters AS MATERIALIZED (
+                        SELECT en.school_id, en.student_id FROM enrollment en JOIN r ON en.year_id = r.year
+                        WHERE en.opened_by = 'retention'),
+                    adapted AS MATERIALIZED (
+                        SELECT o.school_id, o.student_id FROM school_order o JOIN r ON o.school_id = r.school
+                        WHERE o.kind = 'adapted_programme' AND o.effective_on <= r.day)
+                    SELECT school, grade, class_name, girl, age, repeater, adapted, count(*) AS students FROM (
+                        SELECT e.school_id AS school, c.grade, e.class_name, s.gender = 'F' AS girl,
+                            r.age_year - CAST(substr(s.birth_date, 1, 4) AS INTEGER)
+                                - (substr(s.birth_date, 6, 5) > r.age_day) AS age,
+                            (e.school_id, e.student_id) IN repeaters AS repeater,
+                            (e.school_id, e.student_id) IN adapted AS adapted
+                        FROM e JOIN r ON r.year = e.year_id AND r.school = e.school_id
+                            JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
+                            JOIN school_class c ON c.year_id = e.year_id AND c.name = e.class_name
+                        WHERE \(Self.presentAt("r.day")))
+                    GROUP BY school, grade, class_name, girl, age, repeater, adapted
+                    """, arguments: ["requests": asked])
+            var counts: [String: [OO1Report.Count]] = [:]
+            for row in rows {
+                counts[row["school"], default: []].append(
                     OO1Report.Count(
                         grade: row["grade"], className: row["class_name"], girl: row["girl"], age: row["age"],
-                        repeater: row["repeater"], adapted: row["adapted"], students: row["students"])
-                }
+                        repeater: row["repeater"], adapted: row["adapted"], students: row["students"]))
             }
+            return requests.map { counts[$0.school] ?? [] }
         }
     }
 

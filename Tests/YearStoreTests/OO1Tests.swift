@@ -71,6 +71,17 @@ struct OO1Tests {
         for line in book.classes where line.end > 0 {
             #expect(report.classes.first { $0.className == line.group }?.students == line.end, "\(line)")
         }
+
+        // Several schools in one statement: each school's groups are its own (school-b has a year and no one), in
+        // the order asked, and the same as the one school asked alone.
+        let other = try await store.createYear(school: "school-b")
+        let both = try await store.database.oo1Counts([
+            OO1Request(school: "school-b", year: other, day: day, ageOn: ageOn),
+            OO1Request(school: "school-a", year: year, day: day, ageOn: ageOn),
+        ])
+        let alone = try await store.database.oo1Counts(school: "school-a", year: year, on: day, ageOn: ageOn)
+        #expect(both.count == 2 && both[0].isEmpty)
+        #expect(Set(both[1].map { "\($0)" }) == Set(alone.map { "\($0)" }) && !alone.isEmpty)
     }
 
     @Test("after a rollover: the repeaters and the students moved to adapted programmes are those the decisions name")
