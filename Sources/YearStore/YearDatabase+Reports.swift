@@ -256,8 +256,21 @@ extension YearDatabase {
         missingOnly: Bool, ownership: OwnershipCheck? = nil
     ) async throws -> [ConsentStudent] {
         try await pool.read { db in
-            // A class teacher's reading of their own class: checked in the same read as the data.
-            if let ownership { _ = try Self.staffMember(for: ownership, school: school, in: db) }
+            // A class teacher's reading of their own class: checked in the same read as the data, and in the year
+            // read (leading this year's 5А gives nothing of last year's 5А, another teacher's class).
+            if let ownership {
+                let staff = try Self.staffMember(for: ownership, school: school, in: db)
+                if case .leadsClass(let name) = ownership.rule {
+                    let leads =
+                        try Bool.fetchOne(
+                            db,
+                            sql: """
+                                SELECT EXISTS (SELECT 1 FROM school_class WHERE year_id = ? AND name = ?
+                                    AND class_teacher_id = ?)
+                                """, arguments: [year.id, name, staff]) ?? false
+                    guard leads, group == name else { throw ownership.denial }
+                }
+            }
             let arguments: StatementArguments = [
                 "school": school, "year": year.id, "day": day.description, "class": group, "student": student,
                 "missing": missingOnly,

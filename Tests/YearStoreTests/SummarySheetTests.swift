@@ -69,3 +69,39 @@ struct SummarySheetTests {
         }
     }
 }
+
+@Suite("A class teacher's reading of their own class")
+struct ClassTeacherReadTests {
+    @Test("leading this year's 5А reads this year's 5А, not last year's (another teacher's), nor another class")
+    func onlyTheirClassOfTheYearRead() async throws {
+        let store = try await StoreFixture()
+        let old = try await store.createYear("2026/2027")
+        let new = try await store.createYear("2027/2028")
+        let staff = try await store.importText(
+            .staff, "staff_id,last_name,first_name,middle_name,position,login\nT1,Петрова,Анна,,,anna\nT2,Ли,Ян,,,\n",
+            year: nil)
+        #expect(staff.problemCount == 0, "\(staff.problems)")
+        let header = "class,grade,letter,profile,class_type,class_teacher_id,capacity\n"
+        for (year, teacher) in [(old, "T2"), (new, "T1")] {
+            let classes = try await store.importText(
+                .classes, header + "5А,5,А,,,\(teacher),25\n5Б,5,Б,,,T2,25\n", year: year)
+            #expect(classes.problemCount == 0, "\(classes.problems)")
+        }
+        let denial = YearError.permissionDenied(method: "io.yeard.Reports.Consents", required: [.secretary], school: nil)
+        let mine = OwnershipCheck(.leadsClass("5А"), login: "anna", denial: denial)
+        let day = try #require(CalendarDate(iso: "2027-09-20"))
+        #expect(
+            try await store.database.consents(
+                school: "school-a", year: new, on: day, group: "5А", student: nil, missingOnly: false, ownership: mine
+            ).isEmpty)
+        await #expect(throws: denial) {
+            try await store.database.consents(
+                school: "school-a", year: old, on: try #require(CalendarDate(iso: "2026-09-20")), group: "5А",
+                student: nil, missingOnly: false, ownership: mine)
+        }
+        await #expect(throws: denial) {
+            try await store.database.consents(
+                school: "school-a", year: new, on: day, group: "5Б", student: nil, missingOnly: false, ownership: mine)
+        }
+    }
+}
