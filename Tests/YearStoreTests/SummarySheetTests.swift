@@ -87,7 +87,8 @@ struct ClassTeacherReadTests {
                 .classes, header + "5А,5,А,,,\(teacher),25\n5Б,5,Б,,,T2,25\n", year: year)
             #expect(classes.problemCount == 0, "\(classes.problems)")
         }
-        let denial = YearError.permissionDenied(method: "io.yeard.Reports.Consents", required: [.secretary], school: nil)
+        let denial = YearError.permissionDenied(
+            method: "io.yeard.Reports.Consents", required: [.secretary], school: nil)
         let mine = OwnershipCheck(.leadsClass("5А"), login: "anna", denial: denial)
         let day = try #require(CalendarDate(iso: "2027-09-20"))
         #expect(
