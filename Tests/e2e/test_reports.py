@@ -172,6 +172,8 @@ def test_orders_list_exactly_the_students_the_decisions_name(demo):
     assert not any(name in out for name in decided["promoted"].values()), "the audit row names nobody"
     rc, out, err = ctl(socket_path, "audit", "verify")
     assert rc == OK, out
+    # Printed with headless Chromium (the same rolled-over school: one rollover for both).
+    check_printed_orders(directory, socket_path)
     # Across the rollover the book reads both years: the old classes leave by the continuations, the new ones
     # open with them, and each class balances.
     book = check_movement_book(socket_path, "2027-05-01", "2027-09-30")
@@ -316,9 +318,9 @@ def print_to_pdf(html: Path, pdf: Path) -> list[str]:
                            capture_output=True, text=True).stdout for page in range(1, count + 1)]
 
 
-def test_printed_orders_break_between_documents_and_never_cut_a_row(demo):
-    directory, socket_path = demo
-    rolled_over_demo(directory, socket_path)
+def check_printed_orders(directory, socket_path) -> None:
+    """The orders of the rolled-over demo's year printed: a page per order and more, each page naming the school,
+    the day and its number, no row cut, the table header repeated."""
     rc, out, err = ctl(socket_path, "report", "orders", "--year", "2026/2027", "--json")
     orders = json.loads(out)["report"]["orders"]
     html = directory / "orders.html"
