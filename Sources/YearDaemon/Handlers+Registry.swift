@@ -113,12 +113,7 @@ extension Handlers {
         guard let to = RegistryValues.date(parameters.to), from <= to else {
             throw YearError.invalid("to", "date-before-from", ["got": parameters.to])
         }
-        let group = try parameters.class.map { text -> String in
-            guard let name = RegistryValues.className(text)?.name else {
-                throw YearError.invalid("class", "class-name", ["got": text])
-            }
-            return name
-        }
+        let group = try Self.className(parameters.class)
         // The classes of the named year, else of every year the period meets (a period across a rollover shows
         // the old year's classes and the new one's); the school's line counts across them all.
         let all = try await state.database.years(of: [school])

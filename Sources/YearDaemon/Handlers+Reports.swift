@@ -93,12 +93,7 @@ extension Handlers {
         let school = try reportSchools(context, allSchools: nil)[0]
         let year = try Self.checkedYear(
             parameters.year, school: school, among: try await state.database.years(of: [school]))
-        let group = try parameters.class.map { text -> String in
-            guard let name = RegistryValues.className(text)?.name else {
-                throw YearError.invalid("class", "class-name", ["got": text])
-            }
-            return name
-        }
+        let group = try Self.className(parameters.class)
         let classes = try await state.database.summarySheet(school: school, year: year, group: group)
         if let group, classes.isEmpty {
             throw YearError.invalid(
@@ -124,14 +119,7 @@ extension Handlers {
             guard let date = RegistryValues.date(text) else {
                 throw YearError.invalid("date", "school-date", ["got": text])
             }
-            guard year.startDate <= date, date <= year.lastDay else {
-                throw YearError.invalid(
-                    "date", "date-outside-year",
-                    [
-                        "date": date.description, "year": year.label.description,
-                        "first_day": year.startDate.description, "last_day": year.lastDay.description,
-                    ])
-            }
+            try Self.requireDay(date, of: year)
             day = date
         } else {
             // Today on the school's clock, kept within the year (before it starts: its first day).
@@ -139,12 +127,7 @@ extension Handlers {
                 CalendarDate(context.now, timeZone: state.configuration.zone(of: school).identifier) ?? year.startDate
             day = min(max(today, year.startDate), year.lastDay)
         }
-        let group = try parameters.class.map { text -> String in
-            guard let name = RegistryValues.className(text)?.name else {
-                throw YearError.invalid("class", "class-name", ["got": text])
-            }
-            return name
-        }
+        let group = try Self.className(parameters.class)
         let students = try await state.database.consents(
             school: school, year: year, on: day, group: group, student: parameters.student,
             missingOnly: parameters.missingOnly ?? false, ownership: context.ownership)
@@ -168,6 +151,28 @@ extension Handlers {
         return ConsentsReply(report: report)
     }
 
+    /// A class name as a call gives it (`5а`, `5 А`), as the registry writes it (`5А`); refused when it is none.
+    static func className(_ text: String?) throws -> String? {
+        try text.map { text in
+            guard let name = RegistryValues.className(text)?.name else {
+                throw YearError.invalid("class", "class-name", ["got": text])
+            }
+            return name
+        }
+    }
+
+    /// Refuses a day that is not one of `year`'s, naming the year's first and last days.
+    static func requireDay(_ day: CalendarDate, of year: AcademicYear) throws {
+        guard year.startDate <= day, day <= year.lastDay else {
+            throw YearError.invalid(
+                "date", "date-outside-year",
+                [
+                    "date": day.description, "year": year.label.description,
+                    "first_day": year.startDate.description, "last_day": year.lastDay.description,
+                ])
+        }
+    }
+
     /// A school's name as the configuration gives it (its id for a school no longer configured).
     func schoolName(_ school: String) -> String {
         state.configuration.schools.first { $0.id == school }?.name ?? school
@@ -188,14 +193,7 @@ extension Handlers {
             do {
                 let year = try Self.checkedYear(parameters.year, school: school, among: years[school] ?? [])
                 let day = named ?? OO1Report.referenceDay(of: year)
-                guard year.startDate <= day, day <= year.lastDay else {
-                    throw YearError.invalid(
-                        "date", "date-outside-year",
-                        [
-                            "date": day.description, "year": year.label.description,
-                            "first_day": year.startDate.description, "last_day": year.lastDay.description,
-                        ])
-                }
+                try Self.requireDay(day, of: year)
                 let ageOn = OO1Report.ageDay(for: day, yearStart: year.startDate)
                 requests.append(OO1Request(school: school, year: year, day: day, ageOn: ageOn))
             } catch let error as YearError where schools.count > 1 {

@@ -160,6 +160,12 @@ struct TemplateOptions: ParsableArguments {
     }
 }
 
+/// An order as a line names it: "order No. 95-о of 28.05.2027", or without a date when none is recorded.
+func orderReference(_ number: String, date: String?, _ l: Localizer) -> String {
+    date.map { l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)]) }
+        ?? l.tr("order No. {number}", ["number": number])
+}
+
 /// Today on this machine's calendar, `YYYY-MM-DD` (the day a document says it was printed).
 func today() -> String {
     CalendarDate(Date(), timeZone: TimeZone.current.identifier)?.description ?? ""

@@ -114,27 +114,14 @@ struct MovementBookCommand: AsyncParsableCommand {
     /// The book as a page to print (movement-book.mustache): the counts of every class and the school, then each
     /// class's arrivals and departures.
     static func html(_ book: MovementBookReport, _ templates: Templates, _ l: Localizer) throws -> String {
-        func order(_ entry: MovementEntry) -> String {
-            guard let number = entry.orderNo else { return l.tr("import") }
-            return entry.orderDate.map { l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)]) }
-                ?? l.tr("order No. {number}", ["number": number])
-        }
-        func note(_ entry: MovementEntry, arrived: Bool) -> String {
-            var parts: [String] = entry.kind.map { [$0.shownName(l)] } ?? []
-            if let other = entry.otherClass {
-                parts.append(arrived ? l.tr("from {class}", ["class": other]) : l.tr("to {class}", ["class": other]))
-            }
-            if let destination = entry.destination, !destination.isEmpty {
-                parts.append(l.tr("to: {destination}", ["destination": destination]))
-            }
-            return parts.joined(separator: ", ")
-        }
         let classes: [[String: Any]] = book.classes.map { part in
             let entries: [[String: Any]] = [(true, part.arrived), (false, part.left)].flatMap { arrived, entries in
                 entries.map { entry -> [String: Any] in
                     [
                         "movement": arrived ? l.tr("arrived") : l.tr("left"), "date": l.date(entry.date),
-                        "name": entry.name, "order": order(entry), "note": note(entry, arrived: arrived),
+                        "name": entry.name,
+                        "order": entry.orderNo.map { orderReference($0, date: entry.orderDate, l) } ?? l.tr("import"),
+                        "note": notes(entry, arrived: arrived, l).joined(separator: ", "),
                     ]
                 }
             }
@@ -176,22 +163,25 @@ struct MovementBookCommand: AsyncParsableCommand {
                 ]))
     }
 
-    /// An entry's line: day, name, the order and, for a move, the other class or the destination.
-    static func line(_ entry: MovementEntry, arrived: Bool, _ l: Localizer) -> String {
-        var parts = [l.date(entry.date), entry.name]
-        if let number = entry.orderNo {
-            parts.append(
-                entry.orderDate.map { l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)]) }
-                    ?? l.tr("order No. {number}", ["number": number]))
-        }
-        if let kind = entry.kind { parts.append(kind.shownName(l)) }
+    /// What an entry says beyond its day, name and order: the kind of order, the other class of a move, a
+    /// departure's destination (the text's line and the page's note alike).
+    static func notes(_ entry: MovementEntry, arrived: Bool, _ l: Localizer) -> [String] {
+        var parts: [String] = entry.kind.map { [$0.shownName(l)] } ?? []
         if let other = entry.otherClass {
             parts.append(arrived ? l.tr("from {class}", ["class": other]) : l.tr("to {class}", ["class": other]))
         }
         if let destination = entry.destination, !destination.isEmpty {
             parts.append(l.tr("to: {destination}", ["destination": destination]))
         }
-        return "    " + parts.joined(separator: ", ")
+        return parts
+    }
+
+    /// An entry's line: day, name, the order and its notes.
+    static func line(_ entry: MovementEntry, arrived: Bool, _ l: Localizer) -> String {
+        let order = entry.orderNo.map { [orderReference($0, date: entry.orderDate, l)] } ?? []
+        return "    "
+            + ([l.date(entry.date), entry.name] + order + notes(entry, arrived: arrived, l))
+            .joined(separator: ", ")
     }
 
     /// The book: per class its counts and lists, then the school's line.

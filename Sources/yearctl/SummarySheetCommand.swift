@@ -98,11 +98,7 @@ struct SummarySheetCommand: AsyncParsableCommand {
                         "number": index + 1, "name": student.name,
                         "marks": part.subjects.map { OO1Command.shown(mark(student.grades[$0.id], l)) },
                         "decision": student.outcome?.name(l) ?? "",
-                        "order": student.orderNo.map { number in
-                            student.orderDate.map {
-                                l.tr("order No. {number} of {date}", ["number": number, "date": l.date($0)])
-                            } ?? l.tr("order No. {number}", ["number": number])
-                        } ?? "",
+                        "order": student.orderNo.map { orderReference($0, date: student.orderDate, l) } ?? "",
                         "debts": student.debts ?? "",
                     ]
                 },
