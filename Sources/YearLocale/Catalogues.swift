@@ -11,18 +11,8 @@ public enum Catalogues {
     /// `scripts/po compile` puts a build's catalogues), `../share/locale` from it (`/usr/bin` -> `/usr/share/locale`,
     /// also under another prefix), and `/usr/share/locale`.
     public static func directories(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
-        var directories: [String] = []
-        if let configured = environment["YEARD_LOCALEDIR"], !configured.isEmpty { directories.append(configured) }
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            let binDirectory = (executable as NSString).deletingLastPathComponent
-            directories.append(binDirectory + "/locale")
-            directories.append(
-                ((binDirectory as NSString).deletingLastPathComponent as NSString)
-                    .appendingPathComponent("share/locale"))
-        }
-        directories.append("/usr/share/locale")
-        var seen: Set<String> = []
-        return directories.filter { seen.insert($0).inserted }
+        InstalledData.directories(
+            variable: "YEARD_LOCALEDIR", besideProgram: "locale", underShare: "locale", environment: environment)
     }
 
     /// The languages that have a catalogue in any of `directories`.

@@ -60,18 +60,9 @@ public struct Templates: Sendable {
     public static func defaultDirectories(environment: [String: String] = ProcessInfo.processInfo.environment)
         -> [String]
     {
-        var directories: [String] = []
-        if let configured = environment["YEARD_TEMPLATES"], !configured.isEmpty { directories.append(configured) }
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            let binDirectory = (executable as NSString).deletingLastPathComponent
-            directories.append(binDirectory + "/yeard_YearReports.resources/Templates")
-            directories.append(
-                ((binDirectory as NSString).deletingLastPathComponent as NSString)
-                    .appendingPathComponent("share/yeard/templates"))
-        }
-        directories.append("/usr/share/yeard/templates")
-        var seen: Set<String> = []
-        return directories.filter { seen.insert($0).inserted }
+        InstalledData.directories(
+            variable: "YEARD_TEMPLATES", besideProgram: "yeard_YearReports.resources/Templates",
+            underShare: "yeard/templates", environment: environment)
     }
 
     /// The names of the templates (`*.mustache`) in `directory`, nil when it cannot be listed.
