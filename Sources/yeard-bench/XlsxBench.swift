@@ -131,17 +131,32 @@ struct XlsxBench: AsyncParsableCommand {
         let floorStart = ContinuousClock.now
         let students = try ChecksBench.sqliteCount(database, BenchmarkStatements.countStudents)
         let floor = Self.seconds(ContinuousClock.now - floorStart)
-        let daemon = try DaemonProcess(binary: binary, directory: regionDirectory, grants: roles, schools: ids)
+        // Measured on a daemon at rest: no backup made up at start-up (no backup schedule), and the quick check that
+        // follows READY=1 (a region's file takes it most of a minute) done, as the STATUS line says.
+        let notify = try NotifyListener(path: regionDirectory + "/notify.sock")
+        defer { notify.close() }
+        let begin = DispatchTime.now().uptimeNanoseconds
+        let daemon = try DaemonProcess(
+            binary: binary, directory: regionDirectory, grants: roles, schools: ids,
+            extra: "[backup]\nschedule = \"\"\n", environment: ["NOTIFY_SOCKET": notify.path])
         defer { daemon.stop() }
-        let (reports, region, one) = try await VarlinkSession.withConnection(path: daemon.socket) { session in
-            let start = ContinuousClock.now
-            let reply = try await session.call(
-                YeardAPI.Reports.oo1, OO1Parameters(school: nil, year: nil, date: nil, allSchools: true))
-            let region = Self.seconds(ContinuousClock.now - start)
+        _ = try notify.wait(for: "integrity ", since: begin)
+        let (reports, times, one) = try await VarlinkSession.withConnection(path: daemon.socket) { session in
+            var reports: [OO1Report] = []
+            var times: [Double] = []
+            for _ in 0..<3 {
+                let start = ContinuousClock.now
+                reports =
+                    try await session.call(
+                        YeardAPI.Reports.oo1, OO1Parameters(school: nil, year: nil, date: nil, allSchools: true)
+                    ).reports
+                times.append(Self.seconds(ContinuousClock.now - start))
+            }
             let oneStart = ContinuousClock.now
             _ = try await session.call(YeardAPI.Reports.oo1, OO1Parameters(school: ids[0]))
-            return (reply.reports, region, Self.seconds(ContinuousClock.now - oneStart))
+            return (reports, times.sorted(), Self.seconds(ContinuousClock.now - oneStart))
         }
+        let region = times[1]
         let counted = reports.map(\.total.students).reduce(0, +)
         print(
             "  OO-1 for the region: \(reports.count) schools, \(counted) students counted on 20 September "
@@ -149,9 +164,9 @@ struct XlsxBench: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "  OO-1, every school in one call: %.2f s (target: under 5 s); one school: %.0f ms; "
-                    + "sqlite3 count(*) of the students (floor): %.2f s",
-                region, one * 1000, floor))
+                    "  OO-1, every school in one call: %.2f s median of 3 (%.2f-%.2f; target: under 5 s); "
+                    + "one school: %.0f ms; sqlite3 count(*) of the students (floor): %.2f s",
+                region, times[0], times[2], one * 1000, floor))
     }
 
     static func seconds(_ duration: Duration) -> Double {

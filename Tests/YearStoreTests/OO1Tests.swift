@@ -82,6 +82,15 @@ struct OO1Tests {
         let alone = try await store.database.oo1Counts(school: "school-a", year: year, on: day, ageOn: ageOn)
         #expect(both.count == 2 && both[0].isEmpty)
         #expect(Set(both[1].map { "\($0)" }) == Set(alone.map { "\($0)" }) && !alone.isEmpty)
+        // Many schools are counted in parts at once (a region's schools, here a part for each): the answers come
+        // back in the order asked, each its school's.
+        let inParts = try await store.database.oo1Counts(
+            [
+                OO1Request(school: "school-a", year: year, day: day, ageOn: ageOn),
+                OO1Request(school: "school-b", year: other, day: day, ageOn: ageOn),
+            ], parts: 2)
+        #expect(inParts.count == 2 && inParts[1].isEmpty)
+        #expect(Set(inParts[0].map { "\($0)" }) == Set(alone.map { "\($0)" }))
     }
 
     @Test("after a rollover: the repeaters and the students moved to adapted programmes are those the decisions name")
