@@ -79,19 +79,15 @@ public final class VarlinkSession {
     public func call<P, R>(_ method: Method<P, R>, _ parameters: P) async throws -> R {
         let data = try await roundTrip(
             VarlinkJSON.encode(CallEnvelope(method: method.fullName, parameters: parameters)))
-        let envelope: VarlinkReplyEnvelope
+        let reply: VarlinkReplyOf<R>
         do {
-            envelope = try VarlinkJSON.decode(VarlinkReplyEnvelope.self, from: data)
+            reply = try VarlinkJSON.decode(VarlinkReplyOf<R>.self, from: data)
         } catch {
             throw VarlinkClientError.malformedReply("\(error)")
         }
-        if let name = envelope.error {
-            throw VarlinkError(name: name, parameters: envelope.parameters ?? .object([:]))
-        }
-        do {
-            return try VarlinkJSON.decode(VarlinkTypedReply<R>.self, from: data).parameters
-        } catch {
-            throw VarlinkClientError.malformedReply("\(error)")
+        switch reply {
+        case .reply(let parameters): return parameters
+        case .error(let name, let parameters): throw VarlinkError(name: name, parameters: parameters)
         }
     }
 

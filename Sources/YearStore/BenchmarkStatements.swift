@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import YearCore
 
 /// The SQL that `yeard-bench` hands to the sqlite3 command-line tool: its seeding shortcuts and its floors (the
 /// least the same rows cost without yeard), written here beside the schema they know, so that a migration that
@@ -20,6 +21,22 @@ public enum BenchmarkStatements {
         UPDATE academic_year SET state = 'closing', version = version + 1;
         PRAGMA wal_checkpoint(TRUNCATE);
         """
+
+    /// ОО-1's statement as the daemon runs it for a region's schools, with their requests written into the text (the
+    /// sqlite3 CLI binds no JSON parameter): each year of `years` counted on 20 September of the year it starts in,
+    /// ages on 1 January after. The honest floor of `yeard-bench xlsx`'s region call: the same SQL on one connection.
+    public static func oo1(years: [(school: String, id: Int64, start: CalendarDate)]) -> String {
+        let requests = YearDatabase.oo1Requests(
+            years.map { year in
+                let day = CalendarDate(year: year.start.year, month: 9, day: 20) ?? year.start
+                return (year.school, year.id, day, OO1Report.ageDay(for: day, yearStart: year.start))
+            })
+        let literal = "'" + requests.replacingOccurrences(of: "'", with: "''") + "'"
+        return YearDatabase.oo1Statement.replacingOccurrences(of: ":requests", with: literal) + ";"
+    }
+
+    /// Every year of the database: school, id and first day, for `oo1(years:)`.
+    public static let everyYear = "SELECT school_id || '|' || id || '|' || start_date FROM academic_year ORDER BY id"
 
     /// The milliseconds the rollovers' applies took (recompute, writes, fingerprint), as their audit rows record.
     public static let rolloverApplyMilliseconds =

@@ -53,51 +53,61 @@ extension YearDatabase {
 
     /// `oo1Counts(_:)` of `requests` in one statement.
     private func oo1Part(_ requests: [OO1Request]) async throws -> [[OO1Report.Count]] {
-        let asked = JSONValue.array(
-            requests.map { request in
-                .array([
-                    .string(request.school), .int(request.year.id), .string(request.day.description),
-                    .int(Int64(request.ageOn.year)), .string(String(request.ageOn.description.dropFirst(5))),
-                ])
-            }
-        ).canonicalText
+        let asked = Self.oo1Requests(requests.map { ($0.school, $0.year.id, $0.day, $0.ageOn) })
         return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    WITH r AS MATERIALIZED (
-                        SELECT value ->> 0 AS school, value ->> 1 AS year, value ->> 2 AS day,
-                            value ->> 3 AS age_year, value ->> 4 AS age_day
-                        FROM json_each(:requests)),
-                    e AS (\(Self.enrollmentSpans(where: "en.year_id IN (SELECT year FROM r)"))),
-                    repeaters AS MATERIALIZED (
-                        SELECT en.school_id, en.student_id FROM enrollment en JOIN r ON en.year_id = r.year
-                        WHERE en.opened_by = 'retention'),
-                    adapted AS MATERIALIZED (
-                        SELECT o.school_id, o.student_id FROM school_order o JOIN r ON o.school_id = r.school
-                        WHERE o.kind = 'adapted_programme' AND o.effective_on <= r.day)
-                    SELECT g.school, c.grade, g.class_name, g.girl, g.age, g.repeater, g.adapted, g.students FROM (
-                        SELECT e.school_id AS school, e.year_id, e.class_name, s.gender = 'F' AS girl,
-                            r.age_year - CAST(substr(s.birth_date, 1, 4) AS INTEGER)
-                                - (substr(s.birth_date, 6, 5) > r.age_day) AS age,
-                            (e.school_id, e.student_id) IN repeaters AS repeater,
-                            (e.school_id, e.student_id) IN adapted AS adapted, count(*) AS students
-                        FROM e JOIN r ON r.year = e.year_id AND r.school = e.school_id
-                            JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
-                        WHERE \(Self.presentAt("r.day"))
-                        GROUP BY e.year_id, e.class_name, girl, age, repeater, adapted) g
-                    JOIN school_class c ON c.year_id = g.year_id AND c.name = g.class_name
-                    """, arguments: ["requests": asked])
+            let rows = try Row.fetchAll(db, sql: Self.oo1Statement, arguments: ["requests": asked])
             var counts: [String: [OO1Report.Count]] = [:]
             for row in rows {
-                counts[row["school"], default: []].append(
+                counts[row[0], default: []].append(
                     OO1Report.Count(
-                        grade: row["grade"], className: row["class_name"], girl: row["girl"], age: row["age"],
-                        repeater: row["repeater"], adapted: row["adapted"], students: row["students"]))
+                        grade: row[1], className: row[2], girl: row[3], age: row[4], repeater: row[5],
+                        adapted: row[6], students: row[7]))
             }
             return requests.map { counts[$0.school] ?? [] }
         }
     }
+
+    /// The requests of `oo1Statement` as the JSON it reads: per school its id, year id, day counted, and the year
+    /// and `MM-DD` of the day ages are counted on.
+    static func oo1Requests(_ requests: [(school: String, year: Int64, day: CalendarDate, ageOn: CalendarDate)])
+        -> String
+    {
+        JSONValue.array(
+            requests.map { request in
+                .array([
+                    .string(request.school), .int(request.year), .string(request.day.description),
+                    .int(Int64(request.ageOn.year)), .string(String(request.ageOn.description.dropFirst(5))),
+                ])
+            }
+        ).canonicalText
+    }
+
+    /// ОО-1's statement over the schools of `:requests` (`oo1Requests(_:)`): school, grade, class, girl, age,
+    /// repeater, adapted, students.
+    static let oo1Statement = """
+        WITH r AS MATERIALIZED (
+            SELECT value ->> 0 AS school, value ->> 1 AS year, value ->> 2 AS day,
+                value ->> 3 AS age_year, value ->> 4 AS age_day
+            FROM json_each(:requests)),
+        e AS (\(enrollmentSpans(where: "en.year_id IN (SELECT year FROM r)"))),
+        repeaters AS MATERIALIZED (
+            SELECT en.school_id, en.student_id FROM enrollment en JOIN r ON en.year_id = r.year
+            WHERE en.opened_by = 'retention'),
+        adapted AS MATERIALIZED (
+            SELECT o.school_id, o.student_id FROM school_order o JOIN r ON o.school_id = r.school
+            WHERE o.kind = 'adapted_programme' AND o.effective_on <= r.day)
+        SELECT g.school, c.grade, g.class_name, g.girl, g.age, g.repeater, g.adapted, g.students FROM (
+            SELECT e.school_id AS school, e.year_id, e.class_name, s.gender = 'F' AS girl,
+                r.age_year - CAST(substr(s.birth_date, 1, 4) AS INTEGER)
+                    - (substr(s.birth_date, 6, 5) > r.age_day) AS age,
+                (e.school_id, e.student_id) IN repeaters AS repeater,
+                (e.school_id, e.student_id) IN adapted AS adapted, count(*) AS students
+            FROM e JOIN r ON r.year = e.year_id AND r.school = e.school_id
+                JOIN student s ON s.school_id = e.school_id AND s.id = e.student_id
+            WHERE \(presentAt("r.day"))
+            GROUP BY e.year_id, e.class_name, girl, age, repeater, adapted) g
+        JOIN school_class c ON c.year_id = g.year_id AND c.name = g.class_name
+        """
 
     /// ОО-1's groups of one school (see `oo1Counts(_:)`).
     public func oo1Counts(school: String, year: AcademicYear, on day: CalendarDate, ageOn: CalendarDate) async throws

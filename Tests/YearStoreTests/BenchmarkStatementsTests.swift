@@ -67,6 +67,29 @@ struct BenchmarkStatementsTests {
         #expect(try Self.sqlite(path, "PRAGMA foreign_key_check") == "")
     }
 
+    @Test("the ОО-1 floor is the daemon's own statement: the same students counted at every school")
+    func oo1Floor() async throws {
+        let (path, _) = try await Self.generated()
+        _ = try Self.sqlite(path, try BenchmarkStatements.cloneSchool("school-a", database: path))
+        let database = try YearDatabase(path: path)
+        let years = try await database.years(of: ["school-a", "school-b"])
+        let requests = years.map { year in
+            let day = OO1Report.referenceDay(of: year)
+            return OO1Request(
+                school: year.school, year: year, day: day, ageOn: OO1Report.ageDay(for: day, yearStart: year.startDate))
+        }
+        let expected = try await database.oo1Counts(requests).enumerated().map { index, counts in
+            "\(requests[index].school):\(counts.map(\.students).reduce(0, +))"
+        }.sorted().joined(separator: ",")
+        try database.close()
+        let statement = BenchmarkStatements.oo1(years: years.map { ($0.school, $0.id, $0.startDate) })
+        let floor = try Self.sqlite(
+            path,
+            "SELECT group_concat(line, ',') FROM (SELECT school || ':' || sum(students) AS line FROM ("
+                + statement.dropLast() + ") GROUP BY school ORDER BY school)")
+        #expect(floor == expected && expected.hasPrefix("school-a:") && !expected.hasSuffix(":0"))
+    }
+
     @Test("the import floor stores the same students again")
     func importFloor() async throws {
         // What the import benchmark loads into its school.
