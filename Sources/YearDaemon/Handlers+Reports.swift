@@ -186,7 +186,8 @@ extension Handlers {
             }
             return date
         }
-        // Every school's years in one read, every school's counts in one read transaction.
+        // Every school's years in one read; each school's counts in one read transaction (the store counts many
+        // schools in parts at once, on a reader each).
         let years = Dictionary(grouping: try await state.database.years(of: schools), by: \.school)
         var requests: [OO1Request] = [], skipped: [SkippedSchool] = []
         for school in schools {

@@ -580,8 +580,9 @@ public enum YeardAPI {
             )
 
             # Students of one age (full years on the report's ageOn; the 5 and 18 rows hold the younger and older)
-            # in one grade, and of them girls.
-            type OO1Age (age: int, grade: int, students: int, girls: int)
+            # in one grade, and of them girls. No age: the students with no birth date on record (the check
+            # student.birth-date-missing names them), counted in every other figure.
+            type OO1Age (age: ?int, grade: int, students: int, girls: int)
 
             # The student section of OO-1 for one school on date (20 September by default). (Not named OO1:
             # types and methods share one namespace in an interface; so MovementBookReport.)

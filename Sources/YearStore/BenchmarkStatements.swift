@@ -23,16 +23,22 @@ public enum BenchmarkStatements {
         """
 
     /// ОО-1's statement as the daemon runs it for a region's schools, with their requests written into the text (the
-    /// sqlite3 CLI binds no JSON parameter): each year of `years` counted on 20 September of the year it starts in,
-    /// ages on 1 January after. The honest floor of `yeard-bench xlsx`'s region call: the same SQL on one connection.
+    /// sqlite3 CLI binds no JSON parameter): each year of `years` counted on its reference day (20 September of the
+    /// year it starts in), ages on 1 January after. No final semicolon.
     public static func oo1(years: [(school: String, id: Int64, start: CalendarDate)]) -> String {
         let requests = YearDatabase.oo1Requests(
             years.map { year in
-                let day = CalendarDate(year: year.start.year, month: 9, day: 20) ?? year.start
+                let day = OO1Report.referenceDay(yearStart: year.start)
                 return (year.school, year.id, day, OO1Report.ageDay(for: day, yearStart: year.start))
             })
         let literal = "'" + requests.replacingOccurrences(of: "'", with: "''") + "'"
-        return YearDatabase.oo1Statement.replacingOccurrences(of: ":requests", with: literal) + ";"
+        return YearDatabase.oo1Statement.replacingOccurrences(of: ":requests", with: literal)
+    }
+
+    /// The honest floor of `yeard-bench xlsx`'s region call: `oo1(years:)` on one connection with the daemon's
+    /// reader cache, printing only how many groups it made (a script for the CLI's `.read`).
+    public static func oo1Floor(years: [(school: String, id: Int64, start: CalendarDate)]) -> String {
+        "PRAGMA cache_size = -\(YearDatabase.readerCacheKiB);\nSELECT count(*) FROM (\(oo1(years: years)));\n"
     }
 
     /// Every year of the database: school, id and first day, for `oo1(years:)`.

@@ -31,7 +31,10 @@ extension YearDatabase {
     public func oo1Counts(_ requests: [OO1Request], parts: Int? = nil) async throws -> [[OO1Report.Count]] {
         let width =
             parts.map { min($0, requests.count) }
-            ?? min(ProcessInfo.processInfo.activeProcessorCount, requests.count / Self.oo1SchoolsPerPart)
+            ?? min(
+                ProcessInfo.processInfo.activeProcessorCount, requests.count / Self.oo1SchoolsPerPart,
+                // A reader is left for everyone else (status calls, the watchdog's audit head).
+                pool.configuration.maximumReaderCount - 1)
         guard width > 1 else { return try await oo1Part(requests) }
         let size = (requests.count + width - 1) / width
         let parts = stride(from: 0, to: requests.count, by: size).map {

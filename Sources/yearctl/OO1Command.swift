@@ -83,16 +83,20 @@ struct OO1Command: AsyncParsableCommand {
     /// The age table: one row per age, a column per grade that has students, then the totals and girls.
     static func ageTable(_ report: OO1Report, _ l: Localizer) -> (header: [String], rows: [[WorkbookWriter.Cell]]) {
         let grades = report.grades.compactMap(\.grade)
-        let ages = Set(report.ages.map(\.age)).sorted()
+        // Students with no birth date (age nil) are a row of their own after the ages.
+        let ages = Set(report.ages.map(\.age)).sorted { ($0 ?? .max) < ($1 ?? .max) }
         let header =
             [l.tr("Age on {date}", ["date": l.date(report.ageOn)])]
             + grades.map { l.tr("grade {grade}", ["grade": String($0)]) } + [l.tr("Students"), l.tr("Girls")]
         var rows: [[WorkbookWriter.Cell]] = ages.map { age in
             let cells = report.ages.filter { $0.age == age }
             let label =
-                age == OO1Report.youngest
-                ? l.tr("{age} and younger", ["age": String(age)])
-                : age == OO1Report.oldest ? l.tr("{age} and older", ["age": String(age)]) : String(age)
+                switch age {
+                case nil: l.tr("No birth date")
+                case OO1Report.youngest: l.tr("{age} and younger", ["age": String(OO1Report.youngest)])
+                case OO1Report.oldest: l.tr("{age} and older", ["age": String(OO1Report.oldest)])
+                case let age?: String(age)
+                }
             return [.text(label)]
                 + grades.map { grade in .integer(Int64(cells.first { $0.grade == grade }?.students ?? 0)) }
                 + [

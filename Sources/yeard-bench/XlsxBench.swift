@@ -140,11 +140,12 @@ struct XlsxBench: AsyncParsableCommand {
                 }
                 return (fields[0], id, start)
             }
-        let statement = BenchmarkStatements.oo1(years: years)
+        let script = regionDirectory + "/oo1-floor.sql"
+        try BenchmarkStatements.oo1Floor(years: years).write(toFile: script, atomically: true, encoding: .utf8)
         var statementTimes: [Double] = []
         for _ in 0..<3 {
             let start = ContinuousClock.now
-            _ = try ChecksBench.sqliteValue(database, statement)
+            _ = try ChecksBench.sqliteValue(database, ".read " + script)
             statementTimes.append(Self.seconds(ContinuousClock.now - start))
         }
         statementTimes.sort()
@@ -186,7 +187,8 @@ struct XlsxBench: AsyncParsableCommand {
                 region, times[0], times[2], one * 1000, floor))
         print(
             String(
-                format: "  honest floor: the same statement over every school by the sqlite3 CLI on one connection: "
+                format:
+                    "  honest floor: the same statement over every school by the sqlite3 CLI on one connection (16 MB cache): "
                     + "%.2f s median of 3 (%.2f-%.2f)", statementTimes[1], statementTimes[0], statementTimes[2]))
     }
 

@@ -78,16 +78,30 @@ struct BenchmarkStatementsTests {
             return OO1Request(
                 school: year.school, year: year, day: day, ageOn: OO1Report.ageDay(for: day, yearStart: year.startDate))
         }
-        let expected = try await database.oo1Counts(requests).enumerated().map { index, counts in
-            "\(requests[index].school):\(counts.map(\.students).reduce(0, +))"
-        }.sorted().joined(separator: ",")
+        // Every group, as "school/grade/class/girl/age/repeater/adapted/students".
+        var expected: Set<String> = []
+        for (request, counts) in zip(requests, try await database.oo1Counts(requests)) {
+            #expect(!counts.isEmpty, "\(request.school)")
+            for count in counts {
+                let fields: [String] = [
+                    request.school, String(count.grade), count.className, count.girl ? "1" : "0",
+                    count.age.map(String.init) ?? "-", count.repeater ? "1" : "0", count.adapted ? "1" : "0",
+                    String(count.students),
+                ]
+                expected.insert(fields.joined(separator: "/"))
+            }
+        }
         try database.close()
-        let statement = BenchmarkStatements.oo1(years: years.map { ($0.school, $0.id, $0.startDate) })
+        let floorYears = years.map { ($0.school, $0.id, $0.startDate) }
         let floor = try Self.sqlite(
             path,
-            "SELECT group_concat(line, ',') FROM (SELECT school || ':' || sum(students) AS line FROM ("
-                + statement.dropLast() + ") GROUP BY school ORDER BY school)")
-        #expect(floor == expected && expected.hasPrefix("school-a:") && !expected.hasSuffix(":0"))
+            """
+            SELECT group_concat(school || '/' || grade || '/' || class_name || '/' || girl || '/'
+                || coalesce(age, '-') || '/' || repeater || '/' || adapted || '/' || students, ',')
+            FROM (\(BenchmarkStatements.oo1(years: floorYears)));
+            """)
+        #expect(Set(floor.split(separator: ",").map(String.init)) == expected)
+        #expect(try Self.sqlite(path, BenchmarkStatements.oo1Floor(years: floorYears)) == String(expected.count))
     }
 
     @Test("the import floor stores the same students again")

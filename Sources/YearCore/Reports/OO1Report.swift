@@ -14,7 +14,8 @@ public struct OO1Report: Codable, Sendable, Equatable {
     public var grades: [OO1Line]
     /// One line per class that has students, in grade and name order.
     public var classes: [OO1Line]
-    /// Students by age and grade (ages clamped to `OO1Report.youngest` and `OO1Report.oldest`).
+    /// Students by age and grade (ages clamped to `OO1Report.youngest` and `OO1Report.oldest`; a nil age holds
+    /// the students with no birth date, after the others).
     public var ages: [OO1Age]
     /// The whole school.
     public var total: OO1Line
@@ -31,7 +32,12 @@ public struct OO1Report: Codable, Sendable, Equatable {
 
     /// The default reference day of a year: 20 September of the year it starts in.
     public static func referenceDay(of year: AcademicYear) -> CalendarDate {
-        CalendarDate(year: year.startDate.year, month: 9, day: 20) ?? year.startDate
+        referenceDay(yearStart: year.startDate)
+    }
+
+    /// The default reference day of a year starting on `yearStart`: 20 September of that calendar year.
+    public static func referenceDay(yearStart: CalendarDate) -> CalendarDate {
+        CalendarDate(year: yearStart.year, month: 9, day: 20) ?? yearStart
     }
 
     /// A student's full years on `day`: the birthday of that year counts once it has come.
@@ -39,14 +45,14 @@ public struct OO1Report: Codable, Sendable, Equatable {
         day.year - born.year - ((day.month, day.day) < (born.month, born.day) ? 1 : 0)
     }
 
-    /// One group of students the store counted: a class of a grade, sex, age, whether repeating the grade, and
-    /// whether on an adapted programme.
+    /// One group of students the store counted: a class of a grade, sex, age (nil: no birth date on record),
+    /// whether repeating the grade, and whether on an adapted programme.
     public struct Count: Sendable, Equatable {
-        public var grade: Int, className: String, girl: Bool, age: Int, repeater: Bool, adapted: Bool, students: Int
+        public var grade: Int, className: String, girl: Bool, age: Int?, repeater: Bool, adapted: Bool, students: Int
 
         /// A count with every field given.
         public init(
-            grade: Int, className: String, girl: Bool, age: Int, repeater: Bool, adapted: Bool, students: Int
+            grade: Int, className: String, girl: Bool, age: Int?, repeater: Bool, adapted: Bool, students: Int
         ) {
             self.grade = grade
             self.className = className
@@ -72,8 +78,9 @@ public struct OO1Report: Codable, Sendable, Equatable {
         var ages: [String: OO1Age] = [:]
         for count in counts where count.students > 0 {
             classes[count.className, default: OO1Line(grade: count.grade, className: count.className)].add(count)
-            let age = min(max(count.age, Self.youngest), Self.oldest)
-            ages["\(age) \(count.grade)", default: OO1Age(age: age, grade: count.grade)].add(count)
+            let age = count.age.map { min(max($0, Self.youngest), Self.oldest) }
+            ages["\(age.map(String.init) ?? "-") \(count.grade)", default: OO1Age(age: age, grade: count.grade)].add(
+                count)
         }
         let classLines = classes.values.sorted {
             ($0.grade ?? 0, $0.className ?? "") < ($1.grade ?? 0, $1.className ?? "")
@@ -84,7 +91,7 @@ public struct OO1Report: Codable, Sendable, Equatable {
             grades[line.grade ?? 0, default: OO1Line(grade: line.grade, className: nil, classes: 0)].add(line)
         }
         self.grades = grades.values.sorted { ($0.grade ?? 0) < ($1.grade ?? 0) }
-        self.ages = ages.values.sorted { ($0.age, $0.grade) < ($1.age, $1.grade) }
+        self.ages = ages.values.sorted { ($0.age ?? .max, $0.grade) < ($1.age ?? .max, $1.grade) }
         var total = OO1Line(grade: nil, className: nil, classes: 0)
         for line in self.grades { total.add(line) }
         self.total = total
@@ -135,13 +142,14 @@ public struct OO1Line: Codable, Sendable, Equatable {
 
 /// Students of one age (full years on the report's `ageOn`) in one grade, and of them girls.
 public struct OO1Age: Codable, Sendable, Equatable {
-    /// The age (the youngest and oldest rows hold those younger and older too) and the grade.
-    public var age: Int, grade: Int
+    /// The age (the youngest and oldest rows hold those younger and older too; nil: no birth date on record) and
+    /// the grade.
+    public var age: Int?, grade: Int
     /// Students and girls.
     public var students: Int = 0, girls: Int = 0
 
     /// A line with every field given.
-    public init(age: Int, grade: Int, students: Int = 0, girls: Int = 0) {
+    public init(age: Int?, grade: Int, students: Int = 0, girls: Int = 0) {
         self.age = age
         self.grade = grade
         self.students = students
