@@ -86,16 +86,6 @@ public struct VarlinkReply<P: Encodable>: Encodable {
     }
 }
 
-/// A reply as the client reads it: the raw parameters and an error name, if any.
-public struct VarlinkReplyEnvelope: Decodable, Sendable {
-    /// The parameters, an object.
-    public var parameters: JSONValue?
-    /// More replies follow.
-    public var continues: Bool?
-    /// The error name, if the call failed.
-    public var error: String?
-}
-
 /// A reply read once: its typed parameters, or an error's name and raw parameters. (Reading the envelope as a
 /// `JSONValue` tree first, then the parameters again, cost a region's ОО-1 reply of 5 MB three seconds.)
 public enum VarlinkReplyOf<P: Decodable>: Decodable {
@@ -119,12 +109,6 @@ public enum VarlinkReplyOf<P: Decodable>: Decodable {
             self = .reply(try container.decode(P.self, forKey: .parameters))
         }
     }
-}
-
-/// The typed reply parameters, decoded from the reply's bytes.
-public struct VarlinkTypedReply<P: Decodable>: Decodable {
-    /// The parameters.
-    public var parameters: P
 }
 
 /// Shared JSON coders: compact output, keys in declaration order (canonical forms use `JSONValue.canonicalText`).

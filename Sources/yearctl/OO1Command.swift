@@ -83,8 +83,9 @@ struct OO1Command: AsyncParsableCommand {
     /// The age table: one row per age, a column per grade that has students, then the totals and girls.
     static func ageTable(_ report: OO1Report, _ l: Localizer) -> (header: [String], rows: [[WorkbookWriter.Cell]]) {
         let grades = report.grades.compactMap(\.grade)
-        // Students with no birth date (age nil) are a row of their own after the ages.
-        let ages = Set(report.ages.map(\.age)).sorted { ($0 ?? .max) < ($1 ?? .max) }
+        // The report's ages come in order, students with no birth date (age nil) last: each age once, in that order.
+        var seen: Set<Int?> = []
+        let ages = report.ages.map(\.age).filter { seen.insert($0).inserted }
         let header =
             [l.tr("Age on {date}", ["date": l.date(report.ageOn)])]
             + grades.map { l.tr("grade {grade}", ["grade": String($0)]) } + [l.tr("Students"), l.tr("Girls")]
